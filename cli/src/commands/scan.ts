@@ -1,0 +1,90 @@
+import type { Argv } from 'yargs';
+import { SecretStore, scanContent } from '@shippo-keyguard/core';
+import { DEFAULT_MAX_FILE_SIZE, scanFiles } from '@shippo-keyguard/core/files';
+import { CliError, describeError } from '../errors.js';
+import { finish, type Collected, type Step } from '../finish.js';
+import { showProgress, type RunIO, type RunResult } from '../io.js';
+import { parseSize, withReportOptions, type ReportArgs } from '../options.js';
+
+export const command = 'scan [paths..]';
+export const describe = 'Scan files and directories (or stdin with "-") for Shippo keys';
+
+export function builder<T>(y: Argv<T>) {
+  return withReportOptions(y)
+    .positional('paths', { type: 'string', array: true, default: ['.'], describe: 'Files and directories to scan; "-" reads stdin' })
+    .option('gitignore', {
+      type: 'boolean',
+      default: true,
+      describe: 'Inside a git work tree, scan what git would track; --no-gitignore walks everything',
+    })
+    .option('max-file-size', {
+      type: 'string',
+      default: String(DEFAULT_MAX_FILE_SIZE),
+      describe: 'Skip (with a warning) files larger than this (bytes, or e.g. 100MiB)',
+    })
+    .option('stdin-filename', { type: 'string', describe: 'Name to give stdin in reports' })
+    .example('$0 scan', 'scan the current directory')
+    .example('$0 scan src config/.env --format sarif -o keys.sarif', 'write SARIF for GitHub code scanning')
+    .example('cat file | $0 scan - --stdin-filename file', 'scan stdin');
+}
+
+export interface ScanArgs extends ReportArgs {
+  paths: string[];
+  gitignore: boolean;
+  maxFileSize: string;
+  stdinFilename?: string;
+}
+
+async function readStdin(io: RunIO): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+export async function handler(args: ScanArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
+  const startedAt = new Date();
+  const secrets = new SecretStore();
+  let maxFileSize: number;
+  try {
+    maxFileSize = parseSize(args.maxFileSize);
+  } catch (error) {
+    throw new CliError(`--max-file-size: ${describeError(error)}`);
+  }
+
+  const collected: Collected = {
+    command: 'scan',
+    root: io.cwd,
+    findings: [],
+    suppressed: [],
+    warnings: [],
+    stats: { scanned: 0, bytes: 0, skipped: 0 },
+    secrets,
+    startedAt,
+  };
+
+  const paths = args.paths.length > 0 ? args.paths : ['.'];
+  if (paths.includes('-')) {
+    if (paths.length > 1) throw new CliError('"-" (stdin) cannot be combined with other paths');
+    const content = await readStdin(io);
+    const path = args.stdinFilename ?? '-';
+    collected.findings.push(...scanContent(content, { path, source: 'stdin', secrets }));
+    Object.assign(collected.stats, { scanned: 1, bytes: content.length });
+    return finish(collected, args, io, steps);
+  }
+
+  const result = await scanFiles({
+    paths,
+    cwd: io.cwd,
+    gitignore: args.gitignore,
+    maxFileSize,
+    secrets,
+    ...(showProgress(io) && io.progress
+      ? { onProgress: (files: number, bytes: number) => io.progress?.(`scanned ${files} files, ${(bytes / 1e6).toFixed(1)} MB`) }
+      : {}),
+  });
+  const done: Collected = { ...collected, root: result.root, findings: result.findings, warnings: result.warnings, stats: result.stats };
+  if (result.stats.scanned === 0 && result.warnings.some((w) => w.code === 'not-found' || w.code === 'unreadable')) {
+    done.forceError = true;
+  }
+  return finish(done, args, io, steps);
+}

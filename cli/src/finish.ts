@@ -1,0 +1,97 @@
+import { dedupeFindings, failsPolicy, sortFindings, type Finding, type SecretStore } from '@shippo-keyguard/core';
+import {
+  formatJson,
+  formatSarif,
+  formatText,
+  summaryLine,
+  writeFileAtomic,
+  type ScanReport,
+  type ScanStats,
+  type ScanWarning,
+} from '@shippo-keyguard/core/report';
+import { resolve } from 'node:path';
+import { CliError, EXIT, describeError } from './errors.js';
+import { useColor, type RunIO, type RunResult } from './io.js';
+import type { Format, ReportArgs } from './options.js';
+import { TOOL } from './version.js';
+
+/** What a source (files, history, staged, stdin) hands over for reporting. */
+export interface Collected {
+  readonly command: string;
+  readonly root: string;
+  findings: Finding[];
+  suppressed: Finding[];
+  readonly warnings: ScanWarning[];
+  readonly stats: Omit<ScanStats, 'durationMs'>;
+  readonly secrets: SecretStore;
+  readonly startedAt: Date;
+  readonly repository?: ScanReport['repository'];
+  /** Set by a step that hit a condition `--strict` or the command turns into exit 2. */
+  forceError?: boolean;
+}
+
+/**
+ * A post-processing step between collection and reporting (suppress, verify, ...). Steps are
+ * small and run in order; each may move findings to `suppressed`, annotate them or add warnings.
+ */
+export type Step = (collected: Collected, args: ReportArgs & Record<string, unknown>, io: RunIO) => Promise<void> | void;
+
+/** Run the steps, render every requested report, and decide the exit code. */
+export async function finish(
+  collected: Collected,
+  args: ReportArgs & Record<string, unknown>,
+  io: RunIO,
+  steps: readonly Step[] = [],
+): Promise<RunResult> {
+  const stderr: string[] = [];
+  collected.findings = sortFindings(dedupeFindings(collected.findings));
+  for (const step of steps) await step(collected, args, io);
+  collected.findings = sortFindings(collected.findings);
+
+  const failing = collected.findings.some((f) => failsPolicy(f, args.failOn));
+  const exitCode = collected.forceError ? EXIT.ERROR : failing ? EXIT.FINDINGS : EXIT.OK;
+  const report: ScanReport = {
+    tool: TOOL,
+    command: collected.command,
+    root: collected.root,
+    findings: collected.findings,
+    warnings: collected.warnings,
+    stats: { ...collected.stats, durationMs: Date.now() - collected.startedAt.getTime() },
+    ...(collected.suppressed.length > 0 ? { suppressed: sortFindings(collected.suppressed) } : {}),
+    ...(collected.repository ? { repository: collected.repository } : {}),
+    startedAt: collected.startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    exitCode,
+  };
+
+  const reveal = args.redact ? undefined : (fp: string) => collected.secrets.get(fp);
+  if (!args.redact) stderr.push('warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs');
+
+  const render = (format: Format, color: boolean): string => {
+    switch (format) {
+      case 'json':
+        return formatJson(report, reveal ? { reveal } : {});
+      case 'sarif':
+        return formatSarif(report);
+      case 'text':
+        return formatText(report, { color, showSuppressed: args.showSuppressed, ...(reveal ? { reveal } : {}) });
+    }
+  };
+
+  const files: [string, Format][] = [];
+  if (args.output) files.push([args.output, args.format]);
+  if (args.sarifFile) files.push([args.sarifFile, 'sarif']);
+  if (args.jsonFile) files.push([args.jsonFile, 'json']);
+  for (const [file, format] of files) {
+    try {
+      writeFileAtomic(resolve(io.cwd, file), render(format, false));
+    } catch (error) {
+      throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
+    }
+  }
+  const stdout = args.output ? '' : render(args.format, args.format === 'text' && useColor(io));
+  // Machine formats keep stdout clean; warnings then go to stderr as well.
+  if (args.format !== 'text' || args.output) for (const w of report.warnings) stderr.push(`warning: ${w.message}`);
+  if (args.output) stderr.push(summaryLine(report));
+  return { exitCode, stdout, stderr: stderr.length > 0 ? `${stderr.join('\n')}\n` : '' };
+}

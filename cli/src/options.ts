@@ -1,0 +1,53 @@
+import type { Argv } from 'yargs';
+import { FAIL_ON, type FailOn } from '@shippo-keyguard/core';
+
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Options every scanning command shares: output and policy. */
+export interface ReportArgs {
+  format: Format;
+  output?: string;
+  sarifFile?: string;
+  jsonFile?: string;
+  redact: boolean;
+  failOn: FailOn;
+  showSuppressed: boolean;
+}
+
+export function withReportOptions<T>(y: Argv<T>) {
+  return y
+    .option('format', {
+      alias: 'f',
+      choices: FORMATS,
+      default: 'text' as Format,
+      describe: 'Report format for stdout (or --output)',
+      group: 'Output:',
+    })
+    .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (atomically) instead of stdout', group: 'Output:' })
+    .option('sarif-file', { type: 'string', describe: 'Also write a SARIF 2.1.0 report to FILE', group: 'Output:' })
+    .option('json-file', { type: 'string', describe: 'Also write a JSON report to FILE', group: 'Output:' })
+    .option('redact', {
+      type: 'boolean',
+      default: true,
+      describe: 'Redact keys in reports; --no-redact prints full keys in text and JSON (never in SARIF)',
+      group: 'Output:',
+    })
+    .option('show-suppressed', { type: 'boolean', default: false, describe: 'List suppressed findings too', group: 'Output:' })
+    .option('fail-on', {
+      choices: FAIL_ON,
+      default: 'any' as FailOn,
+      describe: 'Findings that make the exit code 1: any, not-dead (all but verified-dead keys), live (verified-live keys only)',
+      group: 'Policy:',
+    });
+}
+
+/** Parse a size such as `100MiB`, `5M`, `2048`, `1.5GB` into bytes. */
+export function parseSize(value: string | number): number {
+  if (typeof value === 'number') return value;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$/i.exec(value);
+  if (!m) throw new Error(`invalid size "${value}" (expected a number of bytes, or e.g. 512KiB, 100MiB, 1GiB)`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.floor(Number(m[1]) * factor);
+}

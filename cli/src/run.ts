@@ -1,0 +1,70 @@
+import yargs, { type Argv } from 'yargs';
+import { CliError, EXIT, describeError } from './errors.js';
+import type { Step } from './finish.js';
+import type { RunIO, RunResult } from './io.js';
+import * as scan from './commands/scan.js';
+import { TOOL } from './version.js';
+
+export type { RunIO, RunResult } from './io.js';
+export { EXIT, CliError } from './errors.js';
+
+const EPILOGUE = `Exit codes:
+  0  nothing fails the policy (--fail-on)
+  1  findings fail the policy
+  2  the tool could not do what was asked (bad arguments or config, not a git repository, unreadable input)
+
+Keys are never printed in full unless you pass --no-redact. Docs: ${TOOL.informationUri}`;
+
+/** Post-processing steps, in order (suppression before verification, so allowed keys are never sent). */
+const STEPS: readonly Step[] = [];
+
+interface Command {
+  readonly command: string;
+  readonly describe: string;
+  builder(y: Argv): Argv<any>;
+  handler(args: any, io: RunIO, steps: readonly Step[]): Promise<RunResult>;
+}
+
+const COMMANDS: readonly Command[] = [scan as Command];
+
+function parser(argv: readonly string[]): Argv {
+  let y = yargs([...argv])
+    .scriptName('shippo-keyguard')
+    .usage('$0 <command> [options]\n\nFind leaked Shippo API keys, verify them, and report them as text, JSON or SARIF.')
+    .strict()
+    .demandCommand(1, 'Specify a command (see --help)')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(`${TOOL.version}\n`)
+    .epilogue(EPILOGUE)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error instanceof CliError ? error : new CliError(message ?? describeError(error));
+    });
+  for (const c of COMMANDS) y = y.command(c.command, c.describe, c.builder);
+  return y;
+}
+
+/**
+ * The whole CLI as a function: arguments in, exit code and output out. The bin shim writes the
+ * result to the process; tests call it directly.
+ */
+export async function run(argv: readonly string[], io: RunIO): Promise<RunResult> {
+  let helpOutput = '';
+  try {
+    const args = await parser(argv).parseAsync([...argv], {}, (_error, _argv, output) => {
+      helpOutput = output ?? '';
+    });
+    const name = String(args._[0] ?? '');
+    const match = COMMANDS.find((c) => c.command.split(' ')[0] === name);
+    if (helpOutput !== '' || match === undefined) {
+      return { exitCode: EXIT.OK, stdout: helpOutput.endsWith('\n') ? helpOutput : `${helpOutput}\n`, stderr: '' };
+    }
+    return await match.handler(args, io, STEPS);
+  } catch (error) {
+    const exitCode = error instanceof CliError ? error.exitCode : EXIT.ERROR;
+    return { exitCode, stdout: '', stderr: `shippo-keyguard: ${describeError(error)}\n` };
+  }
+}

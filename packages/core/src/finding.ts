@@ -1,0 +1,57 @@
+import type { DetectorLevel, KeyKind } from '@shippo-keyguard/rules';
+
+/** Where the content of a finding came from. */
+export type FindingSource = 'file' | 'stdin' | 'history' | 'staged' | 'commit-message';
+
+/** The git commit that brought a key in (history and staged scans). */
+export interface CommitInfo {
+  readonly commit: string;
+  readonly author: string;
+  readonly email: string;
+  /** ISO 8601. */
+  readonly date: string;
+  readonly summary?: string;
+}
+
+/** Verification outcome for one key (see `@shippo-keyguard/core/verify`). */
+export interface Verification {
+  readonly status: 'live' | 'dead' | 'unknown' | 'unchecked';
+  readonly reason?: string;
+  readonly checkedAt?: string;
+  readonly cached?: boolean;
+}
+
+/**
+ * One key at one place. Never holds the key: `fingerprint` is SHA-256 of it, `redacted` a preview.
+ * Lines and columns are 1-based; columns count UTF-16 code units (as SARIF and ESLint do);
+ * `endColumn` is exclusive. Offsets count bytes for files and UTF-16 units for text.
+ */
+export interface Finding {
+  readonly detector: string;
+  readonly kind: KeyKind;
+  readonly confidence: 'high' | 'low';
+  readonly level: DetectorLevel;
+  /** Relative to the scan root, `/`-separated; `-` or the `--stdin-filename` for stdin. */
+  readonly path: string;
+  readonly startLine: number;
+  readonly startColumn: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly startOffset: number;
+  readonly endOffset: number;
+  readonly fingerprint: string;
+  readonly redacted: string;
+  readonly binary: boolean;
+  readonly source: FindingSource;
+  /** History: the blob id that holds the key. */
+  readonly blob?: string;
+  /** History and staged: where the key came from. */
+  readonly introduced?: CommitInfo;
+  /** History: extra facts (other commits and paths carrying the same key, still at HEAD). */
+  readonly history?: {
+    readonly otherCommits: number;
+    readonly otherPaths: number;
+    readonly atHead: boolean;
+  };
+  readonly verification?: Verification;
+}

@@ -1,0 +1,13 @@
+/**
+ * The pure entry of the engine: detection and findings, no file, git or network access.
+ * The ESLint plugin loads only this; I/O lives behind `/files`, `/git`, `/verify`, `/report`.
+ */
+export { detectors, detectorById } from '@shippo-keyguard/rules';
+export type { Detector, KeyKind, KeyMatch } from '@shippo-keyguard/rules';
+export { findKeys, mayHoldKey, type RawMatch } from './detect.js';
+export { LineIndex, type Position } from './line-index.js';
+export { scanContent, isBinary, type ContentScanOptions } from './scan-content.js';
+export { SecretStore, fingerprintOf, redact } from './secret.js';
+export { compareFindings, dedupeFindings, sortFindings } from './postprocess.js';
+export type { CommitInfo, Finding, FindingSource, Verification } from './finding.js';
+export { FAIL_ON, failsPolicy, type FailOn } from './policy.js';

@@ -1,0 +1,55 @@
+/** A 1-based line and a 1-based column in UTF-16 code units. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Turns offsets into lines and columns. Line breaks are LF, CRLF and a lone CR, as ESLint and
+ * SARIF count them. For a Buffer, offsets are bytes and columns are UTF-16 code units of the
+ * UTF-8 text, so columns after multi-byte characters agree with editors. Built lazily: a file
+ * without findings never pays for it.
+ */
+export class LineIndex {
+  readonly #content: Buffer | string;
+  #lineStarts: number[] | undefined;
+
+  constructor(content: Buffer | string) {
+    this.#content = content;
+  }
+
+  position(offset: number): Position {
+    const starts = (this.#lineStarts ??= computeLineStarts(this.#content));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] as number) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    const lineStart = starts[low] as number;
+    const column =
+      typeof this.#content === 'string'
+        ? offset - lineStart
+        : this.#content.toString('utf8', lineStart, offset).length;
+    return { line: low + 1, column: column + 1 };
+  }
+}
+
+function computeLineStarts(content: Buffer | string): number[] {
+  const starts = [0];
+  const length = content.length;
+  // Next LF and next CR at or after a position; each is searched again only once passed,
+  // so a file without CR costs one failed search, not one per line.
+  let lf = content.indexOf('\n');
+  let cr = content.indexOf('\r');
+  while (lf !== -1 || cr !== -1) {
+    let next: number;
+    if (cr !== -1 && (lf === -1 || cr < lf)) next = cr + 1 === lf ? lf + 1 : cr + 1;
+    else next = (lf as number) + 1;
+    starts.push(next);
+    if (lf !== -1 && lf < next) lf = next < length ? content.indexOf('\n', next) : -1;
+    if (cr !== -1 && cr < next) cr = next < length ? content.indexOf('\r', next) : -1;
+  }
+  return starts;
+}

@@ -1,0 +1,43 @@
+import type { Finding } from '../finding.js';
+
+/** Something the scan could not do or wants the reader to know; never silent. */
+export interface ScanWarning {
+  /** Stable machine-readable code, e.g. `too-large`, `unreadable`, `shallow-clone`, `missing-object`. */
+  readonly code: string;
+  readonly message: string;
+  readonly path?: string;
+}
+
+export interface ScanStats {
+  /** Files, blobs or messages whose content was searched. */
+  readonly scanned: number;
+  readonly bytes: number;
+  readonly skipped: number;
+  readonly durationMs: number;
+}
+
+/** Everything a report writer needs: the same model feeds text, JSON and SARIF. */
+export interface ScanReport {
+  readonly tool: { readonly name: string; readonly version: string; readonly informationUri: string };
+  readonly command: 'scan' | 'history' | 'staged' | string;
+  /** Absolute scan root; SARIF's `%SRCROOT%`. */
+  readonly root: string;
+  readonly findings: readonly Finding[];
+  readonly warnings: readonly ScanWarning[];
+  readonly stats: ScanStats;
+  /** Findings suppressed by inline allows, the config or a baseline. */
+  readonly suppressed?: readonly Finding[];
+  /** For history scans: where the history came from. */
+  readonly repository?: { readonly uri?: string; readonly revision?: string; readonly branch?: string };
+  /** ISO 8601 start and end of the run. */
+  readonly startedAt: string;
+  readonly endedAt: string;
+  /** The process exit code the run ends with (SARIF's `invocation.executionSuccessful` follows it). */
+  readonly exitCode: number;
+}
+
+/** Options every writer takes. */
+export interface WriteOptions {
+  /** Full keys by fingerprint; given only with `--no-redact`. */
+  readonly reveal?: (fingerprint: string) => string | undefined;
+}

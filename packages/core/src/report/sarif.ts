@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import type * as Sarif from 'sarif';
+import { detectors, type Detector } from '@shippo-keyguard/rules';
+import type { Finding } from '../finding.js';
+import type { ScanReport } from './model.js';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** Name of our partial fingerprint: stable across line moves, tied to the key and its path. */
+export const PARTIAL_FINGERPRINT = 'shippoKeyguard/keyAtPath/v1';
+
+function ruleFor(d: Detector): Sarif.ReportingDescriptor {
+  return {
+    id: d.id,
+    name: d.name,
+    shortDescription: { text: d.description },
+    fullDescription: { text: `${d.description} ${d.confidence === 'low' ? 'Low confidence.' : ''}`.trim() },
+    help: { text: d.help.text, markdown: d.help.markdown },
+    helpUri: `https://github.com/shippo-keyguard/shippo-keyguard#${d.id}`,
+    defaultConfiguration: { level: d.level },
+    properties: {
+      tags: [...d.tags],
+      precision: d.confidence === 'high' ? 'very-high' : 'medium',
+      'security-severity': d.securitySeverity.toFixed(1),
+      problem: { severity: d.level === 'note' ? 'recommendation' : d.level },
+    },
+  };
+}
+
+/** SARIF level of one result: verification wins over the detector's default. */
+export function sarifLevel(f: Finding): Sarif.Result.level {
+  switch (f.verification?.status) {
+    case 'live':
+    case 'unknown':
+      return 'error';
+    case 'dead':
+      return 'note';
+    default:
+      return f.level;
+  }
+}
+
+export function resultMessage(f: Finding, shown: string): string {
+  const status = f.verification && f.verification.status !== 'unchecked' ? `${f.verification.status.toUpperCase()} ` : '';
+  const what = f.detector === 'shippo-key-base64' ? ` encoded in base64` : '';
+  const reason = f.verification?.status === 'unknown' && f.verification.reason ? ` (verification: ${f.verification.reason})` : '';
+  const where = f.introduced ? ` introduced in commit ${f.introduced.commit.slice(0, 12)}` : '';
+  return `${status}Shippo ${f.kind}-mode key ${shown}${what}${where}${reason}.`;
+}
+
+/** RFC 3986 relative reference for a `/`-separated path (spaces, `#`, `%` and non-ASCII escaped). */
+export function toUriReference(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
+function resultFor(f: Finding, ruleIndex: number, reveal: ((fp: string) => string | undefined) | undefined): Sarif.Result {
+  const shown = reveal?.(f.fingerprint) ?? f.redacted;
+  const properties: Record<string, unknown> = {
+    kind: f.kind,
+    keyFingerprint: f.fingerprint,
+    redacted: f.redacted,
+    source: f.source,
+    binary: f.binary,
+    verification: f.verification?.status ?? 'unchecked',
+  };
+  if (f.verification?.reason) properties['verificationReason'] = f.verification.reason;
+  if (f.blob) properties['blob'] = f.blob;
+  if (f.introduced) {
+    properties['commit'] = f.introduced.commit;
+    properties['author'] = f.introduced.author;
+    properties['authorEmail'] = f.introduced.email;
+    properties['commitDate'] = f.introduced.date;
+  }
+  if (f.history) Object.assign(properties, f.history);
+  return {
+    ruleId: f.detector,
+    ruleIndex,
+    level: sarifLevel(f),
+    message: { text: resultMessage(f, shown) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: toUriReference(f.path), uriBaseId: '%SRCROOT%' },
+          region: {
+            startLine: f.startLine,
+            startColumn: f.startColumn,
+            endLine: f.endLine,
+            endColumn: f.endColumn,
+          },
+        },
+      },
+    ],
+    partialFingerprints: {
+      [PARTIAL_FINGERPRINT]: createHash('sha256').update(`${f.fingerprint}\0${f.path}`).digest('hex'),
+    },
+    properties,
+  };
+}
+
+/** SARIF 2.1.0 for GitHub code scanning. No snippet: a region's text would be the key. */
+export function buildSarif(report: ScanReport, reveal?: (fp: string) => string | undefined): Sarif.Log {
+  const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
+  const root = pathToFileURL(report.root).href;
+  const run: Sarif.Run = {
+    tool: {
+      driver: {
+        name: report.tool.name,
+        semanticVersion: report.tool.version,
+        version: report.tool.version,
+        informationUri: report.tool.informationUri,
+        rules: detectors.map(ruleFor),
+      },
+    },
+    automationDetails: { id: `shippo-keyguard/${report.command}/` },
+    originalUriBaseIds: { '%SRCROOT%': { uri: root.endsWith('/') ? root : `${root}/` } },
+    invocations: [
+      {
+        executionSuccessful: report.exitCode !== 2,
+        exitCode: report.exitCode,
+        startTimeUtc: report.startedAt,
+        endTimeUtc: report.endedAt,
+        toolExecutionNotifications: report.warnings.map((w) => ({
+          level: 'warning',
+          message: { text: w.message },
+          descriptor: { id: w.code },
+          ...(w.path
+            ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUriReference(w.path), uriBaseId: '%SRCROOT%' } } }] }
+            : {}),
+        })),
+      },
+    ],
+    results: report.findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
+    columnKind: 'utf16CodeUnits',
+  };
+  if (report.repository?.uri) {
+    run.versionControlProvenance = [
+      {
+        repositoryUri: report.repository.uri,
+        ...(report.repository.revision ? { revisionId: report.repository.revision } : {}),
+        ...(report.repository.branch ? { branch: report.repository.branch } : {}),
+      },
+    ];
+  }
+  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] };
+}
+
+export function formatSarif(report: ScanReport): string {
+  // Never pass `reveal` here: the issue forbids keys in SARIF even with --no-redact.
+  return `${JSON.stringify(buildSarif(report), null, 2)}\n`;
+}

@@ -1,0 +1,84 @@
+import type { Finding } from '../finding.js';
+import type { ScanReport, WriteOptions } from './model.js';
+import { distinctKeys, plural, verificationCounts } from './summary.js';
+
+export interface TextOptions extends WriteOptions {
+  /** List suppressed findings too (`--show-suppressed`). */
+  readonly showSuppressed?: boolean;
+  /** ANSI colour; the CLI turns it on only for a TTY without `NO_COLOR`. */
+  readonly color?: boolean;
+}
+
+const ANSI = { red: 31, yellow: 33, green: 32, gray: 90, bold: 1, cyan: 36 } as const;
+
+function paint(on: boolean | undefined): (style: keyof typeof ANSI, text: string) => string {
+  return (style, text) => (on ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
+}
+
+function statusLabel(f: Finding): string | undefined {
+  const v = f.verification;
+  if (v === undefined || v.status === 'unchecked') return undefined;
+  const label = v.status.toUpperCase();
+  return v.reason && v.status === 'unknown' ? `${label} (${v.reason})` : label;
+}
+
+function findingLines(f: Finding, options: TextOptions): string[] {
+  const c = paint(options.color);
+  const levelStyle = f.level === 'error' ? 'red' : f.level === 'warning' ? 'yellow' : 'gray';
+  const shown = options.reveal?.(f.fingerprint) ?? f.redacted;
+  const status = statusLabel(f);
+  const statusStyle = f.verification?.status === 'live' ? 'red' : f.verification?.status === 'dead' ? 'green' : 'yellow';
+  const parts = [
+    c('bold', `${f.path}:${f.startLine}:${f.startColumn}`),
+    c(levelStyle, f.level),
+    f.detector,
+    `${f.kind} key`,
+    shown,
+  ];
+  if (f.binary) parts.push(c('gray', '(binary)'));
+  if (status !== undefined) parts.push(c(statusStyle, `[${status}]`));
+  const lines = [parts.join('  ')];
+  if (f.introduced) {
+    const i = f.introduced;
+    lines.push(c('gray', `    introduced in ${i.commit.slice(0, 12)} by ${i.author} <${i.email}> on ${i.date}`));
+  }
+  if (f.history) {
+    const h = f.history;
+    const facts = [h.atHead ? 'still present at HEAD' : 'not at HEAD (history only)'];
+    if (h.otherCommits > 0) facts.push(`${plural(h.otherCommits, 'other commit')}`);
+    if (h.otherPaths > 0) facts.push(`${plural(h.otherPaths, 'other path')}`);
+    lines.push(c('gray', `    ${facts.join(', ')}`));
+  }
+  return lines;
+}
+
+/** Human-readable report: one line per finding, then warnings and a summary line. */
+export function formatText(report: ScanReport, options: TextOptions = {}): string {
+  const c = paint(options.color);
+  const out: string[] = [];
+  for (const f of report.findings) out.push(...findingLines(f, options));
+  if (report.suppressed && report.suppressed.length > 0 && options.showSuppressed) {
+    out.push('', c('gray', 'Suppressed:'));
+    for (const f of report.suppressed) out.push(...findingLines(f, options).map((l) => c('gray', `  ${l}`)));
+  }
+  for (const w of report.warnings) out.push(c('yellow', `warning: ${w.message}`));
+  out.push(summaryLine(report, options));
+  return `${out.join('\n')}\n`;
+}
+
+export function summaryLine(report: ScanReport, options: TextOptions = {}): string {
+  const c = paint(options.color);
+  const { findings, stats } = report;
+  const unit = report.command === 'history' ? 'blob' : 'file';
+  const where = `in ${plural(stats.scanned, unit)}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ''}`;
+  const parts: string[] = [];
+  if (findings.length === 0) parts.push(c('green', `✔ no Shippo keys found ${where}`));
+  else parts.push(c('red', `✖ ${plural(findings.length, 'finding')} (${plural(distinctKeys(findings), 'distinct key')}) ${where}`));
+  const counts = verificationCounts(findings);
+  if (findings.length > 0 && counts.unchecked < distinctKeys(findings)) {
+    parts.push(`${counts.live} live, ${counts.dead} dead, ${counts.unknown} unknown`);
+  }
+  if (report.suppressed && report.suppressed.length > 0) parts.push(`${report.suppressed.length} suppressed`);
+  if (report.warnings.length > 0) parts.push(plural(report.warnings.length, 'warning'));
+  return parts.join(' · ');
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { detectors, shippoLiveKey, shippoTestKey, shippoKeyNonstandard, shippoKeyBase64 } from './index.js';
+import { fakeKey, fakeHex, keyPrefix } from '../../test/support/fake-keys.js';
+import type { Detector } from './types.js';
+
+/** Run one detector over a whole string, the way the engine does: at every needle hit. */
+function run(detector: Detector, text: string) {
+  const out = [];
+  for (const needle of detector.needles) {
+    for (let hit = text.indexOf(needle); hit !== -1; hit = text.indexOf(needle, hit + 1)) {
+      const m = detector.matchAt(text, hit, needle);
+      if (m) out.push(m);
+    }
+  }
+  return out;
+}
+
+const live = fakeKey('live', 'detectors');
+const test = fakeKey('test', 'detectors');
+
+describe('shippo-live-key boundaries', () => {
+  const found = [
+    ['after =', `KEY=${live}`],
+    ['after : and space', `key: ${live}`],
+    ['in double quotes', `"${live}"`],
+    ['in single quotes', `'${live}'`],
+    ['in backticks', `\`${live}\``],
+    ['in parentheses', `fn(${live})`],
+    ['in brackets', `[${live}]`],
+    ['after ShippoToken', `Authorization: ShippoToken ${live}`],
+    ['after ?token=', `https://x.test/?token=${live}&a=1`],
+    ['after a \\n escape', `"line\\n${live}"`],
+    ['after a \\t escape', `"a\\t${live}"`],
+    ['after a \\r escape', `"a\\r${live}"`],
+    ['before ,', `${live},next`],
+    ['before ;', `${live};`],
+    ['before an escape', `"${live}\\n"`],
+    ['at end of line', `x ${live}\nnext`],
+    ['upper-case hex', `${keyPrefix('live')}${fakeHex('upper').toUpperCase()}`],
+  ] as const;
+  for (const [name, text] of found) {
+    it(`finds a key ${name}`, () => {
+      const matches = run(shippoLiveKey, text);
+      expect(matches).toHaveLength(1);
+      const m = matches[0]!;
+      expect(text.slice(m.start, m.end)).toBe(m.key);
+      expect(m.kind).toBe('live');
+      expect(m.key).toMatch(/^shippo_live_[0-9a-fA-F]{40}$/);
+    });
+  }
+
+  const notFound = [
+    ['with a 41st hex character', `${live}a`],
+    ['followed by a letter', `${live}g`],
+    ['followed by _', `${live}_x`],
+    ['preceded by a letter', `x${live}`],
+    ['preceded by a digit', `1${live}`],
+    ['preceded by _', `_${live}`],
+    ['with 39 hex characters', live.slice(0, -1)],
+    ['placeholder xxx', `${keyPrefix('live')}xxx`],
+    ['placeholder ...', `${keyPrefix('live')}...`],
+    ['placeholder <your key>', `${keyPrefix('live')}<your key>`],
+    ['placeholder fake', `${keyPrefix('live')}fake`],
+    ['placeholder all zeros', `${keyPrefix('live')}${'0'.repeat(40)}`],
+    ['placeholder repeated pattern', `${keyPrefix('live')}${'0123456789abcdef'.repeat(3).slice(0, 40)}`],
+  ] as const;
+  for (const [name, text] of notFound) {
+    it(`does not find a key ${name}`, () => {
+      expect(run(shippoLiveKey, text)).toEqual([]);
+    });
+  }
+
+  it('tells live from test', () => {
+    expect(run(shippoLiveKey, test)).toEqual([]);
+    expect(run(shippoTestKey, test)).toHaveLength(1);
+    expect(run(shippoTestKey, test)[0]!.kind).toBe('test');
+  });
+});
+
+describe('shippo-key-nonstandard', () => {
+  it('finds 32-hex keys at low confidence', () => {
+    const old = fakeKey('test', 'old', 32);
+    const m = run(shippoKeyNonstandard, `k=${old}`);
+    expect(m).toHaveLength(1);
+    expect(m[0]!.key).toBe(old);
+    expect(shippoKeyNonstandard.confidence).toBe('low');
+    expect(shippoKeyNonstandard.level).toBe('note');
+  });
+  it('leaves 40-hex keys to the standard detectors and ignores out-of-range lengths', () => {
+    expect(run(shippoKeyNonstandard, live)).toEqual([]);
+    expect(run(shippoKeyNonstandard, fakeKey('live', 'short', 23))).toEqual([]);
+    expect(run(shippoKeyNonstandard, fakeKey('live', 'long', 65))).toEqual([]);
+    expect(run(shippoKeyNonstandard, fakeKey('live', 'min', 24))).toHaveLength(1);
+    expect(run(shippoKeyNonstandard, fakeKey('live', 'max', 64))).toHaveLength(1);
+  });
+});
+
+describe('shippo-key-base64', () => {
+  for (const pad of ['', 'u', 'us']) {
+    for (const alphabet of ['base64', 'base64url'] as const) {
+      it(`finds a key after ${pad.length} leading bytes in ${alphabet}`, () => {
+        const encoded = Buffer.from(`${pad}${pad ? ':' : ''}${live}`).toString(alphabet);
+        const text = `data:\n  token: ${encoded}\n`;
+        const m = run(shippoKeyBase64, text);
+        expect(m).toHaveLength(1);
+        expect(m[0]!.key).toBe(live);
+        expect(m[0]!.kind).toBe('live');
+        // The span lies inside the encoded text and covers the key's characters.
+        const at = text.indexOf(encoded);
+        expect(m[0]!.start).toBeGreaterThanOrEqual(at);
+        expect(m[0]!.end).toBeLessThanOrEqual(at + encoded.length);
+        expect(m[0]!.end - m[0]!.start).toBeGreaterThanOrEqual(Math.floor((live.length * 4) / 3));
+      });
+    }
+  }
+  it('finds keys at all three byte alignments', () => {
+    for (const lead of ['', ':', ' :', 'u :', 'user:']) {
+      const encoded = Buffer.from(`${lead}${test}`).toString('base64');
+      expect(run(shippoKeyBase64, encoded).map((m) => m.key)).toEqual([test]);
+    }
+  });
+  it('ignores base64 of a placeholder or of a key glued to a word', () => {
+    expect(run(shippoKeyBase64, Buffer.from(`${keyPrefix('live')}xxx`).toString('base64'))).toEqual([]);
+    expect(run(shippoKeyBase64, Buffer.from(`abc${live}`).toString('base64'))).toEqual([]);
+    expect(run(shippoKeyBase64, Buffer.from(`${live}0`).toString('base64'))).toEqual([]);
+  });
+});
+
+describe('catalogue', () => {
+  it('has unique ids and complete metadata', () => {
+    const ids = detectors.map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const d of detectors) {
+      expect(d.id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(d.description.length).toBeGreaterThan(10);
+      expect(d.help.text).toMatch(/Settings, API/);
+      expect(d.tags).toContain('security');
+      expect(d.needles.length).toBeGreaterThan(0);
+    }
+  });
+});

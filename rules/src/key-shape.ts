@@ -1,0 +1,72 @@
+import type { KeyKind } from './types.js';
+
+/** Every Shippo key, and every prefilter hit, starts with this. */
+export const KEY_NEEDLE = 'shippo_';
+
+/** Length of the hex part of a current Shippo key. */
+export const KEY_HEX_LENGTH = 40;
+
+const WORD_CHAR = /[A-Za-z0-9_]/;
+
+/**
+ * True when the key starting at `start` stands on its own: nothing word-like is glued in front,
+ * except an escape such as `\n`, `\t` or `\r` inside a string literal.
+ */
+export function isLeftBoundary(text: string, start: number): boolean {
+  if (start === 0) return true;
+  const prev = text.charAt(start - 1);
+  if (!WORD_CHAR.test(prev)) return true;
+  return (prev === 'n' || prev === 't' || prev === 'r') && start >= 2 && text.charAt(start - 2) === '\\';
+}
+
+/** True when the character at `end` cannot continue a key. */
+export function isRightBoundary(text: string, end: number): boolean {
+  return end >= text.length || !WORD_CHAR.test(text.charAt(end));
+}
+
+/** `shippo_live_` or `shippo_test_` at `at`, as a kind. */
+export function kindAt(text: string, at: number): KeyKind | undefined {
+  if (text.startsWith('shippo_live_', at)) return 'live';
+  if (text.startsWith('shippo_test_', at)) return 'test';
+  return undefined;
+}
+
+/** Length of the hex run starting at `from`. */
+export function hexRunLength(text: string, from: number, limit = 128): number {
+  let i = from;
+  const end = Math.min(text.length, from + limit);
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    const isHex = (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+    if (!isHex) break;
+    i++;
+  }
+  return i - from;
+}
+
+/**
+ * Hex runs that are obviously typed by hand (`000…0`, `abcabc…`, `0123456789abcdef0123…`):
+ * documentation placeholders, not keys. A random 40-hex key has about 16 distinct digits and
+ * no short period, so this never hides a real key.
+ */
+export function isPlaceholderHex(hex: string): boolean {
+  const lower = hex.toLowerCase();
+  if (new Set(lower).size < 6) return true;
+  for (let period = 1; period <= 16 && period < lower.length; period++) {
+    let periodic = true;
+    for (let i = period; i < lower.length; i++) {
+      if (lower.charCodeAt(i) !== lower.charCodeAt(i - period)) {
+        periodic = false;
+        break;
+      }
+    }
+    if (periodic) return true;
+  }
+  return false;
+}
+
+/** Shared remediation text, so every detector tells the same story. */
+export const ROTATE_HELP =
+  'Treat the key as compromised: anyone who can read this file or its git history can use it. ' +
+  'Create a new key in the Shippo dashboard (Settings, API), move the code to read it from the environment or a secret manager, ' +
+  'then delete the leaked key in the dashboard. Deleting the line is not enough: the key stays in git history until it is revoked.';

@@ -1,0 +1,81 @@
+import type { Detector, KeyMatch } from './types.js';
+import { ROTATE_HELP } from './key-shape.js';
+import { isStandardLength, matchHexKey } from './hex-key.js';
+
+/**
+ * Base64 of `shippo_` at the three byte alignments, with the characters that depend on
+ * neighbouring bytes cut off. None holds `+`, `/`, `-` or `_`, so they serve the standard and the
+ * URL-safe alphabet alike. `leadChars` is how many characters of the 4-character group precede
+ * the needle.
+ */
+const ALIGNMENTS: readonly { readonly needle: string; readonly byteOffset: number; readonly leadChars: number }[] = [
+  { needle: 'c2hpcHBvX', byteOffset: 0, leadChars: 0 },
+  { needle: 'NoaXBwb19', byteOffset: 1, leadChars: 2 },
+  { needle: 'zaGlwcG9f', byteOffset: 2, leadChars: 3 },
+];
+
+/** Enough characters to decode a preceding byte, the prefix, 40 hex characters and the byte after. */
+const MAX_CHARS = 4 + Math.ceil(((2 + 12 + 40 + 1) * 4) / 3) + 4;
+
+function isBase64Char(c: number): boolean {
+  return (
+    (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95
+  );
+}
+
+function matchBase64(text: string, hit: number, needle: string): KeyMatch | undefined {
+  const alignment = ALIGNMENTS.find((a) => a.needle === needle);
+  if (alignment === undefined) return undefined;
+  const groupStart = hit - alignment.leadChars;
+  if (groupStart < 0) return undefined;
+  for (let i = groupStart; i < hit; i++) if (!isBase64Char(text.charCodeAt(i))) return undefined;
+
+  // Decode one group earlier too, so the byte before the key can be checked for a word boundary.
+  let decodeStart = groupStart;
+  if (groupStart >= 4) {
+    let previousGroupIsBase64 = true;
+    for (let i = groupStart - 4; i < groupStart; i++) previousGroupIsBase64 &&= isBase64Char(text.charCodeAt(i));
+    if (previousGroupIsBase64) decodeStart = groupStart - 4;
+  }
+  let decodeEnd = hit;
+  const limit = Math.min(text.length, decodeStart + MAX_CHARS);
+  while (decodeEnd < limit && isBase64Char(text.charCodeAt(decodeEnd))) decodeEnd++;
+
+  // Node's base64 decoder takes both alphabets and unpadded tails.
+  const decoded = Buffer.from(text.slice(decodeStart, decodeEnd), 'base64').toString('latin1');
+  const keyOffset = ((groupStart - decodeStart) / 4) * 3 + alignment.byteOffset;
+  const found = matchHexKey(decoded, keyOffset, undefined, isStandardLength);
+  if (found === undefined) return undefined;
+  // A hex run cut short by the decode window would look like a boundary: require a real one.
+  if (found.end === decoded.length && decodeEnd === limit && limit < text.length) return undefined;
+
+  const lastByte = found.end - 1;
+  return {
+    start: decodeStart + Math.floor((found.start * 8) / 6),
+    end: decodeStart + Math.floor((lastByte * 8 + 7) / 6) + 1,
+    key: found.key,
+    kind: found.kind,
+  };
+}
+
+export const shippoKeyBase64: Detector = {
+  id: 'shippo-key-base64',
+  name: 'ShippoKeyBase64',
+  description: 'A Shippo API key hidden in base64, as in Kubernetes Secrets, Docker configs and Basic-auth headers.',
+  help: {
+    text: `The base64 text here decodes to a Shippo API key. Base64 is an encoding, not encryption: anyone can decode it. ${ROTATE_HELP}`,
+    markdown:
+      'The base64 text here decodes to a Shippo API key. Base64 is an **encoding, not encryption**: anyone can decode it ' +
+      '(Kubernetes `Secret` manifests, Docker `config.json` auths and `Authorization: Basic` headers are common places).\n\n' +
+      '1. Create a new key in the Shippo dashboard: **Settings → API**.\n' +
+      '2. Keep it in a secret store (sealed secrets, an external secret manager, CI secrets) rather than in the repository.\n' +
+      '3. Delete the leaked key in the dashboard.',
+  },
+  level: 'error',
+  confidence: 'high',
+  securitySeverity: 9.1,
+  tags: ['security', 'secret', 'shippo', 'external/cwe/cwe-798'],
+  needles: ALIGNMENTS.map((a) => a.needle),
+  window: { before: 8, after: MAX_CHARS },
+  matchAt: matchBase64,
+};

@@ -1,0 +1,44 @@
+/** Whether a key acts on real money (live) or on Shippo's test mode (test). */
+export type KeyKind = 'live' | 'test';
+
+/** SARIF result levels a detector may use by default. */
+export type DetectorLevel = 'error' | 'warning' | 'note';
+
+/**
+ * One key found by a detector. Offsets are indexes into the text the detector was given:
+ * UTF-16 code units for a JS string, bytes when the engine hands it a latin1-decoded buffer window.
+ * `key` is the plain key (decoded for base64); the engine hashes it and never lets it leave memory.
+ */
+export interface KeyMatch {
+  readonly start: number;
+  readonly end: number;
+  readonly key: string;
+  readonly kind: KeyKind;
+}
+
+export interface Detector {
+  /** Stable kebab-case id; also the SARIF rule id. */
+  readonly id: string;
+  /** PascalCase name for SARIF `rule.name`. */
+  readonly name: string;
+  /** One line: what the detector finds. */
+  readonly description: string;
+  /** What a finding means and what to do about it. */
+  readonly help: { readonly text: string; readonly markdown: string };
+  /** Default SARIF level. */
+  readonly level: DetectorLevel;
+  /** `high` findings fail the default policy; `low` ones are reported but do not. */
+  readonly confidence: 'high' | 'low';
+  /** GitHub's `security-severity` (0.0 to 10.0, as a string in SARIF). */
+  readonly securitySeverity: number;
+  readonly tags: readonly string[];
+  /**
+   * ASCII literals, at least one of which occurs in any text this detector can match.
+   * The engine searches for these first (fast byte search) and only calls `matchAt` at hits.
+   */
+  readonly needles: readonly string[];
+  /** How much text around a hit `matchAt` may look at. */
+  readonly window: { readonly before: number; readonly after: number };
+  /** Match at a needle hit. `hit` is the index of `needle` in `text`. */
+  matchAt(text: string, hit: number, needle: string): KeyMatch | undefined;
+}
