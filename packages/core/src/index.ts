@@ -11,3 +11,4 @@ export { SecretStore, fingerprintOf, redact } from './secret.js';
 export { compareFindings, dedupeFindings, sortFindings } from './postprocess.js';
 export type { CommitInfo, Finding, FindingSource, Verification } from './finding.js';
 export { FAIL_ON, failsPolicy, type FailOn } from './policy.js';
+export { isAllowedInline, type InlineAllowOptions } from './inline-allow.js';
