@@ -3,6 +3,7 @@ import { CliError, EXIT, describeError } from './errors.js';
 import type { Step } from './finish.js';
 import type { RunIO, RunResult } from './io.js';
 import * as scan from './commands/scan.js';
+import { suppressStep } from './steps/suppress.js';
 import { TOOL } from './version.js';
 
 export type { RunIO, RunResult } from './io.js';
@@ -16,7 +17,7 @@ const EPILOGUE = `Exit codes:
 Keys are never printed in full unless you pass --no-redact. Docs: ${TOOL.informationUri}`;
 
 /** Post-processing steps, in order (suppression before verification, so allowed keys are never sent). */
-const STEPS: readonly Step[] = [];
+const STEPS: readonly Step[] = [suppressStep];
 
 interface Command {
   readonly command: string;

@@ -54,4 +54,15 @@ export interface Finding {
     readonly atHead: boolean;
   };
   readonly verification?: Verification;
+  /**
+   * Set when something allows this finding. The engine marks inline allows while the content is
+   * at hand (`inline`/`inline-foreign`); the CLI decides whether to honour them
+   * (`--no-inline-allow`, `--no-foreign-allow`) and adds config and baseline suppressions.
+   */
+  readonly suppression?: Suppression;
+}
+
+export interface Suppression {
+  readonly by: 'inline' | 'inline-foreign' | 'config' | 'baseline';
+  readonly reason?: string;
 }

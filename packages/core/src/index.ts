@@ -9,6 +9,6 @@ export { LineIndex, type Position } from './line-index.js';
 export { scanContent, isBinary, type ContentScanOptions } from './scan-content.js';
 export { SecretStore, fingerprintOf, redact } from './secret.js';
 export { compareFindings, dedupeFindings, sortFindings } from './postprocess.js';
-export type { CommitInfo, Finding, FindingSource, Verification } from './finding.js';
+export type { CommitInfo, Finding, FindingSource, Suppression, Verification } from './finding.js';
 export { FAIL_ON, failsPolicy, type FailOn } from './policy.js';
-export { isAllowedInline, type InlineAllowOptions } from './inline-allow.js';
+export { isAllowedInline, inlineAllowMarker, type InlineAllowOptions } from './inline-allow.js';

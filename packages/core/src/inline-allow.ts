@@ -44,17 +44,25 @@ function lineText(content: Buffer | string, start: number, end: number): string 
 /** Cap on how much of a line is searched for a marker: minified lines can be megabytes. */
 const MAX_LINE = 64 * 1024;
 
-/** True when the finding at `offset` is allowed by an inline comment. */
-export function isAllowedInline(content: Buffer | string, offset: number, options: InlineAllowOptions = {}): boolean {
-  const foreign = options.foreign ?? true;
+/** Which kind of inline marker allows the finding at `offset`, if any: ours first, then foreign ones. */
+export function inlineAllowMarker(content: Buffer | string, offset: number): 'native' | 'foreign' | undefined {
   const [start, end] = lineBounds(content, offset);
   const same = lineText(content, Math.max(start, offset - MAX_LINE), Math.min(end, offset + MAX_LINE));
-  if (markerInComment(same, SAME_LINE) || (foreign && markerInComment(same, FOREIGN_SAME_LINE))) return true;
-  if (start === 0) return false;
-  // The previous line ends at start-1 (LF or CR) or start-2 (CRLF).
-  let prevEnd = start - 1;
-  if (prevEnd > 0 && lineText(content, prevEnd - 1, prevEnd + 1) === '\r\n') prevEnd--;
-  const [prevStart] = lineBounds(content, prevEnd);
-  const previous = lineText(content, Math.max(prevStart, prevEnd - MAX_LINE), prevEnd);
-  return markerInComment(previous, NEXT_LINE) || (foreign && markerInComment(previous, FOREIGN_NEXT_LINE));
+  let previous = '';
+  if (start > 0) {
+    // The previous line ends at start-1 (LF or CR) or start-2 (CRLF).
+    let prevEnd = start - 1;
+    if (prevEnd > 0 && lineText(content, prevEnd - 1, prevEnd + 1) === '\r\n') prevEnd--;
+    const [prevStart] = lineBounds(content, prevEnd);
+    previous = lineText(content, Math.max(prevStart, prevEnd - MAX_LINE), prevEnd);
+  }
+  if (markerInComment(same, SAME_LINE) || markerInComment(previous, NEXT_LINE)) return 'native';
+  if (markerInComment(same, FOREIGN_SAME_LINE) || markerInComment(previous, FOREIGN_NEXT_LINE)) return 'foreign';
+  return undefined;
+}
+
+/** True when the finding at `offset` is allowed by an inline comment. */
+export function isAllowedInline(content: Buffer | string, offset: number, options: InlineAllowOptions = {}): boolean {
+  const marker = inlineAllowMarker(content, offset);
+  return marker === 'native' || (marker === 'foreign' && (options.foreign ?? true));
 }

@@ -1,6 +1,7 @@
 import { detectors as catalogue, type Detector } from '@shippo-keyguard/rules';
 import { findKeys } from './detect.js';
 import type { Finding, FindingSource } from './finding.js';
+import { inlineAllowMarker } from './inline-allow.js';
 import { LineIndex } from './line-index.js';
 import { SecretStore, fingerprintOf, redact } from './secret.js';
 
@@ -29,6 +30,7 @@ export function scanContent(content: Buffer | string, options: ContentScanOption
     const start = lines.position(match.start);
     const end = lines.position(match.end);
     const fingerprint = options.secrets ? options.secrets.add(match.key) : fingerprintOf(match.key);
+    const marker = inlineAllowMarker(content, match.start);
     return {
       detector: detector.id,
       kind: match.kind,
@@ -45,6 +47,7 @@ export function scanContent(content: Buffer | string, options: ContentScanOption
       redacted: redact(match.key),
       binary,
       source: options.source ?? 'file',
+      ...(marker ? { suppression: { by: marker === 'native' ? 'inline' : 'inline-foreign' } } : {}),
     };
   });
 }
