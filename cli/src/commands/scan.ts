@@ -41,6 +41,27 @@ async function readStdin(io: RunIO): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Files and bytes on stderr, for a person at a terminal, once the scan takes more than a moment. */
+function progressReporter(io: RunIO): { update: (files: number, bytes: number) => void; clear: () => void } | undefined {
+  if (!showProgress(io) || !io.progress) return undefined;
+  const print = io.progress;
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(files, bytes) {
+      const now = Date.now();
+      if (now - started < 300 || now - last < 100) return;
+      last = now;
+      shown = true;
+      print(`scanning: ${files} files, ${(bytes / 1e6).toFixed(1)} MB`);
+    },
+    clear() {
+      if (shown) print('');
+    },
+  };
+}
+
 export async function handler(args: ScanArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
   const startedAt = new Date();
   const secrets = new SecretStore();
@@ -72,19 +93,18 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
     return finish(collected, args, io, steps);
   }
 
+  const progress = progressReporter(io);
   const result = await scanFiles({
     paths,
     cwd: io.cwd,
     gitignore: args.gitignore,
     maxFileSize,
     secrets,
-    ...(showProgress(io) && io.progress
-      ? { onProgress: (files: number, bytes: number) => io.progress?.(`scanned ${files} files, ${(bytes / 1e6).toFixed(1)} MB`) }
-      : {}),
+    ...(progress ? { onProgress: progress.update } : {}),
   });
+  progress?.clear();
   const done: Collected = { ...collected, root: result.root, findings: result.findings, warnings: result.warnings, stats: result.stats };
-  if (result.stats.scanned === 0 && result.warnings.some((w) => w.code === 'not-found' || w.code === 'unreadable')) {
-    done.forceError = true;
-  }
+  // Exit 2 only when nothing at all could be scanned; otherwise the warnings say what was missed.
+  if (result.stats.scanned === 0 && (result.failedPaths > 0 || result.stats.skipped > 0)) done.forceError = true;
   return finish(done, args, io, steps);
 }
