@@ -4,7 +4,7 @@ import { DEFAULT_MAX_FILE_SIZE, scanFiles } from '@shippo-keyguard/core/files';
 import { CliError, describeError } from '../errors.js';
 import { finish, type Collected, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
-import { parseSize, withReportOptions, type ReportArgs } from '../options.js';
+import { parseSize, STDIN_ARG, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'scan [paths..]';
 export const describe = 'Scan files and directories (or stdin with "-") for Shippo keys';
@@ -83,7 +83,7 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
     startedAt,
   };
 
-  const paths = args.paths.length > 0 ? args.paths : ['.'];
+  const paths = (args.paths.length > 0 ? args.paths : ['.']).map((p) => (p === STDIN_ARG ? '-' : p));
   if (paths.includes('-')) {
     if (paths.length > 1) throw new CliError('"-" (stdin) cannot be combined with other paths');
     const content = await readStdin(io);
