@@ -3,8 +3,15 @@ import { readdir, lstat, stat, type Dirent } from 'node:fs';
 import fg from 'fast-glob';
 import { joinFsPath, type FsPath } from './fs-path.js';
 
+export interface GlobFile {
+  /** The path as the file system knows it (raw bytes for names that are not UTF-8). */
+  readonly path: FsPath;
+  /** The true name as text, for reports. */
+  readonly display: string;
+}
+
 export interface GlobListing {
-  readonly files: FsPath[];
+  readonly files: GlobFile[];
   /** Directories that could not be read, with the error code (EACCES, ...). */
   readonly unreadable: { path: string; code: string }[];
 }
@@ -12,14 +19,15 @@ export interface GlobListing {
 type Callback<T> = (error: NodeJS.ErrnoException | null, value: T) => void;
 
 /**
- * fast-glob works with string paths, and a name that is not valid UTF-8 does not survive a
- * string. This adapter reads directories as bytes, hands fast-glob the lossy string and
- * remembers the raw bytes behind it, so every such file can still be opened. It also records
- * directories it could not read: fast-glob would otherwise skip them silently.
+ * fast-glob works with string paths and its matcher never matches a line break; a name that is
+ * not valid UTF-8 does not survive a string at all. This adapter reads directories as bytes,
+ * hands fast-glob a stand-in name (U+FFFD for bad bytes and line breaks) and remembers the real
+ * path behind it, so every file can still be opened and reported by its true name. It also
+ * records directories it could not read: fast-glob would otherwise skip them silently.
  */
 function rawNameAdapter(unreadable: GlobListing['unreadable']) {
-  const raw = new Map<string, Buffer>();
-  const real = (path: string): FsPath => raw.get(path) ?? path;
+  const raw = new Map<string, { path: FsPath; display: string }>();
+  const real = (path: string): FsPath => raw.get(path)?.path ?? path;
   return {
     raw,
     fs: {
@@ -30,11 +38,17 @@ function rawNameAdapter(unreadable: GlobListing['unreadable']) {
             callback(error, []);
             return;
           }
-          const parent = real(path);
+          const parent = raw.get(path);
           for (const dirent of dirents) {
             const bytes = dirent.name as unknown as Buffer;
-            const name = bytes.toString('utf8');
-            if (typeof parent !== 'string' || !isUtf8(bytes)) raw.set(joinFsPath(path, name) as string, joinFsPath(parent, bytes) as Buffer);
+            const text = bytes.toString('utf8');
+            const name = text.replace(/[\r\n]/g, '\uFFFD');
+            if (parent !== undefined || name !== text || !isUtf8(bytes)) {
+              raw.set(joinFsPath(path, name) as string, {
+                path: isUtf8(bytes) && typeof (parent?.path ?? path) === 'string' ? joinFsPath(parent?.path ?? path, text) : joinFsPath(parent?.path ?? path, bytes),
+                display: joinFsPath(parent?.display ?? path, text) as string,
+              });
+            }
             (dirent as unknown as { name: string }).name = name;
           }
           callback(null, dirents as unknown as Dirent[]);
@@ -64,10 +78,10 @@ export async function globListFiles(dir: string): Promise<GlobListing> {
     ignore: ['**/.git', '**/.git/**'],
     fs: adapter.fs as never,
   });
-  const files: FsPath[] = [];
+  const files: GlobFile[] = [];
   for (const entry of entries) {
     if (entry.dirent.isDirectory()) continue;
-    files.push(adapter.raw.get(entry.path) ?? entry.path);
+    files.push(adapter.raw.get(entry.path) ?? { path: entry.path, display: entry.path });
   }
   return { files, unreadable };
 }

@@ -43,16 +43,19 @@ export async function scanTargets(
   let next = 0;
   const run = (worker: Worker) =>
     new Promise<void>((done, fail) => {
+      let inFlight = 0;
       const feed = () => {
         if (next >= targets.length) {
-          done();
+          if (inFlight === 0) done();
           return;
         }
         const batch = targets.slice(next, next + BATCH);
         next += BATCH;
+        inFlight++;
         worker.postMessage(batch);
       };
       worker.on('message', (part: BatchResult) => {
+        inFlight--;
         merge(total, part);
         onProgress?.(total.scanned + total.skipped, total.bytes);
         feed();

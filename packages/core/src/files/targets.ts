@@ -57,7 +57,7 @@ export async function listTargets(options: ListOptions): Promise<TargetList> {
     const abs = resolve(root, given);
     const rel = relPath(root, abs);
     if (insideGitDir(relative(root, abs)) || insideGitDir(given)) {
-      list.warnings.push({ code: 'git-dir', message: `${rel}: skipped, git's own directory is never scanned`, path: rel });
+      fail(rel, 'git-dir', "skipped, git's own directory is never scanned");
       continue;
     }
     let stats;
@@ -95,7 +95,7 @@ async function listDirectory(
   index: number,
   gitignore: boolean,
   list: TargetList,
-  add: (path: FsPath, index: number, fromGit: boolean) => void,
+  add: (path: FsPath, index: number, fromGit: boolean, rel?: string) => void,
   fail: (rel: string, code: string, message: string) => void,
   root: string,
 ): Promise<void> {
@@ -112,7 +112,7 @@ async function listDirectory(
     if (path === dir) fail(rel, 'unreadable', `cannot read directory (${code})`);
     else list.warnings.push({ code: 'unreadable', message: `${rel}: cannot read directory (${code}), skipped`, path: rel });
   }
-  for (const file of glob.files) add(file, index, false);
+  for (const file of glob.files) add(file.path, index, false, relPath(root, file.display));
 }
 
 /** Git-listed files that were missing when read: deleted ones are fine, others vanished. */
