@@ -19,14 +19,25 @@ export function builder<T>(y: Argv<T>) {
     })
     .option('max-file-size', {
       type: 'string',
-      default: String(DEFAULT_MAX_FILE_SIZE),
+      default: DEFAULT_MAX_FILE_SIZE % 1024 ** 2 === 0 ? `${DEFAULT_MAX_FILE_SIZE / 1024 ** 2}MiB` : String(DEFAULT_MAX_FILE_SIZE),
       describe: 'Skip (with a warning) files larger than this (bytes, or e.g. 100MiB)',
     })
     .option('stdin-filename', { type: 'string', describe: 'Name to give stdin in reports' })
     .example('$0 scan', 'scan the current directory')
     .example('$0 scan src config/.env --format sarif -o keys.sarif', 'write SARIF for GitHub code scanning')
-    .example('cat file | $0 scan - --stdin-filename file', 'scan stdin');
+    .example('cat file | $0 scan - --stdin-filename file', 'scan stdin')
+    .epilogue(SCAN_EPILOGUE);
 }
+
+const SCAN_EPILOGUE = `Inside a git work tree, directories are listed as git would track them (tracked plus untracked,
+not ignored); files you name are scanned even when ignored; .git is never scanned. Finding paths are
+relative to the current directory, which is also SARIF's %SRCROOT%.
+
+Exit codes:
+  0  nothing fails the policy (--fail-on)
+  1  findings fail the policy
+  2  bad arguments, or nothing could be scanned (every path missing, unreadable or skipped);
+     a path that could not be read among others that could is a warning, not exit 2`;
 
 export interface ScanArgs extends ReportArgs {
   paths: string[];
