@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
 import { fsPathFromBytes, joinFsPath, type FsPath } from './fs-path.js';
 
@@ -8,6 +9,12 @@ function git(dir: string, args: readonly string[]): { status: number | null; std
   const result = spawnSync('git', args, { cwd: dir, maxBuffer: MAX_LIST_BYTES, stdio: ['ignore', 'pipe', 'ignore'] });
   if (result.error) return undefined; // git not installed, or the list did not fit
   return { status: result.status, stdout: result.stdout };
+}
+
+/** NUL-separated names: one decode for the usual all-UTF-8 list, bytes kept only when needed. */
+function splitNames(bytes: Buffer): FsPath[] {
+  if (isUtf8(bytes)) return bytes.toString('utf8').split('\0').filter((name) => name !== '');
+  return splitNul(bytes).map(fsPathFromBytes);
 }
 
 function splitNul(bytes: Buffer): Buffer[] {
@@ -22,7 +29,7 @@ function splitNul(bytes: Buffer): Buffer[] {
 }
 
 export interface GitListing {
-  /** Files git would track under `dir` (tracked plus untracked-not-ignored), as fs paths. */
+  /** Files git would track under `dir` (tracked plus untracked-not-ignored), relative to it. */
   readonly files: FsPath[];
   /** Nested repositories that git lists as `dir/`; the caller lists them on their own. */
   readonly nested: FsPath[];
@@ -36,15 +43,16 @@ export interface GitListing {
 export function gitListFiles(dir: string): GitListing | undefined {
   const listed = git(dir, ['ls-files', '-co', '--exclude-standard', '-z']);
   if (listed === undefined || listed.status !== 0) return undefined;
-  let names = splitNul(listed.stdout);
+  let names = splitNames(listed.stdout);
   if (names.length === 0 && git(dir, ['check-ignore', '-q', '.'])?.status === 0) {
-    names = splitNul(git(dir, ['ls-files', '-co', '-z'])?.stdout ?? Buffer.alloc(0));
+    names = splitNames(git(dir, ['ls-files', '-co', '-z'])?.stdout ?? Buffer.alloc(0));
   }
   const files: FsPath[] = [];
   const nested: FsPath[] = [];
   for (const name of names) {
-    if (name[name.length - 1] === 0x2f) nested.push(joinFsPath(dir, fsPathFromBytes(name.subarray(0, -1))));
-    else files.push(joinFsPath(dir, fsPathFromBytes(name)));
+    if (typeof name === 'string' ? name.endsWith('/') : name[name.length - 1] === 0x2f) {
+      nested.push(joinFsPath(dir, typeof name === 'string' ? name.slice(0, -1) : name.subarray(0, -1)));
+    } else files.push(name);
   }
   return { files, nested };
 }
@@ -53,5 +61,5 @@ export function gitListFiles(dir: string): GitListing | undefined {
 export function gitDeletedFiles(dir: string): Set<string> {
   const listed = git(dir, ['ls-files', '-d', '-z']);
   if (listed === undefined || listed.status !== 0) return new Set();
-  return new Set(splitNul(listed.stdout).map((name) => String(joinFsPath(dir, fsPathFromBytes(name)))));
+  return new Set(splitNames(listed.stdout).map((name) => String(joinFsPath(dir, name))));
 }

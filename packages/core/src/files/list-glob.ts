@@ -8,6 +8,8 @@ export interface GlobFile {
   readonly path: FsPath;
   /** The true name as text, for reports. */
   readonly display: string;
+  /** A regular file (not a link, FIFO, socket or device). */
+  readonly regular: boolean;
 }
 
 export interface GlobListing {
@@ -81,7 +83,9 @@ export async function globListFiles(dir: string): Promise<GlobListing> {
   const files: GlobFile[] = [];
   for (const entry of entries) {
     if (entry.dirent.isDirectory()) continue;
-    files.push(adapter.raw.get(entry.path) ?? { path: entry.path, display: entry.path });
+    const regular = entry.dirent.isFile();
+    const known = adapter.raw.get(entry.path);
+    files.push(known ? { ...known, regular } : { path: entry.path, display: entry.path, regular });
   }
   return { files, unreadable };
 }

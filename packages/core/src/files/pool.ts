@@ -64,7 +64,7 @@ export async function scanTargets(
       feed();
       feed(); // two batches in flight: the thread never waits for the round trip
     });
-  const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: batchOptions }));
+  const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: batchOptions, execArgv: [] }));
   try {
     await Promise.all(workers.map(run));
   } finally {

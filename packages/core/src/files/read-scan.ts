@@ -15,6 +15,11 @@ export interface Target {
   readonly root: number;
   /** Listed by git: a missing file may just be deleted from the work tree. */
   readonly fromGit?: boolean;
+  /**
+   * The listing saw a regular file (or git listed it, and git lists no FIFOs or devices): read
+   * it without an fstat, which is a third of the per-file cost on many small files.
+   */
+  readonly regular?: boolean;
 }
 
 export interface BatchOptions {
@@ -93,18 +98,22 @@ export class BatchScanner {
       return;
     }
     try {
-      const stats = fstatSync(fd);
-      if (!stats.isFile()) {
-        out.skipped++;
-        warn('not-regular', `skipped, ${special(stats)}`);
-        return;
+      let content: Buffer | undefined;
+      if (target.regular) content = this.#readUnknownSize(fd);
+      if (content === undefined) {
+        const stats = fstatSync(fd);
+        if (!stats.isFile()) {
+          out.skipped++;
+          warn('not-regular', `skipped, ${special(stats)}`);
+          return;
+        }
+        if (stats.size > this.options.maxFileSize) {
+          out.skipped++;
+          warn('too-large', `skipped, ${stats.size} bytes is over the size limit of ${this.options.maxFileSize} (--max-file-size)`);
+          return;
+        }
+        content = this.#read(fd, stats.size);
       }
-      if (stats.size > this.options.maxFileSize) {
-        out.skipped++;
-        warn('too-large', `skipped, ${stats.size} bytes is over the size limit of ${this.options.maxFileSize} (--max-file-size)`);
-        return;
-      }
-      const content = this.#read(fd, stats.size);
       out.scanned++;
       out.bytes += content.length;
       const findings = scanContent(content, { path: target.rel, secrets: this.#secrets });
@@ -117,24 +126,31 @@ export class BatchScanner {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
       out.skipped++;
-      warn('unreadable', `skipped, ${REASONS[code] ?? code}`);
+      if (code === 'EISDIR') warn('not-regular', 'skipped, a directory (git submodule?); name it to scan it');
+      else warn('unreadable', `skipped, ${REASONS[code] ?? code}`);
     } finally {
       closeSync(fd);
     }
   }
 
-  /** Read to the end: a file may grow or shrink between fstat and read. */
+  /**
+   * One read into the scratch buffer: a regular file that fits ends with a short read. Undefined
+   * when the buffer filled up: the caller then asks fstat for the size and reads the rest.
+   */
+  #readUnknownSize(fd: number): Buffer | undefined {
+    const n = readSync(fd, this.#buffer, 0, this.#buffer.length, 0);
+    return n < this.#buffer.length ? this.#buffer.subarray(0, n) : undefined;
+  }
+
+  /**
+   * Read what fstat promised (a file that shrinks ends early; one that grows is read to the size
+   * it had, which saves a read per file that would only confirm the end).
+   */
   #read(fd: number, size: number): Buffer {
-    if (this.#buffer.length < size + 1) this.#buffer = Buffer.allocUnsafe(Math.max(size + 1, this.#buffer.length * 2));
+    if (this.#buffer.length < size) this.#buffer = Buffer.allocUnsafe(Math.max(size, this.#buffer.length * 2));
     let length = 0;
-    for (;;) {
-      if (length === this.#buffer.length) {
-        if (length >= this.options.maxFileSize) break;
-        const grown = Buffer.allocUnsafe(length * 2);
-        this.#buffer.copy(grown, 0, 0, length);
-        this.#buffer = grown;
-      }
-      const n = readSync(fd, this.#buffer, length, this.#buffer.length - length, null);
+    while (length < size) {
+      const n = readSync(fd, this.#buffer, length, size - length, length);
       if (n === 0) break;
       length += n;
     }

@@ -1,0 +1,160 @@
+// `scan` on a generated tree (>= 200 MB in 50,000 files, planted keys) next to `rg -c` with the
+// same pattern on the same tree: medians of a few runs, the ratio, and a recall check.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const name = 'files';
+export const description = 'scan vs ripgrep on a generated tree of 50,000 files (>= 200 MB) with planted keys';
+
+const FILES = 50_000;
+const PLANTED = 1_000;
+const RUNS = 5;
+const TREE_VERSION = 'files-v1';
+const PATTERN = 'shippo_(live|test)_[0-9a-fA-F]{40}';
+
+/** Deterministic PRNG (mulberry32): the same tree on every machine. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Built at run time from a seed: no key-shaped string in the repository.
+const prefix = (kind) => ['shippo', kind, ''].join('_');
+const plantedKey = (i) => prefix(i % 2 ? 'test' : 'live') + createHash('sha256').update(`bench:${i}`).digest('hex').slice(0, 40);
+const sha256 = (s) => createHash('sha256').update(s).digest('hex');
+
+const FILLER = [
+  'import { readFile } from "node:fs/promises";',
+  'export async function loadConfig(path) {',
+  '  const text = await readFile(path, "utf8");',
+  '  return JSON.parse(text);',
+  '}',
+  'const rates = shipments.map((s) => s.rates.filter((r) => r.amount > 0));',
+  '// TODO: handle the carrier timeout when the label service is slow',
+  'def create_label(shipment_id, carrier="usps"):',
+  '    return client.transactions.create(shipment=shipment_id, carrier=carrier)',
+  '  "address_from": { "name": "Warehouse", "street1": "215 Clayton St.", "zip": "94117" },',
+  'SELECT id, created_at, status FROM orders WHERE status = \'pending\' ORDER BY id;',
+  '<div class="tracking">Your parcel is on its way: {{ tracking_number }}</div>',
+  'LOG_LEVEL=info',
+  'ship_from_zip = "94117"  # san francisco',
+  'A veces el envío tarda más de lo previsto; ¡gracias por tu paciencia! 📦',
+];
+const EXT = ['.js', '.ts', '.py', '.json', '.md', '.yml', '.env', '.html', '.sql', '.txt'];
+
+function fileSize(i, rand) {
+  if (i % 2500 === 7) return 1024 * 1024; // a few big bundles
+  return 1000 + Math.floor(rand() * 6400);
+}
+
+function generate(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  const rand = prng(42);
+  const pool = Buffer.from(Array.from({ length: 4000 }, () => FILLER[Math.floor(rand() * FILLER.length)]).join('\n') + '\n');
+  const planted = new Map(); // file index -> key index
+  const step = FILES / PLANTED;
+  for (let k = 0; k < PLANTED; k++) planted.set(Math.floor(k * step + rand() * step), k);
+  let bytes = 0;
+  for (let i = 0; i < FILES; i++) {
+    const sub = join(dir, `pkg${String(i % 50).padStart(2, '0')}`, `mod${String(Math.floor(i / 50) % 10)}`);
+    if (i < 500) mkdirSync(sub, { recursive: true });
+    const size = fileSize(i, rand);
+    const start = Math.floor(rand() * (pool.length - size - 1));
+    let content = pool.subarray(start, start + size);
+    const k = planted.get(i);
+    if (k !== undefined) {
+      const at = content.indexOf(10, Math.floor(rand() * content.length * 0.9)) + 1;
+      content = Buffer.concat([content.subarray(0, at), Buffer.from(`SHIPPO_API_KEY="${plantedKey(k)}"\n`), content.subarray(at)]);
+    }
+    bytes += content.length;
+    writeFileSync(join(sub, `file${i}${EXT[i % EXT.length]}`), content);
+  }
+  execFileSync('git', ['init', '-q', dir]); // a work tree: the scan lists it with git ls-files, as in real use
+  return bytes;
+}
+
+function ensureRipgrep() {
+  if (spawnSync('rg', ['--version']).status === 0) return true;
+  console.log('ripgrep not found; trying: apt-get install -y ripgrep');
+  const apt = spawnSync('apt-get', ['install', '-y', '-qq', 'ripgrep'], { stdio: 'inherit' });
+  return apt.status === 0 && spawnSync('rg', ['--version']).status === 0;
+}
+
+function time(command, args, cwd) {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(command, args, { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (child.error) throw child.error;
+  return { ms, status: child.status, stdout: child.stdout, stderr: child.stderr };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function run({ repo }) {
+  const base = join(repo, '.bench');
+  const dir = join(base, 'files-tree');
+  const stamp = join(base, 'files-tree.stamp');
+  let bytes;
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').startsWith(`${TREE_VERSION} `)) {
+    bytes = Number(readFileSync(stamp, 'utf8').split(' ')[1]);
+    console.log(`tree: reusing ${dir}`);
+  } else {
+    console.log(`tree: generating ${FILES} files in ${dir} ...`);
+    mkdirSync(base, { recursive: true });
+    bytes = generate(dir);
+    writeFileSync(stamp, `${TREE_VERSION} ${bytes}`);
+  }
+  console.log(`tree: ${FILES} files, ${(bytes / 1e6).toFixed(1)} MB, ${PLANTED} planted keys`);
+  if (!ensureRipgrep()) {
+    console.error('files: ripgrep (rg) is required; install it (apt-get install ripgrep) and run again');
+    return { ok: false };
+  }
+
+  const bin = join(repo, 'cli/bin/shippo-keyguard.js');
+  const scanArgs = [bin, 'scan', '--format', 'json'];
+  // --no-ignore-parent: the tree sits in this repository's ignored .bench/; judge it on its own.
+  const rgArgs = ['-c', '--no-ignore-parent', PATTERN, '.']; // name the path: with a piped stdin, rg would search stdin
+  const cases = {
+    'shippo-keyguard scan': () => time(process.execPath, scanArgs, dir),
+    'shippo-keyguard scan --no-gitignore': () => time(process.execPath, [...scanArgs, '--no-gitignore'], dir),
+    [`rg -c --no-ignore-parent '${PATTERN}'`]: () => time('rg', rgArgs, dir),
+  };
+  const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+  let lastScan;
+  let lastRg;
+  for (let round = 0; round <= RUNS; round++) {
+    for (const [label, go] of Object.entries(cases)) {
+      const r = go();
+      if (label.startsWith('rg')) lastRg = r;
+      else if (!label.includes('--no-gitignore')) lastScan = r;
+      if (round > 0) times[label].push(r.ms); // round 0 warms the page cache
+    }
+  }
+
+  for (const [label, ms] of Object.entries(times)) {
+    console.log(`${label.padEnd(44)} median ${median(ms).toFixed(0).padStart(6)} ms   runs: ${ms.map((m) => m.toFixed(0)).join(', ')}`);
+  }
+  const scanMs = median(times['shippo-keyguard scan']);
+  const rgMs = median(times[`rg -c --no-ignore-parent '${PATTERN}'`]);
+  const ratio = scanMs / rgMs;
+  console.log(`ratio scan / rg: ${ratio.toFixed(2)}x (target <= 1.5x)`);
+
+  // Recall: every planted key, by fingerprint, and nothing else.
+  const report = JSON.parse(lastScan.stdout);
+  const want = new Set(Array.from({ length: PLANTED }, (_, k) => sha256(plantedKey(k))));
+  const got = new Set(report.findings.map((f) => f.fingerprint));
+  const missed = [...want].filter((fp) => !got.has(fp)).length;
+  const extra = [...got].filter((fp) => !want.has(fp)).length;
+  const rgFiles = lastRg.stdout.split('\n').filter(Boolean).length;
+  console.log(`recall: ${PLANTED - missed}/${PLANTED} planted keys found, ${extra} unexpected; rg matched ${rgFiles} files`);
+  console.log(`scan: exit ${lastScan.status}, ${report.summary.scanned} files, ${(report.summary.bytes / 1e6).toFixed(1)} MB`);
+  return { ok: missed === 0 && extra === 0 && lastScan.status === 1 && rgFiles === PLANTED, ratio };
+}
