@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { Finding } from '../finding.js';
 import type { ScanStats, ScanWarning } from '../report/model.js';
 import type { SecretStore } from '../secret.js';
-import { scanTargets } from './pool.js';
+import type { Worker } from 'node:worker_threads';
+import { defaultThreads, PARALLEL_THRESHOLD, scanTargets, startWorkers } from './pool.js';
 import { listTargets, vanishedFromGit } from './targets.js';
 
 export { PARALLEL_THRESHOLD } from './pool.js';
@@ -39,13 +40,23 @@ export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
 /** Scan files and directories for keys: list (git or fast-glob), read and detect, over all cores. */
 export async function scanFiles(options: FileScanOptions): Promise<FileScanResult> {
   const root = resolve(options.cwd);
-  const list = await listTargets({ paths: options.paths, cwd: root, gitignore: options.gitignore ?? true });
+  const threads = options.threads ?? defaultThreads();
+  let workers: Worker[] | undefined;
+  const list = await listTargets({
+    paths: options.paths,
+    cwd: root,
+    gitignore: options.gitignore ?? true,
+    // Start the reader threads as soon as the list is known to be large: their start-up then
+    // overlaps building the rest of the list.
+    ...(threads >= 2 ? { largeAt: PARALLEL_THRESHOLD, onLarge: () => (workers = startWorkers(threads)) } : {}),
+  });
   const result = await scanTargets(
     list.targets,
     {
       maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       roots: list.roots,
-      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      threads,
+      ...(workers ? { workers } : {}),
     },
     options.onProgress,
   );

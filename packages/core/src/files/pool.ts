@@ -8,6 +8,22 @@ const BATCH = 128;
 
 export type Progress = (files: number, bytes: number) => void;
 
+export function defaultThreads(): number {
+  return Math.min(availableParallelism(), 4);
+}
+
+/** Reader threads, started early so their start-up overlaps the rest of the listing. */
+export function startWorkers(count: number): Worker[] {
+  return Array.from({ length: count }, () => {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { execArgv: [] });
+    // Keep an early failure (before scanTargets listens) instead of crashing; it is rethrown there.
+    worker.once('error', (error) => failures.set(worker, error));
+    return worker;
+  });
+}
+
+const failures = new WeakMap<Worker, Error>();
+
 function merge(into: BatchResult, part: BatchResult): void {
   into.findings.push(...part.findings);
   into.keys.push(...part.keys);
@@ -25,12 +41,14 @@ function merge(into: BatchResult, part: BatchResult): void {
  */
 export async function scanTargets(
   targets: readonly Target[],
-  options: BatchOptions & { threads?: number },
+  options: BatchOptions & { threads?: number; workers?: Worker[] },
   onProgress?: Progress,
 ): Promise<BatchResult> {
-  const threads = options.threads ?? Math.min(availableParallelism(), 4);
+  const threads = options.threads ?? defaultThreads();
   const total = emptyResult();
+  const started = options.workers ?? [];
   if (threads < 2 || targets.length < PARALLEL_THRESHOLD) {
+    await Promise.all(started.map((w) => w.terminate()));
     const scanner = new BatchScanner(options);
     for (let i = 0; i < targets.length; i += BATCH) {
       merge(total, scanner.scan(targets.slice(i, i + BATCH)));
@@ -40,6 +58,8 @@ export async function scanTargets(
     return total;
   }
   const batchOptions: BatchOptions = { maxFileSize: options.maxFileSize, roots: options.roots };
+  const workers = started.length > 0 ? started : startWorkers(threads);
+  for (const w of workers) w.postMessage({ options: batchOptions });
   let next = 0;
   const run = (worker: Worker) =>
     new Promise<void>((done, fail) => {
@@ -61,10 +81,17 @@ export async function scanTargets(
         feed();
       });
       worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (inFlight > 0 || next < targets.length) fail(failures.get(worker) ?? new Error(`a reader thread stopped (exit code ${code})`));
+      });
+      const early = failures.get(worker);
+      if (early) {
+        fail(early);
+        return;
+      }
       feed();
       feed(); // two batches in flight: the thread never waits for the round trip
     });
-  const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: batchOptions, execArgv: [] }));
   try {
     await Promise.all(workers.map(run));
   } finally {

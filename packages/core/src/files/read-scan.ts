@@ -135,11 +135,11 @@ export class BatchScanner {
 
   /**
    * One read into the scratch buffer: a regular file that fits ends with a short read. Undefined
-   * when the buffer filled up: the caller then asks fstat for the size and reads the rest.
+   * when the buffer filled up or the file is over the limit: the caller then asks fstat.
    */
   #readUnknownSize(fd: number): Buffer | undefined {
     const n = readSync(fd, this.#buffer, 0, this.#buffer.length, 0);
-    return n < this.#buffer.length ? this.#buffer.subarray(0, n) : undefined;
+    return n < this.#buffer.length && n <= this.options.maxFileSize ? this.#buffer.subarray(0, n) : undefined;
   }
 
   /**

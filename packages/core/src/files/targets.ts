@@ -22,6 +22,9 @@ export interface ListOptions {
   /** The scan root: finding paths are relative to it. */
   readonly cwd: string;
   readonly gitignore: boolean;
+  /** Called once when the list grows past `largeAt` files, before the listing is finished. */
+  readonly onLarge?: () => void;
+  readonly largeAt?: number;
 }
 
 /** Report path: relative to the root, `/`-separated (SARIF `%SRCROOT%`-relative URIs). */
@@ -45,6 +48,13 @@ export async function listTargets(options: ListOptions): Promise<TargetList> {
   };
   // Paths named twice (or a file inside a named directory) are read once; one path needs no check.
   const single = options.paths.length === 1;
+  let large = false;
+  const sizeHint = (more: number) => {
+    if (!large && options.onLarge && list.targets.length + more >= (options.largeAt ?? Infinity)) {
+      large = true;
+      options.onLarge();
+    }
+  };
   const add = (path: FsPath, index: number, fromGit: boolean, rel = relPath(root, path), regular = fromGit) => {
     if (!single) {
       if (seen.has(rel)) return;
@@ -89,7 +99,7 @@ export async function listTargets(options: ListOptions): Promise<TargetList> {
       add(abs, rootIndex(realpathSync(root)), false);
       continue;
     }
-    await listDirectory(abs, rootIndex(realpathSync(abs)), options.gitignore, list, add, fail, root);
+    await listDirectory(abs, rootIndex(realpathSync(abs)), options.gitignore, list, add, fail, root, sizeHint);
   }
   return list;
 }
@@ -102,19 +112,22 @@ async function listDirectory(
   add: (path: FsPath, index: number, fromGit: boolean, rel?: string, regular?: boolean) => void,
   fail: (rel: string, code: string, message: string) => void,
   root: string,
+  sizeHint: (more: number) => void,
 ): Promise<void> {
   const git = gitignore ? gitListFiles(dir) : undefined;
   if (git !== undefined) {
+    sizeHint(git.files.length);
     list.gitDirs.push(dir);
     // git gives clean relative paths: join them to the directory's report path without
     // path.relative per file (it dominates listing time on 50k files).
     const base = relPath(root, dir);
     const at = base === '.' ? '' : `${base}/`;
     for (const file of git.files) add(joinFsPath(dir, file), index, true, at + displayPath(file));
-    for (const nested of git.nested) await listDirectory(displayPath(nested), index, gitignore, list, add, fail, root);
+    for (const nested of git.nested) await listDirectory(displayPath(nested), index, gitignore, list, add, fail, root, sizeHint);
     return;
   }
   const glob = await globListFiles(dir);
+  sizeHint(glob.files.length);
   for (const { path, code } of glob.unreadable) {
     const rel = relPath(root, path);
     if (path === dir) fail(rel, 'unreadable', `cannot read directory (${code})`);
