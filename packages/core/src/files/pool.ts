@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { encodeBatch } from './batch-codec.js';
 import { BatchScanner, emptyResult, type BatchOptions, type BatchResult, type Target } from './read-scan.js';
 
 /** Below this many files, starting threads costs more than it saves. */
@@ -69,7 +70,7 @@ export async function scanTargets(
           if (inFlight === 0) done();
           return;
         }
-        const batch = targets.slice(next, next + BATCH);
+        const batch = encodeBatch(targets.slice(next, next + BATCH));
         next += BATCH;
         inFlight++;
         worker.postMessage(batch);

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import type { Finding } from '../finding.js';
 import type { ScanWarning } from '../report/model.js';
+import { mayHoldKey } from '../detect.js';
 import { scanContent } from '../scan-content.js';
 import { SecretStore } from '../secret.js';
 import { isWithin, type FsPath } from './fs-path.js';
@@ -116,6 +117,8 @@ export class BatchScanner {
       }
       out.scanned++;
       out.bytes += content.length;
+      // The needle search alone, without allocating: most files stop here.
+      if (!mayHoldKey(content)) return;
       const findings = scanContent(content, { path: target.rel, secrets: this.#secrets });
       if (findings.length > 0) {
         out.findings.push(...findings);
