@@ -99,6 +99,22 @@ describe('inside a git work tree', () => {
   });
 });
 
+describe('git refuses the work tree', () => {
+  it('says so in a warning and walks the directory instead of silently scanning nothing', async () => {
+    const k = key('git-refused');
+    const dir = tree({ 'a.env': `KEY=${k}\n` });
+    git(dir, 'init', '-q');
+    // A repository format git does not know makes every git command fail with "fatal: ...".
+    git(dir, 'config', 'core.repositoryformatversion', '99');
+    const r = await json([], dir);
+    expect(r.exitCode).toBe(1);
+    expect(paths(r.report)).toEqual(['a.env']);
+    expect(r.report.warnings).toHaveLength(1);
+    expect(r.report.warnings[0].code).toBe('git-refused');
+    expect(r.stderr).toMatch(/^warning: \.: git refused to list this work tree \(.+\); walking it without \.gitignore rules$/m);
+  });
+});
+
 describe('file names', () => {
   const names: [string | Buffer, string][] = [
     ['with space.env', 'space'],
@@ -138,6 +154,10 @@ describe('file names', () => {
       const uris = log.runs[0].results.map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri);
       expect(uris).toContain('new%0Aline.env');
       expect(uris).toContain('with%20space.env');
+      // Text keeps one line per finding: the line break in a name is escaped.
+      const text = await runCli(['scan'], { cwd: dir, guard });
+      expect(text.stdout).toContain('new\\nline.env:1:5  error');
+      expect(text.stdout.trimEnd().split('\n')).toHaveLength(names.length + 1);
     });
   }
 });

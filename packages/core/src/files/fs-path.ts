@@ -39,3 +39,10 @@ export function isWithin(parent: string, child: string): boolean {
   const base = parent.endsWith('/') ? parent : `${parent}/`;
   return child.startsWith(base);
 }
+
+/** A path for a one-line message: control characters (a newline in a file name) escaped. */
+export function printablePath(path: string): string {
+  return path.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}

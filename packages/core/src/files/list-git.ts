@@ -5,10 +5,10 @@ import { fsPathFromBytes, joinFsPath, type FsPath } from './fs-path.js';
 /** Enough for the path list of a very large monorepo. */
 const MAX_LIST_BYTES = 1024 * 1024 * 1024;
 
-function git(dir: string, args: readonly string[]): { status: number | null; stdout: Buffer } | undefined {
-  const result = spawnSync('git', args, { cwd: dir, maxBuffer: MAX_LIST_BYTES, stdio: ['ignore', 'pipe', 'ignore'] });
+function git(dir: string, args: readonly string[]): { status: number | null; stdout: Buffer; stderr: string } | undefined {
+  const result = spawnSync('git', args, { cwd: dir, maxBuffer: MAX_LIST_BYTES, stdio: ['ignore', 'pipe', 'pipe'] });
   if (result.error) return undefined; // git not installed, or the list did not fit
-  return { status: result.status, stdout: result.stdout };
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr.toString('utf8') };
 }
 
 /** NUL-separated names: one decode for the usual all-UTF-8 list, bytes kept only when needed. */
@@ -28,6 +28,11 @@ function splitNul(bytes: Buffer): Buffer[] {
   return parts;
 }
 
+/** Git is there but refused the work tree (e.g. "dubious ownership" in a container): say so. */
+export interface GitRefusal {
+  readonly refused: string;
+}
+
 export interface GitListing {
   /** Files git would track under `dir` (tracked plus untracked-not-ignored), relative to it. */
   readonly files: FsPath[];
@@ -40,9 +45,13 @@ export interface GitListing {
  * .gitignore, .git/info/exclude, core.excludesFile) and fast. Undefined outside a work tree.
  * A directory that git ignores as a whole is listed in full: naming it is asking for it.
  */
-export function gitListFiles(dir: string): GitListing | undefined {
+export function gitListFiles(dir: string): GitListing | GitRefusal | undefined {
   const listed = git(dir, ['ls-files', '-co', '--exclude-standard', '-z']);
-  if (listed === undefined || listed.status !== 0) return undefined;
+  if (listed === undefined) return undefined;
+  if (listed.status !== 0) {
+    const reason = listed.stderr.split('\n').find((l) => l.startsWith('fatal:')) ?? '';
+    return /not a git repository/.test(reason) || reason === '' ? undefined : { refused: reason.replace(/^fatal:\s*/, '') };
+  }
   let names = splitNames(listed.stdout);
   if (names.length === 0 && git(dir, ['check-ignore', '-q', '.'])?.status === 0) {
     names = splitNames(git(dir, ['ls-files', '-co', '-z'])?.stdout ?? Buffer.alloc(0));

@@ -5,7 +5,7 @@ import type { ScanWarning } from '../report/model.js';
 import { mayHoldKey } from '../detect.js';
 import { scanContent } from '../scan-content.js';
 import { SecretStore } from '../secret.js';
-import { isWithin, type FsPath } from './fs-path.js';
+import { isWithin, printablePath, type FsPath } from './fs-path.js';
 
 /** One file to read: where it is, what to call it in reports, and the root links must stay in. */
 export interface Target {
@@ -83,7 +83,7 @@ export class BatchScanner {
   }
 
   #scanOne(target: Target, out: BatchResult): void {
-    const warn = (code: string, why: string) => out.warnings.push({ code, message: `${target.rel}: ${why}`, path: target.rel });
+    const warn = (code: string, why: string) => out.warnings.push({ code, message: `${printablePath(target.rel)}: ${why}`, path: target.rel });
     let fd: number;
     try {
       fd = openSync(target.path, OPEN_FLAGS);

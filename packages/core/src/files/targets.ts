@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { ScanWarning } from '../report/model.js';
-import { displayPath, insideGitDir, isWithin, joinFsPath, toPosix, type FsPath } from './fs-path.js';
+import { displayPath, insideGitDir, isWithin, joinFsPath, printablePath, toPosix, type FsPath } from './fs-path.js';
 import { gitDeletedFiles, gitListFiles } from './list-git.js';
 import { globListFiles } from './list-glob.js';
 import type { Target } from './read-scan.js';
@@ -64,7 +64,7 @@ export async function listTargets(options: ListOptions): Promise<TargetList> {
   };
   const fail = (rel: string, code: string, message: string) => {
     list.failed++;
-    list.warnings.push({ code, message: `${rel}: ${message}`, path: rel });
+    list.warnings.push({ code, message: `${printablePath(rel)}: ${message}`, path: rel });
   };
 
   for (const given of options.paths) {
@@ -114,7 +114,16 @@ async function listDirectory(
   root: string,
   sizeHint: (more: number) => void,
 ): Promise<void> {
-  const git = gitignore ? gitListFiles(dir) : undefined;
+  let git = gitignore ? gitListFiles(dir) : undefined;
+  if (git !== undefined && 'refused' in git) {
+    const rel = relPath(root, dir);
+    list.warnings.push({
+      code: 'git-refused',
+      message: `${printablePath(rel)}: git refused to list this work tree (${git.refused}); walking it without .gitignore rules`,
+      path: rel,
+    });
+    git = undefined;
+  }
   if (git !== undefined) {
     sizeHint(git.files.length);
     list.gitDirs.push(dir);
@@ -131,7 +140,7 @@ async function listDirectory(
   for (const { path, code } of glob.unreadable) {
     const rel = relPath(root, path);
     if (path === dir) fail(rel, 'unreadable', `cannot read directory (${code})`);
-    else list.warnings.push({ code: 'unreadable', message: `${rel}: cannot read directory (${code}), skipped`, path: rel });
+    else list.warnings.push({ code: 'unreadable', message: `${printablePath(rel)}: cannot read directory (${code}), skipped`, path: rel });
   }
   for (const file of glob.files) add(file.path, index, false, relPath(root, file.display), file.regular);
 }
@@ -143,5 +152,5 @@ export function vanishedFromGit(missing: readonly string[], gitDirs: readonly st
   for (const dir of gitDirs) for (const path of gitDeletedFiles(dir)) deleted.add(relPath(resolve(cwd), path));
   return missing
     .filter((rel) => !deleted.has(rel))
-    .map((rel) => ({ code: 'vanished', message: `${rel}: skipped, vanished before it could be read`, path: rel }));
+    .map((rel) => ({ code: 'vanished', message: `${printablePath(rel)}: skipped, vanished before it could be read`, path: rel }));
 }

@@ -15,6 +15,13 @@ function paint(on: boolean | undefined): (style: keyof typeof ANSI, text: string
   return (style, text) => (on ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
 }
 
+/** A file name with a line break must not break the one-line-per-finding format. */
+function oneLine(path: string): string {
+  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) =>
+    ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch === '\t' ? '\\t' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 function statusLabel(f: Finding): string | undefined {
   const v = f.verification;
   if (v === undefined || v.status === 'unchecked') return undefined;
@@ -29,7 +36,7 @@ function findingLines(f: Finding, options: TextOptions): string[] {
   const status = statusLabel(f);
   const statusStyle = f.verification?.status === 'live' ? 'red' : f.verification?.status === 'dead' ? 'green' : 'yellow';
   const parts = [
-    c('bold', `${f.path}:${f.startLine}:${f.startColumn}`),
+    c('bold', `${oneLine(f.path)}:${f.startLine}:${f.startColumn}`),
     c(levelStyle, f.level),
     f.detector,
     `${f.kind} key`,
