@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
 import { readdir, lstat, stat, type Dirent } from 'node:fs';
-import fg from 'fast-glob';
 import { joinFsPath, type FsPath } from './fs-path.js';
 
 export interface GlobFile {
@@ -69,6 +68,8 @@ function rawNameAdapter(unreadable: GlobListing['unreadable']) {
 export async function globListFiles(dir: string): Promise<GlobListing> {
   const unreadable: GlobListing['unreadable'] = [];
   const adapter = rawNameAdapter(unreadable);
+  // Loaded on first use: it costs more to import than git takes to list a large work tree.
+  const { default: fg } = await import('fast-glob');
   const entries = await fg.glob('**', {
     cwd: dir,
     dot: true,
