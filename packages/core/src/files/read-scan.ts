@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import type { Finding } from '../finding.js';
 import type { ScanWarning } from '../report/model.js';
+import { detectors as catalogue } from '@shippo-keyguard/rules';
 import { mayHoldKey } from '../detect.js';
 import { scanContent } from '../scan-content.js';
 import { SecretStore } from '../secret.js';
@@ -65,9 +66,46 @@ const REASONS: Record<string, string> = {
   EIO: 'I/O error',
 };
 
-/** Reads files with one reusable buffer (no allocation per file) and scans the bytes. */
+/**
+ * For the pack search, a part of each catalogue needle that starts with a rarer byte: the search
+ * runs memchr on the first byte, and `s`, `c` and `N` are common in text while `h…`, `H`, `X`,
+ * `G` are not (measured on the benchmark tree: 35 ms against 190 ms for the four full needles).
+ * A file that holds a needle holds its part, so this only widens the net; the engine confirms.
+ */
+const RARER_PART: Readonly<Record<string, string>> = {
+  shippo_: 'hippo_',
+  c2hpcHBvX: 'HBvX',
+  NoaXBwb19: 'XBwb19',
+  zaGlwcG9f: 'GlwcG9f',
+};
+const NEEDLES: readonly Buffer[] = [...new Set(catalogue.flatMap((d) => d.needles))].map((needle) => {
+  const part = RARER_PART[needle];
+  return Buffer.from(part !== undefined && needle.includes(part) ? part : needle, 'latin1');
+});
+/** Small files are packed into this buffer, NUL-separated (no needle holds a NUL byte). */
+const PACK_SIZE = 4 << 20;
+/**
+ * The pack is searched once it holds this much: small enough to still be in the CPU cache from
+ * the reads (one big search over cold memory measured 3x slower than per-file searches).
+ */
+const PACK_FLUSH_AT = 64 << 10;
+
+interface Packed {
+  readonly target: Target;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Reads files with reusable buffers (no allocation per file) and scans the bytes. Small regular
+ * files are read back to back into one pack and the needles are searched once per pack, not
+ * once per file: on many small files the per-call cost of the search, not the search, dominates.
+ */
 export class BatchScanner {
   #buffer = Buffer.allocUnsafe(CHUNK);
+  readonly #pack = Buffer.allocUnsafe(PACK_SIZE);
+  #used = 0;
+  #packed: Packed[] = [];
   readonly #secrets = new SecretStore();
 
   constructor(private readonly options: BatchOptions) {}
@@ -75,11 +113,66 @@ export class BatchScanner {
   scan(targets: readonly Target[]): BatchResult {
     const out = emptyResult();
     for (const target of targets) this.#scanOne(target, out);
+    this.#flush(out);
     for (const fp of new Set(out.findings.map((f) => f.fingerprint))) {
       const key = this.#secrets.get(fp);
       if (key !== undefined) out.keys.push([fp, key]);
     }
     return out;
+  }
+
+  /** Search the pack once per needle; only files that hold a hit are scanned in full. */
+  #flush(out: BatchResult): void {
+    const packed = this.#packed;
+    if (packed.length === 0) return;
+    const data = this.#pack.subarray(0, this.#used);
+    const hit = new Uint8Array(packed.length);
+    for (const needle of NEEDLES) {
+      let at = data.indexOf(needle);
+      while (at !== -1) {
+        let low = 0;
+        let high = packed.length - 1;
+        while (low < high) {
+          const mid = (low + high + 1) >> 1;
+          if (packed[mid]!.start <= at) low = mid;
+          else high = mid - 1;
+        }
+        hit[low] = 1;
+        at = data.indexOf(needle, packed[low]!.end + 1);
+      }
+    }
+    packed.forEach((p, i) => {
+      if (hit[i]) this.#detect(p.target, data.subarray(p.start, p.end), out);
+    });
+    this.#packed = [];
+    this.#used = 0;
+  }
+
+  #detect(target: Target, content: Buffer, out: BatchResult): void {
+    const findings = scanContent(content, { path: target.rel, secrets: this.#secrets });
+    if (findings.length === 0) return;
+    out.findings.push(...findings);
+    if (!findings[0]?.binary && !isUtf8(content)) {
+      out.warnings.push({
+        code: 'not-utf8',
+        message: `${printablePath(target.rel)}: not valid UTF-8; columns count each bad byte as one character`,
+        path: target.rel,
+      });
+    }
+  }
+
+  /** Read a regular file into the pack; false when it does not fit (or is over the limit). */
+  #packFile(fd: number, target: Target, out: BatchResult): boolean {
+    if (this.#used >= PACK_FLUSH_AT) this.#flush(out);
+    const room = PACK_SIZE - this.#used - 1;
+    const n = readSync(fd, this.#pack, this.#used, room, 0);
+    if (n >= room || n > this.options.maxFileSize) return false;
+    this.#packed.push({ target, start: this.#used, end: this.#used + n });
+    this.#pack[this.#used + n] = 0;
+    this.#used += n + 1;
+    out.scanned++;
+    out.bytes += n;
+    return true;
   }
 
   #scanOne(target: Target, out: BatchResult): void {
@@ -99,33 +192,23 @@ export class BatchScanner {
       return;
     }
     try {
-      let content: Buffer | undefined;
-      if (target.regular) content = this.#readUnknownSize(fd);
-      if (content === undefined) {
-        const stats = fstatSync(fd);
-        if (!stats.isFile()) {
-          out.skipped++;
-          warn('not-regular', `skipped, ${special(stats)}`);
-          return;
-        }
-        if (stats.size > this.options.maxFileSize) {
-          out.skipped++;
-          warn('too-large', `skipped, ${stats.size} bytes is over the size limit of ${this.options.maxFileSize} (--max-file-size)`);
-          return;
-        }
-        content = this.#read(fd, stats.size);
+      if (target.regular && this.#packFile(fd, target, out)) return;
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) {
+        out.skipped++;
+        warn('not-regular', `skipped, ${special(stats)}`);
+        return;
       }
+      if (stats.size > this.options.maxFileSize) {
+        out.skipped++;
+        warn('too-large', `skipped, ${stats.size} bytes is over the size limit of ${this.options.maxFileSize} (--max-file-size)`);
+        return;
+      }
+      const content = this.#read(fd, stats.size);
       out.scanned++;
       out.bytes += content.length;
       // The needle search alone, without allocating: most files stop here.
-      if (!mayHoldKey(content)) return;
-      const findings = scanContent(content, { path: target.rel, secrets: this.#secrets });
-      if (findings.length > 0) {
-        out.findings.push(...findings);
-        if (!findings[0]?.binary && !isUtf8(content)) {
-          warn('not-utf8', 'not valid UTF-8; columns count each bad byte as one character');
-        }
-      }
+      if (NEEDLES.some((needle) => content.includes(needle)) && mayHoldKey(content)) this.#detect(target, content, out);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
       out.skipped++;
@@ -134,15 +217,6 @@ export class BatchScanner {
     } finally {
       closeSync(fd);
     }
-  }
-
-  /**
-   * One read into the scratch buffer: a regular file that fits ends with a short read. Undefined
-   * when the buffer filled up or the file is over the limit: the caller then asks fstat.
-   */
-  #readUnknownSize(fd: number): Buffer | undefined {
-    const n = readSync(fd, this.#buffer, 0, this.#buffer.length, 0);
-    return n < this.#buffer.length && n <= this.options.maxFileSize ? this.#buffer.subarray(0, n) : undefined;
   }
 
   /**
