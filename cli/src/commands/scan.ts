@@ -53,7 +53,7 @@ async function readStdin(io: RunIO): Promise<Buffer> {
 }
 
 /** Files and bytes on stderr, for a person at a terminal, once the scan takes more than a moment. */
-function progressReporter(io: RunIO): { update: (files: number, bytes: number) => void; clear: () => void } | undefined {
+export function progressReporter(io: RunIO): { update: (files: number, bytes: number) => void; clear: () => void } | undefined {
   if (!showProgress(io) || !io.progress) return undefined;
   const print = io.progress;
   const started = Date.now();
