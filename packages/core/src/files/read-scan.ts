@@ -209,6 +209,8 @@ export class BatchScanner {
       out.bytes += content.length;
       // The needle search alone, without allocating: most files stop here.
       if (NEEDLES.some((needle) => content.includes(needle)) && mayHoldKey(content)) this.#detect(target, content, out);
+      // Do not keep a huge buffer alive for the rest of the scan after one big file.
+      if (this.#buffer.length > 16 * CHUNK) this.#buffer = Buffer.allocUnsafe(CHUNK);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
       out.skipped++;
