@@ -31,11 +31,15 @@ export async function listBlobs(root: string, revs: readonly string[], packOrder
     if (space === -1) return; // a commit
     paths.set(line.slice(0, space), line.slice(space + 1));
   });
+  // For a full scan, list the object store (pack order) while rev-list walks the history.
+  const storeOrder: string[] = [];
+  const store = packOrder ? listStore(root, storeOrder) : Promise.resolve();
   try {
     await runGit(root, ['rev-list', '--objects', '--missing=print', '--filter=object:type=blob', ...revs, '--'], {
       onData: (c) => split.push(c),
     });
   } catch (error) {
+    await store.catch(() => undefined);
     if (error instanceof GitError && /^usage:/.test(error.message)) {
       throw new BadRevisionError(`bad revision arguments (git rev-list rejected them): ${revs.join(' ')}`, revs);
     }
@@ -46,20 +50,17 @@ export async function listBlobs(root: string, revs: readonly string[], packOrder
   const blobs: BlobEntry[] = [];
   if (paths.size === 0) return { blobs, missing };
   if (packOrder) {
+    await store;
     const seen = new Set<string>();
-    const order = lineSplitter((line) => {
+    for (const line of storeOrder) {
       const [id, type, size] = line.split(' ');
-      if (id === undefined || seen.has(id)) return;
+      if (id === undefined || seen.has(id)) continue;
       const path = paths.get(id);
-      if (path === undefined) return;
+      if (path === undefined) continue;
       seen.add(id);
       // rev-list names annotated tags too; only blobs are read.
       if (type === 'blob') blobs.push({ id, size: Number(size), path });
-    });
-    await runGit(root, ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
-      onData: (c) => order.push(c),
-    });
-    order.end();
+    }
     // Reachable but not in the object store: missing.
     if (seen.size < paths.size) for (const [id, path] of paths) if (!seen.has(id)) missing.push({ id, path });
   } else {
@@ -79,6 +80,17 @@ export async function listBlobs(root: string, revs: readonly string[], packOrder
   }
   for (const m of missing) if (m.path === undefined && paths.has(m.id)) m.path = paths.get(m.id) as string;
   return { blobs, missing };
+}
+
+/** Every object in the store with type and size, in pack order (`--unordered`). */
+async function listStore(root: string, into: string[]): Promise<void> {
+  const split = lineSplitter((line) => {
+    if (line.includes(' blob ')) into.push(line);
+  });
+  await runGit(root, ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
+    onData: (c) => split.push(c),
+  });
+  split.end();
 }
 
 /** rev-list's complaint about an argument, as a BadRevisionError. */

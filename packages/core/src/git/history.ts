@@ -81,8 +81,9 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
   if (info.shallow) warnings.push(shallowWarning());
 
   const full = options.revisions === undefined;
-  const revs = full ? ['--all', ...(await stashCommits(root))] : [...options.revisions!];
-  if (full && !(await hasRefs(root))) return result;
+  const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), hasRefs(root)]) : [[], true];
+  const revs = full ? ['--all', ...stash] : [...options.revisions!];
+  if (!anyRefs) return result;
   const maxBlobSize = options.maxBlobSize ?? DEFAULT_MAX_FILE_SIZE;
   const secrets = options.secrets;
   const scanOptions = (path: string, source: Finding['source']) => ({
@@ -191,12 +192,13 @@ async function attributeHits(
   const ids = new Set(hits.map((h) => h.id));
   let occurrences = new Map<string, Occurrence[]>();
   let commits = new Map<string, CommitInfo>();
+  const headDone = headBlobs(root, head).catch(() => new Set<string>());
   try {
     ({ occurrences, commits } = await attribute(root, revs, ids));
   } catch (error) {
     warnings.push({ code: 'attribution-failed', message: `could not tell which commits introduced the keys: ${(error as Error).message}` });
   }
-  const atHead = await headBlobs(root, head).catch(() => new Set<string>());
+  const atHead = await headDone;
 
   // Per key: every blob that holds it.
   const byKey = new Map<string, { hit: BlobHit; findings: Finding[] }[]>();
