@@ -29,16 +29,16 @@ function parseSize(value, fallback) {
 function timed(command, args, options = {}) {
   const timeFile = join(tmpdir(), `skg-time-${process.pid}`);
   const started = process.hrtime.bigint();
-  const res = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeFile, command, ...args], {
+  const res = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timeFile, command, ...args], {
     stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'],
     cwd: options.cwd,
     maxBuffer: 1 << 30,
     encoding: 'utf8',
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const rssKb = Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop());
+  const [rssKb, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   rmSync(timeFile, { force: true });
-  return { seconds, rssMb: rssKb / 1024, status: res.status, stderr: res.stderr ?? '' };
+  return { seconds, cpu: user + sys, rssMb: rssKb / 1024, status: res.status, stderr: res.stderr ?? '' };
 }
 
 const fmt = (s) => `${s.toFixed(2)} s`;
@@ -71,18 +71,33 @@ export async function run({ repo = resolve(here, '../..'), args = [] } = {}) {
   // Warm the page cache so every contender reads from memory.
   timed('git', ['cat-file', '--batch-all-objects', '--batch-check', '--unordered'], { cwd: target });
 
-  const floor = timed('git', ['cat-file', '--batch-all-objects', '--batch', '--unordered'], { cwd: target });
+  // The machine may be shared: alternate the two contenders and keep each one's best run.
+  const runs = Number(process.env.BENCH_HISTORY_RUNS ?? 2);
   const out = join(mkdtempSync(join(tmpdir(), 'skg-bench-')), 'history.json');
-  const ours = timed(process.execPath, [cli, 'history', '--repo', target, '--format', 'json', '-o', out], { cwd: target });
+  const rssFile = `${out}.rss`;
+  let floor;
+  let ours;
+  let scannerRssMb = 0;
+  for (let i = 0; i < runs; i++) {
+    const f = timed('git', ['cat-file', '--batch-all-objects', '--batch', '--unordered'], { cwd: target });
+    if (!floor || f.seconds < floor.seconds) floor = f;
+    process.env.SKG_RSS_FILE = rssFile;
+    const o = timed(process.execPath, [join(here, 'measure-cli.js'), 'history', '--repo', target, '--format', 'json', '-o', out], { cwd: target });
+    delete process.env.SKG_RSS_FILE;
+    scannerRssMb = Math.max(scannerRssMb, Number(readFileSync(rssFile, 'utf8')) / 1024);
+    if (!ours || o.seconds < ours.seconds) ours = o;
+  }
   if (ours.status !== 0 && ours.status !== 1) throw new Error(`history failed (${ours.status}): ${ours.stderr.trim()}`);
   const logP = timed('bash', ['-c', 'set -o pipefail; git log -p --all | rg -c shippo_ || true'], { cwd: target });
 
   const report = JSON.parse(readFileSync(out, 'utf8'));
   rmSync(dirname(out), { recursive: true, force: true });
   console.log('');
-  console.log(`git cat-file --batch-all-objects --batch --unordered  ${fmt(floor.seconds)}  (the floor)`);
-  console.log(`shippo-keyguard history                              ${fmt(ours.seconds)}  ${(ours.seconds / floor.seconds).toFixed(2)}x the floor, peak RSS ${ours.rssMb.toFixed(0)} MB`);
-  console.log(`git log -p --all | rg -c shippo_                      ${fmt(logP.seconds)}  ${(logP.seconds / floor.seconds).toFixed(2)}x the floor; history is ${(logP.seconds / ours.seconds).toFixed(1)}x faster`);
+  const row = (label, r, extra) => console.log(`${label.padEnd(54)}${fmt(r.seconds).padStart(9)} wall ${fmt(r.cpu).padStart(9)} CPU  ${extra}`);
+  row('git cat-file --batch-all-objects --batch --unordered', floor, '(the floor)');
+  row('shippo-keyguard history', ours, `${(ours.seconds / floor.seconds).toFixed(2)}x the floor (CPU ${(ours.cpu / floor.cpu).toFixed(2)}x); peak RSS ${ours.rssMb.toFixed(0)} MB (largest of it and its git children; git alone reaches ${floor.rssMb.toFixed(0)} MB)`);
+  row('git log -p --all | rg -c shippo_', logP, `${(logP.seconds / floor.seconds).toFixed(2)}x the floor; history is ${(logP.seconds / ours.seconds).toFixed(1)}x faster`);
+  console.log(`peak RSS of the scanner process itself: ${scannerRssMb.toFixed(0)} MB (target: under 256 MB)`);
   console.log(`scanned ${report.summary.scanned} blobs and messages, ${(report.summary.bytes / 1024 ** 2).toFixed(0)} MiB; ${report.findings.length} findings; ${report.warnings.length} warnings`);
 
   let ok = true;
