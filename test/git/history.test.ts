@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
@@ -299,5 +299,26 @@ describe('history: honest about what it could not read', () => {
     expect(byKey(without.findings, inSub)).toHaveLength(0);
     const withSub = await scanHistory({ repo: parent.dir, recurseSubmodules: true });
     expect(byKey(withSub.findings, inSub)[0]?.path).toBe('vendor/sub/secret.txt');
+  });
+});
+
+describe('history: a corrupt object', () => {
+  it('names the corrupt object, reads every other blob, and exits 2 with --strict', async () => {
+    const repo = new Repo();
+    const key = fakeKey('live', 'after-corrupt');
+    repo.write('a.txt', 'will be corrupted\n').write('b.txt', `${key}\n`).write('c.txt', 'clean\n').commit('c1');
+    const bad = repo.git('rev-parse', 'HEAD:a.txt');
+    const file = join(repo.dir, '.git', 'objects', bad.slice(0, 2), bad.slice(2));
+    execFileSync('chmod', ['u+w', file]);
+    writeFileSync(file, Buffer.from('this is not zlib data at all'));
+    const res = await cli(repo.dir, 'history', '--format', 'json');
+    const report = JSON.parse(res.stdout);
+    expect(res.exitCode).toBe(1);
+    const warnings = report.warnings.filter((w: { code: string }) => w.code === 'missing-object');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toContain(bad);
+    expect(warnings[0].path).toBe('a.txt');
+    expect(byKey(report.findings, key)).toHaveLength(1);
+    expect((await cli(repo.dir, 'history', '--strict')).exitCode).toBe(2);
   });
 });

@@ -174,11 +174,12 @@ export async function readBlobs(
   ids: readonly string[],
   onBlob: BlobHandler,
   onMissing: (id: string, reason: string) => void,
+  wants: (id: string, size: number) => boolean = () => true,
 ): Promise<void> {
   let from = 0;
   while (from < ids.length) {
     const rest = from === 0 ? ids : ids.slice(from);
-    const parser = new BatchParser(() => true, onBlob, (id, reason) => onMissing(id, reason));
+    const parser = new BatchParser((id, type, size) => type === 'blob' && wants(id, size), onBlob, (id, reason) => onMissing(id, reason));
     const outcome = await runBatch(cwd, ['cat-file', '--batch', '--buffer'], parser, rest);
     if (outcome.answered >= rest.length) return;
     if (outcome.code === 0 && outcome.answered === 0) throw new GitError('git cat-file ended without answering', ['cat-file'], 0);

@@ -148,14 +148,9 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
     [reachable] = await Promise.all([listReachable(root, revs), streamed]);
     // Reachable blobs the stream did not deliver (it stopped at a corrupt object, or the object
     // lives elsewhere): read them one by one, so each bad one is named.
+    // (Sizes are unknown here, so a size check happens as each one is read.)
     toRead = [];
     for (const [id, path] of reachable.paths) if (!readSizes.has(id) && !oversized.has(id)) toRead.push({ id, size: 0, path });
-    if (toRead.length > 0) {
-      const sized = await sizeBlobs(root, new Map(toRead.map((b) => [b.id, b.path])));
-      for (const id of sized.missing) onMissing(id, 'missing');
-      toRead = [];
-      for (const b of sized.blobs) (b.size > maxBlobSize ? oversized.set(b.id, b.size) : toRead.push(b));
-    }
   } else {
     reachable = await listReachable(root, revs);
     const sized = await sizeBlobs(root, reachable.paths);
@@ -166,7 +161,12 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
   const totalBytes = toRead.reduce((sum, b) => sum + b.size, 0);
   const readers = totalBytes < PARALLEL_THRESHOLD ? 1 : Math.max(1, options.readers ?? 2);
   const slices = balancedSlices(toRead, (b) => b.size + 64, readers);
-  await Promise.all(slices.map((slice) => readBlobs(root, slice.map((b) => b.id), onBlob, onMissing)));
+  const withinLimit = (id: string, size: number) => {
+    if (size <= maxBlobSize) return true;
+    oversized.set(id, size);
+    return false;
+  };
+  await Promise.all(slices.map((slice) => readBlobs(root, slice.map((b) => b.id), onBlob, onMissing, withinLimit)));
   await messagesDone;
 
   const paths = reachable.paths;
