@@ -302,6 +302,15 @@ describe('history: honest about what it could not read', () => {
   });
 });
 
+describe('history: edge cases', () => {
+  it('a repository without commits scans nothing and passes', async () => {
+    const repo = new Repo();
+    const res = await cli(repo.dir, 'history');
+    expect(res.exitCode).toBe(0);
+    expect(res.stdout).toContain('no Shippo keys found in 0 blobs');
+  });
+});
+
 describe('history: a corrupt object', () => {
   it('names the corrupt object, reads every other blob, and exits 2 with --strict', async () => {
     const repo = new Repo();
