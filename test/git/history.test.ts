@@ -17,6 +17,7 @@ const keys = {
   message: fakeKey('test', 'history-message'),
   renamed: fakeKey('live', 'history-renamed'),
   atHead: fakeKey('test', 'history-head'),
+  note: fakeKey('live', 'history-note'),
 };
 
 afterAll(cleanup);
@@ -60,6 +61,9 @@ describe('history: a repository with keys in every corner', () => {
     repo.git('tag', '-a', 'v1', '-m', `release, signed off with ${keys.tagMessage}`);
     repo.git('checkout', '-q', 'main');
 
+    // A git note on the first commit.
+    repo.git('notes', 'add', '-m', `deploy with ${keys.note}`, 'main~1');
+
     // A stash that was never popped.
     repo.write('README.md', `hello\n${keys.stash}\n`);
     repo.git('stash', 'push', '-q', '-m', 'wip');
@@ -87,6 +91,9 @@ describe('history: a repository with keys in every corner', () => {
     expect(byKey(findings, keys.branch)[0]?.path).toBe('exp.py');
     expect(byKey(findings, keys.tagged)[0]?.path).toBe('release.txt');
     expect(byKey(findings, keys.stash)[0]?.path).toBe('README.md');
+    const note = byKey(findings, keys.note);
+    expect(note).toHaveLength(1);
+    expect(note[0]?.path).toBe(repo.git('rev-parse', 'main~1'));
     const tagMsg = byKey(findings, keys.tagMessage);
     expect(tagMsg[0]?.source).toBe('commit-message');
     expect(tagMsg[0]?.path).toBe('tag-message/v1');
