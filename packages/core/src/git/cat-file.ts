@@ -1,0 +1,223 @@
+import { GitError, gitErrorLine, spawnGit } from './exec.js';
+
+/** Called for each blob read; `content` is only valid during the call (it may view a pipe chunk). */
+export type BlobHandler = (id: string, content: Buffer) => void;
+
+const LF = 10;
+
+/** Largest assembly buffer kept between blobs. */
+const MAX_KEPT_SCRATCH = 16 * 1024 * 1024;
+
+/**
+ * Parser of `git cat-file --batch` output. Contents are never decoded: a blob that sits inside
+ * one pipe chunk is handed over as a view, a larger one is assembled into a buffer of exactly its
+ * size, and objects nobody wants (trees, commits, oversized blobs) are skipped without being held,
+ * so memory is one blob at a time.
+ */
+class BatchParser {
+  #header: Buffer | undefined;
+  #body: Buffer | undefined;
+  #filled = 0;
+  #need = 0;
+  #keep = false;
+  #id = '';
+  #skipLf = false;
+  #scratch: Buffer = Buffer.allocUnsafe(1024 * 1024);
+  /** Objects fully answered (read, skipped or missing). */
+  answered = 0;
+
+  constructor(
+    private readonly wants: (id: string, type: string, size: number) => boolean,
+    private readonly onBlob: BlobHandler,
+    private readonly onMissing: (id: string, reason: string) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.#skipLf) {
+        this.#skipLf = false;
+        if (chunk[pos] === LF) pos++;
+        continue;
+      }
+      if (this.#need > 0) {
+        const available = chunk.length - pos;
+        if (!this.#keep) {
+          const take = Math.min(available, this.#need);
+          pos += take;
+          this.#need -= take;
+          if (this.#need === 0) this.#done();
+          continue;
+        }
+        if (this.#body === undefined && available >= this.#need) {
+          this.onBlob(this.#id, chunk.subarray(pos, pos + this.#need));
+          pos += this.#need;
+          this.#need = 0;
+          this.#done();
+          continue;
+        }
+        const body = (this.#body ??= this.#scratchFor(this.#need));
+        const take = Math.min(available, body.length - this.#filled);
+        chunk.copy(body, this.#filled, pos, pos + take);
+        this.#filled += take;
+        pos += take;
+        if (this.#filled === body.length) {
+          this.#body = undefined;
+          this.#filled = 0;
+          this.#need = 0;
+          this.onBlob(this.#id, body);
+          // Do not keep a buffer sized for one huge blob.
+          if (this.#scratch.length > MAX_KEPT_SCRATCH) this.#scratch = Buffer.allocUnsafe(0);
+          this.#done();
+        }
+        continue;
+      }
+      const nl = chunk.indexOf(LF, pos);
+      if (nl === -1) {
+        this.#header = this.#header ? Buffer.concat([this.#header, chunk.subarray(pos)]) : Buffer.from(chunk.subarray(pos));
+        return;
+      }
+      const part = chunk.subarray(pos, nl);
+      const line = (this.#header ? Buffer.concat([this.#header, part]) : part).toString('latin1');
+      this.#header = undefined;
+      pos = nl + 1;
+      this.#onHeader(line);
+    }
+  }
+
+  /**
+   * A blob spread over several pipe chunks is assembled in one reused buffer (handlers never keep
+   * it): allocating a fresh one per blob churns external memory and keeps the GC busy.
+   */
+  #scratchFor(size: number): Buffer {
+    if (this.#scratch.length < size) this.#scratch = Buffer.allocUnsafe(Math.max(size, Math.min(2 * this.#scratch.length, MAX_KEPT_SCRATCH)));
+    return this.#scratch.subarray(0, size);
+  }
+
+  #onHeader(line: string): void {
+    const [id = '', type = '', size = ''] = line.split(' ');
+    if (type === 'missing' || type === 'ambiguous' || size === '') {
+      this.onMissing(id, type || 'unreadable');
+      this.answered++;
+      return;
+    }
+    this.#id = id;
+    this.#need = Number(size);
+    this.#keep = this.wants(id, type, this.#need);
+    if (this.#need === 0) {
+      if (this.#keep) this.onBlob(id, Buffer.alloc(0));
+      this.#done();
+    }
+  }
+
+  #done(): void {
+    this.answered++;
+    this.#skipLf = true;
+  }
+}
+
+interface Outcome {
+  readonly code: number | null;
+  readonly answered: number;
+  readonly stderr: string;
+}
+
+function runBatch(cwd: string, args: readonly string[], parser: BatchParser, ids?: readonly string[]): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawnGit(cwd, args);
+    let failure: Error | undefined;
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (failure) return;
+      try {
+        parser.push(chunk);
+      } catch (error) {
+        failure = error as Error;
+        child.kill();
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 16 * 1024) stderr += chunk.toString('utf8');
+    });
+    child.stdin.on('error', () => {
+      /* git died; the caller decides what to do from the exit code */
+    });
+    child.on('error', (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
+    child.on('close', (code) => (failure ? reject(failure) : resolve({ code, answered: parser.answered, stderr })));
+    if (ids === undefined) {
+      child.stdin.end();
+      return;
+    }
+    // Feed ids in slices so a huge list never becomes one giant string; the pipe applies backpressure.
+    const write = (i: number): void => {
+      while (i < ids.length) {
+        const slice = ids.slice(i, i + 4096).join('\n') + '\n';
+        i += 4096;
+        if (!child.stdin.write(slice)) {
+          child.stdin.once('drain', () => write(i));
+          return;
+        }
+      }
+      child.stdin.end();
+    };
+    write(0);
+  });
+}
+
+/**
+ * Read the given blobs through one long-lived `git cat-file --batch --buffer`, in the order given.
+ * Ids git reports missing go to `onMissing`; if git dies on a corrupt object, that object is
+ * reported and the rest is read by a fresh process.
+ */
+export async function readBlobs(
+  cwd: string,
+  ids: readonly string[],
+  onBlob: BlobHandler,
+  onMissing: (id: string, reason: string) => void,
+  wants: (id: string, size: number) => boolean = () => true,
+): Promise<void> {
+  let from = 0;
+  while (from < ids.length) {
+    const rest = from === 0 ? ids : ids.slice(from);
+    const parser = new BatchParser((id, type, size) => type === 'blob' && wants(id, size), onBlob, (id, reason) => onMissing(id, reason));
+    const outcome = await runBatch(cwd, ['cat-file', '--batch', '--buffer'], parser, rest);
+    if (outcome.answered >= rest.length) return;
+    if (outcome.code === 0 && outcome.answered === 0) throw new GitError('git cat-file ended without answering', ['cat-file'], 0);
+    const stuck = rest[outcome.answered] as string;
+    onMissing(stuck, gitErrorLine(outcome.stderr, `git cat-file exited with code ${outcome.code}`));
+    from += outcome.answered + 1;
+  }
+}
+
+/**
+ * Stream every object of the store in pack order (`--batch-all-objects --unordered`: the order
+ * git inflates fastest), handing over the blobs `wants` accepts. Returns false when git stopped
+ * early (a corrupt object): the caller reads what is left by id.
+ */
+export async function readAllBlobs(
+  cwd: string,
+  wants: (id: string, size: number) => boolean,
+  onBlob: BlobHandler,
+): Promise<boolean> {
+  const parser = new BatchParser((id, type, size) => type === 'blob' && wants(id, size), onBlob, () => undefined);
+  const outcome = await runBatch(cwd, ['cat-file', '--batch-all-objects', '--batch', '--unordered'], parser);
+  return outcome.code === 0;
+}
+
+/** Split `items` into at most `parts` contiguous slices of about equal total `weight`. */
+export function balancedSlices<T>(items: readonly T[], weight: (item: T) => number, parts: number): T[][] {
+  const total = items.reduce((sum, item) => sum + weight(item), 0);
+  const slices: T[][] = [];
+  let current: T[] = [];
+  let acc = 0;
+  for (const item of items) {
+    current.push(item);
+    acc += weight(item);
+    if (slices.length < parts - 1 && acc >= (total * (slices.length + 1)) / parts) {
+      slices.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
+}
