@@ -4,6 +4,7 @@ import type { Step } from './finish.js';
 import type { RunIO, RunResult } from './io.js';
 import * as scan from './commands/scan.js';
 import { suppressStep } from './steps/suppress.js';
+import { verifyStep } from './steps/verify.js';
 import { TOOL } from './version.js';
 
 export type { RunIO, RunResult } from './io.js';
@@ -17,7 +18,7 @@ const EPILOGUE = `Exit codes:
 Keys are never printed in full unless you pass --no-redact. Docs: ${TOOL.informationUri}`;
 
 /** Post-processing steps, in order (suppression before verification, so allowed keys are never sent). */
-const STEPS: readonly Step[] = [suppressStep];
+const STEPS: readonly Step[] = [suppressStep, verifyStep];
 
 interface Command {
   readonly command: string;
