@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { FAIL_ON, type FailOn } from '@shippo-keyguard/core';
+import { apiBaseUrlFlag, verifyConcurrency, verifyTimeout } from './steps/verify.js';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -51,10 +52,11 @@ export function withReportOptions<T>(y: Argv<T>) {
       describe: 'Ask the Shippo API whether each distinct key is live, dead or unknown (one read-only GET per key, cached)',
       group: 'Verification:',
     })
-    .option('verify-concurrency', { type: 'number', default: 4, describe: 'Requests in flight at once', group: 'Verification:' })
+    .option('verify-concurrency', { type: 'number', default: 4, coerce: verifyConcurrency, describe: 'Requests in flight at once (1-64)', group: 'Verification:' })
     .option('verify-timeout', {
       type: 'number',
       default: 60,
+      coerce: verifyTimeout,
       describe: 'Seconds for all of verification, retries and rate-limit waits included; keys not done by then are unknown',
       group: 'Verification:',
     })
@@ -66,6 +68,7 @@ export function withReportOptions<T>(y: Argv<T>) {
     })
     .option('api-base-url', {
       type: 'string',
+      coerce: apiBaseUrlFlag,
       describe: 'Send keys to this API instead of https://api.goshippo.com (also SHIPPO_API_BASE_URL; never read from a config file; http only to loopback)',
       group: 'Verification:',
     });

@@ -93,8 +93,10 @@ export async function verifyKeys(keys: readonly KeyToVerify[], options: VerifyOp
           },
         })
       : undefined;
-    if (hit) results.set(k.fingerprint, { status: hit.status, reason: `cached (checked ${hit.checkedAt})`, checkedAt: hit.checkedAt, cached: true });
-    else todo.push(k);
+    if (hit) {
+      const mode = hit.status === 'live' ? `, ${k.kind} mode` : '';
+      results.set(k.fingerprint, { status: hit.status, reason: `cached verdict (checked ${hit.checkedAt})${mode}`, checkedAt: hit.checkedAt, cached: true });
+    } else todo.push(k);
   }
   const total = seen.size;
   options.onProgress?.(results.size, total);
