@@ -49,7 +49,7 @@ describe('verification cache files', () => {
     const module = new URL('../../packages/core/dist/cache/index.js', import.meta.url).href;
     const script = (status: string) =>
       `const { writeCachedVerification } = await import(${JSON.stringify(module)});
-       for (let i = 0; i < 400; i++) writeCachedVerification(${JSON.stringify(fp)}, ${JSON.stringify(status)});`;
+       for (let i = 0; i < 200; i++) writeCachedVerification(${JSON.stringify(fp)}, ${JSON.stringify(status)});`;
     const writer = (status: string) =>
       new Promise<number | null>((done) => {
         const child = spawn(process.execPath, ['--input-type=module', '-e', script(status)], { env, stdio: 'ignore' });

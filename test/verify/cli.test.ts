@@ -162,6 +162,20 @@ describe('bounds', () => {
     expect(result.exitCode).toBe(1);
   });
 
+  it('--verify-concurrency bounds the requests in flight', async () => {
+    const slow = await startFakeShippo({ delayMs: 80, otherKeys: 'live' });
+    try {
+      const keys = Array.from({ length: 8 }, (_, i) => fakeKey('test', `conc-${i}`));
+      writeFileSync(join(repo, 'many.txt'), keys.join('\n'));
+      const result = await run(['scan', '.', '--verify', '--api-base-url', slow.url, '--verify-concurrency', '2'], io());
+      expect(result.stdout).toMatch(/11 live, 0 dead, 0 unknown/);
+      expect(slow.requests).toHaveLength(11);
+      expect(slow.maxInFlight).toBe(2);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('bad option values exit 2 with one line', async () => {
     for (const bad of [['--verify-concurrency', '0'], ['--verify-concurrency', 'x'], ['--verify-timeout', '-1']]) {
       const result = await run(['scan', '.', ...verifyArgs(), ...bad], io());
