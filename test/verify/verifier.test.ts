@@ -77,6 +77,19 @@ describe('status mapping', () => {
     expect(JSON.stringify([...results])).not.toContain(key);
   });
 
+  it('a TLS failure is unknown with the reason, never dead', async () => {
+    const key = fakeKey('live', 'tls');
+    server.setKeys({ [key]: 'dead' });
+    cache = tempDir('cache');
+    const results = await verifyKeys([toVerify(key)], {
+      baseUrl: resolveApiBaseUrl(`https://127.0.0.1:${server.port}`, {}).url, // TLS to a plain-HTTP port
+      userAgent: 'ua',
+      env: { XDG_CACHE_HOME: cache.dir },
+      clock: fakeClock().clock,
+    });
+    expect(results.get(fingerprintOf(key))).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/^TLS error \(/) });
+  });
+
   it('retries 5xx and network errors a bounded number of times with back-off', async () => {
     const key = fakeKey('test', 'five-hundred');
     const { get, sleeps } = await verify({ [key]: { status: 503 } }, [key]);

@@ -16,7 +16,7 @@ const MAX_401_BODY = 2048;
  * through undici's `EnvHttpProxyAgent`; a plain pooled agent when no proxy is set.
  */
 export function dispatcherFor(env: NodeJS.ProcessEnv, connections: number): Dispatcher {
-  const pick = (name: string) => env[name.toLowerCase()] ?? env[name.toUpperCase()] ?? '';
+  const pick = (name: string) => env[name.toLowerCase()] || env[name.toUpperCase()] || '';
   const httpProxy = pick('http_proxy');
   const httpsProxy = pick('https_proxy');
   const options = { connections, keepAliveTimeout: 4_000 };
