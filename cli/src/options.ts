@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { FAIL_ON, type FailOn } from '@shippo-keyguard/core';
+import { apiBaseUrlFlag, verifyConcurrency, verifyTimeout } from './steps/verify.js';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 
@@ -16,6 +17,11 @@ export interface ReportArgs {
   redact: boolean;
   failOn: FailOn;
   showSuppressed: boolean;
+  verify: boolean;
+  verifyConcurrency: number;
+  verifyTimeout: number;
+  verifyCache: boolean;
+  apiBaseUrl?: string;
 }
 
 export function withReportOptions<T>(y: Argv<T>) {
@@ -42,6 +48,32 @@ export function withReportOptions<T>(y: Argv<T>) {
       default: 'any' as FailOn,
       describe: 'Findings that make the exit code 1: any, not-dead (all but verified-dead keys), live (verified-live keys only)',
       group: 'Policy:',
+    })
+    .option('verify', {
+      type: 'boolean',
+      default: false,
+      describe: 'Ask the Shippo API whether each distinct key is live, dead or unknown (one read-only GET per key, cached)',
+      group: 'Verification:',
+    })
+    .option('verify-concurrency', { type: 'number', default: 4, coerce: verifyConcurrency, describe: 'Requests in flight at once (1-64)', group: 'Verification:' })
+    .option('verify-timeout', {
+      type: 'number',
+      default: 60,
+      coerce: verifyTimeout,
+      describe: 'Seconds for all of verification, retries and rate-limit waits included; keys not done by then are unknown',
+      group: 'Verification:',
+    })
+    .option('verify-cache', {
+      type: 'boolean',
+      default: true,
+      describe: 'Use the on-disk verdict cache (live 1 h, dead 30 days); --no-verify-cache bypasses it',
+      group: 'Verification:',
+    })
+    .option('api-base-url', {
+      type: 'string',
+      coerce: apiBaseUrlFlag,
+      describe: 'Send keys to this API instead of https://api.goshippo.com (also SHIPPO_API_BASE_URL; never read from a config file; http only to loopback)',
+      group: 'Verification:',
     });
 }
 

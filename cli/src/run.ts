@@ -6,6 +6,7 @@ import * as scan from './commands/scan.js';
 import * as history from './commands/history.js';
 import * as staged from './commands/staged.js';
 import { suppressStep } from './steps/suppress.js';
+import { verifyStep } from './steps/verify.js';
 import { TOOL } from './version.js';
 import { STDIN_ARG } from './options.js';
 
@@ -20,7 +21,7 @@ const EPILOGUE = `Exit codes:
 Keys are never printed in full unless you pass --no-redact. Docs: ${TOOL.informationUri}`;
 
 /** Post-processing steps, in order (suppression before verification, so allowed keys are never sent). */
-const STEPS: readonly Step[] = [suppressStep];
+const STEPS: readonly Step[] = [suppressStep, verifyStep];
 
 interface Command {
   readonly command: string;

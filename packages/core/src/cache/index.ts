@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * The verification cache, shared by the CLI (which writes it) and the ESLint plugin (which only
@@ -55,4 +56,41 @@ export function readCachedVerification(
     options.onCorrupt?.(file);
     return undefined;
   }
+}
+
+/** How long a verdict stays good: a live key may be revoked any minute; a dead one stays dead. */
+export const CACHE_TTL_MS = { live: 60 * 60 * 1000, dead: 30 * 24 * 60 * 60 * 1000 } as const;
+
+/**
+ * Record a verdict. Atomic (a uniquely named temp file in the same directory, then rename), so a
+ * reader (another run, the ESLint plugin) sees the old entry or the new one, never half of one;
+ * two writers at once each rename a whole file and the last one wins. Holds no key.
+ */
+export function writeCachedVerification(
+  fingerprint: string,
+  status: CachedVerification['status'],
+  options: { env?: NodeJS.ProcessEnv; now?: Date } = {},
+): CachedVerification {
+  const file = cacheFile(fingerprint, options.env);
+  const now = options.now ?? new Date();
+  const entry: CachedVerification = {
+    status,
+    checkedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + CACHE_TTL_MS[status]).toISOString(),
+  };
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temp, `${JSON.stringify(entry)}\n`, { mode: 0o600, flag: 'wx' });
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  return entry;
+}
+
+/** Drop an entry (a corrupt one whose key could not be re-verified); a missing file is fine. */
+export function removeCachedVerification(fingerprint: string, options: { env?: NodeJS.ProcessEnv } = {}): void {
+  rmSync(cacheFile(fingerprint, options.env), { force: true });
 }

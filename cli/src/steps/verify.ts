@@ -1,0 +1,83 @@
+import type { KeyKind } from '@shippo-keyguard/core';
+import { ApiBaseUrlError, resolveApiBaseUrl, verifyKeys, type ApiBase, type KeyToVerify } from '@shippo-keyguard/core/verify';
+import { CliError } from '../errors.js';
+import type { Step } from '../finish.js';
+import { showProgress } from '../io.js';
+import { TOOL } from '../version.js';
+
+/** `--verify-concurrency`: also the yargs `coerce`, so bad values stop the run before it scans. */
+export function verifyConcurrency(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) {
+    throw new CliError(`--verify-concurrency: expected a whole number from 1 to 64, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** `--verify-timeout` in seconds. */
+export function verifyTimeout(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new CliError(`--verify-timeout: expected a positive number of seconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The API base URL from the flag or the environment only (never a config file), checked. */
+export function apiBase(flag: string | undefined, env: NodeJS.ProcessEnv): ApiBase {
+  try {
+    return resolveApiBaseUrl(flag, env);
+  } catch (error) {
+    if (error instanceof ApiBaseUrlError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** `--api-base-url` as given, once it passed the checks (env is checked when verification starts). */
+export function apiBaseUrlFlag(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new CliError('--api-base-url: give it once, as a URL');
+  apiBase(value, {});
+  return value;
+}
+
+/**
+ * `--verify`: one probe per distinct reported key (suppressed ones are never sent), the verdict on
+ * every finding that holds it. The base URL comes only from the flag or the environment.
+ */
+export const verifyStep: Step = async (collected, args, io) => {
+  if (!args.verify) return;
+
+  const concurrency = verifyConcurrency(args.verifyConcurrency);
+  const seconds = verifyTimeout(args.verifyTimeout);
+  const base = apiBase(args.apiBaseUrl, io.env);
+  if (collected.findings.length === 0) return;
+  if (base.custom) {
+    collected.warnings.push({
+      code: 'custom-api-base-url',
+      message: `verification sends keys to ${base.url.host} (${base.url.origin}, set by ${base.source}), not api.goshippo.com`,
+    });
+  }
+
+  const keys: KeyToVerify[] = [];
+  const kinds = new Map<string, KeyKind>();
+  for (const f of collected.findings) if (!kinds.has(f.fingerprint)) kinds.set(f.fingerprint, f.kind);
+  for (const [fingerprint, kind] of kinds) {
+    const key = collected.secrets.get(fingerprint);
+    if (key !== undefined) keys.push({ fingerprint, key, kind });
+  }
+
+  const progress = showProgress(io) ? io.progress : undefined;
+  const results = await verifyKeys(keys, {
+    baseUrl: base.url,
+    userAgent: `${TOOL.name}/${TOOL.version}`,
+    concurrency,
+    budgetMs: seconds * 1000,
+    cache: args.verifyCache,
+    env: io.env,
+    onWarning: (code, message) => collected.warnings.push({ code, message }),
+    ...(progress ? { onProgress: (done: number, total: number) => progress(`verified ${done}/${total} keys`) } : {}),
+  });
+  collected.findings = collected.findings.map((f) => ({
+    ...f,
+    verification: results.get(f.fingerprint) ?? { status: 'unknown', reason: 'key not held in memory' },
+  }));
+};

@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fingerprintOf } from '@shippo-keyguard/core';
+import { CACHE_TTL_MS, cacheDirectory, cacheFile, readCachedVerification, writeCachedVerification } from '@shippo-keyguard/core/cache';
+import { cacheKeyFor, resolveApiBaseUrl, verifyKeys } from '@shippo-keyguard/core/verify';
+import { fakeKey } from '../support/fake-keys.js';
+import { startFakeShippo } from '../support/shippo-server.js';
+import { tempDir } from './helpers.js';
+
+let tmp: ReturnType<typeof tempDir>;
+afterEach(() => tmp?.cleanup());
+
+describe('verification cache files', () => {
+  it('what the CLI writes is what the ESLint plugin reads: by fingerprint, with expiry, no key', () => {
+    tmp = tempDir('cache');
+    const env = { XDG_CACHE_HOME: tmp.dir };
+    const key = fakeKey('live', 'cache-contract');
+    const fp = fingerprintOf(key);
+    const now = new Date('2026-03-01T12:00:00Z');
+    writeCachedVerification(fp, 'live', { env, now });
+    expect(cacheFile(fp, env)).toBe(join(tmp.dir, 'shippo-keyguard', 'verify', 'v1', `${fp}.json`));
+    const text = readFileSync(cacheFile(fp, env), 'utf8');
+    expect(text).not.toContain(key.slice(12));
+    expect(readCachedVerification(fp, { env, now })).toEqual({
+      status: 'live',
+      checkedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + CACHE_TTL_MS.live).toISOString(),
+    });
+    expect(readCachedVerification(fp, { env, now: new Date(now.getTime() + CACHE_TTL_MS.live) })).toBeUndefined();
+    writeCachedVerification(fp, 'dead', { env, now });
+    expect(readCachedVerification(fp, { env, now: new Date(now.getTime() + 29 * 24 * 3600 * 1000) })?.status).toBe('dead');
+    expect(readdirSync(cacheDirectory(env))).toEqual([`${fp}.json`]); // no temp files left
+  });
+
+  it('only Shippo verdicts live under the fingerprint; another base URL gets its own entries', () => {
+    const fp = fingerprintOf(fakeKey('test', 'names'));
+    expect(cacheKeyFor(fp, resolveApiBaseUrl(undefined, {}).url)).toBe(fp);
+    const local = cacheKeyFor(fp, resolveApiBaseUrl('http://127.0.0.1:9', {}).url);
+    expect(local).toMatch(/^[0-9a-f]{64}$/);
+    expect(local).not.toBe(fp);
+  });
+
+  it('two processes writing the same entry at once never leave a torn file', async () => {
+    tmp = tempDir('cache-race');
+    const env = { ...process.env, XDG_CACHE_HOME: tmp.dir };
+    const fp = fingerprintOf(fakeKey('live', 'race'));
+    const module = new URL('../../packages/core/dist/cache/index.js', import.meta.url).href;
+    const script = (status: string) =>
+      `const { writeCachedVerification } = await import(${JSON.stringify(module)});
+       for (let i = 0; i < 200; i++) writeCachedVerification(${JSON.stringify(fp)}, ${JSON.stringify(status)});`;
+    const writer = (status: string) =>
+      new Promise<number | null>((done) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script(status)], { env, stdio: 'ignore' });
+        child.on('exit', done);
+      });
+    let corrupt = 0;
+    let reads = 0;
+    let running = true;
+    const both = Promise.all([writer('live'), writer('dead')]).finally(() => (running = false));
+    while (running) {
+      const hit = readCachedVerification(fp, { env, onCorrupt: () => corrupt++ });
+      if (hit) reads++;
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(await both).toEqual([0, 0]);
+    expect(corrupt).toBe(0);
+    expect(reads).toBeGreaterThan(0);
+    expect(readCachedVerification(fp, { env })?.status).toMatch(/^(live|dead)$/);
+    expect(readdirSync(cacheDirectory(env))).toEqual([`${fp}.json`]);
+  });
+
+  it('an unwritable cache is a warning, not a failure', async () => {
+    tmp = tempDir('cache-ro');
+    // A file where the directory should be: fails for root too (permissions would not).
+    const env = { XDG_CACHE_HOME: join(tmp.dir, 'not-a-dir') };
+    writeFileSync(env.XDG_CACHE_HOME, '');
+    const server = await startFakeShippo({ otherKeys: 'live' });
+    try {
+      const key = fakeKey('live', 'ro');
+      const warnings: string[] = [];
+      const results = await verifyKeys([{ key, fingerprint: fingerprintOf(key), kind: 'live' }], {
+        baseUrl: resolveApiBaseUrl(server.url, {}).url,
+        userAgent: 'ua',
+        env,
+        onWarning: (code, message) => warnings.push(`${code}: ${message}`),
+      });
+      expect(results.get(fingerprintOf(key))?.status).toBe('live');
+      expect(warnings).toEqual(['verify-cache-unwritable: cannot write the verification cache (ENOTDIR); results are not cached']);
+    } finally {
+      await server.close();
+    }
+  });
+});
