@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { FAIL_ON, type FailOn } from '@shippo-keyguard/core';
+import { recordDefaulted } from './steps/triage-context.js';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -13,6 +14,11 @@ export interface ReportArgs {
   redact: boolean;
   failOn: FailOn;
   showSuppressed: boolean;
+  /** `--config FILE`; `false` with `--no-config`. */
+  config?: string | false;
+  baseline?: string;
+  inlineAllow: boolean;
+  foreignAllow: boolean;
 }
 
 export function withReportOptions<T>(y: Argv<T>) {
@@ -39,7 +45,27 @@ export function withReportOptions<T>(y: Argv<T>) {
       default: 'any' as FailOn,
       describe: 'Findings that make the exit code 1: any, not-dead (all but verified-dead keys), live (verified-live keys only)',
       group: 'Policy:',
-    });
+    })
+    .option('config', {
+      type: 'string',
+      describe: 'Read the configuration from FILE (default: the nearest .shippo-keyguard.json/.yaml up to the git top-level); --no-config reads none',
+      group: 'Triage:',
+    })
+    .option('baseline', { type: 'string', describe: 'Report only keys not in this baseline file (see the baseline command)', group: 'Triage:' })
+    .option('inline-allow', {
+      type: 'boolean',
+      default: true,
+      describe: 'Honour shippo-keyguard:allow comments; --no-inline-allow reports them (audits)',
+      group: 'Triage:',
+    })
+    .option('foreign-allow', {
+      type: 'boolean',
+      default: true,
+      describe: 'Honour gitleaks:allow and "pragma: allowlist secret" comments too',
+      group: 'Triage:',
+    })
+    // yargs passes itself as the second argument (untyped in @types/yargs).
+    .middleware(recordDefaulted as (argv: object) => void);
 }
 
 /** Parse a size such as `100MiB`, `5M`, `2048`, `1.5GB` into bytes. */
