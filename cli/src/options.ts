@@ -3,6 +3,9 @@ import { FAIL_ON, type FailOn } from '@shippo-keyguard/core';
 import { recordDefaulted } from './steps/triage-context.js';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
+
+/** yargs drops a bare "-" positional; run() passes it on as this (NUL never occurs in a path). */
+export const STDIN_ARG = '\u0000-';
 export type Format = (typeof FORMATS)[number];
 
 /** Options every scanning command shares: output and policy. */

@@ -7,6 +7,7 @@ import { suppressStep } from './steps/suppress.js';
 import * as baseline from './commands/baseline.js';
 import { prepareTriage } from './steps/triage-context.js';
 import { TOOL } from './version.js';
+import { STDIN_ARG } from './options.js';
 
 export type { RunIO, RunResult } from './io.js';
 export { EXIT, CliError } from './errors.js';
@@ -57,7 +58,8 @@ function parser(argv: readonly string[]): Argv {
 export async function run(argv: readonly string[], io: RunIO): Promise<RunResult> {
   let helpOutput = '';
   try {
-    const args = await parser(argv).parseAsync([...argv], {}, (_error, _argv, output) => {
+    const kept = argv.map((a) => (a === '-' ? STDIN_ARG : a)); // "-" means stdin; yargs would drop it
+    const args = await parser(kept).parseAsync(kept, {}, (_error, _argv, output) => {
       helpOutput = output ?? '';
     });
     const name = String(args._[0] ?? '');

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_FILE_SIZE, scanFiles } from '@shippo-keyguard/core/files';
 import { CliError, describeError } from '../errors.js';
 import { finish, type Collected, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
-import { parseSize, withReportOptions, type ReportArgs } from '../options.js';
+import { parseSize, STDIN_ARG, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'scan [paths..]';
 export const describe = 'Scan files and directories (or stdin with "-") for Shippo keys';
@@ -41,6 +41,27 @@ async function readStdin(io: RunIO): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Files and bytes on stderr, for a person at a terminal, once the scan takes more than a moment. */
+function progressReporter(io: RunIO): { update: (files: number, bytes: number) => void; clear: () => void } | undefined {
+  if (!showProgress(io) || !io.progress) return undefined;
+  const print = io.progress;
+  const started = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update(files, bytes) {
+      const now = Date.now();
+      if (now - started < 300 || now - last < 100) return;
+      last = now;
+      shown = true;
+      print(`scanning: ${files} files, ${(bytes / 1e6).toFixed(1)} MB`);
+    },
+    clear() {
+      if (shown) print('');
+    },
+  };
+}
+
 export async function handler(args: ScanArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
   const startedAt = new Date();
   const secrets = new SecretStore();
@@ -62,7 +83,7 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
     startedAt,
   };
 
-  const paths = args.paths.length > 0 ? args.paths : ['.'];
+  const paths = (args.paths.length > 0 ? args.paths : ['.']).map((p) => (p === STDIN_ARG ? '-' : p));
   if (paths.includes('-')) {
     if (paths.length > 1) throw new CliError('"-" (stdin) cannot be combined with other paths');
     const content = await readStdin(io);
@@ -72,19 +93,18 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
     return finish(collected, args, io, steps);
   }
 
+  const progress = progressReporter(io);
   const result = await scanFiles({
     paths,
     cwd: io.cwd,
     gitignore: args.gitignore,
     maxFileSize,
     secrets,
-    ...(showProgress(io) && io.progress
-      ? { onProgress: (files: number, bytes: number) => io.progress?.(`scanned ${files} files, ${(bytes / 1e6).toFixed(1)} MB`) }
-      : {}),
+    ...(progress ? { onProgress: progress.update } : {}),
   });
+  progress?.clear();
   const done: Collected = { ...collected, root: result.root, findings: result.findings, warnings: result.warnings, stats: result.stats };
-  if (result.stats.scanned === 0 && result.warnings.some((w) => w.code === 'not-found' || w.code === 'unreadable')) {
-    done.forceError = true;
-  }
+  // Exit 2 only when nothing at all could be scanned; otherwise the warnings say what was missed.
+  if (result.stats.scanned === 0 && (result.failedPaths > 0 || result.stats.skipped > 0)) done.forceError = true;
   return finish(done, args, io, steps);
 }

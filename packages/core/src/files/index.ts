@@ -1,20 +1,26 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import type { Detector } from '@shippo-keyguard/rules';
+import { resolve } from 'node:path';
 import type { Finding } from '../finding.js';
 import type { ScanStats, ScanWarning } from '../report/model.js';
-import { scanContent } from '../scan-content.js';
 import type { SecretStore } from '../secret.js';
+import { scanTargets } from './pool.js';
+import { listTargets, vanishedFromGit } from './targets.js';
+
+export { PARALLEL_THRESHOLD } from './pool.js';
+export { listTargets, type TargetList, type ListOptions } from './targets.js';
+export type { Target } from './read-scan.js';
 
 export interface FileScanOptions {
   /** Paths given on the command line (files or directories), relative to `cwd`. */
   readonly paths: readonly string[];
+  /** The scan root: finding paths are relative to it (SARIF's `%SRCROOT%`). */
   readonly cwd: string;
-  /** Respect .gitignore (inside a git work tree). */
+  /** Inside a git work tree, scan what git would track (default); false walks everything. */
   readonly gitignore?: boolean;
   readonly maxFileSize?: number;
-  readonly detectors?: readonly Detector[];
+  /** Receives every key found, by fingerprint (for verification and --no-redact). */
   readonly secrets?: SecretStore;
+  /** Reader threads; default: one per core (up to 4) for large lists, none for small ones. */
+  readonly threads?: number;
   readonly onProgress?: (files: number, bytes: number) => void;
 }
 
@@ -24,47 +30,36 @@ export interface FileScanResult {
   readonly findings: Finding[];
   readonly warnings: ScanWarning[];
   readonly stats: Omit<ScanStats, 'durationMs'>;
+  /** Command-line paths that could not be scanned at all (missing, unreadable). */
+  readonly failedPaths: number;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
 
-function toPosix(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
-}
-
-/** Minimal walker; replaced by the git-aware, multi-core lister. */
-function* walk(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === '.git' || entry.name === 'node_modules') continue;
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(full);
-    else if (entry.isFile()) yield full;
-  }
-}
-
+/** Scan files and directories for keys: list (git or fast-glob), read and detect, over all cores. */
 export async function scanFiles(options: FileScanOptions): Promise<FileScanResult> {
   const root = resolve(options.cwd);
-  const findings: Finding[] = [];
-  const warnings: ScanWarning[] = [];
-  let scanned = 0;
-  let bytes = 0;
-  let skipped = 0;
-  const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  for (const given of options.paths) {
-    const abs = resolve(root, given);
-    const files = statSync(abs).isDirectory() ? [...walk(abs)] : [abs];
-    for (const file of files) {
-      const rel = toPosix(relative(root, file));
-      if (statSync(file).size > maxFileSize) {
-        skipped++;
-        warnings.push({ code: 'too-large', message: `${rel}: skipped, larger than ${maxFileSize} bytes`, path: rel });
-        continue;
-      }
-      const content = readFileSync(file);
-      scanned++;
-      bytes += content.length;
-      findings.push(...scanContent(content, { path: rel, ...(options.secrets ? { secrets: options.secrets } : {}) }));
-    }
+  const list = await listTargets({ paths: options.paths, cwd: root, gitignore: options.gitignore ?? true });
+  const result = await scanTargets(
+    list.targets,
+    {
+      maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
+      roots: list.roots,
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    },
+    options.onProgress,
+  );
+  for (const [fingerprint, key] of result.keys) {
+    if (options.secrets && options.secrets.add(key) !== fingerprint) throw new Error('fingerprint mismatch between threads');
   }
-  return { root, findings, warnings, stats: { scanned, bytes, skipped } };
+  const warnings = [...list.warnings, ...result.warnings, ...vanishedFromGit(result.missingFromGit, list.gitDirs, root)];
+  warnings.sort((a, b) => ((a.path ?? '') < (b.path ?? '') ? -1 : (a.path ?? '') > (b.path ?? '') ? 1 : 0));
+  const vanished = warnings.length - list.warnings.length - result.warnings.length;
+  return {
+    root,
+    findings: result.findings,
+    warnings,
+    stats: { scanned: result.scanned, bytes: result.bytes, skipped: result.skipped + vanished },
+    failedPaths: list.failed,
+  };
 }
