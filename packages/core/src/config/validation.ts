@@ -71,10 +71,13 @@ function describeAjvError(e: ErrorObject): ConfigProblem {
     case 'additionalProperties': {
       const field = String(params['additionalProperty']);
       const path = fieldPath(e.instancePath, field);
-      if (/base.?url|endpoint|host/i.test(field) && e.instancePath === '/verify') {
-        return { path, message: 'the API base URL cannot be set in a configuration file (a checked-in file must never send keys elsewhere); allowed here: concurrency, timeout' };
-      }
       const allowed = Object.keys(parent?.properties ?? {});
+      if (/base.?url|endpoint|api.?host|^host$|^url$/i.test(field)) {
+        return {
+          path,
+          message: `the API base URL cannot be set in a configuration file (a checked-in file must never be able to send keys elsewhere); expected ${allowed.length > 0 ? `one of: ${allowed.join(', ')}` : 'no fields here'}`,
+        };
+      }
       return { path, message: `unknown field; expected ${allowed.length > 0 ? `one of: ${allowed.join(', ')}` : 'no fields here'}` };
     }
     case 'required':
@@ -132,6 +135,29 @@ function problemsOf(check: ValidateFunction, value: unknown): ConfigProblem[] {
     seen.add(problem.path);
     problems.push(problem);
   }
-  return problems;
+  const order = documentOrder(value);
+  const rank = (path: string): number => {
+    // A missing field ranks just after its parent.
+    for (let p = path; ; p = p.replace(/(\.[^.[]+|\[[^\]]*\])$/, '')) {
+      const at = order.get(p);
+      if (at !== undefined) return p === path ? at : at + 0.5;
+      if (p === '') return -1;
+    }
+  };
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p.path) - rank(b.p.path) || a.i - b.i).map(({ p }) => p);
+}
+
+/** Each field path of a value, numbered in the order it appears in the document. */
+function documentOrder(value: unknown): Map<string, number> {
+  const order = new Map<string, number>();
+  const visit = (v: unknown, pointer: string): void => {
+    order.set(fieldPath(pointer), order.size);
+    if (Array.isArray(v)) v.forEach((item, i) => visit(item, `${pointer}/${i}`));
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, item] of Object.entries(v)) visit(item, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    }
+  };
+  visit(value, '');
+  return order;
 }
 
