@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { run, type RunResult } from 'shippo-keyguard';
+import { git } from '../support/tree.js';
 
 /** The CLI in-process, as a person would run it in `cwd` (no TTY, no colour). */
 export function cli(cwd: string, argv: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
@@ -43,7 +43,7 @@ export async function scanJson(cwd: string, argv: readonly string[], options: { 
 /** A fresh git work tree in a temp directory (config discovery stops at its top level). */
 export function tempRepo(prefix: string): { dir: string; write(path: string, text: string): string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), `skg-${prefix}-`));
-  execFileSync('git', ['init', '-q', dir]);
+  git(dir, 'init', '-q');
   return {
     dir,
     write(path, text) {

@@ -75,12 +75,16 @@ export function parseFile(file: string, text: string): unknown {
       throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
     }
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true });
   const first = doc.errors[0];
   if (first !== undefined) {
     const at = first.linePos?.[0];
     throw new ConfigError(file, [
-      { path: '', message: `not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${first.message.split('\n')[0]}` },
+      {
+        path: '',
+        // Only the first line: the rest quotes the source, which may hold a key.
+        message: `not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${(first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+      },
     ]);
   }
   const value = doc.toJS() as unknown;
