@@ -94,6 +94,15 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/more than one configuration file .*\(\.shippo-keyguard\.json, \.shippo-keyguard\.yaml\)/);
   });
+  it('never echoes a key pasted into the file', async () => {
+    for (const config of [json({ allow: [{ fingerprint: live, reason: 'x' }] }), { name: '.shippo-keyguard.json', text: `{ "allow": [ "${live}" ], }` }]) {
+      const repo = project(config);
+      const result = await cli(repo.dir, ['scan']);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/^shippo-keyguard: \.shippo-keyguard\.json: /);
+      expect(result.stderr).not.toContain(live.slice(12));
+    }
+  });
   it('--no-config skips even a broken file', async () => {
     const repo = project(json({ verify: { apiBaseUrl: 'http://127.0.0.1:9' } }));
     const result = await cli(repo.dir, ['scan', '--no-config']);

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import { findKeys } from '../detect.js';
+import { redact } from '../secret.js';
 import { configSchema, type KeyguardConfig } from './schema.js';
 import { compileChecker, type ConfigProblem } from './validation.js';
 
@@ -42,7 +44,21 @@ export class ConfigError extends Error {
 }
 
 function formatProblem(file: string, p: ConfigProblem): string {
-  return p.path === '' ? `${file}: ${p.message}` : `${file}: ${p.path}: ${p.message}`;
+  // Parsers quote the source and validators the value: a key pasted into the file must not reach the terminal.
+  const message = redactKeys(p.message);
+  return p.path === '' ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
+}
+
+/** Text with every key in it replaced by its redacted preview. */
+export function redactKeys(text: string): string {
+  let out = text;
+  let limit = Infinity;
+  for (const { match } of findKeys(text).reverse()) {
+    if (match.end > limit) continue; // overlaps a match already replaced
+    out = `${out.slice(0, match.start)}${redact(match.key)}${out.slice(match.end)}`;
+    limit = match.start;
+  }
+  return out;
 }
 
 /**
