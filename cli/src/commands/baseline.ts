@@ -33,7 +33,7 @@ export function builder<T>(y: Argv<T>) {
       .option('reason', { type: 'string', describe: 'Reason to record on new entries' })
       .example('$0 baseline', 'record the keys in the current directory')
       .example('$0 baseline history --prune', 'record every key in the git history; drop keys gone from it')
-      .example('$0 scan --baseline .shippo-keyguard-baseline.json', 'report only keys not in the baseline')
+      .example('$0 scan --baseline .shippo-keyguard-baseline.json', 'then: report new keys only')
   );
 }
 
