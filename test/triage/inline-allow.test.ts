@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findKeys, isAllowedInline } from '@shippo-keyguard/core';
 import { fakeKey } from '../support/fake-keys.js';
 import { allowCases, expectedOutcome } from './allow-cases.js';
 import { cli, scanJson, tempRepo, type JsonReport } from './support.js';
@@ -68,5 +69,18 @@ describe('exit code and summary', () => {
   it('--no-inline-allow makes the same file fail', async () => {
     const result = await cli(repo.dir, ['scan', pathOf(0), '--no-inline-allow']);
     expect(result.exitCode).toBe(1);
+  });
+});
+
+describe('the function the ESLint rule calls agrees with the CLI on every case', () => {
+  allowCases.forEach((c, i) => {
+    it(`${c.name}`, () => {
+      const text = c.source(keyFor(i));
+      const [hit, ...more] = findKeys(text);
+      expect(more).toEqual([]);
+      const answer = (foreign: boolean) => (isAllowedInline(text, hit?.match.start ?? -1, { foreign }) ? 'allowed' : 'reported');
+      expect(answer(true)).toBe(expectedOutcome(c.expect));
+      expect(answer(false)).toBe(expectedOutcome(c.expect, { foreignAllow: false }));
+    });
   });
 });
