@@ -15,7 +15,7 @@ function withoutSuppression(f: Finding): Finding {
  * not found "stale": a staged diff, stdin or a few paths see only part of the repository.
  */
 function seesWholeScope(collected: Collected, args: Record<string, unknown>, cwd: string): boolean {
-  if (collected.command === 'history') return true;
+  if (collected.command === 'history') return !['since', 'range', 'branch'].some((o) => args[o] !== undefined);
   if (collected.command !== 'scan') return false;
   const paths = Array.isArray(args['paths']) && args['paths'].length > 0 ? (args['paths'] as string[]) : ['.'];
   return paths.every((p) => p !== '-' && resolve(cwd, p) === resolve(collected.root));

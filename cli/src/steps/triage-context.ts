@@ -66,7 +66,9 @@ export function prepareTriage(args: Args, io: RunIO): TriageContext | undefined 
   if (existing) return existing;
   try {
     const option = args['config'];
-    const config = loadConfigFresh(io.cwd, {
+    // The scan root: the repository for git commands (`--repo`), else the working directory.
+    const start = typeof args['repo'] === 'string' ? resolve(io.cwd, args['repo']) : io.cwd;
+    const config = loadConfigFresh(start, {
       ...(typeof option === 'string' ? { configFile: option } : {}),
       noConfig: option === false,
     });
