@@ -69,7 +69,7 @@ export function prepareTriage(args: Args, io: RunIO): TriageContext | undefined 
     // The scan root: the repository for git commands (`--repo`), else the working directory.
     const start = typeof args['repo'] === 'string' ? resolve(io.cwd, args['repo']) : io.cwd;
     const config = loadConfigFresh(start, {
-      ...(typeof option === 'string' ? { configFile: option } : {}),
+      ...(typeof option === 'string' ? { configFile: resolve(io.cwd, option) } : {}),
       noConfig: option === false,
     });
     const c = config.config;
