@@ -56,7 +56,11 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
       ],
     ],
     ['bad failOn', json({ failOn: 'sometimes' }), ['.shippo-keyguard.json: failOn: expected one of: "any", "not-dead", "live", got "sometimes"']],
-    ['verify out of range', json({ verify: { concurrency: 0 } }), ['.shippo-keyguard.json: verify.concurrency: expected at least 1, got 0']],
+    [
+      'verify out of range',
+      json({ verify: { concurrency: 0, timeout: 0 } }),
+      ['.shippo-keyguard.json: verify.concurrency: expected at least 1, got 0', '.shippo-keyguard.json: verify.timeout: expected more than 0, got 0'],
+    ],
     [
       'allow without a reason, with a key instead of a fingerprint',
       json({ allow: [{ fingerprint: 'shippo_live_…' }] }),
@@ -163,7 +167,7 @@ describe('a good configuration', () => {
     expect(big.report.findings).toHaveLength(4);
   });
   it('verify concurrency and timeout are accepted', async () => {
-    const repo = project(json({ verify: { concurrency: 2, timeout: 3000 } }));
+    const repo = project(json({ verify: { concurrency: 2, timeout: 30 } }));
     expect((await cli(repo.dir, ['scan'])).exitCode).toBe(1);
   });
   it('allow: a fingerprint with its reason suppresses that key everywhere, and the reason is shown', async () => {

@@ -76,9 +76,7 @@ export function prepareTriage(args: Args, io: RunIO): TriageContext | undefined 
     fillDefault(args, 'fail-on', c.failOn);
     fillDefault(args, 'max-file-size', c.maxFileSize === undefined ? undefined : String(c.maxFileSize));
     fillDefault(args, 'verify-concurrency', c.verify?.concurrency);
-    fillDefault(args, 'concurrency', c.verify?.concurrency);
     fillDefault(args, 'verify-timeout', c.verify?.timeout);
-    fillDefault(args, 'timeout', c.verify?.timeout);
     const baselineFile = typeof args['baseline'] === 'string' ? resolve(io.cwd, args['baseline']) : undefined;
     const context: TriageContext = {
       config,

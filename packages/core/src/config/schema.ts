@@ -1,7 +1,9 @@
 /**
  * The JSON Schema of `.shippo-keyguard.json` / `.yaml`. This module is the source of truth;
  * `packages/core/schema.json` is the same object written out for editors (a test keeps them
- * equal). Kept as code so bundles need no file next to them.
+ * equal). Kept as code so bundles need no file next to them. After a change, regenerate it with
+ *   npx tsc -b && node -e "import('./packages/core/dist/config/schema.js').then((m) => require('fs').writeFileSync('packages/core/schema.json', JSON.stringify(m.configSchema, null, 2) + '\n'))"
+
  *
  * `errorMessage` is what VS Code shows for a failed check and what the CLI prints; `x-glob`
  * asks the loader to check a gitignore-style pattern (editors ignore both keywords).
@@ -49,8 +51,13 @@ export const configSchema = {
       description: 'Verification options. The API base URL cannot be set here: a checked-in file must never be able to send keys elsewhere.',
       additionalProperties: false,
       properties: {
-        concurrency: { type: 'integer', minimum: 1, maximum: 64, description: 'Keys checked at once.' },
-        timeout: { type: 'integer', minimum: 1, maximum: 600000, description: 'Per-request timeout in milliseconds.' },
+        concurrency: { type: 'integer', minimum: 1, maximum: 64, description: 'Requests in flight at once (as --verify-concurrency).' },
+        timeout: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 3600,
+          description: 'Seconds for all of verification, retries included (as --verify-timeout).',
+        },
       },
     },
     allow: {

@@ -98,6 +98,8 @@ function describeAjvError(e: ErrorObject): ConfigProblem {
     case 'minimum':
     case 'maximum':
       return { path, message: `expected ${e.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params['limit'])}, got ${show(e.data)}` };
+    case 'exclusiveMinimum':
+      return { path, message: `expected more than ${String(params['limit'])}, got ${show(e.data)}` };
     default:
       return { path, message: `${e.message ?? 'invalid'}, got ${show(e.data)}` };
   }
