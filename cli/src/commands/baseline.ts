@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { BASELINE_FILE_NAME, formatBaseline, readBaseline, updateBaseline, type FindingLike } from '@shippo-keyguard/core/baseline';
 import { ConfigError } from '@shippo-keyguard/core/config';
 import { writeFileAtomic } from '@shippo-keyguard/core/report';
-import { readFileSync } from 'node:fs';
 import { CliError, EXIT, describeError } from '../errors.js';
 import type { Step } from '../finish.js';
 import type { RunIO, RunResult } from '../io.js';
