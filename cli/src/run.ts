@@ -3,6 +3,8 @@ import { CliError, EXIT, describeError } from './errors.js';
 import type { Step } from './finish.js';
 import type { RunIO, RunResult } from './io.js';
 import * as scan from './commands/scan.js';
+import * as history from './commands/history.js';
+import * as staged from './commands/staged.js';
 import { suppressStep } from './steps/suppress.js';
 import * as baseline from './commands/baseline.js';
 import { prepareTriage } from './steps/triage-context.js';
@@ -29,7 +31,7 @@ interface Command {
   handler(args: any, io: RunIO, steps: readonly Step[]): Promise<RunResult>;
 }
 
-const COMMANDS: readonly Command[] = [scan as Command, baseline as Command];
+const COMMANDS: readonly Command[] = [scan as Command, history as Command, staged as Command, baseline as Command];
 
 function parser(argv: readonly string[]): Argv {
   let y = yargs([...argv])
