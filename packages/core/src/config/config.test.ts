@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { detectors } from '@shippo-keyguard/rules';
 import type { Finding } from '../finding.js';
+import { baselineSchema } from '../baseline/model.js';
 import { applyConfig, checkConfig, clearConfigCache, configSchema, DETECTOR_IDS, findConfigFile, globProblem, loadConfigSync } from './index.js';
 
 const dirs: string[] = [];
@@ -25,6 +26,9 @@ describe('schema.json', () => {
   });
   it('compiles as a draft-07 schema for editors', () => {
     const ajv = new Ajv({ strict: false, allowUnionTypes: true });
+    // The loader skips the meta-schema check for speed: this is where it happens.
+    expect(ajv.validateSchema(configSchema), JSON.stringify(ajv.errors)).toBe(true);
+    expect(ajv.validateSchema(baselineSchema), JSON.stringify(ajv.errors)).toBe(true);
     expect(ajv.validate(configSchema, { ignore: ['a/**'], failOn: 'live' })).toBe(true);
     expect(ajv.validate(configSchema, { verify: { apiBaseUrl: 'http://x' } })).toBe(false);
   });
