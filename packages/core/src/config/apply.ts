@@ -54,3 +54,33 @@ export function applyConfig(findings: readonly Finding[], loaded: LoadedConfig, 
   }
   return { kept, suppressed, dropped };
 }
+
+/** What a linter needs from the configuration for one file (the ESLint plugin). */
+export interface FileTriage {
+  /** The file matches `ignore`: report nothing in it. */
+  readonly ignored: boolean;
+  /** The configured setting of a detector, if any: `off` or the level to report at. */
+  detector(id: string): 'off' | 'error' | 'warning' | 'note' | undefined;
+  /** The `allow` reason for a key's fingerprint, if the configuration allows it. */
+  allowReason(fingerprint: string): string | undefined;
+}
+
+const matchers = new WeakMap<LoadedConfig, ReturnType<typeof ignoreMatcher>>();
+const allows = new WeakMap<LoadedConfig, ReadonlyMap<string, string>>();
+
+/**
+ * The configuration's answers for one file, built once per loaded configuration:
+ * `fileTriage(loadConfigSync(context.cwd), context.filename)`.
+ */
+export function fileTriage(loaded: LoadedConfig, absoluteFile: string): FileTriage {
+  let matcher = matchers.get(loaded);
+  if (matcher === undefined) matchers.set(loaded, (matcher = ignoreMatcher(loaded)));
+  let allowed = allows.get(loaded);
+  if (allowed === undefined) allows.set(loaded, (allowed = new Map((loaded.config.allow ?? []).map((a) => [a.fingerprint, a.reason]))));
+  const map = allowed;
+  return {
+    ignored: matcher(absoluteFile),
+    detector: (id) => loaded.config.detectors?.[id],
+    allowReason: (fingerprint) => map.get(fingerprint),
+  };
+}

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { detectors } from '@shippo-keyguard/rules';
 import type { Finding } from '../finding.js';
 import { baselineSchema } from '../baseline/model.js';
-import { applyConfig, checkConfig, clearConfigCache, configSchema, DETECTOR_IDS, findConfigFile, globProblem, loadConfigSync } from './index.js';
+import { applyConfig, checkConfig, fileTriage, clearConfigCache, configSchema, DETECTOR_IDS, findConfigFile, globProblem, loadConfigSync } from './index.js';
 
 const dirs: string[] = [];
 function temp(): string {
@@ -154,5 +154,20 @@ describe('applyConfig', () => {
     expect(fromSub.kept).toHaveLength(1);
     const fromRoot = applyConfig([f('fixtures/a.txt', 'shippo-live-key', 'a'.repeat(64))], loaded, dir);
     expect(fromRoot.kept).toHaveLength(0);
+  });
+});
+
+describe('fileTriage (for the ESLint plugin)', () => {
+  it('answers per file from one loaded configuration', () => {
+    const dir = temp();
+    writeFileSync(join(dir, '.shippo-keyguard.json'), JSON.stringify({ ignore: ['fixtures/'], detectors: { 'shippo-test-key': 'off' }, allow: [{ fingerprint: 'c'.repeat(64), reason: 'demo' }] }));
+    const loaded = loadConfigSync(dir);
+    expect(fileTriage(loaded, join(dir, 'fixtures', 'a.js')).ignored).toBe(true);
+    const src = fileTriage(loaded, join(dir, 'src', 'a.js'));
+    expect(src.ignored).toBe(false);
+    expect(src.detector('shippo-test-key')).toBe('off');
+    expect(src.detector('shippo-live-key')).toBeUndefined();
+    expect(src.allowReason('c'.repeat(64))).toBe('demo');
+    expect(src.allowReason('d'.repeat(64))).toBeUndefined();
   });
 });

@@ -17,5 +17,5 @@ export {
   type LoadConfigOptions,
   type LoadedConfig,
 } from './load.js';
-export { applyConfig, ignoreMatcher, type ConfigOutcome } from './apply.js';
+export { applyConfig, fileTriage, ignoreMatcher, type ConfigOutcome, type FileTriage } from './apply.js';
 export { globProblem } from './glob.js';
