@@ -119,3 +119,32 @@ describe('staged --baseline', () => {
     expect(blocked.stdout).toMatch(/1 finding \(1 distinct key\).* · 1 suppressed/);
   });
 });
+
+describe('inline allows and the configuration in history', () => {
+  const allowedInHistory = guard.plant(fakeKey('test', 'git-inline-allowed'));
+  it('an inline allow in a committed file holds in history; --no-inline-allow reports it', async () => {
+    repo.write('tests/fixture.py', `KEY_VALUE = "${allowedInHistory}"  # shippo-keyguard:allow\n`);
+    commit('fixture with an allowed key');
+    const fp = fingerprintOf(allowedInHistory);
+    const honoured = json(await cli(['history', '--format', 'json']));
+    expect(honoured.findings.filter((f) => f.fingerprint === fp)).toEqual([]);
+    expect(honoured.suppressed?.filter((f) => f.fingerprint === fp).map((f) => f.suppression?.by)).toEqual(['inline']);
+    const audit = json(await cli(['history', '--no-inline-allow', '--format', 'json']));
+    expect(audit.findings.filter((f) => f.fingerprint === fp)).toHaveLength(1);
+  });
+  it('history --repo DIR reads the configuration of that repository', async () => {
+    repo.write('.shippo-keyguard.yaml', 'ignore:\n  - src/\n');
+    commit('config');
+    const elsewhere = tempRepo('elsewhere');
+    try {
+      const result = await runCli(elsewhere.dir, ['history', '--repo', repo.dir, '--format', 'json']);
+      const report = json(result);
+      expect(report.findings.length).toBeGreaterThan(0);
+      expect(report.findings.filter((f) => f.path.startsWith('src/'))).toEqual([]);
+      const without = json(await runCli(elsewhere.dir, ['history', '--repo', repo.dir, '--no-config', '--format', 'json']));
+      expect(without.findings.some((f) => f.path.startsWith('src/'))).toBe(true);
+    } finally {
+      elsewhere.cleanup();
+    }
+  });
+});
