@@ -42,7 +42,7 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
     [
       'unknown key',
       json({ ignores: ['x'] }),
-      ['.shippo-keyguard.json: ignores: unknown field; expected one of: $schema, ignore, detectors, maxFileSize, failOn, verify, allow'],
+      ['.shippo-keyguard.json: ignores: unknown field (did you mean "ignore"?); expected one of: $schema, ignore, detectors, maxFileSize, failOn, verify, allow'],
     ],
     ['wrong type', json({ maxFileSize: true }), ['.shippo-keyguard.json: maxFileSize: expected a number of bytes or a size such as "512KiB", "100MiB", "1GiB", got true']],
     ['wrong type in a list', json({ ignore: 'fixtures/' }), ['.shippo-keyguard.json: ignore: expected an array, got a string']],

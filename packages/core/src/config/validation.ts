@@ -30,6 +30,19 @@ function ajv(): Ajv {
   return instance;
 }
 
+/** Edit distance, for "did you mean" on a misspelt field. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min((row[j] as number) + 1, (next[j - 1] as number) + 1, (row[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length] as number;
+}
+
 /** `/allow/0/reason` -> `allow[0].reason`. */
 function fieldPath(pointer: string, extra?: string): string {
   const parts = pointer === '' ? [] : pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -79,7 +92,9 @@ function describeAjvError(e: ErrorObject): ConfigProblem {
           message: `the API base URL cannot be set in a configuration file (a checked-in file must never be able to send keys elsewhere); expected ${allowed.length > 0 ? `one of: ${allowed.join(', ')}` : 'no fields here'}`,
         };
       }
-      return { path, message: `unknown field; expected ${allowed.length > 0 ? `one of: ${allowed.join(', ')}` : 'no fields here'}` };
+      const near = allowed.find((name) => distance(name.toLowerCase(), field.toLowerCase()) <= 2);
+      const hint = near !== undefined ? ` (did you mean "${near}"?)` : '';
+      return { path, message: `unknown field${hint}; expected ${allowed.length > 0 ? `one of: ${allowed.join(', ')}` : 'no fields here'}` };
     }
     case 'required':
       return { path: fieldPath(e.instancePath, String(params['missingProperty'])), message: 'required field is missing' };
