@@ -134,6 +134,7 @@ function files(): Record<string, { text: string; marks: Mark[] }> {
       text: `FROM node:20\nENV SHIPPO_API_KEY=${dockerLive}\nARG NEXT_PUBLIC_SHIPPO_KEY\nENV NEXT_PUBLIC_SHIPPO_KEY=$NEXT_PUBLIC_SHIPPO_KEY\n`,
       marks: [
         [dockerLive, HARD, 'liveKey'],
+        ['NEXT_PUBLIC_SHIPPO_KEY', ENV, 'publicEnvKey', 'ARG NEXT'],
         ['NEXT_PUBLIC_SHIPPO_KEY', ENV, 'publicEnvKey', 'ENV NEXT'],
       ],
     },

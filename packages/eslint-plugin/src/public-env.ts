@@ -26,16 +26,28 @@ export function publicShippoPrefix(name: string, prefixes: readonly string[] = P
 }
 
 /**
- * Assignments of public Shippo variables in configuration text: `.env` lines, `ENV`/`ARG` in
- * Dockerfiles, YAML/TOML/JSON keys, `export X=` in shell. Yields the name and its offset.
+ * Definitions of public Shippo variables in configuration text: `.env` lines, Dockerfile
+ * `ARG`/`ENV`, YAML/TOML/JSON keys, `export X=` in shell. Yields the name and its offset, in order.
  */
-export function* publicEnvAssignments(text: string, prefixes: readonly string[] = PUBLIC_ENV_PREFIXES): Generator<{ name: string; prefix: string; offset: number }> {
-  if (!/shippo/i.test(text)) return;
-  // A name not glued to a word character before it, optionally quoted, then `=` or `:`.
-  const pattern = /(?<![\w$.-])([A-Z][A-Z0-9_]*)["']?[ \t]*[=:]/g;
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-    const name = m[1] as string;
-    const prefix = publicShippoPrefix(name, prefixes);
-    if (prefix !== undefined) yield { name, prefix, offset: m.index };
+export function publicEnvAssignments(
+  text: string,
+  prefixes: readonly string[] = PUBLIC_ENV_PREFIXES,
+): { name: string; prefix: string; offset: number }[] {
+  if (!/shippo/i.test(text)) return [];
+  const found = new Map<number, { name: string; prefix: string; offset: number }>();
+  const patterns = [
+    // A name not glued to a word character before it, optionally quoted, then `=` or `:`.
+    /(?<![\w$.-])([A-Z][A-Z0-9_]*)["']?[ \t]*[=:]/g,
+    // Dockerfile `ARG NAME` and the legacy `ENV NAME value`.
+    /^[ \t]*(?:ARG|ENV)[ \t]+([A-Z][A-Z0-9_]*)(?=[ \t\r\n=]|$)/gm,
+  ];
+  for (const pattern of patterns) {
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      const name = m[1] as string;
+      const prefix = publicShippoPrefix(name, prefixes);
+      const offset = m.index + m[0].indexOf(name);
+      if (prefix !== undefined) found.set(offset, { name, prefix, offset });
+    }
   }
+  return [...found.values()].sort((a, b) => a.offset - b.offset);
 }
