@@ -2,6 +2,8 @@ import type { Argv } from 'yargs';
 import { FAIL_ON, type FailOn } from '@shippo-keyguard/core';
 import { apiBaseUrlFlag, verifyConcurrency, verifyTimeout } from './steps/verify.js';
 
+import { recordDefaulted } from './steps/triage-context.js';
+
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 
 /** yargs drops a bare "-" positional; run() passes it on as this (NUL never occurs in a path). */
@@ -22,6 +24,12 @@ export interface ReportArgs {
   verifyTimeout: number;
   verifyCache: boolean;
   apiBaseUrl?: string;
+
+  /** `--config FILE`; `false` with `--no-config`. */
+  config?: string | false;
+  baseline?: string;
+  inlineAllow: boolean;
+  foreignAllow: boolean;
 }
 
 export function withReportOptions<T>(y: Argv<T>) {
@@ -74,7 +82,27 @@ export function withReportOptions<T>(y: Argv<T>) {
       coerce: apiBaseUrlFlag,
       describe: 'Send keys to this API instead of https://api.goshippo.com (also SHIPPO_API_BASE_URL; never read from a config file; http only to loopback)',
       group: 'Verification:',
-    });
+    })
+    .option('config', {
+      type: 'string',
+      describe: 'Read the configuration from FILE (default: the nearest .shippo-keyguard.json/.yaml up to the git top-level); --no-config reads none',
+      group: 'Triage:',
+    })
+    .option('baseline', { type: 'string', describe: 'Report only keys not in this baseline file (see the baseline command)', group: 'Triage:' })
+    .option('inline-allow', {
+      type: 'boolean',
+      default: true,
+      describe: 'Honour shippo-keyguard:allow comments; --no-inline-allow reports them (audits)',
+      group: 'Triage:',
+    })
+    .option('foreign-allow', {
+      type: 'boolean',
+      default: true,
+      describe: 'Honour gitleaks:allow and "pragma: allowlist secret" comments too',
+      group: 'Triage:',
+    })
+    // yargs passes itself as the second argument (untyped in @types/yargs).
+    .middleware(recordDefaulted as (argv: object) => void);
 }
 
 /** Parse a size such as `100MiB`, `5M`, `2048`, `1.5GB` into bytes. */

@@ -7,6 +7,9 @@ import * as history from './commands/history.js';
 import * as staged from './commands/staged.js';
 import { suppressStep } from './steps/suppress.js';
 import { verifyStep } from './steps/verify.js';
+
+import * as baseline from './commands/baseline.js';
+import { prepareTriage } from './steps/triage-context.js';
 import { TOOL } from './version.js';
 import { STDIN_ARG } from './options.js';
 
@@ -30,7 +33,7 @@ interface Command {
   handler(args: any, io: RunIO, steps: readonly Step[]): Promise<RunResult>;
 }
 
-const COMMANDS: readonly Command[] = [scan as Command, history as Command, staged as Command];
+const COMMANDS: readonly Command[] = [scan as Command, history as Command, staged as Command, baseline as Command];
 
 function parser(argv: readonly string[]): Argv {
   let y = yargs([...argv])
@@ -68,9 +71,13 @@ export async function run(argv: readonly string[], io: RunIO): Promise<RunResult
     if (helpOutput !== '' || match === undefined) {
       return { exitCode: EXIT.OK, stdout: helpOutput.endsWith('\n') ? helpOutput : `${helpOutput}\n`, stderr: '' };
     }
+    // Configuration and baseline load before the scan: a bad file fails fast with exit 2.
+    prepareTriage(args, io);
     return await match.handler(args, io, STEPS);
   } catch (error) {
     const exitCode = error instanceof CliError ? error.exitCode : EXIT.ERROR;
-    return { exitCode, stdout: '', stderr: `shippo-keyguard: ${describeError(error)}\n` };
+    // A CliError may list several problems (a configuration file's), one per line.
+    const message = error instanceof CliError ? error.message : describeError(error);
+    return { exitCode, stdout: '', stderr: `${message.split('\n').map((line) => `shippo-keyguard: ${line}`).join('\n')}\n` };
   }
 }

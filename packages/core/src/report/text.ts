@@ -29,6 +29,17 @@ function statusLabel(f: Finding): string | undefined {
   return v.reason && v.status === 'unknown' ? `${label} (${v.reason})` : label;
 }
 
+const SUPPRESSED_BY = {
+  inline: 'allowed inline',
+  'inline-foreign': 'allowed inline (foreign marker)',
+  config: 'allowed by config',
+  baseline: 'in baseline',
+} as const;
+
+function suppressionLabel(s: NonNullable<Finding['suppression']>): string {
+  return s.reason ? `${SUPPRESSED_BY[s.by]}: ${s.reason}` : SUPPRESSED_BY[s.by];
+}
+
 function findingLines(f: Finding, options: TextOptions): string[] {
   const c = paint(options.color);
   const levelStyle = f.level === 'error' ? 'red' : f.level === 'warning' ? 'yellow' : 'gray';
@@ -44,6 +55,7 @@ function findingLines(f: Finding, options: TextOptions): string[] {
   ];
   if (f.binary) parts.push(c('gray', '(binary)'));
   if (status !== undefined) parts.push(c(statusStyle, `[${status}]`));
+  if (f.suppression) parts.push(c('gray', `[${suppressionLabel(f.suppression)}]`));
   const lines = [parts.join('  ')];
   if (f.introduced) {
     const i = f.introduced;

@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { BASELINE_FILE_NAME, formatBaseline, readBaseline, updateBaseline, type FindingLike } from '@shippo-keyguard/core/baseline';
+import { ConfigError } from '@shippo-keyguard/core/config';
+import { writeFileAtomic } from '@shippo-keyguard/core/report';
+import { CliError, EXIT, describeError } from '../errors.js';
+import type { Step } from '../finish.js';
+import type { RunIO, RunResult } from '../io.js';
+import { displayPath } from '../steps/triage-context.js';
+
+export const command = 'baseline [target] [args..]';
+export const describe = 'Record the keys a scan finds in a baseline file, so later scans report only new ones';
+
+const TARGETS = ['scan', 'history', 'staged'] as const;
+
+export function builder<T>(y: Argv<T>) {
+  return (
+    y
+      // Everything the baseline command does not know goes to the scan it runs.
+      .parserConfiguration({ 'unknown-options-as-args': true, 'parse-positional-numbers': false })
+      .strict(false)
+      .positional('target', { type: 'string', describe: `The scan whose findings to record: ${TARGETS.join(', ')} (default scan)` })
+      .positional('args', { type: 'string', array: true, describe: 'Arguments for that scan (paths, options)' })
+      .option('baseline-file', {
+        alias: 'o',
+        type: 'string',
+        default: BASELINE_FILE_NAME,
+        describe: 'The baseline to write (known keys keep their entry, date and reason)',
+      })
+      .option('prune', { type: 'boolean', default: false, describe: 'Drop entries whose key the scan no longer finds' })
+      .option('reason', { type: 'string', describe: 'Reason to record on new entries' })
+      .example('$0 baseline', 'record the keys in the current directory')
+      .example('$0 baseline history --prune', 'record every key in the git history; drop keys gone from it')
+      .example('$0 scan --baseline .shippo-keyguard-baseline.json', 'then: report new keys only')
+  );
+}
+
+export interface BaselineArgs {
+  target?: string;
+  args?: (string | number)[];
+  baselineFile: string;
+  prune: boolean;
+  reason?: string;
+}
+
+/** Options of the inner scan that would change its report: the baseline is this command's only output. */
+const OUTPUT_OPTIONS = /^(-f|--format|-o|--output|--sarif-file|--json-file|--no-redact|--redact|--show-suppressed)(=|$)/;
+
+/** The day in UTC; `SOURCE_DATE_EPOCH` (seconds) pins it, as reproducible builds do. */
+function today(env: NodeJS.ProcessEnv): string {
+  const epoch = env['SOURCE_DATE_EPOCH'];
+  const date = epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+  return date.toISOString().slice(0, 10);
+}
+
+interface JsonReport {
+  findings: (FindingLike & { suppression?: { by: string } })[];
+  suppressed?: (FindingLike & { suppression?: { by: string } })[];
+}
+
+export async function handler(args: BaselineArgs & Record<string, unknown>, io: RunIO, _steps: readonly Step[]): Promise<RunResult> {
+  // `baseline src` means `baseline scan src`.
+  const given = args.target === undefined ? [] : [String(args.target)];
+  const target = (TARGETS as readonly string[]).includes(given[0] ?? '') ? (given.shift() as string) : 'scan';
+  const rest = [...given, ...(args.args ?? []).map(String)];
+  const clash = rest.find((a) => OUTPUT_OPTIONS.test(a));
+  if (clash !== undefined) throw new CliError(`baseline: ${clash.split('=')[0]} is not used here (the baseline file is the output; name it with --baseline-file)`);
+
+  const file = resolve(io.cwd, args.baselineFile);
+  const shown = displayPath(io, file);
+  let previous;
+  let before: string | undefined;
+  if (existsSync(file)) {
+    try {
+      before = readFileSync(file, 'utf8');
+      previous = readBaseline(file);
+    } catch (error) {
+      throw error instanceof ConfigError ? new CliError(error.lines((f) => displayPath(io, f)).join('\n')) : error;
+    }
+  }
+
+  // Run the scan as the user would, through the same parser and steps, and read its JSON report:
+  // works for every scanning command and never sees a key.
+  const { run } = await import('../run.js');
+  const inner = await run([target, ...rest, '--format', 'json'], io);
+  if (inner.exitCode === EXIT.ERROR) return { exitCode: EXIT.ERROR, stdout: '', stderr: inner.stderr };
+  let report: JsonReport;
+  try {
+    report = JSON.parse(inner.stdout) as JsonReport;
+  } catch (error) {
+    throw new CliError(`baseline: could not read the ${target} report: ${describeError(error)}`);
+  }
+  // Keys already allowed by an inline comment or the configuration need no baseline entry.
+  const keys = [...report.findings, ...(report.suppressed ?? []).filter((f) => f.suppression?.by === 'baseline')];
+  const update = updateBaseline(previous, keys, {
+    date: today(io.env),
+    ...(args.reason !== undefined ? { reason: args.reason } : {}),
+    prune: args.prune,
+  });
+
+  const text = formatBaseline(update.baseline);
+  if (text !== before) {
+    try {
+      writeFileAtomic(file, text);
+    } catch (error) {
+      throw new CliError(`cannot write baseline ${shown}: ${describeError(error)}`);
+    }
+  }
+
+  const stderr = inner.stderr ? [inner.stderr.trimEnd()] : [];
+  if (!update.pruned) {
+    for (const e of update.stale) {
+      stderr.push(
+        `warning: stale-baseline-entry: ${e.redacted} (${e.fingerprint.slice(0, 12)}, first seen in ${e.firstSeen.path}) is no longer found; --prune drops it`,
+      );
+    }
+  }
+  const n = update.baseline.entries.length;
+  const parts = [`${n} ${n === 1 ? 'key' : 'keys'}`, `${update.added.length} new`];
+  if (update.stale.length > 0) parts.push(`${update.stale.length} stale${update.pruned ? ' (pruned)' : ''}`);
+  const verb = text === before ? 'unchanged' : 'wrote';
+  return {
+    exitCode: EXIT.OK,
+    stdout: `${verb} ${shown}: ${parts.join(', ')}\n`,
+    stderr: stderr.length > 0 ? `${stderr.join('\n')}\n` : '',
+  };
+}

@@ -1,0 +1,170 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { findKeys } from '../detect.js';
+import { redact } from '../secret.js';
+import { configSchema, type KeyguardConfig } from './schema.js';
+import { compileChecker, type ConfigProblem } from './validation.js';
+
+/** File names looked for in each directory, in this order. */
+export const CONFIG_FILE_NAMES = ['.shippo-keyguard.json', '.shippo-keyguard.yaml', '.shippo-keyguard.yml'] as const;
+
+export type { ConfigProblem } from './validation.js';
+
+export interface LoadedConfig {
+  /** Absolute path of the file read; undefined when none was found or with `noConfig`. */
+  readonly file?: string;
+  /** Directory `ignore` patterns are relative to: the file's directory, else the start directory. */
+  readonly dir: string;
+  readonly config: KeyguardConfig;
+}
+
+export interface LoadConfigOptions {
+  /** Read this file instead of looking for one (`--config FILE`), relative to the start directory. */
+  readonly configFile?: string;
+  /** Read no file at all (`--no-config`). */
+  readonly noConfig?: boolean;
+}
+
+/** A configuration that cannot be used. One problem per line: `file: field.path: what was expected`. */
+export class ConfigError extends Error {
+  readonly file: string;
+  readonly problems: readonly ConfigProblem[];
+  constructor(file: string, problems: readonly ConfigProblem[]) {
+    super(problems.map((p) => formatProblem(file, p)).join('\n'));
+    this.name = 'ConfigError';
+    this.file = file;
+    this.problems = problems;
+  }
+
+  /** The problems as lines, naming the file as `display` says (e.g. relative to the working directory). */
+  lines(display: (file: string) => string = (f) => f): string[] {
+    return this.problems.map((p) => formatProblem(display(this.file), p));
+  }
+}
+
+function formatProblem(file: string, p: ConfigProblem): string {
+  // Parsers quote the source and validators the value: a key pasted into the file must not reach the terminal.
+  const message = redactKeys(p.message);
+  return p.path === '' ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
+}
+
+/** Text with every key in it replaced by its redacted preview. */
+export function redactKeys(text: string): string {
+  let out = text;
+  let limit = Infinity;
+  for (const { match } of findKeys(text).reverse()) {
+    if (match.end > limit) continue; // overlaps a match already replaced
+    out = `${out.slice(0, match.start)}${redact(match.key)}${out.slice(match.end)}`;
+    limit = match.start;
+  }
+  return out;
+}
+
+/**
+ * The configuration file that applies to `startDir`: the nearest one walking up, stopping at the
+ * git top-level (a directory holding `.git`) or the filesystem root, so a file in a home
+ * directory never leaks into every repository below it.
+ */
+export function findConfigFile(startDir: string): string | undefined {
+  let dir = resolve(startDir);
+  for (;;) {
+    const here = CONFIG_FILE_NAMES.map((name) => join(dir, name)).filter((file) => existsSync(file));
+    if (here.length > 1) {
+      throw new ConfigError(here[0] as string, [
+        { path: '', message: `more than one configuration file in ${dir} (${here.map((f) => f.slice(dir.length + 1)).join(', ')}); keep one` },
+      ]);
+    }
+    if (here[0] !== undefined) return here[0];
+    if (existsSync(join(dir, '.git'))) return undefined;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function parseFile(file: string, text: string): unknown {
+  if (extname(file).toLowerCase() === '.json') {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
+    }
+  }
+  const doc = parseDocument(text, { uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const at = first.linePos?.[0];
+    throw new ConfigError(file, [
+      {
+        path: '',
+        // Only the first line: the rest quotes the source, which may hold a key.
+        message: `not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ''}: ${(first.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
+      },
+    ]);
+  }
+  const value = doc.toJS() as unknown;
+  return value === null || value === undefined ? {} : value;
+}
+
+/** Validation problems of a parsed configuration, in document order, one per field. */
+export const checkConfig: (value: unknown) => ConfigProblem[] = compileChecker(configSchema);
+
+/** Read, parse and validate one configuration file. */
+export function readConfigFile(file: string): KeyguardConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, [{ path: '', message: `cannot read the configuration file${code ? ` (${code})` : ''}` }]);
+  }
+  const value = parseFile(file, text.replace(/^\uFEFF/, ''));
+  const problems = checkConfig(value);
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return value as KeyguardConfig;
+}
+
+/**
+ * The configuration for a scan rooted at `startDir`: `configFile` if given, else the nearest
+ * file walking up (see `findConfigFile`), else an empty configuration. Throws `ConfigError`.
+ */
+export function loadConfigFresh(startDir: string, options: LoadConfigOptions = {}): LoadedConfig {
+  const start = resolve(startDir);
+  if (options.noConfig) return { dir: start, config: {} };
+  const file = options.configFile !== undefined ? resolve(start, options.configFile) : findConfigFile(start);
+  if (file === undefined) return { dir: start, config: {} };
+  return { file, dir: dirname(file), config: readConfigFile(file) };
+}
+
+/** Async form for callers that prefer it (the work is small and synchronous). */
+export async function loadConfig(startDir: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  return loadConfigFresh(startDir, options);
+}
+
+const memo = new Map<string, { loaded?: LoadedConfig; error?: unknown }>();
+
+/**
+ * Like `loadConfig`, but remembered for the life of the process (errors too), keyed by start
+ * directory and options: the ESLint plugin calls this on every lint and must not read or
+ * validate the file per keystroke. Restart the editor's ESLint server after editing the file.
+ */
+export function loadConfigSync(startDir: string, options: LoadConfigOptions = {}): LoadedConfig {
+  const key = `${resolve(startDir)}\0${options.configFile ?? ''}\0${options.noConfig ? 1 : 0}`;
+  let entry = memo.get(key);
+  if (entry === undefined) {
+    try {
+      entry = { loaded: loadConfigFresh(startDir, options) };
+    } catch (error) {
+      entry = { error };
+    }
+    memo.set(key, entry);
+  }
+  if (entry.error !== undefined) throw entry.error;
+  return entry.loaded as LoadedConfig;
+}
+
+/** Forget what `loadConfigSync` remembered (tests; a long-lived process that watches the file). */
+export function clearConfigCache(): void {
+  memo.clear();
+}

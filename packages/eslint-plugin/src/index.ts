@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import type { ESLint, Linter } from 'eslint';
+import { keysProcessor } from './processor.js';
+import noHardcodedKey from './rules/no-hardcoded-key.js';
+import noKeyInUrl from './rules/no-key-in-url.js';
+import noPublicEnvKey from './rules/no-public-env-key.js';
+import { VIRTUAL_EXTENSION } from './virtual-text.js';
+
+export { PUBLIC_ENV_PREFIXES } from './public-env.js';
+export { toVirtualText } from './processor.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+
+/** The prefix rules are used under: `shippo-keyguard/no-hardcoded-key`. */
+export const PLUGIN_NAMESPACE = 'shippo-keyguard';
+
+export const rules = {
+  'no-hardcoded-key': noHardcodedKey,
+  'no-key-in-url': noKeyInUrl,
+  'no-public-env-key': noPublicEnvKey,
+};
+
+export type RuleName = keyof typeof rules;
+
+/** The file names `configs['all-files']` lints for keys through the processor. */
+export const ALL_FILES_PATTERNS = [
+  '**/.env',
+  '**/.env.*',
+  '**/*.env',
+  '**/*.json',
+  '**/*.jsonc',
+  '**/*.json5',
+  '**/*.yaml',
+  '**/*.yml',
+  '**/*.toml',
+  '**/*.md',
+  '**/*.markdown',
+  '**/Dockerfile',
+  '**/Dockerfile.*',
+  '**/*.dockerfile',
+  '**/*.properties',
+];
+
+function recommendedRules(): Linter.RulesRecord {
+  const record: Linter.RulesRecord = {};
+  for (const [name, rule] of Object.entries(rules)) {
+    if (rule.meta.docs?.recommended) record[`${PLUGIN_NAMESPACE}/${name}`] = 'error';
+  }
+  return record;
+}
+
+export interface KeyguardPlugin {
+  readonly meta: { readonly name: string; readonly version: string };
+  readonly rules: typeof rules;
+  readonly processors: { readonly keys: typeof keysProcessor };
+  readonly configs: {
+    /** Flat config object: the recommended rules for the JS/TS files your config lints. */
+    readonly recommended: Linter.Config;
+    /** Flat config array: lint `.env*`, JSON, YAML, TOML, Markdown, Dockerfiles and `.properties` for keys too. */
+    readonly 'all-files': Linter.Config[];
+  };
+}
+
+const plugin: KeyguardPlugin = {
+  meta: { name: pkg.name, version: pkg.version },
+  rules,
+  processors: { keys: keysProcessor },
+  configs: { recommended: {}, 'all-files': [] },
+};
+
+// typescript-eslint's rule types and ESLint's plugin type differ only in their declarations.
+const asPlugin = plugin as unknown as ESLint.Plugin;
+
+Object.assign(plugin.configs, {
+  recommended: {
+    name: `${PLUGIN_NAMESPACE}/recommended`,
+    plugins: { [PLUGIN_NAMESPACE]: asPlugin },
+    rules: recommendedRules(),
+  },
+  'all-files': [
+    {
+      name: `${PLUGIN_NAMESPACE}/all-files/processor`,
+      files: ALL_FILES_PATTERNS,
+      plugins: { [PLUGIN_NAMESPACE]: asPlugin },
+      processor: `${PLUGIN_NAMESPACE}/keys`,
+    },
+    {
+      // The processor's virtual blocks (one per file): every rule, no inline config from file text.
+      name: `${PLUGIN_NAMESPACE}/all-files/blocks`,
+      files: [`**/*${VIRTUAL_EXTENSION}`],
+      plugins: { [PLUGIN_NAMESPACE]: asPlugin },
+      linterOptions: { noInlineConfig: true },
+      rules: Object.fromEntries(Object.keys(rules).map((name) => [`${PLUGIN_NAMESPACE}/${name}`, 'error'])),
+    },
+  ],
+} satisfies KeyguardPlugin['configs']);
+
+export default plugin;

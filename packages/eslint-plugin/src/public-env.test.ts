@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { publicEnvAssignments, publicShippoPrefix } from './public-env.js';
+
+describe('publicShippoPrefix', () => {
+  it('needs a public prefix and shippo in the rest of the name', () => {
+    expect(publicShippoPrefix('NEXT_PUBLIC_SHIPPO_KEY')).toBe('NEXT_PUBLIC_');
+    expect(publicShippoPrefix('NUXT_PUBLIC_SHIPPO_KEY')).toBe('NUXT_PUBLIC_');
+    expect(publicShippoPrefix('VITE_shippoToken')).toBe('VITE_');
+    expect(publicShippoPrefix('SHIPPO_API_KEY')).toBeUndefined();
+    expect(publicShippoPrefix('NEXT_PUBLIC_STRIPE_KEY')).toBeUndefined();
+    expect(publicShippoPrefix('PUBLIC_')).toBeUndefined();
+  });
+});
+
+describe('publicEnvAssignments', () => {
+  const names = (text: string) => publicEnvAssignments(text).map(({ name, offset }) => `${name}@${offset}`);
+  it('finds definitions in .env, shell, YAML, JSON, TOML and Dockerfiles', () => {
+    expect(names('NEXT_PUBLIC_SHIPPO_KEY=x')).toEqual(['NEXT_PUBLIC_SHIPPO_KEY@0']);
+    expect(names('export VITE_SHIPPO_KEY="x"')).toEqual(['VITE_SHIPPO_KEY@7']);
+    expect(names('env:\n  - REACT_APP_SHIPPO_KEY=x\n  GATSBY_SHIPPO_KEY: y')).toEqual(['REACT_APP_SHIPPO_KEY@9', 'GATSBY_SHIPPO_KEY@34']);
+    expect(names('{"EXPO_PUBLIC_SHIPPO_KEY": "x"}')).toEqual(['EXPO_PUBLIC_SHIPPO_KEY@2']);
+    expect(names('PUBLIC_SHIPPO_KEY = "x"')).toEqual(['PUBLIC_SHIPPO_KEY@0']);
+    expect(names('ARG NEXT_PUBLIC_SHIPPO_KEY\nENV VITE_SHIPPO_KEY value')).toEqual(['NEXT_PUBLIC_SHIPPO_KEY@4', 'VITE_SHIPPO_KEY@31']);
+  });
+  it('ignores mentions and references that define nothing', () => {
+    expect(names('Set NEXT_PUBLIC_SHIPPO_KEY in your dashboard.')).toEqual([]);
+    expect(names('X=$NEXT_PUBLIC_SHIPPO_KEY')).toEqual([]);
+    expect(names('process.env.NEXT_PUBLIC_SHIPPO_KEY')).toEqual([]);
+    expect(names('SHIPPO_API_KEY=x')).toEqual([]);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * Prefixes that front-end build tools inline into browser bundles: Next.js, Vite, Create React
+ * App, Expo, SvelteKit/Astro, Gatsby, Nuxt, Storybook.
+ */
+export const PUBLIC_ENV_PREFIXES = [
+  'NEXT_PUBLIC_',
+  'VITE_',
+  'REACT_APP_',
+  'EXPO_PUBLIC_',
+  'PUBLIC_',
+  'GATSBY_',
+  'NUXT_PUBLIC_',
+  'STORYBOOK_',
+] as const;
+
+/** The public prefix of an environment variable name that holds a Shippo key, if it has one. */
+export function publicShippoPrefix(name: string, prefixes: readonly string[] = PUBLIC_ENV_PREFIXES): string | undefined {
+  // Longest first, so NUXT_PUBLIC_ wins over a shorter match.
+  let best: string | undefined;
+  for (const prefix of prefixes) {
+    if (name.startsWith(prefix) && (best === undefined || prefix.length > best.length) && /shippo/i.test(name.slice(prefix.length))) {
+      best = prefix;
+    }
+  }
+  return best;
+}
+
+/**
+ * Definitions of public Shippo variables in configuration text: `.env` lines, Dockerfile
+ * `ARG`/`ENV`, YAML/TOML/JSON keys, `export X=` in shell. Yields the name and its offset, in order.
+ */
+export function publicEnvAssignments(
+  text: string,
+  prefixes: readonly string[] = PUBLIC_ENV_PREFIXES,
+): { name: string; prefix: string; offset: number }[] {
+  if (!/shippo/i.test(text)) return [];
+  const found = new Map<number, { name: string; prefix: string; offset: number }>();
+  const patterns = [
+    // A name not glued to a word character before it, optionally quoted, then `=` or `:`.
+    /(?<![\w$.-])([A-Z][A-Z0-9_]*)["']?[ \t]*[=:]/g,
+    // Dockerfile `ARG NAME` and the legacy `ENV NAME value`.
+    /^[ \t]*(?:ARG|ENV)[ \t]+([A-Z][A-Z0-9_]*)(?=[ \t\r\n=]|$)/gm,
+  ];
+  for (const pattern of patterns) {
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      const name = m[1] as string;
+      const prefix = publicShippoPrefix(name, prefixes);
+      const offset = m.index + m[0].indexOf(name);
+      if (prefix !== undefined) found.set(offset, { name, prefix, offset });
+    }
+  }
+  return [...found.values()].sort((a, b) => a.offset - b.offset);
+}

@@ -1,0 +1,128 @@
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { findKeys, fingerprintOf, isAllowedInline, mayHoldKey, redact, type RawMatch } from '@shippo-keyguard/core';
+import { readCachedVerification } from '@shippo-keyguard/core/cache';
+import { createRule } from '../create-rule.js';
+import { scanTextOf } from '../virtual-text.js';
+
+export type MessageIds = 'liveKey' | 'testKey' | 'base64Key' | 'nonstandardKey' | 'useEnvVar';
+export type Options = [{ checkTestKeys?: boolean; envVar?: string }];
+
+/** Parents under which a string literal is not a value (a property name, an import path, a type). */
+const NOT_A_VALUE = new Set([
+  'ImportDeclaration',
+  'ExportAllDeclaration',
+  'ExportNamedDeclaration',
+  'ImportExpression',
+  'TSLiteralType',
+  'TSExternalModuleReference',
+  'TSImportType',
+  'TSModuleDeclaration',
+]);
+
+function messageIdFor({ detector, match }: RawMatch): Exclude<MessageIds, 'useEnvVar'> {
+  if (detector.id === 'shippo-key-base64') return 'base64Key';
+  if (detector.id === 'shippo-key-nonstandard') return 'nonstandardKey';
+  return match.kind === 'live' ? 'liveKey' : 'testKey';
+}
+
+/** ` (verified live)` when the CLI's verification cache knows the key: a file read, never the network. */
+function verdictFor(key: string): string {
+  const cached = readCachedVerification(fingerprintOf(key));
+  return cached ? ` (verified ${cached.status})` : '';
+}
+
+/** The string literal (or expression-free template) whose whole value is the key, if any. */
+function wholeValueLiteral(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  offset: number,
+  key: string,
+): TSESTree.StringLiteral | TSESTree.TemplateLiteral | undefined {
+  const node = sourceCode.getNodeByRangeIndex(offset) as TSESTree.Node | null;
+  if (node === null) return undefined;
+  let candidate: TSESTree.StringLiteral | TSESTree.TemplateLiteral | undefined;
+  if (node.type === 'Literal' && typeof node.value === 'string' && node.value === key) candidate = node as TSESTree.StringLiteral;
+  else if (node.type === 'TemplateElement' && node.parent.type === 'TemplateLiteral') {
+    const template = node.parent;
+    if (template.expressions.length === 0 && node.value.cooked === key && template.parent.type !== 'TaggedTemplateExpression') {
+      candidate = template;
+    }
+  }
+  if (candidate === undefined) return undefined;
+  const parent = candidate.parent;
+  if (parent === undefined || NOT_A_VALUE.has(parent.type)) return undefined;
+  // A property name (`{ 'shippo_…': 1 }`) or a directive is not a value to replace.
+  if ((parent.type === 'Property' || parent.type === 'PropertyDefinition' || parent.type === 'TSPropertySignature' || parent.type === 'MethodDefinition') && parent.key === candidate && !parent.computed) {
+    return undefined;
+  }
+  if (parent.type === 'TSEnumMember' && parent.id === candidate) return undefined;
+  if (parent.type === 'ExpressionStatement' && parent.directive !== undefined) return undefined;
+  return candidate;
+}
+
+export default createRule<Options, MessageIds>({
+  name: 'no-hardcoded-key',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow Shippo API keys anywhere in source: strings, templates, JSX, regular expressions and comments.',
+      recommended: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      liveKey:
+        'Hard-coded Shippo live key {{preview}}{{verdict}}. Anyone who can read this file or its history can use it: rotate it in the Shippo dashboard and read it from the environment.',
+      testKey: 'Hard-coded Shippo test key {{preview}}{{verdict}}. Read it from the environment instead of the source.',
+      base64Key:
+        'Base64-encoded Shippo {{kind}} key {{preview}}{{verdict}}. Base64 is not encryption: rotate the key and keep it in a secret store.',
+      nonstandardKey:
+        'Shippo-style {{kind}} key {{preview}} of unusual length{{verdict}} (an old format, a truncated key or an example). If it is real, rotate it and read it from the environment.',
+      useEnvVar: 'Replace the key with process.env.{{envVar}}.',
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          checkTestKeys: { type: 'boolean', description: 'Report test-mode keys too.' },
+          envVar: {
+            type: 'string',
+            pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$',
+            description: 'Environment variable the suggestion reads the key from.',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  defaultOptions: [{ checkTestKeys: true, envVar: 'SHIPPO_API_KEY' }],
+  create(context, [options]) {
+    const checkTestKeys = options.checkTestKeys ?? true;
+    const envVar = options.envVar ?? 'SHIPPO_API_KEY';
+    return {
+      Program() {
+        const { text, base, virtual } = scanTextOf(context);
+        // The whole cost for a file without a key: a literal search per needle.
+        if (!mayHoldKey(text)) return;
+        const { sourceCode } = context;
+        for (const raw of findKeys(text)) {
+          const { match } = raw;
+          if (match.kind === 'test' && !checkTestKeys) continue;
+          // The same allow comments as the CLI, on the same text.
+          if (isAllowedInline(text, match.start)) continue;
+          const start = base + match.start;
+          const end = base + match.end;
+          const literal = virtual || raw.detector.id === 'shippo-key-base64' ? undefined : wholeValueLiteral(sourceCode, start, match.key);
+          const replacement =
+            literal?.parent?.type === 'JSXAttribute' ? `{process.env.${envVar}}` : `process.env.${envVar}`;
+          context.report({
+            loc: { start: sourceCode.getLocFromIndex(start), end: sourceCode.getLocFromIndex(end) },
+            messageId: messageIdFor(raw),
+            data: { preview: redact(match.key), kind: match.kind, verdict: verdictFor(match.key) },
+            suggest: literal
+              ? [{ messageId: 'useEnvVar', data: { envVar }, fix: (fixer) => fixer.replaceText(literal, replacement) }]
+              : null,
+          });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,183 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fingerprintOf } from '@shippo-keyguard/core';
+import { fakeKey } from '../support/fake-keys.js';
+import { git } from '../support/tree.js';
+import { cli, scanJson, tempRepo } from './support.js';
+
+const live = fakeKey('live', 'config-live');
+const test = fakeKey('test', 'config-test');
+const repos: { cleanup(): void }[] = [];
+afterAll(() => repos.forEach((r) => r.cleanup()));
+
+/** A repository with a key in src/, one in fixtures/, a test key and a snapshot file. */
+function project(config?: { name: string; text: string }) {
+  const repo = tempRepo('config');
+  repos.push(repo);
+  repo.write('src/app.js', `const token = "${live}";\n`);
+  repo.write('src/sandbox.js', `const sandbox = "${test}";\n`);
+  repo.write('fixtures/keys.txt', `${live}\n`);
+  repo.write('src/__snapshots__/app.snap', `exports.token = "${live}";\n`);
+  if (config) repo.write(config.name, config.text);
+  return repo;
+}
+const json = (value: unknown) => ({ name: '.shippo-keyguard.json', text: JSON.stringify(value) });
+
+describe('bad configuration: one precise line per problem, exit 2', () => {
+  const cases: [string, { name: string; text: string }, string[]][] = [
+    [
+      'API base URL under verify',
+      json({ verify: { apiBaseUrl: 'http://127.0.0.1:9' } }),
+      [
+        '.shippo-keyguard.json: verify.apiBaseUrl: the API base URL cannot be set in a configuration file (a checked-in file must never be able to send keys elsewhere); expected one of: concurrency, timeout',
+      ],
+    ],
+    [
+      'API base URL at the top level, in YAML',
+      { name: '.shippo-keyguard.yaml', text: 'apiBaseUrl: http://127.0.0.1:9\n' },
+      [
+        '.shippo-keyguard.yaml: apiBaseUrl: the API base URL cannot be set in a configuration file (a checked-in file must never be able to send keys elsewhere); expected one of: $schema, ignore, detectors, maxFileSize, failOn, verify, allow',
+      ],
+    ],
+    [
+      'unknown key',
+      json({ ignores: ['x'] }),
+      ['.shippo-keyguard.json: ignores: unknown field (did you mean "ignore"?); expected one of: $schema, ignore, detectors, maxFileSize, failOn, verify, allow'],
+    ],
+    ['wrong type', json({ maxFileSize: true }), ['.shippo-keyguard.json: maxFileSize: expected a number of bytes or a size such as "512KiB", "100MiB", "1GiB", got true']],
+    ['wrong type in a list', json({ ignore: 'fixtures/' }), ['.shippo-keyguard.json: ignore: expected an array, got a string']],
+    ['bad glob', json({ ignore: ['fixtures/', 'src/[abc'] }), ['.shippo-keyguard.json: ignore[1]: unclosed "[" at position 5, in "src/[abc"']],
+    [
+      'unknown detector and bad level',
+      { name: '.shippo-keyguard.yml', text: 'detectors:\n  shippo-live-key: loud\n  generic-api-key: off\n' },
+      [
+        '.shippo-keyguard.yml: detectors.shippo-live-key: expected one of: "off", "error", "warning", "note", got "loud"',
+        '.shippo-keyguard.yml: detectors.generic-api-key: unknown detector; expected one of: shippo-live-key, shippo-test-key, shippo-key-base64, shippo-key-nonstandard',
+      ],
+    ],
+    ['bad failOn', json({ failOn: 'sometimes' }), ['.shippo-keyguard.json: failOn: expected one of: "any", "not-dead", "live", got "sometimes"']],
+    [
+      'verify out of range',
+      json({ verify: { concurrency: 0, timeout: 0 } }),
+      ['.shippo-keyguard.json: verify.concurrency: expected at least 1, got 0', '.shippo-keyguard.json: verify.timeout: expected more than 0, got 0'],
+    ],
+    [
+      'allow without a reason, with a key instead of a fingerprint',
+      json({ allow: [{ fingerprint: 'shippo_live_…' }] }),
+      [
+        '.shippo-keyguard.json: allow[0].reason: required field is missing',
+        '.shippo-keyguard.json: allow[0].fingerprint: expected a fingerprint: 64 lower-case hex characters (SHA-256 of the key, as in reports), got "shippo_live_…"',
+      ],
+    ],
+    ['not JSON', { name: '.shippo-keyguard.json', text: '{ "failOn": "live", }' }, ['.shippo-keyguard.json: not valid JSON: ']],
+    ['not YAML', { name: '.shippo-keyguard.yaml', text: 'failOn: live\nignore: [a\n' }, ['.shippo-keyguard.yaml: not valid YAML (line ']],
+    ['not an object', { name: '.shippo-keyguard.yaml', text: '- fixtures/\n' }, ['.shippo-keyguard.yaml: expected an object, got an array']],
+  ];
+  for (const [name, config, lines] of cases) {
+    it(name, async () => {
+      const repo = project(config);
+      const result = await cli(repo.dir, ['scan']);
+      expect(result.exitCode).toBe(2);
+      expect(result.stdout).toBe('');
+      const got = result.stderr.trimEnd().split('\n');
+      expect(got).toHaveLength(lines.length);
+      lines.forEach((line, i) => expect(got[i]?.startsWith(`shippo-keyguard: ${line}`), `${got[i]}`).toBe(true));
+      expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    });
+  }
+  it('names a --config file that does not exist', async () => {
+    const repo = project();
+    const result = await cli(repo.dir, ['scan', '--config', 'nope.yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toBe('shippo-keyguard: nope.yaml: cannot read the configuration file (ENOENT)\n');
+  });
+  it('refuses two configuration files side by side', async () => {
+    const repo = project(json({}));
+    repo.write('.shippo-keyguard.yaml', '{}\n');
+    const result = await cli(repo.dir, ['scan']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/more than one configuration file .*\(\.shippo-keyguard\.json, \.shippo-keyguard\.yaml\)/);
+  });
+  it('never echoes a key pasted into the file', async () => {
+    for (const config of [json({ allow: [{ fingerprint: live, reason: 'x' }] }), { name: '.shippo-keyguard.json', text: `{ "allow": [ "${live}" ], }` }]) {
+      const repo = project(config);
+      const result = await cli(repo.dir, ['scan']);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/^shippo-keyguard: \.shippo-keyguard\.json: /);
+      expect(result.stderr).not.toContain(live.slice(12));
+    }
+  });
+  it('--no-config skips even a broken file', async () => {
+    const repo = project(json({ verify: { apiBaseUrl: 'http://127.0.0.1:9' } }));
+    const result = await cli(repo.dir, ['scan', '--no-config']);
+    expect(result.exitCode).toBe(1);
+  });
+});
+
+describe('a good configuration', () => {
+  it('ignore: drops findings under ignored paths (a post-filter on findings)', async () => {
+    const repo = project(json({ ignore: ['fixtures/', '**/__snapshots__/'] }));
+    const { report } = await scanJson(repo.dir, []);
+    expect(report.findings.map((f) => f.path).sort()).toEqual(['src/app.js', 'src/sandbox.js']);
+    expect(report.suppressed ?? []).toEqual([]);
+  });
+  it('is found by walking up from a subdirectory; patterns stay relative to the file', async () => {
+    const repo = project({ name: '.shippo-keyguard.yaml', text: 'ignore:\n  - /src/__snapshots__/\n' });
+    const { report } = await scanJson(join(repo.dir, 'src'), []);
+    expect(report.findings.map((f) => f.path).sort()).toEqual(['app.js', 'sandbox.js']);
+  });
+  it('applies from a subdirectory, but is not looked for above a git top-level', async () => {
+    const repo = project(json({ failOn: 'live' }));
+    repo.write('vendor/lib/k.env', `K=${live}\n`);
+    // From a subdirectory of the repository the root's file applies: failOn live, so exit 0.
+    expect((await cli(join(repo.dir, 'vendor', 'lib'), ['scan'])).exitCode).toBe(0);
+    // A repository nested inside does not inherit it: its own top-level ends the search.
+    repo.write('nested/k.env', `K=${live}\n`);
+    git(join(repo.dir, 'nested'), 'init', '-q');
+    expect((await cli(join(repo.dir, 'nested'), ['scan'])).exitCode).toBe(1);
+  });
+  it('--config names another file; --no-config ignores the found one', async () => {
+    const repo = project(json({ ignore: ['src/'] }));
+    repo.write('ci/keyguard.yaml', 'ignore: [fixtures/]\n');
+    const found = await scanJson(repo.dir, []);
+    expect(new Set(found.report.findings.map((f) => f.path.split('/')[0]))).toEqual(new Set(['fixtures']));
+    // Patterns of a named file are relative to that file's directory (ci/), so fixtures/ is not hit.
+    const named = await scanJson(repo.dir, ['--config', 'ci/keyguard.yaml']);
+    expect(named.report.findings).toHaveLength(4);
+    const none = await scanJson(repo.dir, ['--no-config']);
+    expect(none.report.findings).toHaveLength(4);
+  });
+  it('detectors: off drops a detector, a level changes what is reported', async () => {
+    const repo = project(json({ detectors: { 'shippo-test-key': 'off', 'shippo-live-key': 'warning' } }));
+    const { report } = await scanJson(repo.dir, []);
+    expect(report.findings.map((f) => f.detector)).not.toContain('shippo-test-key');
+    expect(new Set(report.findings.map((f) => f.level))).toEqual(new Set(['warning']));
+  });
+  it('failOn from the file applies; --fail-on on the command line wins', async () => {
+    const repo = project(json({ failOn: 'live' }));
+    expect((await cli(repo.dir, ['scan'])).exitCode).toBe(0);
+    expect((await cli(repo.dir, ['scan', '--fail-on', 'any'])).exitCode).toBe(1);
+  });
+  it('maxFileSize from the file applies; --max-file-size wins', async () => {
+    const repo = project({ name: '.shippo-keyguard.yaml', text: 'maxFileSize: 40\n' });
+    const small = await scanJson(repo.dir, []);
+    expect(small.report.findings).toHaveLength(0);
+    expect(small.report.warnings.some((w) => w.code === 'too-large')).toBe(true);
+    const big = await scanJson(repo.dir, ['--max-file-size', '1MiB']);
+    expect(big.report.findings).toHaveLength(4);
+  });
+  it('verify concurrency and timeout are accepted', async () => {
+    const repo = project(json({ verify: { concurrency: 2, timeout: 30 } }));
+    expect((await cli(repo.dir, ['scan'])).exitCode).toBe(1);
+  });
+  it('allow: a fingerprint with its reason suppresses that key everywhere, and the reason is shown', async () => {
+    const repo = project(json({ allow: [{ fingerprint: fingerprintOf(live), reason: 'rotated on 2024-05-01' }] }));
+    const { report } = await scanJson(repo.dir, []);
+    expect(report.findings.map((f) => f.path)).toEqual(['src/sandbox.js']);
+    expect(report.suppressed?.map((f) => f.suppression)).toEqual(Array(3).fill({ by: 'config', reason: 'rotated on 2024-05-01' }));
+    const text = await cli(repo.dir, ['scan', '--show-suppressed']);
+    expect(text.stdout).toContain('[allowed by config: rotated on 2024-05-01]');
+    expect(text.stdout).toMatch(/1 finding \(1 distinct key\) in \d+ files · 3 suppressed/);
+    expect(text.stdout + text.stderr).not.toContain(live.slice(12));
+  });
+});
