@@ -1,7 +1,8 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { findKeys, fingerprintOf, isAllowedInline, mayHoldKey, redact, type RawMatch } from '@shippo-keyguard/core';
+import { findKeys, fingerprintOf, isAllowedInline, redact, type RawMatch } from '@shippo-keyguard/core';
 import { readCachedVerification } from '@shippo-keyguard/core/cache';
 import { createRule } from '../create-rule.js';
+import { textFacts } from '../prefilter.js';
 import { scanTextOf } from '../virtual-text.js';
 
 export type MessageIds = 'liveKey' | 'testKey' | 'base64Key' | 'nonstandardKey' | 'useEnvVar';
@@ -95,13 +96,13 @@ export default createRule<Options, MessageIds>({
   },
   defaultOptions: [{ checkTestKeys: true, envVar: 'SHIPPO_API_KEY' }],
   create(context, [options]) {
+    // The whole cost for a file without a key: a literal search per needle, no listener.
+    if (!textFacts(context.sourceCode).mayHoldKey) return {};
     const checkTestKeys = options.checkTestKeys ?? true;
     const envVar = options.envVar ?? 'SHIPPO_API_KEY';
     return {
       Program() {
         const { text, base, virtual } = scanTextOf(context);
-        // The whole cost for a file without a key: a literal search per needle.
-        if (!mayHoldKey(text)) return;
         const { sourceCode } = context;
         for (const raw of findKeys(text)) {
           const { match } = raw;

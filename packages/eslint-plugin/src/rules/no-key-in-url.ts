@@ -1,6 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { findKeys, mayHoldKey, redact } from '@shippo-keyguard/core';
 import { createRule } from '../create-rule.js';
+import { textFacts } from '../prefilter.js';
 import { scanTextOf } from '../virtual-text.js';
 
 export type MessageIds = 'keyInUrl';
@@ -96,6 +97,9 @@ export default createRule<Options, MessageIds>({
   defaultOptions: [],
   create(context) {
     const { sourceCode } = context;
+    // A hard-coded key needs a needle; a key-like name or Shippo's host needs `shippo`.
+    const facts = textFacts(sourceCode);
+    if (!facts.mayHoldKey && !facts.mentionsShippo) return {};
     const source = sourceCode.text;
 
     const reportAt = (start: number, end: number, what: string, state: UrlState) =>

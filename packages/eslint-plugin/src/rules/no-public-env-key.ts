@@ -1,6 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../create-rule.js';
 import { PUBLIC_ENV_PREFIXES, publicEnvAssignments, publicShippoPrefix } from '../public-env.js';
+import { textFacts } from '../prefilter.js';
 import { scanTextOf } from '../virtual-text.js';
 
 export type MessageIds = 'publicEnvKey';
@@ -58,6 +59,8 @@ export default createRule<Options, MessageIds>({
   },
   defaultOptions: [{ prefixes: [...PUBLIC_ENV_PREFIXES] }],
   create(context, [options]) {
+    // Every name this rule reports has `shippo` in it: without it, no listener at all.
+    if (!textFacts(context.sourceCode).mentionsShippo) return {};
     const prefixes = options.prefixes ?? PUBLIC_ENV_PREFIXES;
     const check = (name: string | undefined, node: TSESTree.Node) => {
       if (name === undefined) return;
