@@ -3,6 +3,7 @@ import { CliError, EXIT, describeError } from './errors.js';
 import type { Step } from './finish.js';
 import type { RunIO, RunResult } from './io.js';
 import * as scan from './commands/scan.js';
+import * as action from './commands/action.js';
 import { suppressStep } from './steps/suppress.js';
 import { TOOL } from './version.js';
 
@@ -26,7 +27,7 @@ interface Command {
   handler(args: any, io: RunIO, steps: readonly Step[]): Promise<RunResult>;
 }
 
-const COMMANDS: readonly Command[] = [scan as Command];
+const COMMANDS: readonly Command[] = [scan as Command, action as Command];
 
 function parser(argv: readonly string[]): Argv {
   let y = yargs([...argv])
