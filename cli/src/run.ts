@@ -4,6 +4,10 @@ import type { Step } from './finish.js';
 import type { RunIO, RunResult } from './io.js';
 import * as scan from './commands/scan.js';
 import * as action from './commands/action.js';
+import * as installHook from './commands/install-hook.js';
+import * as uninstallHook from './commands/uninstall-hook.js';
+import * as preCommit from './commands/pre-commit.js';
+import * as prePush from './commands/pre-push.js';
 import { suppressStep } from './steps/suppress.js';
 import { TOOL } from './version.js';
 
@@ -27,7 +31,7 @@ interface Command {
   handler(args: any, io: RunIO, steps: readonly Step[]): Promise<RunResult>;
 }
 
-const COMMANDS: readonly Command[] = [scan as Command, action as Command];
+const COMMANDS: readonly Command[] = [scan as Command, action as Command, installHook as Command, uninstallHook as Command, preCommit as Command, prePush as Command];
 
 function parser(argv: readonly string[]): Argv {
   let y = yargs([...argv])

@@ -1,0 +1,209 @@
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeKey } from '../support/fake-keys.js';
+import { ROOT } from './support/checkout.js';
+import { git, makeRepo, removeDir, sh, tempDir, writeFile, type Ran } from './support/git.js';
+
+const BIN = join(ROOT, 'cli', 'bin', 'shippo-keyguard.js');
+const KEY = fakeKey('live', 'hooks-commit');
+const PUSH_KEY = fakeKey('test', 'hooks-push');
+
+let temp: string;
+let n = 0;
+
+beforeAll(() => {
+  temp = tempDir('hooks');
+});
+afterAll(() => removeDir(temp));
+
+function cli(cwd: string, ...args: string[]): Ran {
+  return sh(process.execPath, [BIN, ...args], { cwd });
+}
+
+/** A fresh repository with one clean commit, cloned from a bare remote so pushes have somewhere to go. */
+function repo(): { dir: string; remote: string } {
+  const id = n++;
+  const seed = join(temp, `seed-${id}`);
+  sh('mkdir', ['-p', seed]);
+  makeRepo(seed, [{ 'README.md': '# app\n' }]);
+  const remote = join(temp, `remote-${id}.git`);
+  git(temp, 'clone', '-q', '--bare', seed, remote);
+  const dir = join(temp, `work-${id}`);
+  git(temp, 'clone', '-q', remote, dir);
+  return { dir, remote };
+}
+
+function commit(dir: string, files: Record<string, string>, message = 'change'): Ran {
+  for (const [path, content] of Object.entries(files)) writeFile(dir, path, content);
+  git(dir, 'add', '-A');
+  return sh('git', ['commit', '-q', '-m', message], { cwd: dir });
+}
+
+function expectBlocked(r: Ran, path: string, what: 'commit' | 'push'): void {
+  expect(r.status).not.toBe(0);
+  const out = r.stdout + r.stderr;
+  expect(out).toMatch(new RegExp(`${path.replace(/\./g, '\\.')}:\\d+:\\d+`));
+  expect(out).toMatch(/shippo_(live|test)_[0-9a-f]{4}…[0-9a-f]{4}/);
+  expect(out).toContain(`${what} blocked`);
+  expect(out).toContain('Three ways out');
+  expect(out).toContain('Remove it');
+  expect(out).toContain('shippo-keyguard:allow');
+  expect(out).toContain('baseline');
+  expect(out).not.toContain(KEY);
+  expect(out).not.toContain(PUSH_KEY);
+}
+
+describe('install-hook: pre-commit', () => {
+  it('blocks a commit that adds a key, with the redacted location and the ways out; a clean commit passes quickly', () => {
+    const { dir } = repo();
+    const installed = cli(dir, 'install-hook');
+    expect(installed.status).toBe(0);
+    expect(installed.stdout).toContain(join(dir, '.git', 'hooks', 'pre-commit'));
+    const head = git(dir, 'rev-parse', 'HEAD');
+
+    const blocked = commit(dir, { 'src/config.js': `export const key = "${KEY}";\n` });
+    expectBlocked(blocked, 'src/config.js', 'commit');
+    expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
+
+    git(dir, 'reset', '-q', 'HEAD', '--', 'src/config.js');
+    sh('rm', [join(dir, 'src/config.js')]);
+    const started = Date.now();
+    expect(commit(dir, { 'src/other.js': 'export const x = 1;\n' }).status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(git(dir, 'rev-parse', 'HEAD')).not.toBe(head);
+  });
+
+  it('scans the index, not the work tree; honours inline allows', () => {
+    const { dir } = repo();
+    expect(cli(dir, 'install-hook').status).toBe(0);
+    // Staged key, removed only in the work tree: still blocked.
+    writeFile(dir, 'a.env', `KEY=${KEY}\n`);
+    git(dir, 'add', 'a.env');
+    writeFile(dir, 'a.env', 'KEY=\n');
+    expectBlocked(sh('git', ['commit', '-q', '-m', 'x'], { cwd: dir }), 'a.env', 'commit');
+    // Clean staged version, key only in the work tree: passes.
+    git(dir, 'add', 'a.env');
+    writeFile(dir, 'a.env', `KEY=${KEY}\n`);
+    expect(sh('git', ['commit', '-q', '-m', 'x'], { cwd: dir }).status).toBe(0);
+    // Allowed inline.
+    writeFile(dir, 'a.env', 'KEY=\n');
+    expect(commit(dir, { 'b.env': `KEY=${KEY} # shippo-keyguard:allow\n` }).status).toBe(0);
+  });
+
+  it('is idempotent, refuses a foreign hook, chains it with --chain, and uninstalls only its own', () => {
+    const { dir } = repo();
+    const hook = join(dir, '.git', 'hooks', 'pre-commit');
+    const foreign = '#!/bin/sh\necho ran >> "$(git rev-parse --git-dir)/foreign-ran"\nexit "${FOREIGN_EXIT:-0}"\n';
+    writeFileSync(hook, foreign);
+    chmodSync(hook, 0o755);
+
+    const refused = cli(dir, 'install-hook');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/^shippo-keyguard: .*pre-commit exists and was not written by shippo-keyguard; left alone\. Use --chain/);
+    expect(readFileSync(hook, 'utf8')).toBe(foreign);
+
+    expect(cli(dir, 'install-hook', '--chain').status).toBe(0);
+    const ours = readFileSync(hook, 'utf8');
+    expect(readFileSync(`${hook}.shippo-keyguard-chained`, 'utf8')).toBe(foreign);
+    const again = cli(dir, 'install-hook', '--chain');
+    expect(again.stdout).toContain('already installed');
+    expect(readFileSync(hook, 'utf8')).toBe(ours);
+    expect(readFileSync(`${hook}.shippo-keyguard-chained`, 'utf8')).toBe(foreign);
+
+    // Both run: the chained hook first; either one failing blocks the commit.
+    expect(commit(dir, { 'ok.txt': 'fine\n' }).status).toBe(0);
+    expect(readFileSync(join(dir, '.git', 'foreign-ran'), 'utf8')).toBe('ran\n');
+    expectBlocked(commit(dir, { 'k.env': `K=${KEY}\n` }), 'k.env', 'commit');
+    expect(readFileSync(join(dir, '.git', 'foreign-ran'), 'utf8')).toBe('ran\nran\n');
+    git(dir, 'reset', '-q', 'HEAD', '--', 'k.env');
+    const failing = sh('git', ['commit', '-q', '--allow-empty', '-m', 'x'], { cwd: dir, env: { ...process.env, FOREIGN_EXIT: '1' } });
+    expect(failing.status).not.toBe(0);
+
+    const removed = cli(dir, 'uninstall-hook');
+    expect(removed.status).toBe(0);
+    expect(removed.stdout).toContain('restored the hook it chained');
+    expect(readFileSync(hook, 'utf8')).toBe(foreign);
+    expect(existsSync(`${hook}.shippo-keyguard-chained`)).toBe(false);
+    const leftAlone = cli(dir, 'uninstall-hook');
+    expect(leftAlone.stdout).toContain('was not written by shippo-keyguard; left alone');
+    expect(readFileSync(hook, 'utf8')).toBe(foreign);
+  });
+
+  it('honours core.hooksPath', () => {
+    const { dir } = repo();
+    git(dir, 'config', 'core.hooksPath', '.githooks');
+    expect(cli(dir, 'install-hook').status).toBe(0);
+    expect(existsSync(join(dir, '.githooks', 'pre-commit'))).toBe(true);
+    expect(existsSync(join(dir, '.git', 'hooks', 'pre-commit'))).toBe(false);
+    expectBlocked(commit(dir, { 'c.env': `K=${KEY}\n` }), 'c.env', 'commit');
+  });
+
+  it('installs from a linked worktree into the hooks every worktree uses', () => {
+    const { dir } = repo();
+    const wt = join(temp, `wt-${n++}`);
+    git(dir, 'worktree', 'add', '-q', wt, '-b', 'side');
+    expect(cli(join(wt), 'install-hook').status).toBe(0);
+    expect(existsSync(join(dir, '.git', 'hooks', 'pre-commit'))).toBe(true);
+    expectBlocked(commit(wt, { 'w.env': `K=${KEY}\n` }), 'w.env', 'commit');
+    expectBlocked(commit(dir, { 'm.env': `K=${KEY}\n` }), 'm.env', 'commit');
+  });
+});
+
+describe('install-hook --pre-push', () => {
+  function push(dir: string, ...args: string[]): Ran {
+    return sh('git', ['push', '-q', 'origin', ...args], { cwd: dir });
+  }
+
+  it('scans exactly the commits new to the remote: new branch, update, force push, deletion', () => {
+    const { dir, remote } = repo();
+    expect(cli(dir, 'install-hook', '--pre-push').status).toBe(0);
+
+    // A new branch whose key was added and then removed again: still in what is pushed.
+    git(dir, 'checkout', '-q', '-b', 'feature');
+    expect(commit(dir, { 'p.env': `K=${PUSH_KEY}\n` }, 'add key').status).toBe(0);
+    expect(commit(dir, { 'p.env': 'K=\n' }, 'remove key').status).toBe(0);
+    expectBlocked(push(dir, 'feature'), 'p.env', 'push');
+    expect(git(remote, 'branch', '--list', 'feature')).toBe('');
+
+    // Rewrite the branch without the key: the clean branch goes through.
+    git(dir, 'reset', '-q', '--hard', 'main');
+    expect(commit(dir, { 'p.env': 'K=\n' }, 'clean').status).toBe(0);
+    expect(push(dir, 'feature').status).toBe(0);
+
+    // An update adding the key is blocked; a force push replacing it with a clean commit passes.
+    expect(commit(dir, { 'q.env': `K=${PUSH_KEY}\n` }, 'add key').status).toBe(0);
+    expectBlocked(push(dir, 'feature'), 'q.env', 'push');
+    git(dir, 'reset', '-q', '--hard', 'HEAD~1');
+    expect(commit(dir, { 'q.env': 'K=\n' }, 'clean again').status).toBe(0);
+    expect(push(dir, '--force', 'feature').status).toBe(0);
+
+    // A key that is already on the remote (pushed with --no-verify) does not block new clean commits.
+    expect(commit(dir, { 'old.env': `K=${PUSH_KEY}\n` }, 'known key').status).toBe(0);
+    expect(sh('git', ['push', '-q', '--no-verify', 'origin', 'feature'], { cwd: dir }).status).toBe(0);
+    expect(commit(dir, { 'new.txt': 'clean\n' }, 'clean').status).toBe(0);
+    expect(push(dir, 'feature').status).toBe(0);
+    // ...nor a new branch made of commits the remote already has.
+    git(dir, 'checkout', '-q', '-b', 'copy');
+    expect(push(dir, 'copy').status).toBe(0);
+
+    // Deleting a branch scans nothing.
+    expect(push(dir, '--delete', 'copy').status).toBe(0);
+    expect(git(remote, 'branch', '--list', 'copy')).toBe('');
+  });
+
+  it('the pre-push command reads the lines git gives it', () => {
+    const { dir } = repo();
+    const base = git(dir, 'rev-parse', 'HEAD');
+    expect(commit(dir, { 'r.env': `K=${PUSH_KEY}\n` }).status).toBe(0);
+    const tip = git(dir, 'rev-parse', 'HEAD');
+    const line = (local: string, remoteSha: string) => `refs/heads/main ${local} refs/heads/main ${remoteSha}\n`;
+    const blocked = sh(process.execPath, [BIN, 'pre-push', 'origin', 'url'], { cwd: dir, input: line(tip, base) });
+    expect(blocked.status).toBe(1);
+    expect(blocked.stdout).toContain('r.env:1:3');
+    const deletion = sh(process.execPath, [BIN, 'pre-push', 'origin', 'url'], { cwd: dir, input: line('0'.repeat(40), tip) });
+    expect(deletion.status).toBe(0);
+    const already = sh(process.execPath, [BIN, 'pre-push', 'origin', 'url'], { cwd: dir, input: line(tip, tip) });
+    expect(already.status).toBe(0);
+  });
+});
