@@ -132,7 +132,7 @@ var UI = class {
     return args.length === 1 && typeof args[0] === "string" && /[\t\n]/.test(args[0]);
   }
   applyLayoutDSL(str) {
-    const rows = str.split("\n").map((row) => row.split("	"));
+    const rows = str.split("\n").map((row2) => row2.split("	"));
     let leftColumnWidth = 0;
     rows.forEach((columns) => {
       if (columns.length > 1 && mixin.stringWidth(columns[0]) > leftColumnWidth) {
@@ -162,35 +162,35 @@ var UI = class {
   }
   toString() {
     const lines = [];
-    this.rows.forEach((row) => {
-      this.rowToString(row, lines);
+    this.rows.forEach((row2) => {
+      this.rowToString(row2, lines);
     });
     return lines.filter((line) => !line.hidden).map((line) => line.text).join("\n");
   }
-  rowToString(row, lines) {
-    this.rasterize(row).forEach((rrow, r) => {
+  rowToString(row2, lines) {
+    this.rasterize(row2).forEach((rrow, r) => {
       let str = "";
       rrow.forEach((col, c) => {
-        const { width } = row[c];
-        const wrapWidth = this.negatePadding(row[c]);
+        const { width } = row2[c];
+        const wrapWidth = this.negatePadding(row2[c]);
         let ts = col;
         if (wrapWidth > mixin.stringWidth(col)) {
           ts += " ".repeat(wrapWidth - mixin.stringWidth(col));
         }
-        if (row[c].align && row[c].align !== "left" && this.wrap) {
-          const fn = align[row[c].align];
+        if (row2[c].align && row2[c].align !== "left" && this.wrap) {
+          const fn = align[row2[c].align];
           ts = fn(ts, wrapWidth);
           if (mixin.stringWidth(ts) < wrapWidth) {
             ts += " ".repeat((width || 0) - mixin.stringWidth(ts) - 1);
           }
         }
-        const padding = row[c].padding || [0, 0, 0, 0];
+        const padding = row2[c].padding || [0, 0, 0, 0];
         if (padding[left]) {
           str += " ".repeat(padding[left]);
         }
-        str += addBorder(row[c], ts, "| ");
+        str += addBorder(row2[c], ts, "| ");
         str += ts;
-        str += addBorder(row[c], ts, " |");
+        str += addBorder(row2[c], ts, " |");
         if (padding[right]) {
           str += " ".repeat(padding[right]);
         }
@@ -200,7 +200,7 @@ var UI = class {
       });
       lines.push({
         text: str.replace(/ +$/, ""),
-        span: row.span
+        span: row2.span
       });
     });
     return lines;
@@ -225,11 +225,11 @@ var UI = class {
     previousLine.hidden = true;
     return target.trimRight() + " ".repeat(leadingWhitespace - targetTextWidth) + source.trimLeft();
   }
-  rasterize(row) {
+  rasterize(row2) {
     const rrows = [];
-    const widths = this.columnWidths(row);
+    const widths = this.columnWidths(row2);
     let wrapped;
-    row.forEach((col, c) => {
+    row2.forEach((col, c) => {
       col.width = widths[c];
       if (this.wrap) {
         wrapped = mixin.wrap(col.text, this.negatePadding(col), { hard: true }).split("\n");
@@ -269,15 +269,15 @@ var UI = class {
     }
     return wrapWidth;
   }
-  columnWidths(row) {
+  columnWidths(row2) {
     if (!this.wrap) {
-      return row.map((col) => {
+      return row2.map((col) => {
         return col.width || mixin.stringWidth(col.text);
       });
     }
-    let unset = row.length;
+    let unset = row2.length;
     let remainingWidth = this.width;
-    const widths = row.map((col) => {
+    const widths = row2.map((col) => {
       if (col.width) {
         unset--;
         remainingWidth -= col.width;
@@ -288,7 +288,7 @@ var UI = class {
     const unsetWidth = unset ? Math.floor(remainingWidth / unset) : 0;
     return widths.map((w, i) => {
       if (w === void 0) {
-        return Math.max(unsetWidth, _minWidth(row[i]));
+        return Math.max(unsetWidth, _minWidth(row2[i]));
       }
       return w;
     });
@@ -505,8 +505,8 @@ function stringWidth(string, options = {}) {
 
 // node_modules/.pnpm/ansi-styles@6.2.3/node_modules/ansi-styles/index.js
 var ANSI_BACKGROUND_OFFSET = 10;
-var wrapAnsi16 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
-var wrapAnsi256 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+var wrapAnsi16 = (offset = 0) => (code2) => `\x1B[${code2 + offset}m`;
+var wrapAnsi256 = (offset = 0) => (code2) => `\x1B[${38 + offset};5;${code2}m`;
 var wrapAnsi16m = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
 var styles = {
   modifier: {
@@ -642,24 +642,24 @@ function assembleStyles() {
       enumerable: false
     },
     ansi256ToAnsi: {
-      value(code) {
-        if (code < 8) {
-          return 30 + code;
+      value(code2) {
+        if (code2 < 8) {
+          return 30 + code2;
         }
-        if (code < 16) {
-          return 90 + (code - 8);
+        if (code2 < 16) {
+          return 90 + (code2 - 8);
         }
         let red;
         let green;
         let blue;
-        if (code >= 232) {
-          red = ((code - 232) * 10 + 8) / 255;
+        if (code2 >= 232) {
+          red = ((code2 - 232) * 10 + 8) / 255;
           green = red;
           blue = red;
         } else {
-          code -= 16;
-          const remainder = code % 36;
-          red = Math.floor(code / 36) / 5;
+          code2 -= 16;
+          const remainder = code2 % 36;
+          red = Math.floor(code2 / 36) / 5;
           green = Math.floor(remainder / 6) / 5;
           blue = remainder % 6 / 5;
         }
@@ -700,7 +700,7 @@ var ANSI_CSI = "[";
 var ANSI_OSC = "]";
 var ANSI_SGR_TERMINATOR = "m";
 var ANSI_ESCAPE_LINK = `${ANSI_OSC}8;;`;
-var wrapAnsiCode = (code) => `${ESCAPES.values().next().value}${ANSI_CSI}${code}${ANSI_SGR_TERMINATOR}`;
+var wrapAnsiCode = (code2) => `${ESCAPES.values().next().value}${ANSI_CSI}${code2}${ANSI_SGR_TERMINATOR}`;
 var wrapAnsiHyperlink = (url) => `${ESCAPES.values().next().value}${ANSI_ESCAPE_LINK}${url}${ANSI_ESCAPE_BELL}`;
 var wordLengths = (string) => string.split(" ").map((character) => stringWidth(character));
 var wrapWord = (rows, word, columns) => {
@@ -804,7 +804,7 @@ var exec = (string, columns, options = {}) => {
     rows[rows.length - 1] += word;
   }
   if (options.trim !== false) {
-    rows = rows.map((row) => stringVisibleTrimSpacesRight(row));
+    rows = rows.map((row2) => stringVisibleTrimSpacesRight(row2));
   }
   const preString = rows.join("\n");
   const pre = [...preString];
@@ -814,22 +814,22 @@ var exec = (string, columns, options = {}) => {
     if (ESCAPES.has(character)) {
       const { groups } = new RegExp(`(?:\\${ANSI_CSI}(?<code>\\d+)m|\\${ANSI_ESCAPE_LINK}(?<uri>.*)${ANSI_ESCAPE_BELL})`).exec(preString.slice(preStringIndex)) || { groups: {} };
       if (groups.code !== void 0) {
-        const code2 = Number.parseFloat(groups.code);
-        escapeCode = code2 === END_CODE ? void 0 : code2;
+        const code3 = Number.parseFloat(groups.code);
+        escapeCode = code3 === END_CODE ? void 0 : code3;
       } else if (groups.uri !== void 0) {
         escapeUrl = groups.uri.length === 0 ? void 0 : groups.uri;
       }
     }
-    const code = ansi_styles_default.codes.get(Number(escapeCode));
+    const code2 = ansi_styles_default.codes.get(Number(escapeCode));
     if (pre[index + 1] === "\n") {
       if (escapeUrl) {
         returnValue += wrapAnsiHyperlink("");
       }
-      if (escapeCode && code) {
-        returnValue += wrapAnsiCode(code);
+      if (escapeCode && code2) {
+        returnValue += wrapAnsiCode(code2);
       }
     } else if (character === "\n") {
-      if (escapeCode && code) {
+      if (escapeCode && code2) {
         returnValue += wrapAnsiCode(escapeCode);
       }
       if (escapeUrl) {
@@ -2222,8 +2222,8 @@ var esm_default = {
     cwd: process.cwd,
     emitWarning: (warning, type) => process.emitWarning(warning, type),
     execPath: () => process.execPath,
-    exit: (code) => {
-      process.exit(code);
+    exit: (code2) => {
+      process.exit(code2);
     },
     nextTick: process.nextTick,
     stdColumns: typeof process.stdout.columns !== "undefined" ? process.stdout.columns : null
@@ -2525,30 +2525,30 @@ var CommandInstance = class {
       }
     }
   }
-  addHandler(cmd, description, builder2, handler2, commandMiddleware, deprecated) {
+  addHandler(cmd, description, builder7, handler7, commandMiddleware, deprecated) {
     let aliases = [];
     const middlewares = commandMiddlewareFactory(commandMiddleware);
-    handler2 = handler2 || (() => {
+    handler7 = handler7 || (() => {
     });
     if (Array.isArray(cmd)) {
       if (isCommandAndAliases(cmd)) {
         [cmd, ...aliases] = cmd;
       } else {
-        for (const command3 of cmd) {
-          this.addHandler(command3);
+        for (const command9 of cmd) {
+          this.addHandler(command9);
         }
       }
     } else if (isCommandHandlerDefinition(cmd)) {
-      let command3 = Array.isArray(cmd.command) || typeof cmd.command === "string" ? cmd.command : null;
-      if (command3 === null) {
+      let command9 = Array.isArray(cmd.command) || typeof cmd.command === "string" ? cmd.command : null;
+      if (command9 === null) {
         throw new Error(`No command name given for module: ${this.shim.inspect(cmd)}`);
       }
       if (cmd.aliases)
-        command3 = [].concat(command3).concat(cmd.aliases);
-      this.addHandler(command3, this.extractDesc(cmd), cmd.builder, cmd.handler, cmd.middlewares, cmd.deprecated);
+        command9 = [].concat(command9).concat(cmd.aliases);
+      this.addHandler(command9, this.extractDesc(cmd), cmd.builder, cmd.handler, cmd.middlewares, cmd.deprecated);
       return;
-    } else if (isCommandBuilderDefinition(builder2)) {
-      this.addHandler([cmd].concat(aliases), description, builder2.builder, builder2.handler, builder2.middlewares, builder2.deprecated);
+    } else if (isCommandBuilderDefinition(builder7)) {
+      this.addHandler([cmd].concat(aliases), description, builder7.builder, builder7.handler, builder7.middlewares, builder7.deprecated);
       return;
     }
     if (typeof cmd === "string") {
@@ -2578,8 +2578,8 @@ var CommandInstance = class {
       this.handlers[parsedCommand.cmd] = {
         original: cmd,
         description,
-        handler: handler2,
-        builder: builder2 || {},
+        handler: handler7,
+        builder: builder7 || {},
         middlewares,
         deprecated,
         demanded: parsedCommand.demanded,
@@ -2598,35 +2598,35 @@ var CommandInstance = class {
   hasDefaultCommand() {
     return !!this.defaultCommand;
   }
-  runCommand(command3, yargs, parsed, commandIndex, helpOnly, helpOrVersionSet) {
-    const commandHandler = this.handlers[command3] || this.handlers[this.aliasMap[command3]] || this.defaultCommand;
+  runCommand(command9, yargs, parsed, commandIndex, helpOnly, helpOrVersionSet) {
+    const commandHandler = this.handlers[command9] || this.handlers[this.aliasMap[command9]] || this.defaultCommand;
     const currentContext = yargs.getInternalMethods().getContext();
     const parentCommands = currentContext.commands.slice();
-    const isDefaultCommand = !command3;
-    if (command3) {
-      currentContext.commands.push(command3);
+    const isDefaultCommand = !command9;
+    if (command9) {
+      currentContext.commands.push(command9);
       currentContext.fullCommands.push(commandHandler.original);
     }
     const builderResult = this.applyBuilderUpdateUsageAndParse(isDefaultCommand, commandHandler, yargs, parsed.aliases, parentCommands, commandIndex, helpOnly, helpOrVersionSet);
     return isPromise(builderResult) ? builderResult.then((result) => this.applyMiddlewareAndGetResult(isDefaultCommand, commandHandler, result.innerArgv, currentContext, helpOnly, result.aliases, yargs)) : this.applyMiddlewareAndGetResult(isDefaultCommand, commandHandler, builderResult.innerArgv, currentContext, helpOnly, builderResult.aliases, yargs);
   }
   applyBuilderUpdateUsageAndParse(isDefaultCommand, commandHandler, yargs, aliases, parentCommands, commandIndex, helpOnly, helpOrVersionSet) {
-    const builder2 = commandHandler.builder;
+    const builder7 = commandHandler.builder;
     let innerYargs = yargs;
-    if (isCommandBuilderCallback(builder2)) {
+    if (isCommandBuilderCallback(builder7)) {
       yargs.getInternalMethods().getUsageInstance().freeze();
-      const builderOutput = builder2(yargs.getInternalMethods().reset(aliases), helpOrVersionSet);
+      const builderOutput = builder7(yargs.getInternalMethods().reset(aliases), helpOrVersionSet);
       if (isPromise(builderOutput)) {
         return builderOutput.then((output) => {
           innerYargs = isYargsInstance(output) ? output : yargs;
           return this.parseAndUpdateUsage(isDefaultCommand, commandHandler, innerYargs, parentCommands, commandIndex, helpOnly);
         });
       }
-    } else if (isCommandBuilderOptionDefinitions(builder2)) {
+    } else if (isCommandBuilderOptionDefinitions(builder7)) {
       yargs.getInternalMethods().getUsageInstance().freeze();
       innerYargs = yargs.getInternalMethods().reset(aliases);
       Object.keys(commandHandler.builder).forEach((key) => {
-        innerYargs.option(key, builder2[key]);
+        innerYargs.option(key, builder7[key]);
       });
     }
     return this.parseAndUpdateUsage(isDefaultCommand, commandHandler, innerYargs, parentCommands, commandIndex, helpOnly);
@@ -2817,18 +2817,18 @@ var CommandInstance = class {
       const commandString = DEFAULT_MARKER.test(this.defaultCommand.original) ? this.defaultCommand.original : this.defaultCommand.original.replace(/^[^[\]<>]*/, "$0 ");
       yargs.getInternalMethods().getUsageInstance().usage(commandString, this.defaultCommand.description);
     }
-    const builder2 = this.defaultCommand.builder;
-    if (isCommandBuilderCallback(builder2)) {
-      return builder2(yargs, true);
-    } else if (!isCommandBuilderDefinition(builder2)) {
-      Object.keys(builder2).forEach((key) => {
-        yargs.option(key, builder2[key]);
+    const builder7 = this.defaultCommand.builder;
+    if (isCommandBuilderCallback(builder7)) {
+      return builder7(yargs, true);
+    } else if (!isCommandBuilderDefinition(builder7)) {
+      Object.keys(builder7).forEach((key) => {
+        yargs.option(key, builder7[key]);
       });
     }
     return void 0;
   }
-  extractDesc({ describe: describe2, description, desc }) {
-    for (const test of [describe2, description, desc]) {
+  extractDesc({ describe: describe7, description, desc }) {
+    for (const test of [describe7, description, desc]) {
       if (typeof test === "string" || test === false)
         return test;
       assertNotStrictEqual(test, true, this.shim);
@@ -2862,17 +2862,17 @@ var CommandInstance = class {
 function command(usage2, validation2, globalMiddleware, shim3) {
   return new CommandInstance(usage2, validation2, globalMiddleware, shim3);
 }
-function isCommandBuilderDefinition(builder2) {
-  return typeof builder2 === "object" && !!builder2.builder && typeof builder2.handler === "function";
+function isCommandBuilderDefinition(builder7) {
+  return typeof builder7 === "object" && !!builder7.builder && typeof builder7.handler === "function";
 }
 function isCommandAndAliases(cmd) {
   return cmd.every((c) => typeof c === "string");
 }
-function isCommandBuilderCallback(builder2) {
-  return typeof builder2 === "function";
+function isCommandBuilderCallback(builder7) {
+  return typeof builder7 === "function";
 }
-function isCommandBuilderOptionDefinitions(builder2) {
-  return typeof builder2 === "object";
+function isCommandBuilderOptionDefinitions(builder7) {
+  return typeof builder7 === "object";
 }
 function isCommandHandlerDefinition(cmd) {
   return typeof cmd === "object" && !Array.isArray(cmd);
@@ -2993,7 +2993,7 @@ function usage(yargs, shim3) {
     examples.push([cmd, description || ""]);
   };
   let commands = [];
-  self.command = function command3(cmd, description, isDefault, aliases, deprecated = false) {
+  self.command = function command9(cmd, description, isDefault, aliases, deprecated = false) {
     if (isDefault) {
       commands = commands.map((cmdArray) => {
         cmdArray[2] = false;
@@ -3004,7 +3004,7 @@ function usage(yargs, shim3) {
   };
   self.getCommands = () => commands;
   let descriptions = {};
-  self.describe = function describe2(keyOrKeys, desc) {
+  self.describe = function describe7(keyOrKeys, desc) {
     if (Array.isArray(keyOrKeys)) {
       keyOrKeys.forEach((k) => {
         self.describe(k, desc);
@@ -3095,22 +3095,22 @@ function usage(yargs, shim3) {
         commands = commands.sort((a, b) => a[0].localeCompare(b[0]));
       }
       const prefix = base$0 ? `${base$0} ` : "";
-      commands.forEach((command3) => {
-        const commandString = `${prefix}${parentCommands}${command3[0].replace(/^\$0 ?/, "")}`;
+      commands.forEach((command9) => {
+        const commandString = `${prefix}${parentCommands}${command9[0].replace(/^\$0 ?/, "")}`;
         ui2.span({
           text: commandString,
           padding: [0, 2, 0, 2],
           width: maxWidth(commands, theWrap, `${base$0}${parentCommands}`) + 4
-        }, { text: command3[1] });
+        }, { text: command9[1] });
         const hints = [];
-        if (command3[2])
+        if (command9[2])
           hints.push(`[${__("default")}]`);
-        if (command3[3] && command3[3].length) {
-          hints.push(`[${__("aliases:")} ${command3[3].join(", ")}]`);
+        if (command9[3] && command9[3].length) {
+          hints.push(`[${__("aliases:")} ${command9[3].join(", ")}]`);
         }
-        if (command3[4]) {
-          if (typeof command3[4] === "string") {
-            hints.push(`[${__("deprecated: %s", command3[4])}]`);
+        if (command9[4]) {
+          if (typeof command9[4] === "string") {
+            hints.push(`[${__("deprecated: %s", command9[4])}]`);
           } else {
             hints.push(`[${__("deprecated")}]`);
           }
@@ -3315,13 +3315,13 @@ function usage(yargs, shim3) {
   };
   self.stringifiedValues = function stringifiedValues(values, separator) {
     let string = "";
-    const sep2 = separator || ", ";
+    const sep3 = separator || ", ";
     const array = [].concat(values);
     if (!values || !array.length)
       return string;
     array.forEach((value) => {
       if (string.length)
-        string += sep2;
+        string += sep3;
       string += JSON.stringify(value);
     });
     return string;
@@ -3498,11 +3498,11 @@ complete -f -c {{app_name}} -a '({{app_path}} --get-yargs-completions (commandli
 
 // node_modules/.pnpm/yargs@18.2.0/node_modules/yargs/build/lib/completion.js
 var Completion = class {
-  constructor(yargs, usage2, command3, shim3) {
+  constructor(yargs, usage2, command9, shim3) {
     var _a2, _b2, _c2, _d, _e;
     this.yargs = yargs;
     this.usage = usage2;
-    this.command = command3;
+    this.command = command9;
     this.shim = shim3;
     this.completionKey = "get-yargs-completions";
     this.aliases = null;
@@ -3515,11 +3515,11 @@ var Completion = class {
     const handlers = this.command.getCommandHandlers();
     for (let i = 0, ii = args.length; i < ii; ++i) {
       if (handlers[args[i]] && handlers[args[i]].builder) {
-        const builder2 = handlers[args[i]].builder;
-        if (isCommandBuilderCallback(builder2)) {
+        const builder7 = handlers[args[i]].builder;
+        if (isCommandBuilderCallback(builder7)) {
           this.indexAfterLastReset = i + 1;
           const y = this.yargs.getInternalMethods().reset();
-          builder2(y, true);
+          builder7(y, true);
           return y.argv;
         }
       }
@@ -3722,8 +3722,8 @@ var Completion = class {
     this.aliases = parsed.aliases;
   }
 };
-function completion(yargs, usage2, command3, shim3) {
-  return new Completion(yargs, usage2, command3, shim3);
+function completion(yargs, usage2, command9, shim3) {
+  return new Completion(yargs, usage2, command9, shim3);
 }
 function isSyncCompletionFunction(completionFunction) {
   return completionFunction.length < 3;
@@ -4388,13 +4388,13 @@ var YargsInstance = class {
       __classPrivateFieldGet(this, _YargsInstance_completion, "f").registerFunction(fn);
     return this;
   }
-  command(cmd, description, builder2, handler2, middlewares, deprecated) {
-    argsert("<string|array|object> [string|boolean] [function|object] [function] [array] [boolean|string]", [cmd, description, builder2, handler2, middlewares, deprecated], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_command, "f").addHandler(cmd, description, builder2, handler2, middlewares, deprecated);
+  command(cmd, description, builder7, handler7, middlewares, deprecated) {
+    argsert("<string|array|object> [string|boolean] [function|object] [function] [array] [boolean|string]", [cmd, description, builder7, handler7, middlewares, deprecated], arguments.length);
+    __classPrivateFieldGet(this, _YargsInstance_command, "f").addHandler(cmd, description, builder7, handler7, middlewares, deprecated);
     return this;
   }
-  commands(cmd, description, builder2, handler2, middlewares, deprecated) {
-    return this.command(cmd, description, builder2, handler2, middlewares, deprecated);
+  commands(cmd, description, builder7, handler7, middlewares, deprecated) {
+    return this.command(cmd, description, builder7, handler7, middlewares, deprecated);
   }
   commandDir(dir, opts) {
     argsert("<string> [object]", [dir, opts], arguments.length);
@@ -4515,11 +4515,11 @@ var YargsInstance = class {
     }
     return this;
   }
-  exit(code, err) {
+  exit(code2, err) {
     __classPrivateFieldSet(this, _YargsInstance_hasOutput, true, "f");
     __classPrivateFieldSet(this, _YargsInstance_exitError, err, "f");
     if (__classPrivateFieldGet(this, _YargsInstance_exitProcess, "f"))
-      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code);
+      __classPrivateFieldGet(this, _YargsInstance_shim, "f").process.exit(code2);
   }
   exitProcess(enabled = true) {
     argsert("[boolean]", [enabled], arguments.length);
@@ -4540,12 +4540,12 @@ var YargsInstance = class {
   async getCompletion(args, done) {
     argsert("<array> [function]", [args, done], arguments.length);
     if (!done) {
-      return new Promise((resolve7, reject) => {
+      return new Promise((resolve15, reject) => {
         __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
           if (err)
             reject(err);
           else
-            resolve7(completions);
+            resolve15(completions);
         });
       });
     } else {
@@ -4996,12 +4996,12 @@ var YargsInstance = class {
     __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.updateLocale(obj);
     return this;
   }
-  usage(msg, description, builder2, handler2) {
-    argsert("<string|null|undefined> [string|boolean] [function|object] [function]", [msg, description, builder2, handler2], arguments.length);
+  usage(msg, description, builder7, handler7) {
+    argsert("<string|null|undefined> [string|boolean] [function|object] [function]", [msg, description, builder7, handler7], arguments.length);
     if (description !== void 0) {
       assertNotStrictEqual(msg, null, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
       if ((msg || "").match(/^\$0( |$)/)) {
-        return this.command(msg, description, builder2, handler2);
+        return this.command(msg, description, builder7, handler7);
       } else {
         throw new YError(".usage() description must start with $0 if being used as alias for .command()");
       }
@@ -5193,24 +5193,24 @@ var YargsInstance = class {
       __classPrivateFieldGet(this, _YargsInstance_options, "f")[type].push(key);
     });
   }
-  [kPopulateParserHintSingleValueDictionary](builder2, type, key, value) {
-    this[kPopulateParserHintDictionary](builder2, type, key, value, (type2, key2, value2) => {
+  [kPopulateParserHintSingleValueDictionary](builder7, type, key, value) {
+    this[kPopulateParserHintDictionary](builder7, type, key, value, (type2, key2, value2) => {
       __classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] = value2;
     });
   }
-  [kPopulateParserHintArrayDictionary](builder2, type, key, value) {
-    this[kPopulateParserHintDictionary](builder2, type, key, value, (type2, key2, value2) => {
+  [kPopulateParserHintArrayDictionary](builder7, type, key, value) {
+    this[kPopulateParserHintDictionary](builder7, type, key, value, (type2, key2, value2) => {
       __classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] = (__classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] || []).concat(value2);
     });
   }
-  [kPopulateParserHintDictionary](builder2, type, key, value, singleKeyHandler) {
+  [kPopulateParserHintDictionary](builder7, type, key, value, singleKeyHandler) {
     if (Array.isArray(key)) {
       key.forEach((k) => {
-        builder2(k, value);
+        builder7(k, value);
       });
     } else if (/* @__PURE__ */ ((key2) => typeof key2 === "object")(key)) {
       for (const k of objectKeys(key)) {
-        builder2(k, key[k]);
+        builder7(k, key[k]);
       }
     } else {
       singleKeyHandler(type, this[kSanitizeKey](key), value);
@@ -5609,9 +5609,9 @@ var CliError = class extends Error {
 };
 function describeError(error) {
   if (error instanceof Error) {
-    const code = error.code;
-    const firstLine = error.message.split("\n")[0] ?? "";
-    return code && !firstLine.includes(code) ? `${firstLine} (${code})` : firstLine;
+    const code2 = error.code;
+    const firstLine2 = error.message.split("\n")[0] ?? "";
+    return code2 && !firstLine2.includes(code2) ? `${firstLine2} (${code2})` : firstLine2;
   }
   return String(error);
 }
@@ -6054,14 +6054,14 @@ var FAIL_ON = ["any", "not-dead", "live"];
 function failsPolicy(finding, failOn) {
   if (finding.confidence === "low")
     return false;
-  const status = finding.verification?.status ?? "unchecked";
+  const status2 = finding.verification?.status ?? "unchecked";
   switch (failOn) {
     case "any":
       return true;
     case "not-dead":
-      return status !== "dead";
+      return status2 !== "dead";
     case "live":
-      return status === "live";
+      return status2 === "live";
   }
 }
 
@@ -6116,8 +6116,8 @@ function verificationCounts(findings) {
   for (const f of findings)
     byKey.set(f.fingerprint, f.verification?.status ?? "unchecked");
   const counts = { live: 0, dead: 0, unknown: 0, unchecked: 0 };
-  for (const status of byKey.values())
-    counts[status]++;
+  for (const status2 of byKey.values())
+    counts[status2]++;
   return counts;
 }
 function distinctKeys(findings) {
@@ -6143,7 +6143,7 @@ function findingLines(f, options) {
   const c = paint(options.color);
   const levelStyle = f.level === "error" ? "red" : f.level === "warning" ? "yellow" : "gray";
   const shown = options.reveal?.(f.fingerprint) ?? f.redacted;
-  const status = statusLabel(f);
+  const status2 = statusLabel(f);
   const statusStyle = f.verification?.status === "live" ? "red" : f.verification?.status === "dead" ? "green" : "yellow";
   const parts = [
     c("bold", `${f.path}:${f.startLine}:${f.startColumn}`),
@@ -6154,8 +6154,8 @@ function findingLines(f, options) {
   ];
   if (f.binary)
     parts.push(c("gray", "(binary)"));
-  if (status !== void 0)
-    parts.push(c(statusStyle, `[${status}]`));
+  if (status2 !== void 0)
+    parts.push(c(statusStyle, `[${status2}]`));
   const lines = [parts.join("  ")];
   if (f.introduced) {
     const i = f.introduced;
@@ -6274,11 +6274,11 @@ function sarifLevel(f) {
   }
 }
 function resultMessage(f, shown) {
-  const status = f.verification && f.verification.status !== "unchecked" ? `${f.verification.status.toUpperCase()} ` : "";
+  const status2 = f.verification && f.verification.status !== "unchecked" ? `${f.verification.status.toUpperCase()} ` : "";
   const what = f.detector === "shippo-key-base64" ? ` encoded in base64` : "";
   const reason = f.verification?.status === "unknown" && f.verification.reason ? ` (verification: ${f.verification.reason})` : "";
   const where = f.introduced ? ` introduced in commit ${f.introduced.commit.slice(0, 12)}` : "";
-  return `${status}Shippo ${f.kind}-mode key ${shown}${what}${where}${reason}.`;
+  return `${status2}Shippo ${f.kind}-mode key ${shown}${what}${where}${reason}.`;
 }
 function toUriReference(path) {
   return path.split("/").map(encodeURIComponent).join("/");
@@ -6563,6 +6563,739 @@ async function handler(args, io, steps) {
   return finish(done, args, io, steps);
 }
 
+// cli/dist/commands/action.js
+var action_exports = {};
+__export(action_exports, {
+  builder: () => builder2,
+  command: () => command4,
+  describe: () => describe2,
+  handler: () => handler2
+});
+
+// cli/dist/action/run-action.js
+import { appendFileSync, existsSync, mkdtempSync, readFileSync as readFileSync6, rmSync as rmSync2 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join4, relative as relative3, resolve as resolve8, sep as sep2 } from "node:path";
+
+// cli/dist/action/report.js
+function repoPath(f, links) {
+  return links.prefix ? `${links.prefix}/${f.path}` : f.path;
+}
+
+// cli/dist/action/annotations.js
+var escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function command3(f) {
+  if (f.verification?.status === "dead")
+    return "notice";
+  return f.level === "error" ? "error" : f.level === "warning" ? "warning" : "notice";
+}
+function annotation(f, links) {
+  const props = [
+    ["file", repoPath(f, links)],
+    ["line", f.startLine],
+    ["endLine", f.endLine]
+  ];
+  if (f.startLine === f.endLine)
+    props.push(["col", f.startColumn], ["endColumn", f.endColumn]);
+  props.push(["title", `Shippo ${f.kind} key (${f.detector})`]);
+  const message = `${resultMessage(f, f.redacted)} Remove it and rotate the key, allow it inline with shippo-keyguard:allow, or add it to the baseline.`;
+  return `::${command3(f)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",")}::${escapeData(message)}`;
+}
+
+// cli/dist/action/git.js
+import { spawnSync } from "node:child_process";
+function git(cwd, args, env2 = process.env) {
+  const r = spawnSync("git", [...args], { cwd, env: env2, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  return { ok: r.status === 0, stdout: r.stdout ?? "", stderr: (r.stderr ?? r.error?.message ?? "").trim() };
+}
+function firstLine(text) {
+  return text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
+}
+
+// cli/dist/action/history.js
+import { readFileSync as readFileSync5 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
+var FETCH_DEPTH_HINT = "set `fetch-depth: 0` on actions/checkout so the history is there";
+function commitExists(repo, sha2) {
+  return git(repo, ["cat-file", "-e", `${sha2}^{commit}`]).ok;
+}
+function shallowBoundary(repo) {
+  const path = git(repo, ["rev-parse", "--git-path", "shallow"]);
+  if (!path.ok)
+    return /* @__PURE__ */ new Set();
+  try {
+    return new Set(readFileSync5(resolve7(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
+  } catch {
+    return /* @__PURE__ */ new Set();
+  }
+}
+function revisions(plan) {
+  switch (plan.kind) {
+    case "range":
+      return [plan.head, "--not", plan.base];
+    case "branch":
+      return [plan.head];
+    case "full":
+      return ["--all"];
+  }
+}
+function gap(repo, plan) {
+  const needed = plan.kind === "range" ? [plan.base, plan.head] : plan.kind === "branch" ? [plan.head] : [];
+  const missing = needed.filter((c) => !commitExists(repo, c));
+  if (missing.length > 0)
+    return `commit ${missing.map((c) => c.slice(0, 12)).join(", ")} is not in the checkout`;
+  const boundary = shallowBoundary(repo);
+  if (boundary.size === 0)
+    return void 0;
+  if (plan.kind === "full")
+    return "the checkout is shallow";
+  const listed = git(repo, ["rev-list", ...revisions(plan)]);
+  if (!listed.ok)
+    return `git rev-list failed: ${firstLine(listed.stderr)}`;
+  return listed.stdout.split("\n").some((c) => boundary.has(c)) ? "the checkout is shallow and cuts through the commits to scan" : void 0;
+}
+function ensureHistory(repo, plan) {
+  const notes = [];
+  const before = gap(repo, plan);
+  if (before === void 0)
+    return { plan, notes };
+  const shallow = git(repo, ["rev-parse", "--is-shallow-repository"]).stdout.trim() === "true";
+  const wanted = (plan.kind === "range" ? [plan.base, plan.head] : plan.kind === "branch" ? [plan.head] : []).filter((c) => !commitExists(repo, c));
+  notes.push(`${before}: fetching ${shallow ? "the full history" : "the missing commits"} from origin`);
+  const fetched = git(repo, ["fetch", "--no-tags", "--quiet", ...shallow ? ["--unshallow"] : [], "origin", ...wanted]);
+  if (!fetched.ok && wanted.length > 0 && shallow) {
+    git(repo, ["fetch", "--no-tags", "--quiet", "--unshallow", "origin"]);
+  }
+  const after = gap(repo, plan);
+  if (after === void 0)
+    return { plan, notes };
+  if (plan.kind === "range" && commitExists(repo, plan.head) && !commitExists(repo, plan.base)) {
+    const wider = { kind: "branch", head: plan.head, why: `${plan.why} (old tip ${plan.base.slice(0, 12)} is gone: the whole branch)` };
+    if (gap(repo, wider) === void 0) {
+      notes.push(`commit ${plan.base.slice(0, 12)} cannot be fetched (force push?): scanning the whole branch instead`);
+      return { plan: wider, notes };
+    }
+  }
+  const why = fetched.ok ? after : `${after}; git fetch failed: ${firstLine(fetched.stderr)}`;
+  throw new CliError(`cannot read the history to scan: ${why}. ${FETCH_DEPTH_HINT}`);
+}
+
+// cli/dist/action/inputs.js
+var MODES = ["auto", "files", "history"];
+function getInput(env2, name) {
+  const upper = name.replace(/ /g, "_").toUpperCase();
+  return (env2[`INPUT_${upper}`] ?? env2[`INPUT_${upper.replace(/-/g, "_")}`] ?? "").trim();
+}
+function booleanInput(env2, name) {
+  const value = getInput(env2, name).toLowerCase();
+  if (value === "" || value === "false")
+    return false;
+  if (value === "true")
+    return true;
+  throw new CliError(`input ${name}: expected true or false, got "${value}"`);
+}
+function readInputs(env2) {
+  const mode = getInput(env2, "mode") || "auto";
+  if (!MODES.includes(mode))
+    throw new CliError(`input mode: expected one of ${MODES.join(", ")}, got "${mode}"`);
+  const failOn = getInput(env2, "fail-on") || "any";
+  if (!FAIL_ON.includes(failOn))
+    throw new CliError(`input fail-on: expected one of ${FAIL_ON.join(", ")}, got "${failOn}"`);
+  const baseline = getInput(env2, "baseline");
+  const config = getInput(env2, "config");
+  return {
+    path: getInput(env2, "path") || ".",
+    mode,
+    verify: booleanInput(env2, "verify"),
+    failOn,
+    ...baseline ? { baseline } : {},
+    ...config ? { config } : {},
+    sarifFile: getInput(env2, "sarif-file") || "shippo-keyguard.sarif"
+  };
+}
+
+// cli/dist/action/plan.js
+var ZERO = /^0+$/;
+function sha(value, what) {
+  if (typeof value !== "string" || !/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(value)) {
+    throw new CliError(`the ${what} in the event payload is missing or not a commit id`);
+  }
+  return value;
+}
+function planScan(mode, eventName, payload) {
+  if (mode === "files")
+    return { kind: "files" };
+  if (mode === "history")
+    return { kind: "full", why: "mode: history" };
+  switch (eventName) {
+    case "pull_request":
+    case "pull_request_target": {
+      const pr = payload.pull_request;
+      const base = sha(pr?.base?.sha, "pull_request.base.sha");
+      const head = sha(pr?.head?.sha, "pull_request.head.sha");
+      return { kind: "range", base, head, why: `pull request #${pr?.number ?? "?"}: its commits` };
+    }
+    case "push": {
+      const p = payload;
+      if (p.deleted || typeof p.after === "string" && ZERO.test(p.after)) {
+        return { kind: "none", why: `push deleted ${p.ref ?? "a ref"}: nothing to scan` };
+      }
+      const after = sha(p.after, "push after");
+      if (p.created || typeof p.before !== "string" || ZERO.test(p.before)) {
+        return { kind: "branch", head: after, why: `push created ${p.ref ?? "a ref"}: the whole branch` };
+      }
+      return { kind: "range", base: sha(p.before, "push before"), head: after, why: `push to ${p.ref ?? "a ref"}: the pushed commits` };
+    }
+    default:
+      return { kind: "full", why: `${eventName || "unknown event"}: the full history` };
+  }
+}
+
+// cli/dist/action/summary.js
+var cell = (s) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+var code = (s) => `\`${s.replace(/`/g, "'")}\``;
+var encodePath = (p) => p.split("/").map(encodeURIComponent).join("/");
+function status(f) {
+  const v = f.verification;
+  if (!v || v.status === "unchecked")
+    return "not verified";
+  return v.reason && v.status === "unknown" ? `unknown (${v.reason})` : v.status;
+}
+function row(f, links) {
+  const base = `${links.server}/${links.repository}`;
+  const path = repoPath(f, links);
+  const at = f.introduced?.commit ?? links.sha;
+  const where = `[${cell(path)}:${f.startLine}](${base}/blob/${at}/${encodePath(path)}#L${f.startLine})`;
+  const commit = f.introduced ? `[${f.introduced.commit.slice(0, 7)}](${base}/commit/${f.introduced.commit})` : "";
+  return `| ${where} | ${code(f.redacted)} | ${f.kind} | ${cell(f.detector)} | ${commit} | ${cell(status(f))} |`;
+}
+function jobSummary(report, links, scope, notes) {
+  const s = report.summary;
+  const out = ["## shippo-keyguard", "", `Scanned: ${scope} (${s.scanned} ${report.command === "history" ? "blobs" : "files"}).`, ""];
+  for (const note of notes)
+    out.push(`> ${note}`, "");
+  if (report.findings.length === 0) {
+    out.push("No Shippo keys found.");
+  } else {
+    out.push(`**${s.findings} finding${s.findings === 1 ? "" : "s"}** (${s.keys} distinct key${s.keys === 1 ? "" : "s"}).`, "");
+    out.push("| Where | Key (redacted) | Kind | Detector | Commit | Verification |", "| --- | --- | --- | --- | --- | --- |");
+    for (const f of report.findings)
+      out.push(row(f, links));
+    out.push("", `Verification: ${s.live} live, ${s.dead} dead, ${s.unknown} unknown, ${s.unchecked} not verified.`);
+    out.push("", "To fix: remove the key and rotate it in the Shippo dashboard; or allow it inline with a `shippo-keyguard:allow` comment; or add it to the baseline.");
+  }
+  if (s.suppressed > 0)
+    out.push("", `${s.suppressed} suppressed.`);
+  for (const w of report.warnings)
+    out.push("", `⚠️ ${cell(w.message)}`);
+  return `${out.join("\n")}
+`;
+}
+
+// cli/dist/action/run-action.js
+var escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function setOutputs(env2, outputs) {
+  const file = env2["GITHUB_OUTPUT"];
+  if (!file)
+    return;
+  const lines = Object.entries(outputs).map(([k, v]) => `${k}<<__SHIPPO_KEYGUARD_EOF__
+${v}
+__SHIPPO_KEYGUARD_EOF__
+`);
+  appendFileSync(file, lines.join(""));
+}
+function addSummary(env2, markdown) {
+  const file = env2["GITHUB_STEP_SUMMARY"];
+  if (file)
+    appendFileSync(file, markdown);
+}
+function readPayload(env2) {
+  const path = env2["GITHUB_EVENT_PATH"];
+  if (!path)
+    return {};
+  try {
+    return JSON.parse(readFileSync6(path, "utf8"));
+  } catch (error) {
+    throw new CliError(`cannot read the event payload ${path}: ${describeError(error)}`);
+  }
+}
+function toPosix2(path) {
+  return sep2 === "/" ? path : path.split(sep2).join("/");
+}
+function historyFlags(plan) {
+  switch (plan.kind) {
+    case "range":
+      return ["--range", `${plan.base}..${plan.head}`];
+    case "branch":
+      return ["--branch", plan.head];
+    case "full":
+      return [];
+  }
+}
+function emptySarif(root) {
+  const now = (/* @__PURE__ */ new Date()).toISOString();
+  return formatSarif({
+    tool: TOOL,
+    command: "history",
+    root,
+    findings: [],
+    warnings: [],
+    stats: { scanned: 0, bytes: 0, skipped: 0, durationMs: 0 },
+    startedAt: now,
+    endedAt: now,
+    exitCode: EXIT.OK
+  });
+}
+async function runAction(io, runCli) {
+  const env2 = io.env;
+  const workspace = resolve8(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
+  const inputs = readInputs(env2);
+  const plan = planScan(inputs.mode, env2["GITHUB_EVENT_NAME"] ?? "", readPayload(env2));
+  const target = resolve8(workspace, inputs.path);
+  const sarifFile = resolve8(workspace, inputs.sarifFile);
+  const log = [];
+  const notes = [];
+  if (plan.kind === "none") {
+    writeFileAtomic(sarifFile, emptySarif(workspace));
+    setOutputs(env2, { findings: 0, live: 0, "sarif-file": sarifFile });
+    addSummary(env2, `## shippo-keyguard
+
+${plan.why}.
+`);
+    return { exitCode: EXIT.OK, stdout: `shippo-keyguard: ${plan.why}
+`, stderr: "" };
+  }
+  const common = ["--fail-on", inputs.failOn, "--sarif-file", sarifFile];
+  if (inputs.verify)
+    common.push("--verify");
+  if (inputs.baseline)
+    common.push("--baseline", resolve8(workspace, inputs.baseline));
+  if (inputs.config)
+    common.push("--config", resolve8(workspace, inputs.config));
+  let argv;
+  let cwd = workspace;
+  let prefix = "";
+  let scope;
+  let sha2 = env2["GITHUB_SHA"] ?? "HEAD";
+  if (plan.kind === "files") {
+    argv = ["scan", target];
+    scope = `the files in ${toPosix2(relative3(workspace, target)) || "."}`;
+  } else {
+    const top2 = git(target, ["rev-parse", "--show-toplevel"]);
+    if (!top2.ok)
+      throw new CliError(`${target} is not a git repository (${firstLine(top2.stderr)}); use mode: files to scan files only`);
+    cwd = top2.stdout.trim();
+    prefix = toPosix2(relative3(workspace, cwd));
+    const ensured = ensureHistory(cwd, plan);
+    notes.push(...ensured.notes);
+    argv = ["history", "--repo", cwd, ...historyFlags(ensured.plan)];
+    scope = ensured.plan.why;
+    if (ensured.plan.kind !== "full")
+      sha2 = ensured.plan.head;
+  }
+  for (const note of notes)
+    log.push(`::notice::${escapeData2(note)}`);
+  log.push(`shippo-keyguard: scanning ${scope}`);
+  const tempDir = mkdtempSync(join4(env2["RUNNER_TEMP"] || tmpdir(), "shippo-keyguard-"));
+  const jsonFile = join4(tempDir, "report.json");
+  try {
+    const result = await runCli([...argv, ...common, "--json-file", jsonFile], { ...io, cwd, stdoutIsTTY: false, stderrIsTTY: false });
+    if (result.stdout)
+      log.push(result.stdout.trimEnd());
+    if (!existsSync(jsonFile)) {
+      const why = firstLine(result.stderr).replace(/^shippo-keyguard: /, "") || `exit code ${result.exitCode}`;
+      addSummary(env2, `## shippo-keyguard
+
+❌ The scan failed: ${why}
+`);
+      log.push(`::error title=shippo-keyguard::${escapeData2(why)}`);
+      return { exitCode: result.exitCode === EXIT.OK ? EXIT.ERROR : result.exitCode, stdout: `${log.join("\n")}
+`, stderr: result.stderr };
+    }
+    const report = JSON.parse(readFileSync6(jsonFile, "utf8"));
+    const links = {
+      server: env2["GITHUB_SERVER_URL"] || "https://github.com",
+      repository: env2["GITHUB_REPOSITORY"] || "",
+      sha: sha2,
+      prefix
+    };
+    for (const f of report.findings)
+      log.push(annotation(f, links));
+    addSummary(env2, jobSummary(report, links, scope, notes));
+    setOutputs(env2, { findings: report.summary.findings, live: report.summary.live, "sarif-file": sarifFile });
+    if (result.exitCode === EXIT.ERROR)
+      log.push(`::error title=shippo-keyguard::${escapeData2(firstLine(result.stderr) || "the scan did not complete")}`);
+    return { exitCode: result.exitCode, stdout: `${log.join("\n")}
+`, stderr: result.stderr };
+  } finally {
+    rmSync2(tempDir, { recursive: true, force: true });
+  }
+}
+
+// cli/dist/commands/action.js
+var command4 = "action";
+var describe2 = "Run as the GitHub Action: reads INPUT_* and GITHUB_* variables (see action.yml)";
+function builder2(y) {
+  return y.example("INPUT_MODE=files $0 action", "what action.yml runs");
+}
+async function handler2(_args, io) {
+  try {
+    return await runAction(io, run);
+  } catch (error) {
+    const message = describeError(error);
+    return { exitCode: error instanceof CliError ? error.exitCode : 2, stdout: `::error title=shippo-keyguard::${message}
+`, stderr: "" };
+  }
+}
+
+// cli/dist/commands/install-hook.js
+var install_hook_exports = {};
+__export(install_hook_exports, {
+  builder: () => builder3,
+  command: () => command5,
+  describe: () => describe3,
+  handler: () => handler3
+});
+import { resolve as resolve10 } from "node:path";
+
+// cli/dist/hooks/git-hooks.js
+import { chmodSync, existsSync as existsSync2, mkdirSync, readFileSync as readFileSync7, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
+import { dirname as dirname4, join as join5, resolve as resolve9 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var HOOKS = ["pre-commit", "pre-push"];
+var MARKER = "# shippo-keyguard-hook v1";
+var CHAINED_SUFFIX = ".shippo-keyguard-chained";
+function hooksDir(repo) {
+  const r = git(repo, ["rev-parse", "--git-path", "hooks"]);
+  if (!r.ok)
+    throw new CliError(`${repo} is not a git repository (${firstLine(r.stderr)})`);
+  return resolve9(repo, r.stdout.trim());
+}
+function binPath() {
+  const here = dirname4(fileURLToPath2(import.meta.url));
+  const candidates = [resolve9(here, "../../bin/shippo-keyguard.js"), resolve9(here, "../cli/bin/shippo-keyguard.js")];
+  const found = candidates.find((c) => existsSync2(c));
+  if (!found)
+    throw new CliError("cannot find bin/shippo-keyguard.js to call from the hook");
+  return found;
+}
+var quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+function hookScript(hook, nodePath, bin) {
+  const run2 = `"$node" ${quote(bin)} ${hook}`;
+  const lines = [
+    "#!/bin/sh",
+    `# shippo-keyguard: ${hook} hook. Installed by \`shippo-keyguard install-hook${hook === "pre-push" ? " --pre-push" : ""}\`; \`shippo-keyguard uninstall-hook\` removes it.`,
+    MARKER,
+    `node=${quote(nodePath)}`,
+    '[ -x "$node" ] || node=node',
+    `chained="$(dirname "$0")/${hook}${CHAINED_SUFFIX}"`
+  ];
+  if (hook === "pre-push") {
+    lines.push("# git gives the pushed refs on stdin; both hooks need them.", "input=$(cat)", 'if [ -x "$chained" ]; then', `  printf '%s\\n' "$input" | "$chained" "$@" || exit $?`, "fi", `printf '%s\\n' "$input" | ${run2} "$@"`);
+  } else {
+    lines.push('if [ -x "$chained" ]; then', '  "$chained" "$@" || exit $?', "fi", `exec ${run2} "$@"`);
+  }
+  return `${lines.join("\n")}
+`;
+}
+function isOurs(file) {
+  return existsSync2(file) && readFileSync7(file, "utf8").includes(MARKER);
+}
+function installHook(dir, hook, script, chain) {
+  const file = join5(dir, hook);
+  const chained = file + CHAINED_SUFFIX;
+  let outcome = "installed";
+  mkdirSync(dir, { recursive: true });
+  if (existsSync2(file)) {
+    if (isOurs(file)) {
+      if (readFileSync7(file, "utf8") === script)
+        return "unchanged";
+    } else if (!chain) {
+      throw new CliError(`${file} exists and was not written by shippo-keyguard; left alone. Use --chain to run it from our hook, or call \`shippo-keyguard ${hook}\` from it yourself`);
+    } else if (existsSync2(chained)) {
+      throw new CliError(`${chained} already exists; move it away first`);
+    } else {
+      renameSync2(file, chained);
+      chmodSync(chained, 493);
+      outcome = "chained";
+    }
+  }
+  writeFileAtomic(file, script);
+  chmodSync(file, 493);
+  return outcome;
+}
+function uninstallHook(dir, hook) {
+  const file = join5(dir, hook);
+  if (!existsSync2(file))
+    return "absent";
+  if (!isOurs(file))
+    return "foreign";
+  rmSync3(file);
+  if (existsSync2(file + CHAINED_SUFFIX)) {
+    renameSync2(file + CHAINED_SUFFIX, file);
+    return "restored";
+  }
+  return "removed";
+}
+
+// cli/dist/commands/install-hook.js
+var command5 = "install-hook";
+var describe3 = "Install a git pre-commit (or --pre-push) hook that blocks commits adding a Shippo key";
+function builder3(y) {
+  return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", default: false, describe: "Install the pre-push hook (scans the commits being pushed) instead" }).option("chain", { type: "boolean", default: false, describe: "Keep an existing hook: move it aside and run it before ours" }).example("$0 install-hook", "block commits that add a key").example("$0 install-hook --pre-push --chain", "also check pushes, keeping the existing pre-push hook");
+}
+async function handler3(args, io) {
+  const hook = args.prePush ? "pre-push" : "pre-commit";
+  const dir = hooksDir(resolve10(io.cwd, args.repo));
+  const outcome = installHook(dir, hook, hookScript(hook, process.execPath, binPath()), args.chain);
+  const file = resolve10(dir, hook);
+  const message = outcome === "unchanged" ? `${hook} hook already installed at ${file}` : outcome === "chained" ? `installed the ${hook} hook at ${file}; the existing hook runs first from ${hook}.shippo-keyguard-chained` : `installed the ${hook} hook at ${file}`;
+  return { exitCode: EXIT.OK, stdout: `${message}
+`, stderr: "" };
+}
+
+// cli/dist/commands/uninstall-hook.js
+var uninstall_hook_exports = {};
+__export(uninstall_hook_exports, {
+  builder: () => builder4,
+  command: () => command6,
+  describe: () => describe4,
+  handler: () => handler4
+});
+import { resolve as resolve11 } from "node:path";
+var command6 = "uninstall-hook";
+var describe4 = "Remove the hooks install-hook wrote (and restore a chained hook); other hooks are left alone";
+function builder4(y) {
+  return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", describe: "Only the pre-push hook (default: both)" }).option("pre-commit", { type: "boolean", describe: "Only the pre-commit hook (default: both)" });
+}
+async function handler4(args, io) {
+  const dir = hooksDir(resolve11(io.cwd, args.repo));
+  const only = HOOKS.filter((h) => h === "pre-push" ? args.prePush : args.preCommit);
+  const lines = [];
+  for (const hook of only.length > 0 ? only : HOOKS) {
+    const outcome = uninstallHook(dir, hook);
+    const file = resolve11(dir, hook);
+    if (outcome === "removed")
+      lines.push(`removed the ${hook} hook ${file}`);
+    else if (outcome === "restored")
+      lines.push(`removed the ${hook} hook and restored the hook it chained at ${file}`);
+    else if (outcome === "foreign")
+      lines.push(`${file} was not written by shippo-keyguard; left alone`);
+    else
+      lines.push(`no ${hook} hook installed`);
+  }
+  return { exitCode: EXIT.OK, stdout: `${lines.join("\n")}
+`, stderr: "" };
+}
+
+// cli/dist/commands/pre-commit.js
+var pre_commit_exports = {};
+__export(pre_commit_exports, {
+  builder: () => builder5,
+  command: () => command7,
+  describe: () => describe5,
+  handler: () => handler5,
+  withAdvice: () => withAdvice
+});
+import { resolve as resolve13 } from "node:path";
+
+// cli/dist/hooks/advice.js
+function blockedAdvice(what) {
+  const subject = what === "commit" ? "This commit adds" : "The commits being pushed add";
+  return [
+    "",
+    `shippo-keyguard: ${what} blocked. ${subject} a Shippo API key (location and redacted key above).`,
+    "Anything committed is readable by everyone who can clone the repository, for ever: treat the key as leaked once it is pushed.",
+    "Three ways out:",
+    what === "commit" ? "  1. Remove it: delete the key from the file, `git add` the file again, and load the key from an environment variable or secret store instead." : "  1. Remove it: rewrite the commits without the key (e.g. `git rebase -i`), then rotate the key in the Shippo dashboard (Settings > API).",
+    "  2. Allow it inline, if it is not a real key: put a `shippo-keyguard:allow` comment on its line (or `shippo-keyguard:allow-next-line` on the line before).",
+    `  3. Add it to the baseline, if it is known and accepted: \`shippo-keyguard baseline ${what === "commit" ? "staged" : "history"}\`, then commit .shippo-keyguard-baseline.json.`,
+    ""
+  ].join("\n");
+}
+
+// cli/dist/hooks/sources.js
+import { spawnSync as spawnSync2 } from "node:child_process";
+import { resolve as resolve12 } from "node:path";
+function toplevel(repo) {
+  const r = git(repo, ["rev-parse", "--show-toplevel"]);
+  if (!r.ok)
+    throw new CliError(`${repo} is not a git repository (${firstLine(r.stderr)})`);
+  return r.stdout.trim();
+}
+function readBlob(root, object) {
+  const r = spawnSync2("git", ["cat-file", "blob", object], { cwd: root, maxBuffer: 1024 * 1024 * 1024 });
+  if (r.status !== 0)
+    throw new CliError(`cannot read ${object}: ${firstLine(String(r.stderr))}`);
+  return r.stdout;
+}
+function rawEntries(out) {
+  const parts = out.split("\0");
+  const entries = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const meta = (parts[i] ?? "").trim().split(" ");
+    const blob = meta[3];
+    const path = parts[i + 1];
+    if (blob && path && !/^0+$/.test(blob) && meta[1] !== "160000")
+      entries.push({ blob, path });
+  }
+  return entries;
+}
+function scanIndex(repo, secrets) {
+  const root = toplevel(resolve12(repo));
+  const diff = git(root, ["diff", "--cached", "--raw", "-z", "--no-abbrev", "--diff-filter=ACMR", "--no-renames"]);
+  if (!diff.ok)
+    throw new CliError(`git diff --cached failed: ${firstLine(diff.stderr)}`);
+  const findings = [];
+  let bytes = 0;
+  const entries = rawEntries(diff.stdout);
+  for (const { blob, path } of entries) {
+    const content = readBlob(root, blob);
+    bytes += content.length;
+    findings.push(...scanContent(content, { path, source: "staged", secrets }));
+  }
+  return { root, findings, warnings: [], stats: { scanned: entries.length, bytes, skipped: 0 } };
+}
+function scanCommits(repo, revisions2, secrets) {
+  const root = toplevel(resolve12(repo));
+  const listed = git(root, ["rev-list", "--reverse", ...revisions2]);
+  if (!listed.ok)
+    throw new CliError(`git rev-list ${revisions2.join(" ")} failed: ${firstLine(listed.stderr)}`);
+  const findings = [];
+  const seen = /* @__PURE__ */ new Set();
+  let bytes = 0;
+  for (const commit of listed.stdout.split("\n").filter(Boolean)) {
+    const info = git(root, ["show", "-s", "--format=%an%x00%ae%x00%aI%x00%s", commit]).stdout.trimEnd().split("\0");
+    const diff = git(root, ["diff-tree", "-r", "-m", "--root", "--no-commit-id", "--raw", "-z", "--no-abbrev", "--diff-filter=AM", "--no-renames", commit]);
+    for (const { blob, path } of rawEntries(diff.stdout)) {
+      if (seen.has(blob))
+        continue;
+      seen.add(blob);
+      const content = readBlob(root, blob);
+      bytes += content.length;
+      const introduced = { commit, author: info[0] ?? "", email: info[1] ?? "", date: info[2] ?? "", summary: info[3] ?? "" };
+      for (const f of scanContent(content, { path, source: "history", secrets }))
+        findings.push({ ...f, blob, introduced });
+    }
+  }
+  return { root, findings, warnings: [], stats: { scanned: seen.size, bytes, skipped: 0 } };
+}
+
+// cli/dist/commands/pre-commit.js
+var command7 = "pre-commit [files..]";
+var describe5 = "Hook entry: scan what is about to be committed (the index), or the FILES the pre-commit framework passes";
+function builder5(y) {
+  return withReportOptions(y).positional("files", {
+    type: "string",
+    array: true,
+    default: [],
+    describe: "Files to scan (the pre-commit framework passes them, with unstaged changes stashed); none: the staged changes"
+  }).option("repo", { type: "string", default: ".", describe: "The repository, for the staged scan" }).example("$0 pre-commit", "what .git/hooks/pre-commit runs (install-hook)");
+}
+function withAdvice(result, what) {
+  return result.exitCode === EXIT.FINDINGS ? { ...result, stderr: result.stderr + blockedAdvice(what) } : result;
+}
+async function handler5(args, io, steps) {
+  if (args.files.length > 0) {
+    const scanArgs = { ...args, paths: args.files, gitignore: false, maxFileSize: String(DEFAULT_MAX_FILE_SIZE) };
+    return withAdvice(await handler(scanArgs, io, steps), "commit");
+  }
+  const startedAt = /* @__PURE__ */ new Date();
+  const secrets = new SecretStore();
+  const result = scanIndex(resolve13(io.cwd, args.repo), secrets);
+  const collected = { command: "staged", suppressed: [], secrets, startedAt, ...result };
+  return withAdvice(await finish(collected, args, io, steps), "commit");
+}
+
+// cli/dist/commands/pre-push.js
+var pre_push_exports = {};
+__export(pre_push_exports, {
+  builder: () => builder6,
+  command: () => command8,
+  describe: () => describe6,
+  handler: () => handler6,
+  parsePushLines: () => parsePushLines,
+  revisionsFor: () => revisionsFor
+});
+import { resolve as resolve14 } from "node:path";
+var command8 = "pre-push [remote] [url]";
+var describe6 = "Hook entry: scan exactly the commits a push sends (git's pre-push lines on stdin)";
+function builder6(y) {
+  return withReportOptions(y).positional("remote", { type: "string", describe: "Name of the remote (git passes it)" }).positional("url", { type: "string", describe: "URL of the remote (git passes it)" }).option("repo", { type: "string", default: ".", describe: "The repository" }).example('echo "refs/heads/main $(git rev-parse HEAD) refs/heads/main $(git rev-parse origin/main)" | $0 pre-push origin', "what git does");
+}
+var ZERO2 = /^0+$/;
+function parsePushLines(text) {
+  const refs = [];
+  for (const line of text.split("\n")) {
+    const parts = line.trim().split(/\s+/);
+    if (parts.length !== 4)
+      continue;
+    const [localRef, localSha, remoteRef, remoteSha] = parts;
+    refs.push({ localRef, localSha, remoteRef, remoteSha });
+  }
+  return refs;
+}
+function revisionsFor(repo, ref, remote) {
+  if (ZERO2.test(ref.localSha))
+    return void 0;
+  const not = [];
+  if (!ZERO2.test(ref.remoteSha) && git(repo, ["cat-file", "-e", `${ref.remoteSha}^{commit}`]).ok)
+    not.push(ref.remoteSha);
+  if (remote && /^[\w.-]+$/.test(remote))
+    not.push(`--remotes=${remote}`);
+  return not.length > 0 ? [ref.localSha, "--not", ...not] : [ref.localSha];
+}
+async function readAll(stdin) {
+  if (stdin.isTTY)
+    return "";
+  const chunks = [];
+  for await (const chunk of stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+async function pushedRevisions(repo, args, io) {
+  const env2 = io.env;
+  const from = env2["PRE_COMMIT_FROM_REF"];
+  const to = env2["PRE_COMMIT_TO_REF"];
+  if (from && to)
+    return [[to, "--not", from]];
+  const remote = args.remote ?? env2["PRE_COMMIT_REMOTE_NAME"];
+  if (env2["PRE_COMMIT_LOCAL_BRANCH"]) {
+    return [[env2["PRE_COMMIT_LOCAL_BRANCH"], ...remote ? ["--not", `--remotes=${remote}`] : []]];
+  }
+  const lists = [];
+  for (const ref of parsePushLines(await readAll(io.stdin))) {
+    const revisions2 = revisionsFor(repo, ref, remote);
+    if (revisions2)
+      lists.push(revisions2);
+  }
+  return lists;
+}
+async function handler6(args, io, steps) {
+  const startedAt = /* @__PURE__ */ new Date();
+  const secrets = new SecretStore();
+  const repo = resolve14(io.cwd, args.repo);
+  const results = [];
+  for (const revisions2 of await pushedRevisions(repo, args, io))
+    results.push(scanCommits(repo, revisions2, secrets));
+  const collected = {
+    command: "pre-push",
+    root: results[0]?.root ?? repo,
+    findings: results.flatMap((r) => r.findings),
+    suppressed: [],
+    warnings: results.flatMap((r) => r.warnings),
+    stats: {
+      scanned: results.reduce((n, r) => n + r.stats.scanned, 0),
+      bytes: results.reduce((n, r) => n + r.stats.bytes, 0),
+      skipped: results.reduce((n, r) => n + r.stats.skipped, 0)
+    },
+    secrets,
+    startedAt
+  };
+  return withAdvice(await finish(collected, args, io, steps), "push");
+}
+
 // cli/dist/steps/suppress.js
 var suppressStep = (collected) => {
   const kept = [];
@@ -6579,7 +7312,7 @@ var EPILOGUE = `Exit codes:
 
 Keys are never printed in full unless you pass --no-redact. Docs: ${TOOL.informationUri}`;
 var STEPS = [suppressStep];
-var COMMANDS = [scan_exports];
+var COMMANDS = [scan_exports, action_exports, install_hook_exports, uninstall_hook_exports, pre_commit_exports, pre_push_exports];
 function parser2(argv) {
   let y = yargs_default([...argv]).scriptName("shippo-keyguard").usage("$0 <command> [options]\n\nFind leaked Shippo API keys, verify them, and report them as text, JSON or SARIF.").strict().demandCommand(1, "Specify a command (see --help)").recommendCommands().help().alias("h", "help").version(`${TOOL.version}
 `).epilogue(EPILOGUE).wrap(Math.min(110, process.stdout.columns || 100)).exitProcess(false).fail((message, error) => {
