@@ -1,9 +1,11 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
 import { ROOT } from './support/checkout.js';
-import { git, makeRepo, removeDir, sh, tempDir, writeFile, type Ran } from './support/git.js';
+import { git, gitEnv, makeRepo, removeDir, sh, tempDir, writeFile, type Ran } from './support/git.js';
+import { readmeSnippet } from './support/runner.js';
 
 const BIN = join(ROOT, 'cli', 'bin', 'shippo-keyguard.js');
 const KEY = fakeKey('live', 'hooks-commit');
@@ -205,5 +207,51 @@ describe('install-hook --pre-push', () => {
     expect(deletion.status).toBe(0);
     const already = sh(process.execPath, [BIN, 'pre-push', 'origin', 'url'], { cwd: dir, input: line(tip, tip) });
     expect(already.status).toBe(0);
+  });
+});
+
+describe('the README snippets for husky and lefthook', () => {
+  /** `shippo-keyguard` on PATH, as node_modules/.bin puts it there for husky and lefthook. */
+  function pathWithCli(): NodeJS.ProcessEnv {
+    const bin = join(temp, 'bin');
+    if (!existsSync(join(bin, 'shippo-keyguard'))) {
+      sh('mkdir', ['-p', bin]);
+      sh('ln', ['-s', BIN, join(bin, 'shippo-keyguard')]);
+    }
+    return { ...gitEnv(), PATH: `${bin}:${process.env['PATH'] ?? ''}` };
+  }
+
+  function hookFile(dir: string, path: string, body: string): void {
+    writeFile(dir, path, `#!/bin/sh\n${body}`);
+    chmodSync(join(dir, path), 0o755);
+  }
+
+  it('husky: .husky/pre-commit and .husky/pre-push block a key (git runs them as husky does, with its arguments and stdin)', () => {
+    const { dir } = repo();
+    const env = pathWithCli();
+    hookFile(dir, '.husky/pre-commit', readmeSnippet('husky-pre-commit'));
+    hookFile(dir, '.husky/pre-push', readmeSnippet('husky-pre-push'));
+    git(dir, 'config', 'core.hooksPath', '.husky');
+    writeFile(dir, 'h.env', `K=${KEY}\n`);
+    git(dir, 'add', '-A');
+    expectBlocked(sh('git', ['commit', '-q', '-m', 'x'], { cwd: dir, env }), 'h.env', 'commit');
+    expect(sh('git', ['commit', '-q', '--no-verify', '-m', 'x'], { cwd: dir, env }).status).toBe(0);
+    expectBlocked(sh('git', ['push', '-q', 'origin', 'main'], { cwd: dir, env }), 'h.env', 'push');
+  });
+
+  it('lefthook: the commands block a key (each run line as a hook; {1} is the remote, stdin passed through)', () => {
+    const { dir } = repo();
+    const env = pathWithCli();
+    const config = YAML.parse(readmeSnippet('lefthook')) as Record<string, { commands: Record<string, { run: string; use_stdin?: boolean }> }>;
+    const preCommit = config['pre-commit']?.commands['shippo-keyguard'];
+    const prePush = config['pre-push']?.commands['shippo-keyguard'];
+    expect(prePush?.use_stdin).toBe(true);
+    hookFile(dir, '.git/hooks/pre-commit', `${preCommit?.run}\n`);
+    hookFile(dir, '.git/hooks/pre-push', `${prePush?.run.replace('{1}', '"$1"')}\n`);
+    writeFile(dir, 'l.env', `K=${KEY}\n`);
+    git(dir, 'add', '-A');
+    expectBlocked(sh('git', ['commit', '-q', '-m', 'x'], { cwd: dir, env }), 'l.env', 'commit');
+    expect(sh('git', ['commit', '-q', '--no-verify', '-m', 'x'], { cwd: dir, env }).status).toBe(0);
+    expectBlocked(sh('git', ['push', '-q', 'origin', 'main'], { cwd: dir, env }), 'l.env', 'push');
   });
 });
