@@ -150,6 +150,46 @@ describe('the action, run the way the runner runs it', () => {
     expectNoKey(run, ws);
   });
 
+  it('pull_request (the README step): scans only the pull request commits and fails on the new key', () => {
+    const ws = checkout(head);
+    const run = runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'pull_request', payload: pullRequestEvent(), env: { GITHUB_SHA: head } });
+    expect(run.status, run.log).toBe(1);
+    expect(run.outputs['findings']).toBe('1');
+    expect(run.log).toMatch(/^::warning file=config\/app\.env,line=2,endLine=2,col=17,endColumn=69,title=Shippo test key/m);
+    expect(run.log).not.toMatch(/legacy\/old\.env/);
+    expect(run.summary).toContain('pull request #7');
+    expect(run.summary).toContain(`[${head.slice(0, 7)}](https://github.com/acme/shop/commit/${head})`);
+    expect(run.summary).toContain(`(https://github.com/acme/shop/blob/${head}/config/app.env#L2)`);
+    const sarif = JSON.parse(readFileSync(run.outputs['sarif-file']!, 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarif.runs[0]?.results.map((r) => r.ruleId)).toEqual(['shippo-test-key']);
+    expectNoKey(run, ws);
+  });
+
+  it('push (the README step): the pushed range only; a new branch scans the whole branch', () => {
+    const ws = checkout(head);
+    const range = runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'push', payload: pushEvent(base, head) });
+    expect(range.status, range.log).toBe(1);
+    expect(range.outputs['findings']).toBe('1');
+    const created = runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'push', payload: pushEvent('0'.repeat(40), head) });
+    expect(created.status, created.log).toBe(1);
+    expect(created.outputs['findings']).toBe('2');
+    expect(created.log).toMatch(/^::error file=legacy\/old\.env,line=1,/m);
+    const clean = runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'push', payload: pushEvent(base, base) });
+    expect(clean.status, clean.log).toBe(0);
+    expect(clean.outputs['findings']).toBe('0');
+    expect(clean.summary).toContain('No Shippo keys found.');
+    expectNoKey(created, ws);
+  });
+
+  it('a shallow checkout (fetch-depth: 1) fetches the history the range needs from origin', () => {
+    const ws = checkout(head, 1);
+    expect(git(ws, 'rev-parse', '--is-shallow-repository')).toBe('true');
+    const run = runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'pull_request', payload: pullRequestEvent() });
+    expect(run.status, run.log).toBe(1);
+    expect(run.outputs['findings']).toBe('1');
+    expect(run.log).toMatch(/^::notice::.*fetching the full history from origin/m);
+  });
+
   it('fails with the fetch-depth fix when a shallow checkout cannot fetch the range', () => {
     const ws = checkout(head, 1);
     git(ws, 'remote', 'set-url', 'origin', join(temp, 'gone.git'));

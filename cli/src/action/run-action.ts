@@ -7,11 +7,14 @@ import type { RunIO, RunResult } from '../io.js';
 import { TOOL } from '../version.js';
 import { annotation } from './annotations.js';
 import { firstLine, git } from './git.js';
-import { ensureHistory } from './history.js';
+import { FETCH_DEPTH_HINT, ensureHistory } from './history.js';
 import { readInputs } from './inputs.js';
 import { planScan, type ScanPlan } from './plan.js';
 import type { JsonReport, RepoLinks } from './report.js';
 import { jobSummary } from './summary.js';
+
+/** Warning codes of the history scan that mean commits or blobs were not read. */
+const UNREAD = new Set(['missing-object', 'unreadable', 'attribution-failed']);
 
 export type RunCli = (argv: readonly string[], io: RunIO) => Promise<RunResult>;
 
@@ -137,9 +140,16 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
       prefix,
     };
     for (const f of report.findings) log.push(annotation(f, links));
+    for (const w of report.warnings) log.push(`::warning title=shippo-keyguard::${escapeData(w.message)}`);
+    // The history was checked above (shallow boundary, commits present); anything else unread fails.
+    const unread = plan.kind === 'files' ? [] : report.warnings.filter((w) => UNREAD.has(w.code));
     addSummary(env, jobSummary(report, links, scope, notes));
     setOutputs(env, { findings: report.summary.findings, live: report.summary.live, 'sarif-file': sarifFile });
     if (result.exitCode === EXIT.ERROR) log.push(`::error title=shippo-keyguard::${escapeData(firstLine(result.stderr) || 'the scan did not complete')}`);
+    if (unread.length > 0) {
+      log.push(`::error title=shippo-keyguard::part of the history could not be read (${unread.map((w) => w.code).join(', ')}); ${FETCH_DEPTH_HINT}`);
+      return { exitCode: EXIT.ERROR, stdout: `${log.join('\n')}\n`, stderr: result.stderr };
+    }
     return { exitCode: result.exitCode, stdout: `${log.join('\n')}\n`, stderr: result.stderr };
   } finally {
     rmSync(tempDir, { recursive: true, force: true });
