@@ -6794,6 +6794,7 @@ function jobSummary(report, links, scope, notes) {
 }
 
 // cli/dist/action/run-action.js
+var UNREAD = /* @__PURE__ */ new Set(["missing-object", "unreadable", "attribution-failed"]);
 var escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 function setOutputs(env2, outputs) {
   const file = env2["GITHUB_OUTPUT"];
@@ -6922,10 +6923,18 @@ ${plan.why}.
     };
     for (const f of report.findings)
       log.push(annotation(f, links));
+    for (const w of report.warnings)
+      log.push(`::warning title=shippo-keyguard::${escapeData2(w.message)}`);
+    const unread = plan.kind === "files" ? [] : report.warnings.filter((w) => UNREAD.has(w.code));
     addSummary(env2, jobSummary(report, links, scope, notes));
     setOutputs(env2, { findings: report.summary.findings, live: report.summary.live, "sarif-file": sarifFile });
     if (result.exitCode === EXIT.ERROR)
       log.push(`::error title=shippo-keyguard::${escapeData2(firstLine(result.stderr) || "the scan did not complete")}`);
+    if (unread.length > 0) {
+      log.push(`::error title=shippo-keyguard::part of the history could not be read (${unread.map((w) => w.code).join(", ")}); ${FETCH_DEPTH_HINT}`);
+      return { exitCode: EXIT.ERROR, stdout: `${log.join("\n")}
+`, stderr: result.stderr };
+    }
     return { exitCode: result.exitCode, stdout: `${log.join("\n")}
 `, stderr: result.stderr };
   } finally {

@@ -3,6 +3,8 @@ import { CliError, EXIT, describeError } from './errors.js';
 import type { Step } from './finish.js';
 import type { RunIO, RunResult } from './io.js';
 import * as scan from './commands/scan.js';
+import * as history from './commands/history.js';
+import * as staged from './commands/staged.js';
 import * as action from './commands/action.js';
 import * as installHook from './commands/install-hook.js';
 import * as uninstallHook from './commands/uninstall-hook.js';
@@ -31,7 +33,7 @@ interface Command {
   handler(args: any, io: RunIO, steps: readonly Step[]): Promise<RunResult>;
 }
 
-const COMMANDS: readonly Command[] = [scan as Command, action as Command, installHook as Command, uninstallHook as Command, preCommit as Command, prePush as Command];
+const COMMANDS: readonly Command[] = [scan as Command, history as Command, staged as Command, action as Command, installHook as Command, uninstallHook as Command, preCommit as Command, prePush as Command];
 
 function parser(argv: readonly string[]): Argv {
   let y = yargs([...argv])

@@ -1,0 +1,106 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { SecretStore } from '@shippo-keyguard/core';
+import { DEFAULT_MAX_FILE_SIZE } from '@shippo-keyguard/core/files';
+import { GitError, mergeBases, openRepo, resolveCommit, scanHistory, type GitScanResult } from '@shippo-keyguard/core/git';
+import { CliError, describeError } from '../errors.js';
+import { finish, type Collected, type Step } from '../finish.js';
+import { showProgress, type RunIO, type RunResult } from '../io.js';
+import { parseSize, withReportOptions, type ReportArgs } from '../options.js';
+
+export const command = 'history';
+export const describe = 'Scan every commit of the git history (all refs, stash, notes; commit and tag messages) for Shippo keys';
+
+export function builder<T>(y: Argv<T>) {
+  return withReportOptions(y)
+    .option('repo', { type: 'string', default: '.', describe: 'Repository to scan (work tree, worktree or bare)' })
+    .option('since', { type: 'string', describe: 'Scan only what commits not reachable from REV introduced' })
+    .option('range', { type: 'string', describe: 'Scan only what the commits of A..B introduced (a pull request)' })
+    .option('branch', { type: 'string', describe: 'Scan only the history of REF instead of every ref' })
+    .option('strict', {
+      type: 'boolean',
+      default: false,
+      describe: 'Exit 2 when anything could not be read (shallow clone, missing objects, oversized blobs)',
+    })
+    .option('recurse-submodules', { type: 'boolean', default: false, describe: "Also scan each checked-out submodule's history" })
+    .option('max-file-size', {
+      type: 'string',
+      default: String(DEFAULT_MAX_FILE_SIZE),
+      describe: 'Skip (with a warning) blobs larger than this (bytes, or e.g. 100MiB)',
+    })
+    .conflicts('range', ['since', 'branch'])
+    .example('$0 history', 'scan the whole history of the repository here')
+    .example('$0 history --range origin/main..HEAD --format sarif -o keys.sarif', 'scan what a pull request adds');
+}
+
+export interface HistoryArgs extends ReportArgs {
+  repo: string;
+  since?: string;
+  range?: string;
+  branch?: string;
+  strict: boolean;
+  recurseSubmodules: boolean;
+  maxFileSize: string;
+}
+
+/** Warnings `--strict` turns into exit 2: anything the scan could not read. */
+export const INCOMPLETE = new Set(['shallow-clone', 'missing-object', 'too-large', 'unreadable', 'attribution-failed', 'submodule-not-checked-out']);
+
+/** The rev-list arguments the options ask for; validates each revision so a typo is one clear line. */
+async function revisionsFor(root: string, args: HistoryArgs): Promise<string[] | undefined> {
+  if (args.range !== undefined) {
+    const m = /^(.*?)(\.\.\.?)(.*)$/.exec(args.range);
+    if (!m) throw new CliError(`--range: expected A..B, got "${args.range}"`);
+    const from = m[1] || 'HEAD';
+    const to = m[3] || 'HEAD';
+    const a = await resolveCommit(root, from);
+    const b = await resolveCommit(root, to);
+    return m[2] === '...' ? [a, b, '--not', ...(await mergeBases(root, a, b))] : [b, `^${a}`];
+  }
+  if (args.since === undefined && args.branch === undefined) return undefined;
+  const base = args.branch !== undefined ? [await resolveCommit(root, args.branch)] : ['--all'];
+  const since = args.since !== undefined ? [`^${await resolveCommit(root, args.since)}`] : [];
+  return [...base, ...since];
+}
+
+export async function handler(args: HistoryArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
+  const startedAt = new Date();
+  const secrets = new SecretStore();
+  let maxBlobSize: number;
+  try {
+    maxBlobSize = parseSize(args.maxFileSize);
+  } catch (error) {
+    throw new CliError(`--max-file-size: ${describeError(error)}`);
+  }
+  let result: GitScanResult;
+  try {
+    const info = await openRepo(resolve(io.cwd, args.repo));
+    const revisions = await revisionsFor(info.root, args);
+    result = await scanHistory({
+      repo: info.root,
+      ...(revisions ? { revisions } : {}),
+      maxBlobSize,
+      secrets,
+      recurseSubmodules: args.recurseSubmodules,
+      ...(showProgress(io) && io.progress
+        ? { onProgress: (blobs: number, bytes: number) => io.progress?.(`read ${blobs} blobs, ${(bytes / 1e6).toFixed(1)} MB`) }
+        : {}),
+    });
+  } catch (error) {
+    if (error instanceof GitError || error instanceof CliError) throw new CliError(describeError(error));
+    throw error;
+  }
+  const collected: Collected = {
+    command: 'history',
+    root: result.root,
+    findings: result.findings,
+    suppressed: [],
+    warnings: result.warnings,
+    stats: result.stats,
+    secrets,
+    startedAt,
+    repository: result.repository,
+  };
+  if (args.strict && result.warnings.some((w) => INCOMPLETE.has(w.code))) collected.forceError = true;
+  return finish(collected, args, io, steps);
+}

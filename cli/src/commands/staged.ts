@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { SecretStore } from '@shippo-keyguard/core';
+import { GitError, scanStaged, type GitScanResult } from '@shippo-keyguard/core/git';
+import { CliError, describeError } from '../errors.js';
+import { finish, type Collected, type Step } from '../finish.js';
+import type { RunIO, RunResult } from '../io.js';
+import { withReportOptions, type ReportArgs } from '../options.js';
+
+export const command = 'staged';
+export const describe = 'Scan what is staged for the next commit (the index, not the working tree), for pre-commit hooks';
+
+export function builder<T>(y: Argv<T>) {
+  return withReportOptions(y)
+    .option('repo', { type: 'string', default: '.', describe: 'Repository whose index to scan' })
+    .option('message-file', { type: 'string', describe: 'Also scan this commit message file (commit-msg hook: "$1")' })
+    .example('$0 staged', 'pre-commit: block a commit that adds a key')
+    .example('$0 staged --message-file .git/COMMIT_EDITMSG', 'commit-msg: block a key in the message');
+}
+
+export interface StagedArgs extends ReportArgs {
+  repo: string;
+  messageFile?: string;
+}
+
+export async function handler(args: StagedArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
+  const startedAt = new Date();
+  const secrets = new SecretStore();
+  let result: GitScanResult;
+  try {
+    result = await scanStaged({
+      repo: resolve(io.cwd, args.repo),
+      ...(args.messageFile !== undefined ? { messageFile: resolve(io.cwd, args.messageFile) } : {}),
+      secrets,
+    });
+  } catch (error) {
+    if (error instanceof GitError || (error as NodeJS.ErrnoException).code !== undefined) throw new CliError(describeError(error));
+    throw error;
+  }
+  const collected: Collected = {
+    command: 'staged',
+    root: result.root,
+    findings: result.findings,
+    suppressed: [],
+    warnings: result.warnings,
+    stats: result.stats,
+    secrets,
+    startedAt,
+    repository: result.repository,
+  };
+  return finish(collected, args, io, steps);
+}

@@ -1,0 +1,288 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Detector } from '@shippo-keyguard/rules';
+import { mayHoldKey } from '../detect.js';
+import type { CommitInfo, Finding } from '../finding.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../files/index.js';
+import type { ScanWarning } from '../report/model.js';
+import { scanContent } from '../scan-content.js';
+import type { SecretStore } from '../secret.js';
+import { attribute, headBlobs, type Occurrence } from './attribute.js';
+import { listBlobs, type BlobEntry } from './blobs.js';
+import { balancedSlices, readBlobs } from './cat-file.js';
+import { gitText, runGit } from './exec.js';
+import { forEachCommitMessage, tagMessages, type Message } from './messages.js';
+import { openRepo, stashCommits, type RepoInfo } from './repo.js';
+
+export interface HistoryScanOptions {
+  /** A directory inside the repository (work tree, linked worktree, or bare git dir). */
+  readonly repo: string;
+  /** `git rev-list` arguments; default every ref (`--all`) plus every stash entry. */
+  readonly revisions?: readonly string[];
+  /** Blobs larger than this are skipped with a `too-large` warning. */
+  readonly maxBlobSize?: number;
+  readonly secrets?: SecretStore;
+  /** Also scan the history of each checked-out submodule. */
+  readonly recurseSubmodules?: boolean;
+  readonly detectors?: readonly Detector[];
+  /** Called now and then with blobs and bytes read so far. */
+  readonly onProgress?: (blobs: number, bytes: number) => void;
+  /** `git cat-file` processes reading in parallel (default 2: git inflates while we search). */
+  readonly readers?: number;
+}
+
+/** What a git source (history or staged) hands back. */
+export interface GitScanResult {
+  /** The work tree top level (or the git dir of a bare repository): finding paths are relative to it. */
+  readonly root: string;
+  readonly findings: Finding[];
+  readonly warnings: ScanWarning[];
+  readonly stats: { scanned: number; bytes: number; skipped: number };
+  readonly repository: { uri?: string; revision?: string; branch?: string };
+  readonly shallow: boolean;
+}
+
+/** How many missing objects are listed one by one before the rest is only counted. */
+const MAX_LISTED_MISSING = 100;
+
+/** Below this many bytes a second reader costs more than it saves. */
+const PARALLEL_THRESHOLD = 16 * 1024 * 1024;
+
+export function shallowWarning(): ScanWarning {
+  return {
+    code: 'shallow-clone',
+    message:
+      'shallow clone: history is partial, commits beyond the shallow boundary were not scanned; ' +
+      'fetch the full history with "git fetch --unshallow" (GitHub Actions: actions/checkout with fetch-depth: 0)',
+  };
+}
+
+export function repositoryOf(info: RepoInfo): GitScanResult['repository'] {
+  return { uri: info.uri, ...(info.head ? { revision: info.head } : {}), ...(info.branch ? { branch: info.branch } : {}) };
+}
+
+interface BlobHit {
+  readonly id: string;
+  readonly findings: Finding[];
+}
+
+/**
+ * Every key ever committed in the selected history. Each distinct blob is read and searched
+ * once; attribution (which commit brought the key in, by whom, at which path) is paid only for
+ * blobs that hold a finding. One finding per key and source: the earliest introduction, with
+ * counts of the other commits and paths that carry the same key.
+ */
+export async function scanHistory(options: HistoryScanOptions): Promise<GitScanResult> {
+  const info = await openRepo(options.repo);
+  const root = info.root;
+  const warnings: ScanWarning[] = [];
+  const stats = { scanned: 0, bytes: 0, skipped: 0 };
+  const result: GitScanResult = { root, findings: [], warnings, stats, repository: repositoryOf(info), shallow: info.shallow };
+  if (info.shallow) warnings.push(shallowWarning());
+
+  const full = options.revisions === undefined;
+  const revs = full ? ['--all', ...(await stashCommits(root))] : [...options.revisions!];
+  if (full && !(await hasRefs(root))) return result;
+  const maxBlobSize = options.maxBlobSize ?? DEFAULT_MAX_FILE_SIZE;
+  const secrets = options.secrets;
+  const scanOptions = (path: string, source: Finding['source']) => ({
+    path,
+    source,
+    ...(secrets ? { secrets } : {}),
+    ...(options.detectors ? { detectors: options.detectors } : {}),
+  });
+
+  const list = await listBlobs(root, revs, full);
+
+  // Commit and tag messages: a cheap stream, read while the blobs are.
+  const messageHits: { message: Message; findings: Finding[]; order: number }[] = [];
+  let messageOrder = 0;
+  const onMessage = (message: Message) => {
+    stats.scanned++;
+    stats.bytes += Buffer.byteLength(message.text);
+    messageOrder++;
+    if (!mayHoldKey(message.text, options.detectors)) return;
+    const found = scanContent(message.text, scanOptions(message.path, 'commit-message'));
+    if (found.length > 0) messageHits.push({ message, findings: found, order: messageOrder });
+  };
+  const messagesDone = (async () => {
+    await forEachCommitMessage(root, revs, onMessage);
+    if (full) for (const m of await tagMessages(root)) onMessage(m);
+  })().catch((error: unknown) => {
+    warnings.push({ code: 'unreadable', message: `commit messages could not be read completely: ${(error as Error).message}` });
+  });
+
+  const missingIds: { id: string; path?: string; reason: string }[] = list.missing.map((m) => ({ ...m, reason: 'missing' }));
+  const toRead: BlobEntry[] = [];
+  for (const blob of list.blobs) {
+    if (blob.size > maxBlobSize) {
+      stats.skipped++;
+      warnings.push({
+        code: 'too-large',
+        message: `${blob.path} (blob ${blob.id.slice(0, 12)}): skipped, ${blob.size} bytes is larger than the limit of ${maxBlobSize}`,
+        path: blob.path,
+      });
+    } else toRead.push(blob);
+  }
+
+  const pathOf = new Map(toRead.map((b) => [b.id, b.path] as const));
+  const hits: BlobHit[] = [];
+  let lastProgress = 0;
+  const onBlob = (id: string, content: Buffer) => {
+    stats.scanned++;
+    stats.bytes += content.length;
+    if (options.onProgress && stats.scanned - lastProgress >= 1000) {
+      lastProgress = stats.scanned;
+      options.onProgress(stats.scanned, stats.bytes);
+    }
+    if (!mayHoldKey(content, options.detectors)) return;
+    const found = scanContent(content, scanOptions(pathOf.get(id) ?? '', 'history'));
+    if (found.length > 0) hits.push({ id, findings: found });
+  };
+  const onMissing = (id: string, reason: string) => missingIds.push({ id, ...(pathOf.has(id) ? { path: pathOf.get(id) } : {}), reason });
+
+  const totalBytes = toRead.reduce((sum, b) => sum + b.size, 0);
+  const readers = totalBytes < PARALLEL_THRESHOLD ? 1 : Math.max(1, options.readers ?? 2);
+  const slices = balancedSlices(toRead, (b) => b.size + 64, readers);
+  await Promise.all(slices.map((slice) => readBlobs(root, slice.map((b) => b.id), onBlob, onMissing)));
+  await messagesDone;
+
+  reportMissing(missingIds, warnings);
+  stats.skipped += missingIds.length;
+
+  if (hits.length > 0) result.findings.push(...(await attributeHits(root, revs, info.head, hits, warnings)));
+  result.findings.push(...groupMessages(messageHits, info.head));
+
+  if (options.recurseSubmodules && !info.bare) await scanSubmodules(root, options, result);
+  return result;
+}
+
+async function hasRefs(root: string): Promise<boolean> {
+  const out = await gitText(root, ['for-each-ref', '--count=1', '--format=%(refname)']);
+  if (out.trim() !== '') return true;
+  const head = await runGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD'], { okCodes: [1] });
+  return head.code === 0;
+}
+
+function reportMissing(missing: readonly { id: string; path?: string; reason: string }[], warnings: ScanWarning[]): void {
+  for (const m of missing.slice(0, MAX_LISTED_MISSING)) {
+    warnings.push({
+      code: 'missing-object',
+      message: `object ${m.id}${m.path ? ` (${m.path})` : ''} could not be read (${m.reason}): partial clone or broken pack; skipped`,
+      ...(m.path ? { path: m.path } : {}),
+    });
+  }
+  if (missing.length > MAX_LISTED_MISSING) {
+    warnings.push({
+      code: 'missing-object',
+      message: `${missing.length} objects in total could not be read (${missing.length - MAX_LISTED_MISSING} more not listed)`,
+    });
+  }
+}
+
+/** Turn the blobs that hold keys into one finding per key, at its earliest introduction. */
+async function attributeHits(
+  root: string,
+  revs: readonly string[],
+  head: string | undefined,
+  hits: readonly BlobHit[],
+  warnings: ScanWarning[],
+): Promise<Finding[]> {
+  const ids = new Set(hits.map((h) => h.id));
+  let occurrences = new Map<string, Occurrence[]>();
+  let commits = new Map<string, CommitInfo>();
+  try {
+    ({ occurrences, commits } = await attribute(root, revs, ids));
+  } catch (error) {
+    warnings.push({ code: 'attribution-failed', message: `could not tell which commits introduced the keys: ${(error as Error).message}` });
+  }
+  const atHead = await headBlobs(root, head).catch(() => new Set<string>());
+
+  // Per key: every blob that holds it.
+  const byKey = new Map<string, { hit: BlobHit; findings: Finding[] }[]>();
+  for (const hit of hits) {
+    const perKey = new Map<string, Finding[]>();
+    for (const f of hit.findings) perKey.set(f.fingerprint, [...(perKey.get(f.fingerprint) ?? []), f]);
+    for (const [fp, findings] of perKey) byKey.set(fp, [...(byKey.get(fp) ?? []), { hit, findings }]);
+  }
+
+  const out: Finding[] = [];
+  for (const holders of byKey.values()) {
+    let earliest: { occ: Occurrence; holder: (typeof holders)[number] } | undefined;
+    const commitSet = new Set<string>();
+    const pathSet = new Set<string>();
+    let present = false;
+    for (const holder of holders) {
+      if (atHead.has(holder.hit.id)) present = true;
+      const occs = occurrences.get(holder.hit.id) ?? [];
+      if (occs.length === 0) pathSet.add(holder.findings[0]?.path ?? '');
+      for (const occ of occs) {
+        commitSet.add(occ.commit);
+        pathSet.add(occ.path);
+        if (earliest === undefined || occ.seq > earliest.occ.seq) earliest = { occ, holder };
+      }
+    }
+    const chosen = earliest?.holder ?? holders[0];
+    if (chosen === undefined) continue;
+    const introduced = earliest ? commits.get(earliest.occ.commit) : undefined;
+    const path = earliest?.occ.path ?? chosen.findings[0]?.path ?? '';
+    const history = {
+      otherCommits: Math.max(0, commitSet.size - 1),
+      otherPaths: Math.max(0, pathSet.size - 1),
+      atHead: present,
+    };
+    for (const f of chosen.findings) {
+      out.push({ ...f, path, blob: chosen.hit.id, ...(introduced ? { introduced } : {}), history });
+    }
+  }
+  return out;
+}
+
+/** One finding per key found in messages: the oldest commit that carries it. */
+function groupMessages(hits: readonly { message: Message; findings: Finding[]; order: number }[], head: string | undefined): Finding[] {
+  const byKey = new Map<string, { message: Message; findings: Finding[]; order: number }[]>();
+  for (const hit of hits) {
+    for (const f of hit.findings) {
+      const list = byKey.get(f.fingerprint) ?? [];
+      if (!list.some((h) => h.message === hit.message)) list.push({ ...hit, findings: hit.findings.filter((x) => x.fingerprint === f.fingerprint) });
+      byKey.set(f.fingerprint, list);
+    }
+  }
+  const out: Finding[] = [];
+  for (const list of byKey.values()) {
+    // git log lists newest first; the highest order is the oldest message.
+    const oldest = list.reduce((a, b) => (b.order > a.order ? b : a));
+    const history = {
+      otherCommits: new Set(list.map((h) => h.message.info.commit)).size - 1,
+      otherPaths: 0,
+      atHead: list.some((h) => h.message.info.commit === head && h.message.path.startsWith('commit-message/')),
+    };
+    for (const f of oldest.findings) out.push({ ...f, introduced: oldest.message.info, history });
+  }
+  return out;
+}
+
+/** Scan each checked-out submodule's own history; its findings' paths get the submodule's path in front. */
+async function scanSubmodules(root: string, options: HistoryScanOptions, result: GitScanResult): Promise<void> {
+  if (!existsSync(join(root, '.gitmodules'))) return;
+  const out = await runGit(root, ['config', '-f', '.gitmodules', '--get-regexp', '^submodule\\..*\\.path$'], { okCodes: [1] });
+  const paths = out.stdout
+    .toString('utf8')
+    .split('\n')
+    .map((l) => l.slice(l.indexOf(' ') + 1))
+    .filter((p) => p !== '');
+  for (const sub of paths) {
+    const dir = join(root, sub);
+    if (!existsSync(join(dir, '.git'))) {
+      result.warnings.push({ code: 'submodule-not-checked-out', message: `submodule ${sub} is not checked out; its history was not scanned`, path: sub });
+      continue;
+    }
+    const { repo: _repo, revisions: _revisions, ...rest } = options;
+    const inner = await scanHistory({ ...rest, repo: dir });
+    result.findings.push(...inner.findings.map((f) => ({ ...f, path: `${sub}/${f.path}` })));
+    result.warnings.push(...inner.warnings.map((w) => ({ ...w, message: `submodule ${sub}: ${w.message}`, ...(w.path ? { path: `${sub}/${w.path}` } : {}) })));
+    result.stats.scanned += inner.stats.scanned;
+    result.stats.bytes += inner.stats.bytes;
+    result.stats.skipped += inner.stats.skipped;
+  }
+}

@@ -1,0 +1,77 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BadRevisionError, GitError, NotAGitRepositoryError, gitText, runGit } from './exec.js';
+
+/** What the scan needs to know about a repository before reading it. */
+export interface RepoInfo {
+  /** Where git commands run: the work tree top level, or the git dir of a bare repository. */
+  readonly root: string;
+  readonly gitDir: string;
+  readonly bare: boolean;
+  readonly shallow: boolean;
+  /** HEAD's commit, absent before the first commit. */
+  readonly head?: string;
+  readonly branch?: string;
+  /** `remote.origin.url` without credentials, or the repository's file URL. */
+  readonly uri: string;
+}
+
+/** Remove `user:password@` from a remote URL: CI tokens live there. */
+export function stripCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+}
+
+export async function openRepo(dir: string): Promise<RepoInfo> {
+  const abs = resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new NotAGitRepositoryError(abs);
+  let lines: string[];
+  try {
+    lines = (await gitText(abs, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--is-shallow-repository'])).split('\n');
+  } catch (error) {
+    if (error instanceof GitError) throw new NotAGitRepositoryError(abs);
+    throw error;
+  }
+  const bare = lines[0] === 'true';
+  const gitDir = lines[1] ?? abs;
+  const shallow = lines[2] === 'true';
+  let root = gitDir;
+  if (!bare) {
+    try {
+      root = (await gitText(abs, ['rev-parse', '--show-toplevel'])).trim() || abs;
+    } catch {
+      // Inside the .git directory of a non-bare repository: history still works from there.
+      root = gitDir;
+    }
+  }
+  const headOut = await runGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okCodes: [1] });
+  const head = headOut.stdout.toString('utf8').trim() || undefined;
+  const branchOut = await runGit(root, ['symbolic-ref', '--short', '-q', 'HEAD'], { okCodes: [1] });
+  const branch = branchOut.stdout.toString('utf8').trim() || undefined;
+  const originOut = await runGit(root, ['config', '--get', 'remote.origin.url'], { okCodes: [1] });
+  const origin = originOut.stdout.toString('utf8').trim();
+  const uri = origin ? stripCredentials(origin) : pathToFileURL(root).href;
+  return { root, gitDir, bare, shallow, uri, ...(head ? { head } : {}), ...(branch ? { branch } : {}) };
+}
+
+/** The commit a revision names, or a BadRevisionError with a one-line reason. */
+export async function resolveCommit(root: string, rev: string): Promise<string> {
+  if (rev === '' || rev.startsWith('-')) throw new BadRevisionError(`bad revision "${rev}"`, [rev]);
+  const out = await runGit(root, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { okCodes: [1] });
+  const sha = out.stdout.toString('utf8').trim();
+  if (out.code !== 0 || sha === '') throw new BadRevisionError(`bad revision "${rev}": no such commit`, [rev]);
+  return sha;
+}
+
+/** Every stash entry (refs/stash's reflog), not just the newest one that `--all` reaches. */
+export async function stashCommits(root: string): Promise<string[]> {
+  const out = await runGit(root, ['log', '-g', '--format=%H', 'refs/stash', '--'], { okCodes: [128] });
+  if (out.code !== 0) return [];
+  return out.stdout.toString('utf8').split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l));
+}
+
+/** The merge bases of two commits (for `A...B`). */
+export async function mergeBases(root: string, a: string, b: string): Promise<string[]> {
+  const out = await runGit(root, ['merge-base', '--all', a, b], { okCodes: [1] });
+  return out.stdout.toString('utf8').split('\n').filter((l) => l !== '');
+}

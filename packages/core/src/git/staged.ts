@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import type { Detector } from '@shippo-keyguard/rules';
+import type { Finding } from '../finding.js';
+import type { ScanWarning } from '../report/model.js';
+import { scanContent } from '../scan-content.js';
+import type { SecretStore } from '../secret.js';
+import { readBlobs } from './cat-file.js';
+import { GitError, nulSplitter, runGit } from './exec.js';
+import { repositoryOf, type GitScanResult } from './history.js';
+import { openRepo } from './repo.js';
+
+export interface StagedScanOptions {
+  readonly repo: string;
+  /** A commit message file to scan too (a commit-msg hook's `$1`). */
+  readonly messageFile?: string;
+  readonly secrets?: SecretStore;
+  readonly detectors?: readonly Detector[];
+  readonly maxBlobSize?: number;
+}
+
+/** The part of a `commit -v` message file below this line is the diff, not the message. */
+const SCISSORS = /^[#;] -+ >8 -+$/m;
+
+/**
+ * What is about to be committed: the index's version of every added, copied, modified or renamed
+ * file (not the working tree), so line numbers are those of the staged content. Works before the
+ * first commit (against the empty tree), during a merge and on a detached HEAD.
+ */
+export async function scanStaged(options: StagedScanOptions): Promise<GitScanResult> {
+  const info = await openRepo(options.repo);
+  if (info.bare) throw new GitError(`${info.root} is a bare repository: nothing is staged there`, [], null);
+  const root = info.root;
+  const warnings: ScanWarning[] = [];
+  const stats = { scanned: 0, bytes: 0, skipped: 0 };
+  const findings: Finding[] = [];
+  const common = {
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.detectors ? { detectors: options.detectors } : {}),
+  };
+
+  // `:old_mode new_mode old_id new_id status\0path\0`; with --no-renames a rename is an add.
+  const entries: { id: string; path: string; mode: string }[] = [];
+  let header: string | undefined;
+  const split = nulSplitter((token) => {
+    if (header === undefined) {
+      header = token;
+      return;
+    }
+    const fields = header.replace(/^:/, '').split(' ');
+    header = undefined;
+    const mode = fields[1] ?? '';
+    const id = fields[3] ?? '';
+    if (mode === '160000' || /^0+$/.test(id)) return; // a submodule pointer, or not in the index
+    entries.push({ id, path: token, mode });
+  });
+  const against = info.head ?? (await emptyTree(root));
+  await runGit(root, ['diff-index', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMR', against, '--'], {
+    onData: (c) => split.push(c),
+  });
+  split.end();
+
+  const maxBlobSize = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
+  const byId = new Map<string, string[]>();
+  for (const e of entries) byId.set(e.id, [...(byId.get(e.id) ?? []), e.path]);
+  await readBlobs(
+    root,
+    [...byId.keys()],
+    (id, content) => {
+      for (const path of byId.get(id) ?? []) {
+        if (content.length > maxBlobSize) {
+          stats.skipped++;
+          warnings.push({ code: 'too-large', message: `${path}: skipped, larger than ${maxBlobSize} bytes`, path });
+          continue;
+        }
+        stats.scanned++;
+        stats.bytes += content.length;
+        findings.push(...scanContent(content, { path, source: 'staged', ...common }));
+      }
+    },
+    (id, reason) => {
+      stats.skipped++;
+      warnings.push({ code: 'missing-object', message: `staged object ${id} could not be read (${reason})`, path: (byId.get(id) ?? [])[0] ?? '' });
+    },
+  );
+
+  if (options.messageFile !== undefined) {
+    const file = resolve(options.messageFile);
+    const text = readFileSync(file, 'utf8');
+    const cut = SCISSORS.exec(text);
+    const message = cut ? text.slice(0, cut.index) : text;
+    const rel = relative(root, file).split(sep).join('/');
+    const path = rel.startsWith('..') ? file : rel;
+    stats.scanned++;
+    stats.bytes += Buffer.byteLength(message);
+    const lines = message.split(/\r?\n/);
+    // Lines git strips from the message (comments) never reach the commit.
+    for (const f of scanContent(message, { path, source: 'commit-message', ...common })) {
+      if (!(lines[f.startLine - 1] ?? '').startsWith('#')) findings.push(f);
+    }
+  }
+  return { root, findings, warnings, stats, repository: repositoryOf(info), shallow: info.shallow };
+}
+
+async function emptyTree(root: string): Promise<string> {
+  const out = await runGit(root, ['hash-object', '-t', 'tree', '--stdin'], { input: '' });
+  return out.stdout.toString('utf8').trim();
+}

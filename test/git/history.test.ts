@@ -1,0 +1,303 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
+import { scanHistory } from '@shippo-keyguard/core/git';
+import { fakeKey } from '../support/fake-keys.js';
+import { Repo, cleanup, cli, everything, tempDir } from './repo-fixture.js';
+
+const ALICE = { name: 'Alice Leaker', email: 'alice@example.test' };
+const keys = {
+  deleted: fakeKey('live', 'history-deleted'),
+  branch: fakeKey('live', 'history-branch'),
+  tagged: fakeKey('test', 'history-tag'),
+  tagMessage: fakeKey('live', 'history-tag-message'),
+  stash: fakeKey('live', 'history-stash'),
+  message: fakeKey('test', 'history-message'),
+  renamed: fakeKey('live', 'history-renamed'),
+  atHead: fakeKey('test', 'history-head'),
+};
+
+afterAll(cleanup);
+
+function byKey(findings: readonly Finding[], key: string): Finding[] {
+  return findings.filter((f) => f.fingerprint === fingerprintOf(key));
+}
+
+function noKeyIn(text: string): void {
+  for (const key of Object.values(keys)) expect(text).not.toContain(key);
+  expect(text).not.toMatch(/shippo_(live|test)_[0-9a-f]{40}/);
+}
+
+describe('history: a repository with keys in every corner', () => {
+  const repo = new Repo();
+  let introducedDeleted = '';
+  let messageCommit = '';
+  let renameCommit = '';
+
+  beforeAll(() => {
+    repo.write('README.md', 'hello\n').commit('initial');
+    repo.write('src/config.js', `// config\nexport const a = 1;\nconst key = "${keys.deleted}";\n`);
+    introducedDeleted = repo.commit('add config', ALICE);
+    repo.write('src/config.js', '// config\nexport const a = 1;\n').commit('remove the key');
+
+    repo.write('docs/old.md', `token: ${keys.renamed}\n`).commit('docs');
+    repo.git('mv', 'docs/old.md', 'docs/new.md');
+    renameCommit = repo.commit('rename docs');
+
+    messageCommit = repo.commit(`debugging with ${keys.message}\n\nsorry`);
+    repo.write('keep.env', `SHIPPO=${keys.atHead}\n`).commit('env');
+
+    // A branch that was never merged.
+    repo.git('checkout', '-q', '-b', 'experiment');
+    repo.write('exp.py', `KEY = '${keys.branch}'\n`).commit('experiment');
+    repo.git('checkout', '-q', 'main');
+
+    // A commit reachable only through an annotated tag, whose message holds another key.
+    repo.git('checkout', '-q', '--detach');
+    repo.write('release.txt', `${keys.tagged}\n`).commit('release notes');
+    repo.git('tag', '-a', 'v1', '-m', `release, signed off with ${keys.tagMessage}`);
+    repo.git('checkout', '-q', 'main');
+
+    // A stash that was never popped.
+    repo.write('README.md', `hello\n${keys.stash}\n`);
+    repo.git('stash', 'push', '-q', '-m', 'wip');
+  });
+
+  it('finds a key that was added and then deleted, at the commit, author and path that brought it in', async () => {
+    const result = await scanHistory({ repo: repo.dir });
+    const found = byKey(result.findings, keys.deleted);
+    expect(found).toHaveLength(1);
+    const f = found[0]!;
+    expect(f.path).toBe('src/config.js');
+    expect(f.source).toBe('history');
+    expect(f.startLine).toBe(3);
+    expect(f.introduced?.commit).toBe(introducedDeleted);
+    expect(f.introduced?.author).toBe(ALICE.name);
+    expect(f.introduced?.email).toBe(ALICE.email);
+    expect(f.introduced?.date).toMatch(/^2024-01-01T/);
+    expect(f.history?.atHead).toBe(false);
+    expect(f.blob).toMatch(/^[0-9a-f]{40}$/);
+    expect(byKey(result.findings, keys.atHead)[0]?.history?.atHead).toBe(true);
+  });
+
+  it('finds keys on an unmerged branch, behind a tag, in a tag message, in the stash and in a commit message', async () => {
+    const { findings } = await scanHistory({ repo: repo.dir });
+    expect(byKey(findings, keys.branch)[0]?.path).toBe('exp.py');
+    expect(byKey(findings, keys.tagged)[0]?.path).toBe('release.txt');
+    expect(byKey(findings, keys.stash)[0]?.path).toBe('README.md');
+    const tagMsg = byKey(findings, keys.tagMessage);
+    expect(tagMsg[0]?.source).toBe('commit-message');
+    expect(tagMsg[0]?.path).toBe('tag-message/v1');
+    const msg = byKey(findings, keys.message);
+    expect(msg).toHaveLength(1);
+    expect(msg[0]?.source).toBe('commit-message');
+    expect(msg[0]?.introduced?.commit).toBe(messageCommit);
+    expect(msg[0]?.startLine).toBe(1);
+  });
+
+  it('reports a renamed file once, at its first path, counting the other path', async () => {
+    const { findings } = await scanHistory({ repo: repo.dir });
+    const found = byKey(findings, keys.renamed);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.path).toBe('docs/old.md');
+    expect(found[0]?.history).toEqual({ otherCommits: 1, otherPaths: 1, atHead: true });
+    expect(found[0]?.introduced?.commit).not.toBe(renameCommit);
+  });
+
+  it('reads each distinct blob once', async () => {
+    const result = await scanHistory({ repo: repo.dir });
+    const blobs = execFileSync('git', ['rev-list', '--objects', '--all', ...stashRefs(repo)], { cwd: repo.dir, encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes(' '))
+      .map((l) => l.split(' ')[0]);
+    const distinctBlobs = new Set(
+      blobs.filter((id) => execFileSync('git', ['cat-file', '-t', id!], { cwd: repo.dir, encoding: 'utf8' }).trim() === 'blob'),
+    );
+    const commits = Number(execFileSync('git', ['rev-list', '--count', '--all'], { cwd: repo.dir, encoding: 'utf8' }).trim());
+    // Blobs once each, plus one message per commit and one annotated tag message.
+    expect(result.stats.scanned).toBe(distinctBlobs.size + commits + 1);
+  });
+
+  it('prints where each key came from in text, JSON and SARIF, and never the key', async () => {
+    const text = await cli(repo.dir, 'history');
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toContain(`src/config.js:3:`);
+    expect(text.stdout).toContain(`introduced in ${introducedDeleted.slice(0, 12)} by ${ALICE.name} <${ALICE.email}>`);
+    expect(text.stdout).toContain('not at HEAD (history only)');
+    noKeyIn(everything(text));
+
+    const json = await cli(repo.dir, 'history', '--format', 'json');
+    noKeyIn(everything(json));
+    const report = JSON.parse(json.stdout) as { findings: Finding[]; repository: { revision: string } };
+    expect(report.repository.revision).toBe(repo.head());
+    expect(byKey(report.findings, keys.deleted)[0]?.introduced?.commit).toBe(introducedDeleted);
+
+    const sarifFile = join(tempDir(), 'out.sarif');
+    const sarif = await cli(repo.dir, 'history', '--sarif-file', sarifFile, '--no-redact');
+    expect(sarif.exitCode).toBe(1);
+    const raw = readFileSync(sarifFile, 'utf8');
+    noKeyIn(raw);
+    const log = JSON.parse(raw);
+    const run = log.runs[0];
+    expect(run.versionControlProvenance[0].revisionId).toBe(repo.head());
+    const result = run.results.find((r: any) => r.properties.keyFingerprint === fingerprintOf(keys.deleted));
+    expect(result.properties.commit).toBe(introducedDeleted);
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('src/config.js');
+  });
+
+  it('gives a key the same fingerprint as scan does', async () => {
+    const scan = await cli(repo.dir, 'scan', '.', '--format', 'json');
+    const history = await cli(repo.dir, 'history', '--format', 'json');
+    const fromScan = (JSON.parse(scan.stdout).findings as Finding[]).find((f) => f.path === 'keep.env');
+    const fromHistory = (JSON.parse(history.stdout).findings as Finding[]).find((f) => f.path === 'keep.env');
+    expect(fromScan?.fingerprint).toBeDefined();
+    expect(fromHistory?.fingerprint).toBe(fromScan?.fingerprint);
+  });
+
+  it('--branch limits the scan to one ref', async () => {
+    const json = await cli(repo.dir, 'history', '--branch', 'main', '--format', 'json');
+    const found = JSON.parse(json.stdout).findings as Finding[];
+    expect(byKey(found, keys.deleted)).toHaveLength(1);
+    expect(byKey(found, keys.branch)).toHaveLength(0);
+    expect(byKey(found, keys.stash)).toHaveLength(0);
+  });
+});
+
+function stashRefs(repo: Repo): string[] {
+  return repo.git('log', '-g', '--format=%H', 'refs/stash').split('\n').filter(Boolean);
+}
+
+describe('history: ranges', () => {
+  const repo = new Repo();
+  const old = fakeKey('live', 'range-old');
+  const fresh = fakeKey('live', 'range-new');
+  let base = '';
+  let tip = '';
+  beforeAll(() => {
+    repo.write('a.txt', `${old}\n`);
+    for (let i = 0; i < 20; i++) repo.write(`filler/${i}.txt`, `filler ${i}\n`);
+    base = repo.commit('old');
+    repo.write('b.txt', `${fresh}\n`).commit('new');
+    tip = repo.write('c.txt', 'nothing\n').commit('more');
+  });
+
+  it('--since scans only what later commits introduced', async () => {
+    const res = await cli(repo.dir, 'history', '--since', base, '--format', 'json');
+    const report = JSON.parse(res.stdout);
+    expect(byKey(report.findings, fresh)).toHaveLength(1);
+    expect(byKey(report.findings, old)).toHaveLength(0);
+    // Two new blobs and two commit messages: not the 21 blobs of the base commit.
+    expect(report.summary.scanned).toBe(4);
+  });
+
+  it('--range A..B scans only the range', async () => {
+    const res = await cli(repo.dir, 'history', '--range', `${base}..${tip}`, '--format', 'json');
+    const report = JSON.parse(res.stdout);
+    expect(byKey(report.findings, fresh)[0]?.path).toBe('b.txt');
+    expect(byKey(report.findings, old)).toHaveLength(0);
+    expect(report.summary.scanned).toBe(4);
+  });
+
+  it('takes arbitrary rev-list arguments (a pre-push hook)', async () => {
+    const result = await scanHistory({ repo: repo.dir, revisions: [tip, '--not', base] });
+    expect(byKey(result.findings, fresh)).toHaveLength(1);
+    expect(byKey(result.findings, old)).toHaveLength(0);
+    const none = await scanHistory({ repo: repo.dir, revisions: [tip, `^${tip}`] });
+    expect(none.stats.scanned).toBe(0);
+  });
+
+  it('a bad revision or a directory that is no repository: one line, exit 2', async () => {
+    for (const args of [['--range', 'nope..HEAD'], ['--since', 'does-not-exist'], ['--branch', 'missing-branch']]) {
+      const res = await cli(repo.dir, 'history', ...args);
+      expect(res.exitCode).toBe(2);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+      expect(res.stderr).toMatch(/^shippo-keyguard: bad revision/);
+    }
+    const notRepo = await cli(tempDir(), 'history');
+    expect(notRepo.exitCode).toBe(2);
+    expect(notRepo.stderr).toMatch(/^shippo-keyguard: not a git repository: .*\n$/);
+    await expect(scanHistory({ repo: repo.dir, revisions: ['--bogus-option'] })).rejects.toThrow(/bad revision arguments.*--bogus-option/);
+  });
+});
+
+describe('history: honest about what it could not read', () => {
+  const origin = new Repo();
+  const first = fakeKey('live', 'shallow-first');
+  const last = fakeKey('test', 'shallow-last');
+  beforeAll(() => {
+    origin.write('one.txt', `${first}\n`).commit('one');
+    origin.write('one.txt', 'gone\n').commit('two');
+    origin.write('two.txt', `${last}\n`).commit('three');
+  });
+
+  it('warns on a shallow clone in every format and exits 2 with --strict', async () => {
+    const dir = join(tempDir(), 'clone');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${origin.dir}`, dir]);
+    const text = await cli(dir, 'history');
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toMatch(/warning: shallow clone: history is partial.*fetch-depth: 0/);
+    const json = JSON.parse((await cli(dir, 'history', '--format', 'json')).stdout);
+    expect(json.warnings.map((w: { code: string }) => w.code)).toContain('shallow-clone');
+    expect(byKey(json.findings, last)).toHaveLength(1);
+    expect(byKey(json.findings, first)).toHaveLength(0);
+    const sarif = JSON.parse((await cli(dir, 'history', '--format', 'sarif')).stdout);
+    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].descriptor.id).toBe('shallow-clone');
+    const strict = await cli(dir, 'history', '--strict');
+    expect(strict.exitCode).toBe(2);
+  });
+
+  it('lists a missing object by id, reads the rest, and exits 2 with --strict', async () => {
+    const repo = new Repo();
+    repo.write('lost.txt', 'this blob will be deleted from the object store\n');
+    repo.write('found.txt', `${last}\n`).commit('c1');
+    const lost = repo.git('rev-parse', 'HEAD:lost.txt');
+    unlinkSync(join(repo.dir, '.git', 'objects', lost.slice(0, 2), lost.slice(2)));
+    const res = await cli(repo.dir, 'history', '--format', 'json');
+    expect(res.exitCode).toBe(1);
+    const report = JSON.parse(res.stdout);
+    const missing = report.warnings.filter((w: { code: string }) => w.code === 'missing-object');
+    expect(missing).toHaveLength(1);
+    expect(missing[0].message).toContain(lost);
+    expect(report.summary.skipped).toBe(1);
+    expect(byKey(report.findings, last)).toHaveLength(1);
+    expect((await cli(repo.dir, 'history', '--strict')).exitCode).toBe(2);
+  });
+
+  it('skips a blob over the size limit by name', async () => {
+    const res = await cli(origin.dir, 'history', '--max-file-size', '10', '--format', 'json');
+    const report = JSON.parse(res.stdout);
+    const tooLarge = report.warnings.filter((w: { code: string }) => w.code === 'too-large').map((w: { path: string }) => w.path);
+    expect(tooLarge.sort()).toEqual(['one.txt', 'two.txt']);
+    expect((await cli(origin.dir, 'history', '--max-file-size', '10', '--strict')).exitCode).toBe(2);
+  });
+
+  it('reads a bare clone and a linked worktree', async () => {
+    const bare = join(tempDir(), 'bare.git');
+    execFileSync('git', ['clone', '-q', '--bare', origin.dir, bare]);
+    const fromBare = await scanHistory({ repo: bare });
+    expect(byKey(fromBare.findings, first)[0]?.path).toBe('one.txt');
+    expect(fromBare.root).toBe(bare);
+    const wt = join(tempDir(), 'wt');
+    origin.git('worktree', 'add', '-q', '--detach', wt);
+    const fromWorktree = await scanHistory({ repo: wt });
+    expect(byKey(fromWorktree.findings, first)).toHaveLength(1);
+    expect(fromWorktree.root).toBe(wt);
+  });
+
+  it('scans a submodule only with --recurse-submodules', async () => {
+    const sub = new Repo();
+    const inSub = fakeKey('live', 'submodule-key');
+    sub.write('secret.txt', `${inSub}\n`).commit('sub');
+    sub.write('secret.txt', 'clean\n').commit('sub clean');
+    const parent = new Repo();
+    parent.write('x.txt', 'x\n').commit('x');
+    parent.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/sub');
+    parent.commit('add submodule');
+    const without = await scanHistory({ repo: parent.dir });
+    expect(byKey(without.findings, inSub)).toHaveLength(0);
+    const withSub = await scanHistory({ repo: parent.dir, recurseSubmodules: true });
+    expect(byKey(withSub.findings, inSub)[0]?.path).toBe('vendor/sub/secret.txt');
+  });
+});

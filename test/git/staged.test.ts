@@ -1,0 +1,119 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
+import { scanStaged } from '@shippo-keyguard/core/git';
+import { fakeKey } from '../support/fake-keys.js';
+import { Repo, cleanup, cli, everything, tempDir } from './repo-fixture.js';
+
+afterAll(cleanup);
+
+const staged = fakeKey('live', 'staged-key');
+const unstaged = fakeKey('test', 'unstaged-key');
+const inMessage = fakeKey('live', 'message-key');
+
+function keysOf(findings: readonly Finding[]): string[] {
+  const names = new Map([staged, unstaged, inMessage].map((k) => [fingerprintOf(k), k === staged ? 'staged' : k === unstaged ? 'unstaged' : 'message']));
+  return findings.map((f) => names.get(f.fingerprint) ?? f.fingerprint);
+}
+
+describe('staged', () => {
+  it('catches a staged key at the line of the staged content and ignores one that is only in the working tree', async () => {
+    const repo = new Repo();
+    repo.write('app.js', 'one\n').commit('init');
+    repo.write('app.js', `one\ntwo\nconst k = "${staged}";\n`);
+    repo.git('add', 'app.js');
+    // Working tree moves on: the staged key is gone from it, an unstaged one is added above.
+    repo.write('app.js', `a\nb\nc\nd\nconst u = "${unstaged}";\n`);
+    const res = await cli(repo.dir, 'staged', '--format', 'json');
+    expect(res.exitCode).toBe(1);
+    expect(everything(res)).not.toContain(staged);
+    const report = JSON.parse(res.stdout);
+    expect(keysOf(report.findings)).toEqual(['staged']);
+    expect(report.findings[0].startLine).toBe(3);
+    expect(report.findings[0].source).toBe('staged');
+    expect(report.findings[0].path).toBe('app.js');
+  });
+
+  it('passes when the key is only in the working tree, and sees renames and copies', async () => {
+    const repo = new Repo();
+    repo.write('clean.txt', 'nothing\n').write('other.txt', `${staged}\n`).commit('init');
+    repo.write('dirty.txt', `${unstaged}\n`);
+    const clean = await cli(repo.dir, 'staged');
+    expect(clean.exitCode).toBe(0);
+    expect(clean.stdout).toContain('no Shippo keys found');
+    // A key already committed does not block an unrelated commit, but a rename of its file is staged content.
+    repo.git('mv', 'other.txt', 'moved.txt');
+    const moved = await scanStaged({ repo: repo.dir });
+    expect(moved.findings.map((f) => f.path)).toEqual(['moved.txt']);
+  });
+
+  it('works before the first commit, on a detached HEAD and during a merge', async () => {
+    const repo = new Repo();
+    repo.write('first.env', `KEY=${staged}\n`);
+    repo.git('add', '.');
+    expect(keysOf((await scanStaged({ repo: repo.dir })).findings)).toEqual(['staged']);
+
+    repo.write('first.env', 'KEY=\n').commit('first');
+    repo.git('checkout', '-q', '--detach');
+    repo.write('detached.txt', `${staged}\n`);
+    repo.git('add', '.');
+    expect((await scanStaged({ repo: repo.dir })).findings.map((f) => f.path)).toEqual(['detached.txt']);
+    repo.git('reset', '-q', '--hard');
+
+    repo.git('checkout', '-q', 'main');
+    repo.git('checkout', '-q', '-b', 'side');
+    repo.write('first.env', 'KEY=side\n').commit('side');
+    repo.git('checkout', '-q', 'main');
+    repo.write('first.env', 'KEY=main\n').commit('main');
+    expect(() => repo.git('merge', '-q', 'side')).toThrow();
+    // Conflicted: resolve with a key and stage it, plus a new file.
+    repo.write('first.env', `KEY=${staged}\n`).write('merged.txt', 'fine\n');
+    repo.git('add', 'first.env', 'merged.txt');
+    const merging = await cli(repo.dir, 'staged', '--format', 'json');
+    expect(merging.exitCode).toBe(1);
+    expect(JSON.parse(merging.stdout).findings.map((f: Finding) => f.path)).toEqual(['first.env']);
+  });
+
+  it('scans the commit message file, without the comments and the verbose diff', async () => {
+    const repo = new Repo();
+    repo.write('a.txt', 'a\n').commit('init');
+    const msg = join(tempDir(), 'COMMIT_EDITMSG');
+    writeFileSync(msg, `Fix things\n\nuse ${inMessage}\n# ${staged} in a comment\n# ------------------------ >8 ------------------------\n+${unstaged}\n`);
+    const res = await cli(repo.dir, 'staged', '--message-file', msg, '--format', 'json');
+    expect(res.exitCode).toBe(1);
+    const report = JSON.parse(res.stdout);
+    expect(keysOf(report.findings)).toEqual(['message']);
+    expect(report.findings[0].startLine).toBe(3);
+    expect(report.findings[0].source).toBe('commit-message');
+    const missing = await cli(repo.dir, 'staged', '--message-file', join(repo.dir, 'nope'));
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('outside a repository: one line and exit 2', async () => {
+    const res = await cli(tempDir(), 'staged');
+    expect(res.exitCode).toBe(2);
+    expect(res.stderr).toMatch(/^shippo-keyguard: not a git repository/);
+  });
+
+  it('stays fast in a repository of 50,000 tracked files', async () => {
+    const repo = new Repo();
+    // Build the big tree with plumbing: one fast-import stream instead of 50,000 writes.
+    const lines: string[] = ['blob', 'mark :1', 'data 6', 'hello', ''];
+    lines.push('commit refs/heads/main', 'committer A <a@example.test> 1700000000 +0000', 'data 3', 'big');
+    for (let i = 0; i < 50_000; i++) lines.push(`M 100644 :1 d${i % 100}/f${i}.txt`);
+    lines.push('');
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: repo.dir, input: lines.join('\n') });
+    repo.git('reset', '-q', '--mixed', 'main');
+    repo.write('d1/new.js', `k = "${staged}"\n`).write('d2/f2.txt', 'changed\n');
+    repo.git('add', 'd1/new.js', 'd2/f2.txt');
+    const started = process.hrtime.bigint();
+    const result = await scanStaged({ repo: repo.dir });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(result.findings.map((f) => f.path)).toEqual(['d1/new.js']);
+    expect(result.stats.scanned).toBe(2);
+    expect(ms).toBeLessThan(1500); // the issue's 0.3 s is measured by the benchmark, on a quiet machine
+  });
+});
