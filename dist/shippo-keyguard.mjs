@@ -2525,30 +2525,30 @@ var CommandInstance = class {
       }
     }
   }
-  addHandler(cmd, description, builder7, handler7, commandMiddleware, deprecated) {
+  addHandler(cmd, description, builder9, handler9, commandMiddleware, deprecated) {
     let aliases = [];
     const middlewares = commandMiddlewareFactory(commandMiddleware);
-    handler7 = handler7 || (() => {
+    handler9 = handler9 || (() => {
     });
     if (Array.isArray(cmd)) {
       if (isCommandAndAliases(cmd)) {
         [cmd, ...aliases] = cmd;
       } else {
-        for (const command9 of cmd) {
-          this.addHandler(command9);
+        for (const command11 of cmd) {
+          this.addHandler(command11);
         }
       }
     } else if (isCommandHandlerDefinition(cmd)) {
-      let command9 = Array.isArray(cmd.command) || typeof cmd.command === "string" ? cmd.command : null;
-      if (command9 === null) {
+      let command11 = Array.isArray(cmd.command) || typeof cmd.command === "string" ? cmd.command : null;
+      if (command11 === null) {
         throw new Error(`No command name given for module: ${this.shim.inspect(cmd)}`);
       }
       if (cmd.aliases)
-        command9 = [].concat(command9).concat(cmd.aliases);
-      this.addHandler(command9, this.extractDesc(cmd), cmd.builder, cmd.handler, cmd.middlewares, cmd.deprecated);
+        command11 = [].concat(command11).concat(cmd.aliases);
+      this.addHandler(command11, this.extractDesc(cmd), cmd.builder, cmd.handler, cmd.middlewares, cmd.deprecated);
       return;
-    } else if (isCommandBuilderDefinition(builder7)) {
-      this.addHandler([cmd].concat(aliases), description, builder7.builder, builder7.handler, builder7.middlewares, builder7.deprecated);
+    } else if (isCommandBuilderDefinition(builder9)) {
+      this.addHandler([cmd].concat(aliases), description, builder9.builder, builder9.handler, builder9.middlewares, builder9.deprecated);
       return;
     }
     if (typeof cmd === "string") {
@@ -2578,8 +2578,8 @@ var CommandInstance = class {
       this.handlers[parsedCommand.cmd] = {
         original: cmd,
         description,
-        handler: handler7,
-        builder: builder7 || {},
+        handler: handler9,
+        builder: builder9 || {},
         middlewares,
         deprecated,
         demanded: parsedCommand.demanded,
@@ -2598,35 +2598,35 @@ var CommandInstance = class {
   hasDefaultCommand() {
     return !!this.defaultCommand;
   }
-  runCommand(command9, yargs, parsed, commandIndex, helpOnly, helpOrVersionSet) {
-    const commandHandler = this.handlers[command9] || this.handlers[this.aliasMap[command9]] || this.defaultCommand;
+  runCommand(command11, yargs, parsed, commandIndex, helpOnly, helpOrVersionSet) {
+    const commandHandler = this.handlers[command11] || this.handlers[this.aliasMap[command11]] || this.defaultCommand;
     const currentContext = yargs.getInternalMethods().getContext();
     const parentCommands = currentContext.commands.slice();
-    const isDefaultCommand = !command9;
-    if (command9) {
-      currentContext.commands.push(command9);
+    const isDefaultCommand = !command11;
+    if (command11) {
+      currentContext.commands.push(command11);
       currentContext.fullCommands.push(commandHandler.original);
     }
     const builderResult = this.applyBuilderUpdateUsageAndParse(isDefaultCommand, commandHandler, yargs, parsed.aliases, parentCommands, commandIndex, helpOnly, helpOrVersionSet);
     return isPromise(builderResult) ? builderResult.then((result) => this.applyMiddlewareAndGetResult(isDefaultCommand, commandHandler, result.innerArgv, currentContext, helpOnly, result.aliases, yargs)) : this.applyMiddlewareAndGetResult(isDefaultCommand, commandHandler, builderResult.innerArgv, currentContext, helpOnly, builderResult.aliases, yargs);
   }
   applyBuilderUpdateUsageAndParse(isDefaultCommand, commandHandler, yargs, aliases, parentCommands, commandIndex, helpOnly, helpOrVersionSet) {
-    const builder7 = commandHandler.builder;
+    const builder9 = commandHandler.builder;
     let innerYargs = yargs;
-    if (isCommandBuilderCallback(builder7)) {
+    if (isCommandBuilderCallback(builder9)) {
       yargs.getInternalMethods().getUsageInstance().freeze();
-      const builderOutput = builder7(yargs.getInternalMethods().reset(aliases), helpOrVersionSet);
+      const builderOutput = builder9(yargs.getInternalMethods().reset(aliases), helpOrVersionSet);
       if (isPromise(builderOutput)) {
         return builderOutput.then((output) => {
           innerYargs = isYargsInstance(output) ? output : yargs;
           return this.parseAndUpdateUsage(isDefaultCommand, commandHandler, innerYargs, parentCommands, commandIndex, helpOnly);
         });
       }
-    } else if (isCommandBuilderOptionDefinitions(builder7)) {
+    } else if (isCommandBuilderOptionDefinitions(builder9)) {
       yargs.getInternalMethods().getUsageInstance().freeze();
       innerYargs = yargs.getInternalMethods().reset(aliases);
       Object.keys(commandHandler.builder).forEach((key) => {
-        innerYargs.option(key, builder7[key]);
+        innerYargs.option(key, builder9[key]);
       });
     }
     return this.parseAndUpdateUsage(isDefaultCommand, commandHandler, innerYargs, parentCommands, commandIndex, helpOnly);
@@ -2817,18 +2817,18 @@ var CommandInstance = class {
       const commandString = DEFAULT_MARKER.test(this.defaultCommand.original) ? this.defaultCommand.original : this.defaultCommand.original.replace(/^[^[\]<>]*/, "$0 ");
       yargs.getInternalMethods().getUsageInstance().usage(commandString, this.defaultCommand.description);
     }
-    const builder7 = this.defaultCommand.builder;
-    if (isCommandBuilderCallback(builder7)) {
-      return builder7(yargs, true);
-    } else if (!isCommandBuilderDefinition(builder7)) {
-      Object.keys(builder7).forEach((key) => {
-        yargs.option(key, builder7[key]);
+    const builder9 = this.defaultCommand.builder;
+    if (isCommandBuilderCallback(builder9)) {
+      return builder9(yargs, true);
+    } else if (!isCommandBuilderDefinition(builder9)) {
+      Object.keys(builder9).forEach((key) => {
+        yargs.option(key, builder9[key]);
       });
     }
     return void 0;
   }
-  extractDesc({ describe: describe7, description, desc }) {
-    for (const test of [describe7, description, desc]) {
+  extractDesc({ describe: describe9, description, desc }) {
+    for (const test of [describe9, description, desc]) {
       if (typeof test === "string" || test === false)
         return test;
       assertNotStrictEqual(test, true, this.shim);
@@ -2862,17 +2862,17 @@ var CommandInstance = class {
 function command(usage2, validation2, globalMiddleware, shim3) {
   return new CommandInstance(usage2, validation2, globalMiddleware, shim3);
 }
-function isCommandBuilderDefinition(builder7) {
-  return typeof builder7 === "object" && !!builder7.builder && typeof builder7.handler === "function";
+function isCommandBuilderDefinition(builder9) {
+  return typeof builder9 === "object" && !!builder9.builder && typeof builder9.handler === "function";
 }
 function isCommandAndAliases(cmd) {
   return cmd.every((c) => typeof c === "string");
 }
-function isCommandBuilderCallback(builder7) {
-  return typeof builder7 === "function";
+function isCommandBuilderCallback(builder9) {
+  return typeof builder9 === "function";
 }
-function isCommandBuilderOptionDefinitions(builder7) {
-  return typeof builder7 === "object";
+function isCommandBuilderOptionDefinitions(builder9) {
+  return typeof builder9 === "object";
 }
 function isCommandHandlerDefinition(cmd) {
   return typeof cmd === "object" && !Array.isArray(cmd);
@@ -2993,7 +2993,7 @@ function usage(yargs, shim3) {
     examples.push([cmd, description || ""]);
   };
   let commands = [];
-  self.command = function command9(cmd, description, isDefault, aliases, deprecated = false) {
+  self.command = function command11(cmd, description, isDefault, aliases, deprecated = false) {
     if (isDefault) {
       commands = commands.map((cmdArray) => {
         cmdArray[2] = false;
@@ -3004,7 +3004,7 @@ function usage(yargs, shim3) {
   };
   self.getCommands = () => commands;
   let descriptions = {};
-  self.describe = function describe7(keyOrKeys, desc) {
+  self.describe = function describe9(keyOrKeys, desc) {
     if (Array.isArray(keyOrKeys)) {
       keyOrKeys.forEach((k) => {
         self.describe(k, desc);
@@ -3095,22 +3095,22 @@ function usage(yargs, shim3) {
         commands = commands.sort((a, b) => a[0].localeCompare(b[0]));
       }
       const prefix = base$0 ? `${base$0} ` : "";
-      commands.forEach((command9) => {
-        const commandString = `${prefix}${parentCommands}${command9[0].replace(/^\$0 ?/, "")}`;
+      commands.forEach((command11) => {
+        const commandString = `${prefix}${parentCommands}${command11[0].replace(/^\$0 ?/, "")}`;
         ui2.span({
           text: commandString,
           padding: [0, 2, 0, 2],
           width: maxWidth(commands, theWrap, `${base$0}${parentCommands}`) + 4
-        }, { text: command9[1] });
+        }, { text: command11[1] });
         const hints = [];
-        if (command9[2])
+        if (command11[2])
           hints.push(`[${__("default")}]`);
-        if (command9[3] && command9[3].length) {
-          hints.push(`[${__("aliases:")} ${command9[3].join(", ")}]`);
+        if (command11[3] && command11[3].length) {
+          hints.push(`[${__("aliases:")} ${command11[3].join(", ")}]`);
         }
-        if (command9[4]) {
-          if (typeof command9[4] === "string") {
-            hints.push(`[${__("deprecated: %s", command9[4])}]`);
+        if (command11[4]) {
+          if (typeof command11[4] === "string") {
+            hints.push(`[${__("deprecated: %s", command11[4])}]`);
           } else {
             hints.push(`[${__("deprecated")}]`);
           }
@@ -3315,13 +3315,13 @@ function usage(yargs, shim3) {
   };
   self.stringifiedValues = function stringifiedValues(values, separator) {
     let string = "";
-    const sep3 = separator || ", ";
+    const sep4 = separator || ", ";
     const array = [].concat(values);
     if (!values || !array.length)
       return string;
     array.forEach((value) => {
       if (string.length)
-        string += sep3;
+        string += sep4;
       string += JSON.stringify(value);
     });
     return string;
@@ -3498,11 +3498,11 @@ complete -f -c {{app_name}} -a '({{app_path}} --get-yargs-completions (commandli
 
 // node_modules/.pnpm/yargs@18.2.0/node_modules/yargs/build/lib/completion.js
 var Completion = class {
-  constructor(yargs, usage2, command9, shim3) {
+  constructor(yargs, usage2, command11, shim3) {
     var _a2, _b2, _c2, _d, _e;
     this.yargs = yargs;
     this.usage = usage2;
-    this.command = command9;
+    this.command = command11;
     this.shim = shim3;
     this.completionKey = "get-yargs-completions";
     this.aliases = null;
@@ -3515,11 +3515,11 @@ var Completion = class {
     const handlers = this.command.getCommandHandlers();
     for (let i = 0, ii = args.length; i < ii; ++i) {
       if (handlers[args[i]] && handlers[args[i]].builder) {
-        const builder7 = handlers[args[i]].builder;
-        if (isCommandBuilderCallback(builder7)) {
+        const builder9 = handlers[args[i]].builder;
+        if (isCommandBuilderCallback(builder9)) {
           this.indexAfterLastReset = i + 1;
           const y = this.yargs.getInternalMethods().reset();
-          builder7(y, true);
+          builder9(y, true);
           return y.argv;
         }
       }
@@ -3722,8 +3722,8 @@ var Completion = class {
     this.aliases = parsed.aliases;
   }
 };
-function completion(yargs, usage2, command9, shim3) {
-  return new Completion(yargs, usage2, command9, shim3);
+function completion(yargs, usage2, command11, shim3) {
+  return new Completion(yargs, usage2, command11, shim3);
 }
 function isSyncCompletionFunction(completionFunction) {
   return completionFunction.length < 3;
@@ -4388,13 +4388,13 @@ var YargsInstance = class {
       __classPrivateFieldGet(this, _YargsInstance_completion, "f").registerFunction(fn);
     return this;
   }
-  command(cmd, description, builder7, handler7, middlewares, deprecated) {
-    argsert("<string|array|object> [string|boolean] [function|object] [function] [array] [boolean|string]", [cmd, description, builder7, handler7, middlewares, deprecated], arguments.length);
-    __classPrivateFieldGet(this, _YargsInstance_command, "f").addHandler(cmd, description, builder7, handler7, middlewares, deprecated);
+  command(cmd, description, builder9, handler9, middlewares, deprecated) {
+    argsert("<string|array|object> [string|boolean] [function|object] [function] [array] [boolean|string]", [cmd, description, builder9, handler9, middlewares, deprecated], arguments.length);
+    __classPrivateFieldGet(this, _YargsInstance_command, "f").addHandler(cmd, description, builder9, handler9, middlewares, deprecated);
     return this;
   }
-  commands(cmd, description, builder7, handler7, middlewares, deprecated) {
-    return this.command(cmd, description, builder7, handler7, middlewares, deprecated);
+  commands(cmd, description, builder9, handler9, middlewares, deprecated) {
+    return this.command(cmd, description, builder9, handler9, middlewares, deprecated);
   }
   commandDir(dir, opts) {
     argsert("<string> [object]", [dir, opts], arguments.length);
@@ -4540,12 +4540,12 @@ var YargsInstance = class {
   async getCompletion(args, done) {
     argsert("<array> [function]", [args, done], arguments.length);
     if (!done) {
-      return new Promise((resolve15, reject) => {
+      return new Promise((resolve17, reject) => {
         __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
           if (err)
             reject(err);
           else
-            resolve15(completions);
+            resolve17(completions);
         });
       });
     } else {
@@ -4996,12 +4996,12 @@ var YargsInstance = class {
     __classPrivateFieldGet(this, _YargsInstance_shim, "f").y18n.updateLocale(obj);
     return this;
   }
-  usage(msg, description, builder7, handler7) {
-    argsert("<string|null|undefined> [string|boolean] [function|object] [function]", [msg, description, builder7, handler7], arguments.length);
+  usage(msg, description, builder9, handler9) {
+    argsert("<string|null|undefined> [string|boolean] [function|object] [function]", [msg, description, builder9, handler9], arguments.length);
     if (description !== void 0) {
       assertNotStrictEqual(msg, null, __classPrivateFieldGet(this, _YargsInstance_shim, "f"));
       if ((msg || "").match(/^\$0( |$)/)) {
-        return this.command(msg, description, builder7, handler7);
+        return this.command(msg, description, builder9, handler9);
       } else {
         throw new YError(".usage() description must start with $0 if being used as alias for .command()");
       }
@@ -5193,24 +5193,24 @@ var YargsInstance = class {
       __classPrivateFieldGet(this, _YargsInstance_options, "f")[type].push(key);
     });
   }
-  [kPopulateParserHintSingleValueDictionary](builder7, type, key, value) {
-    this[kPopulateParserHintDictionary](builder7, type, key, value, (type2, key2, value2) => {
+  [kPopulateParserHintSingleValueDictionary](builder9, type, key, value) {
+    this[kPopulateParserHintDictionary](builder9, type, key, value, (type2, key2, value2) => {
       __classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] = value2;
     });
   }
-  [kPopulateParserHintArrayDictionary](builder7, type, key, value) {
-    this[kPopulateParserHintDictionary](builder7, type, key, value, (type2, key2, value2) => {
+  [kPopulateParserHintArrayDictionary](builder9, type, key, value) {
+    this[kPopulateParserHintDictionary](builder9, type, key, value, (type2, key2, value2) => {
       __classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] = (__classPrivateFieldGet(this, _YargsInstance_options, "f")[type2][key2] || []).concat(value2);
     });
   }
-  [kPopulateParserHintDictionary](builder7, type, key, value, singleKeyHandler) {
+  [kPopulateParserHintDictionary](builder9, type, key, value, singleKeyHandler) {
     if (Array.isArray(key)) {
       key.forEach((k) => {
-        builder7(k, value);
+        builder9(k, value);
       });
     } else if (/* @__PURE__ */ ((key2) => typeof key2 === "object")(key)) {
       for (const k of objectKeys(key)) {
-        builder7(k, key[k]);
+        builder9(k, key[k]);
       }
     } else {
       singleKeyHandler(type, this[kSanitizeKey](key), value);
@@ -5840,6 +5840,13 @@ function planFor(list) {
     planCache.set(list, plan);
   }
   return plan;
+}
+function mayHoldKey(content, list = detectors) {
+  for (const { needle, bytes } of planFor(list)) {
+    if (typeof content === "string" ? content.includes(needle) : content.includes(bytes))
+      return true;
+  }
+  return false;
 }
 function findKeys(content, list = detectors) {
   const found = /* @__PURE__ */ new Map();
@@ -6563,19 +6570,966 @@ async function handler(args, io, steps) {
   return finish(done, args, io, steps);
 }
 
-// cli/dist/commands/action.js
-var action_exports = {};
-__export(action_exports, {
+// cli/dist/commands/history.js
+var history_exports = {};
+__export(history_exports, {
+  INCOMPLETE: () => INCOMPLETE,
   builder: () => builder2,
-  command: () => command4,
+  command: () => command3,
   describe: () => describe2,
   handler: () => handler2
 });
+import { resolve as resolve9 } from "node:path";
+
+// packages/core/dist/git/history.js
+import { existsSync as existsSync2 } from "node:fs";
+import { join as join4 } from "node:path";
+
+// packages/core/dist/git/exec.js
+import { spawn } from "node:child_process";
+var GitError = class extends Error {
+  args;
+  exitCode;
+  constructor(message, args, exitCode) {
+    super(message);
+    this.name = "GitError";
+    this.args = args;
+    this.exitCode = exitCode;
+  }
+};
+var NotAGitRepositoryError = class extends GitError {
+  constructor(dir) {
+    super(`not a git repository: ${dir}`, [], 128);
+    this.name = "NotAGitRepositoryError";
+  }
+};
+var BadRevisionError = class extends GitError {
+  constructor(message, args) {
+    super(message, args, 128);
+    this.name = "BadRevisionError";
+  }
+};
+function gitEnv() {
+  return { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_NO_LAZY_FETCH: "1", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C" };
+}
+var BASE_ARGS = ["-c", "core.quotePath=false", "--no-pager"];
+function spawnGit(cwd, args) {
+  return spawn("git", [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
+}
+function gitErrorLine(stderr, fallback) {
+  const line = stderr.split("\n").map((l) => l.trim()).find((l) => /^(fatal|error):/.test(l)) ?? stderr.split("\n").find((l) => l.trim() !== "");
+  return (line ?? fallback).replace(/^(fatal|error):\s*/, "").trim() || fallback;
+}
+function runGit(cwd, args, options = {}) {
+  return new Promise((resolve17, reject) => {
+    const child = spawnGit(cwd, args);
+    const out = [];
+    let err = "";
+    let failed;
+    child.stdout.on("data", (chunk) => {
+      if (failed)
+        return;
+      if (options.onData) {
+        try {
+          options.onData(chunk);
+        } catch (error) {
+          failed = error;
+          child.kill();
+        }
+      } else
+        out.push(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      if (err.length < 64 * 1024)
+        err += chunk.toString("utf8");
+    });
+    child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
+    child.stdin.on("error", () => {
+    });
+    child.on("close", (code2) => {
+      if (failed)
+        return reject(failed);
+      const exit = code2 ?? -1;
+      if (exit === 0 || options.okCodes?.includes(exit))
+        return resolve17({ stdout: Buffer.concat(out), code: exit });
+      reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ""} failed with exit code ${exit}`), args, code2));
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+async function gitText(cwd, args, options = {}) {
+  return (await runGit(cwd, args, options)).stdout.toString("utf8");
+}
+function lineSplitter(onLine) {
+  let rest = "";
+  return {
+    push(chunk) {
+      const text = rest + chunk.toString("utf8");
+      let start = 0;
+      for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+        onLine(text.slice(start, nl));
+        start = nl + 1;
+      }
+      rest = text.slice(start);
+    },
+    end() {
+      if (rest !== "")
+        onLine(rest);
+      rest = "";
+    }
+  };
+}
+function nulSplitter(onToken) {
+  let rest = Buffer.alloc(0);
+  return {
+    push(chunk) {
+      const data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+      let start = 0;
+      for (let nul = data.indexOf(0); nul !== -1; nul = data.indexOf(0, start)) {
+        onToken(data.toString("utf8", start, nul));
+        start = nul + 1;
+      }
+      rest = Buffer.from(data.subarray(start));
+    },
+    end() {
+      if (rest.length > 0)
+        onToken(rest.toString("utf8"));
+      rest = Buffer.alloc(0);
+    }
+  };
+}
+function unquotePath(path) {
+  if (!path.startsWith('"') || !path.endsWith('"'))
+    return path;
+  const bytes = [];
+  const body = path.slice(1, -1);
+  const simple = { n: 10, t: 9, r: 13, '"': 34, "\\": 92, a: 7, b: 8, f: 12, v: 11 };
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== "\\") {
+      bytes.push(...Buffer.from(c, "utf8"));
+      continue;
+    }
+    const next = body[i + 1] ?? "";
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
+// packages/core/dist/git/redact-text.js
+function redactKeysIn(text) {
+  const matches = findKeys(text);
+  if (matches.length === 0)
+    return text;
+  let out = "";
+  let at = 0;
+  for (const { match } of matches) {
+    if (match.start < at)
+      continue;
+    out += text.slice(at, match.start) + redact(match.key);
+    at = match.end;
+  }
+  return out + text.slice(at);
+}
+
+// packages/core/dist/git/attribute.js
+async function attribute(root, revs, blobIds) {
+  const occurrences = /* @__PURE__ */ new Map();
+  const commits = /* @__PURE__ */ new Map();
+  let current;
+  let seq = 0;
+  const seen = /* @__PURE__ */ new Set();
+  const split = lineSplitter((line) => {
+    if (line.startsWith("")) {
+      const [commit = "", author = "", email = "", date = "", summary = ""] = line.slice(1).split("\0");
+      current = { commit, author: redactKeysIn(author), email: redactKeysIn(email), date, summary: redactKeysIn(summary) };
+      seq++;
+      return;
+    }
+    if (!line.startsWith(":") || current === void 0)
+      return;
+    const tab = line.indexOf("	");
+    const fields = line.slice(1, tab).split(" ");
+    const id = fields[3];
+    const status2 = fields[4] ?? "";
+    if (id === void 0 || status2.startsWith("D") || !blobIds.has(id))
+      return;
+    const path = unquotePath(line.slice(tab + 1));
+    const key = `${current.commit}\0${id}\0${path}`;
+    if (seen.has(key))
+      return;
+    seen.add(key);
+    commits.set(current.commit, current);
+    const list = occurrences.get(id) ?? [];
+    list.push({ commit: current.commit, path, seq });
+    occurrences.set(id, list);
+  });
+  await runGit(root, ["log", "--raw", "-m", "--root", "--no-abbrev", "--no-renames", "--topo-order", "--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s", ...revs, "--"], { onData: (c) => split.push(c) });
+  split.end();
+  return { occurrences, commits };
+}
+async function headBlobs(root, head) {
+  const ids = /* @__PURE__ */ new Set();
+  if (head === void 0)
+    return ids;
+  const split = lineSplitter((line) => {
+    const parts = line.split(/[ \t]/);
+    if (parts[1] === "blob" && parts[2])
+      ids.add(parts[2]);
+  });
+  await runGit(root, ["ls-tree", "-r", "--full-tree", head], { onData: (c) => split.push(c) });
+  split.end();
+  return ids;
+}
+
+// packages/core/dist/git/blobs.js
+async function listBlobs(root, revs, packOrder) {
+  const paths = /* @__PURE__ */ new Map();
+  const missing = [];
+  const split = lineSplitter((line) => {
+    if (line.startsWith("?")) {
+      missing.push({ id: line.slice(1) });
+      return;
+    }
+    const space = line.indexOf(" ");
+    if (space === -1)
+      return;
+    paths.set(line.slice(0, space), line.slice(space + 1));
+  });
+  try {
+    await runGit(root, ["rev-list", "--objects", "--missing=print", "--filter=object:type=blob", ...revs, "--"], {
+      onData: (c) => split.push(c)
+    });
+  } catch (error) {
+    if (error instanceof GitError && /^usage:/.test(error.message)) {
+      throw new BadRevisionError(`bad revision arguments (git rev-list rejected them): ${revs.join(" ")}`, revs);
+    }
+    throw revisionError(error);
+  }
+  split.end();
+  const blobs = [];
+  if (paths.size === 0)
+    return { blobs, missing };
+  if (packOrder) {
+    const seen = /* @__PURE__ */ new Set();
+    const order = lineSplitter((line) => {
+      const [id, type, size] = line.split(" ");
+      if (id === void 0 || seen.has(id))
+        return;
+      const path = paths.get(id);
+      if (path === void 0)
+        return;
+      seen.add(id);
+      if (type === "blob")
+        blobs.push({ id, size: Number(size), path });
+    });
+    await runGit(root, ["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], {
+      onData: (c) => order.push(c)
+    });
+    order.end();
+    if (seen.size < paths.size) {
+      for (const [id, path] of paths)
+        if (!seen.has(id))
+          missing.push({ id, path });
+    }
+  } else {
+    const ids = [...paths.keys()];
+    const sized = lineSplitter((line) => {
+      const [id, type, size] = line.split(" ");
+      if (id === void 0)
+        return;
+      const path = paths.get(id) ?? "";
+      if (type === "missing")
+        missing.push({ id, path });
+      else if (type === "blob")
+        blobs.push({ id, size: Number(size), path });
+    });
+    await runGit(root, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], {
+      input: ids.join("\n") + "\n",
+      onData: (c) => sized.push(c)
+    });
+    sized.end();
+  }
+  for (const m of missing)
+    if (m.path === void 0 && paths.has(m.id))
+      m.path = paths.get(m.id);
+  return { blobs, missing };
+}
+function revisionError(error) {
+  if (error instanceof GitError && /bad revision|unknown revision|ambiguous argument|bad object|not a valid|unrecognized argument|invalid option|needed a single revision/i.test(error.message)) {
+    return new BadRevisionError(error.message, error.args);
+  }
+  return error;
+}
+
+// packages/core/dist/git/cat-file.js
+var LF = 10;
+async function readBlobs(cwd, ids, onBlob, onMissing) {
+  let next = 0;
+  while (next < ids.length) {
+    const done = await readSome(cwd, ids, next, onBlob, onMissing);
+    if (done.completed)
+      return;
+    const id = ids[done.at];
+    if (id !== void 0)
+      onMissing(id, done.reason);
+    next = done.at + 1;
+  }
+}
+function readSome(cwd, ids, from, onBlob, onMissing) {
+  return new Promise((resolve17, reject) => {
+    const args = ["cat-file", "--batch", "--buffer"];
+    const child = spawnGit(cwd, args);
+    let at = from;
+    let header;
+    let body;
+    let bodyId = "";
+    let bodyFilled = 0;
+    let need = 0;
+    let skipLf = false;
+    let failure;
+    let stderr = "";
+    const onHeader = (line) => {
+      const parts = line.split(" ");
+      const id = parts[0] ?? "";
+      if (parts[1] === "missing" || parts[1] === "ambiguous" || parts.length < 3) {
+        onMissing(ids[at] ?? id, parts[1] ?? "unreadable");
+        at++;
+        return;
+      }
+      bodyId = id;
+      need = Number(parts[2]);
+      bodyFilled = 0;
+      body = void 0;
+      if (need === 0) {
+        onBlob(bodyId, Buffer.alloc(0));
+        at++;
+        skipLf = true;
+      }
+    };
+    child.stdout.on("data", (chunk) => {
+      if (failure)
+        return;
+      try {
+        let pos = 0;
+        while (pos < chunk.length) {
+          if (skipLf) {
+            skipLf = false;
+            if (chunk[pos] === LF)
+              pos++;
+            continue;
+          }
+          if (need > 0) {
+            const available = chunk.length - pos;
+            if (body === void 0 && available >= need) {
+              onBlob(bodyId, chunk.subarray(pos, pos + need));
+              pos += need;
+              need = 0;
+              at++;
+              skipLf = true;
+              continue;
+            }
+            body ??= Buffer.allocUnsafe(need);
+            const take = Math.min(available, body.length - bodyFilled);
+            chunk.copy(body, bodyFilled, pos, pos + take);
+            bodyFilled += take;
+            pos += take;
+            if (bodyFilled === body.length) {
+              const full = body;
+              body = void 0;
+              need = 0;
+              onBlob(bodyId, full);
+              at++;
+              skipLf = true;
+            }
+            continue;
+          }
+          const nl = chunk.indexOf(LF, pos);
+          if (nl === -1) {
+            header = header ? Buffer.concat([header, chunk.subarray(pos)]) : Buffer.from(chunk.subarray(pos));
+            break;
+          }
+          const part = chunk.subarray(pos, nl);
+          const line = (header ? Buffer.concat([header, part]) : part).toString("latin1");
+          header = void 0;
+          pos = nl + 1;
+          onHeader(line);
+        }
+      } catch (error) {
+        failure = error;
+        child.kill();
+      }
+    });
+    child.stderr.on("data", (chunk) => {
+      if (stderr.length < 16 * 1024)
+        stderr += chunk.toString("utf8");
+    });
+    child.stdin.on("error", () => {
+    });
+    child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
+    child.on("close", (code2) => {
+      if (failure)
+        return reject(failure);
+      if (at >= ids.length)
+        return resolve17({ completed: true, at, reason: "" });
+      if (code2 === 0 && at === from) {
+        return reject(new GitError("git cat-file ended without answering", args, code2));
+      }
+      resolve17({ completed: false, at, reason: gitErrorLine(stderr, `git cat-file exited with code ${code2}`) });
+    });
+    const write = (i) => {
+      while (i < ids.length) {
+        const slice = ids.slice(i, i + 4096).join("\n") + "\n";
+        i += 4096;
+        if (!child.stdin.write(slice)) {
+          child.stdin.once("drain", () => write(i));
+          return;
+        }
+      }
+      child.stdin.end();
+    };
+    write(from);
+  });
+}
+function balancedSlices(items, weight, parts) {
+  const total = items.reduce((sum, item) => sum + weight(item), 0);
+  const slices = [];
+  let current = [];
+  let acc = 0;
+  for (const item of items) {
+    current.push(item);
+    acc += weight(item);
+    if (slices.length < parts - 1 && acc >= total * (slices.length + 1) / parts) {
+      slices.push(current);
+      current = [];
+    }
+  }
+  if (current.length > 0)
+    slices.push(current);
+  return slices;
+}
+
+// packages/core/dist/git/messages.js
+async function forEachCommitMessage(root, revs, onMessage) {
+  let fields = [];
+  const split = nulSplitter((token) => {
+    fields.push(token);
+    if (fields.length < 5)
+      return;
+    const [commit = "", author = "", email = "", date = "", text = ""] = fields;
+    fields = [];
+    const summary = text.split("\n", 1)[0] ?? "";
+    onMessage({ path: `commit-message/${commit}`, text, info: { commit, author: redactKeysIn(author), email: redactKeysIn(email), date, summary: redactKeysIn(summary) } });
+  });
+  await runGit(root, ["log", "-z", "--format=%H%x00%an%x00%ae%x00%aI%x00%B", ...revs, "--"], { onData: (c) => split.push(c) });
+  split.end();
+}
+async function tagMessages(root) {
+  const format3 = "%(objecttype)%00%(refname:short)%00%(*objectname)%00%(taggername)%00%(taggeremail:trim)%00%(taggerdate:iso-strict)%00%(contents)%00";
+  const out = await runGit(root, ["for-each-ref", `--format=${format3}`, "refs/tags"]);
+  const tokens = out.stdout.toString("utf8").split("\0");
+  const messages = [];
+  for (let i = 0; i + 7 <= tokens.length; i += 7) {
+    const [type = "", tag = "", target = "", author = "", email = "", date = "", text = ""] = tokens.slice(i, i + 7).map((t, n) => n === 0 ? t.replace(/^\n/, "") : t);
+    if (type !== "tag")
+      continue;
+    messages.push({
+      path: `tag-message/${tag}`,
+      text,
+      info: { commit: target, author: redactKeysIn(author), email: redactKeysIn(email.replace(/^<|>$/g, "")), date, summary: redactKeysIn(`tag ${tag}`) }
+    });
+  }
+  return messages;
+}
+
+// packages/core/dist/git/repo.js
+import { existsSync, statSync as statSync4 } from "node:fs";
+import { resolve as resolve7 } from "node:path";
+import { pathToFileURL as pathToFileURL2 } from "node:url";
+function stripCredentials(url) {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
+}
+async function openRepo(dir) {
+  const abs = resolve7(dir);
+  if (!existsSync(abs) || !statSync4(abs).isDirectory())
+    throw new NotAGitRepositoryError(abs);
+  let lines;
+  try {
+    lines = (await gitText(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository"])).split("\n");
+  } catch (error) {
+    if (error instanceof GitError)
+      throw new NotAGitRepositoryError(abs);
+    throw error;
+  }
+  const bare = lines[0] === "true";
+  const gitDir = lines[1] ?? abs;
+  const shallow = lines[2] === "true";
+  let root = gitDir;
+  if (!bare) {
+    try {
+      root = (await gitText(abs, ["rev-parse", "--show-toplevel"])).trim() || abs;
+    } catch {
+      root = gitDir;
+    }
+  }
+  const headOut = await runGit(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { okCodes: [1] });
+  const head = headOut.stdout.toString("utf8").trim() || void 0;
+  const branchOut = await runGit(root, ["symbolic-ref", "--short", "-q", "HEAD"], { okCodes: [1] });
+  const branch = branchOut.stdout.toString("utf8").trim() || void 0;
+  const originOut = await runGit(root, ["config", "--get", "remote.origin.url"], { okCodes: [1] });
+  const origin = originOut.stdout.toString("utf8").trim();
+  const uri = origin ? stripCredentials(origin) : pathToFileURL2(root).href;
+  return { root, gitDir, bare, shallow, uri, ...head ? { head } : {}, ...branch ? { branch } : {} };
+}
+async function resolveCommit(root, rev) {
+  if (rev === "" || rev.startsWith("-"))
+    throw new BadRevisionError(`bad revision "${rev}"`, [rev]);
+  const out = await runGit(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`], { okCodes: [1] });
+  const sha2 = out.stdout.toString("utf8").trim();
+  if (out.code !== 0 || sha2 === "")
+    throw new BadRevisionError(`bad revision "${rev}": no such commit`, [rev]);
+  return sha2;
+}
+async function stashCommits(root) {
+  const out = await runGit(root, ["log", "-g", "--format=%H", "refs/stash", "--"], { okCodes: [128] });
+  if (out.code !== 0)
+    return [];
+  return out.stdout.toString("utf8").split("\n").filter((l) => /^[0-9a-f]{40,64}$/.test(l));
+}
+async function mergeBases(root, a, b) {
+  const out = await runGit(root, ["merge-base", "--all", a, b], { okCodes: [1] });
+  return out.stdout.toString("utf8").split("\n").filter((l) => l !== "");
+}
+
+// packages/core/dist/git/history.js
+var MAX_LISTED_MISSING = 100;
+var PARALLEL_THRESHOLD = 16 * 1024 * 1024;
+function shallowWarning() {
+  return {
+    code: "shallow-clone",
+    message: 'shallow clone: history is partial, commits beyond the shallow boundary were not scanned; fetch the full history with "git fetch --unshallow" (GitHub Actions: actions/checkout with fetch-depth: 0)'
+  };
+}
+function repositoryOf(info) {
+  return { uri: info.uri, ...info.head ? { revision: info.head } : {}, ...info.branch ? { branch: info.branch } : {} };
+}
+async function scanHistory(options) {
+  const info = await openRepo(options.repo);
+  const root = info.root;
+  const warnings = [];
+  const stats = { scanned: 0, bytes: 0, skipped: 0 };
+  const result = { root, findings: [], warnings, stats, repository: repositoryOf(info), shallow: info.shallow };
+  if (info.shallow)
+    warnings.push(shallowWarning());
+  const full = options.revisions === void 0;
+  const revs = full ? ["--all", ...await stashCommits(root)] : [...options.revisions];
+  if (full && !await hasRefs(root))
+    return result;
+  const maxBlobSize = options.maxBlobSize ?? DEFAULT_MAX_FILE_SIZE;
+  const secrets = options.secrets;
+  const scanOptions = (path, source) => ({
+    path,
+    source,
+    ...secrets ? { secrets } : {},
+    ...options.detectors ? { detectors: options.detectors } : {}
+  });
+  const list = await listBlobs(root, revs, full);
+  const messageHits = [];
+  let messageOrder = 0;
+  const onMessage = (message) => {
+    stats.scanned++;
+    stats.bytes += Buffer.byteLength(message.text);
+    messageOrder++;
+    if (!mayHoldKey(message.text, options.detectors))
+      return;
+    const found = scanContent(message.text, scanOptions(message.path, "commit-message"));
+    if (found.length > 0)
+      messageHits.push({ message, findings: found, order: messageOrder });
+  };
+  const messagesDone = (async () => {
+    await forEachCommitMessage(root, revs, onMessage);
+    if (full)
+      for (const m of await tagMessages(root))
+        onMessage(m);
+  })().catch((error) => {
+    warnings.push({ code: "unreadable", message: `commit messages could not be read completely: ${error.message}` });
+  });
+  const missingIds = list.missing.map((m) => ({ ...m, reason: "missing" }));
+  const toRead = [];
+  for (const blob of list.blobs) {
+    if (blob.size > maxBlobSize) {
+      stats.skipped++;
+      warnings.push({
+        code: "too-large",
+        message: `${blob.path} (blob ${blob.id.slice(0, 12)}): skipped, ${blob.size} bytes is larger than the limit of ${maxBlobSize}`,
+        path: blob.path
+      });
+    } else
+      toRead.push(blob);
+  }
+  const pathOf = new Map(toRead.map((b) => [b.id, b.path]));
+  const hits = [];
+  let lastProgress = 0;
+  const onBlob = (id, content) => {
+    stats.scanned++;
+    stats.bytes += content.length;
+    if (options.onProgress && stats.scanned - lastProgress >= 1e3) {
+      lastProgress = stats.scanned;
+      options.onProgress(stats.scanned, stats.bytes);
+    }
+    if (!mayHoldKey(content, options.detectors))
+      return;
+    const found = scanContent(content, scanOptions(pathOf.get(id) ?? "", "history"));
+    if (found.length > 0)
+      hits.push({ id, findings: found });
+  };
+  const onMissing = (id, reason) => missingIds.push({ id, ...pathOf.has(id) ? { path: pathOf.get(id) } : {}, reason });
+  const totalBytes = toRead.reduce((sum, b) => sum + b.size, 0);
+  const readers = totalBytes < PARALLEL_THRESHOLD ? 1 : Math.max(1, options.readers ?? 2);
+  const slices = balancedSlices(toRead, (b) => b.size + 64, readers);
+  await Promise.all(slices.map((slice) => readBlobs(root, slice.map((b) => b.id), onBlob, onMissing)));
+  await messagesDone;
+  reportMissing(missingIds, warnings);
+  stats.skipped += missingIds.length;
+  if (hits.length > 0)
+    result.findings.push(...await attributeHits(root, revs, info.head, hits, warnings));
+  result.findings.push(...groupMessages(messageHits, info.head));
+  if (options.recurseSubmodules && !info.bare)
+    await scanSubmodules(root, options, result);
+  return result;
+}
+async function hasRefs(root) {
+  const out = await gitText(root, ["for-each-ref", "--count=1", "--format=%(refname)"]);
+  if (out.trim() !== "")
+    return true;
+  const head = await runGit(root, ["rev-parse", "--verify", "--quiet", "HEAD"], { okCodes: [1] });
+  return head.code === 0;
+}
+function reportMissing(missing, warnings) {
+  for (const m of missing.slice(0, MAX_LISTED_MISSING)) {
+    warnings.push({
+      code: "missing-object",
+      message: `object ${m.id}${m.path ? ` (${m.path})` : ""} could not be read (${m.reason}): partial clone or broken pack; skipped`,
+      ...m.path ? { path: m.path } : {}
+    });
+  }
+  if (missing.length > MAX_LISTED_MISSING) {
+    warnings.push({
+      code: "missing-object",
+      message: `${missing.length} objects in total could not be read (${missing.length - MAX_LISTED_MISSING} more not listed)`
+    });
+  }
+}
+async function attributeHits(root, revs, head, hits, warnings) {
+  const ids = new Set(hits.map((h) => h.id));
+  let occurrences = /* @__PURE__ */ new Map();
+  let commits = /* @__PURE__ */ new Map();
+  try {
+    ({ occurrences, commits } = await attribute(root, revs, ids));
+  } catch (error) {
+    warnings.push({ code: "attribution-failed", message: `could not tell which commits introduced the keys: ${error.message}` });
+  }
+  const atHead = await headBlobs(root, head).catch(() => /* @__PURE__ */ new Set());
+  const byKey = /* @__PURE__ */ new Map();
+  for (const hit of hits) {
+    const perKey = /* @__PURE__ */ new Map();
+    for (const f of hit.findings)
+      perKey.set(f.fingerprint, [...perKey.get(f.fingerprint) ?? [], f]);
+    for (const [fp, findings] of perKey)
+      byKey.set(fp, [...byKey.get(fp) ?? [], { hit, findings }]);
+  }
+  const out = [];
+  for (const holders of byKey.values()) {
+    let earliest;
+    const commitSet = /* @__PURE__ */ new Set();
+    const pathSet = /* @__PURE__ */ new Set();
+    let present = false;
+    for (const holder of holders) {
+      if (atHead.has(holder.hit.id))
+        present = true;
+      const occs = occurrences.get(holder.hit.id) ?? [];
+      if (occs.length === 0)
+        pathSet.add(holder.findings[0]?.path ?? "");
+      for (const occ of occs) {
+        commitSet.add(occ.commit);
+        pathSet.add(occ.path);
+        if (earliest === void 0 || occ.seq > earliest.occ.seq)
+          earliest = { occ, holder };
+      }
+    }
+    const chosen = earliest?.holder ?? holders[0];
+    if (chosen === void 0)
+      continue;
+    const introduced = earliest ? commits.get(earliest.occ.commit) : void 0;
+    const path = earliest?.occ.path ?? chosen.findings[0]?.path ?? "";
+    const history = {
+      otherCommits: Math.max(0, commitSet.size - 1),
+      otherPaths: Math.max(0, pathSet.size - 1),
+      atHead: present
+    };
+    for (const f of chosen.findings) {
+      out.push({ ...f, path, blob: chosen.hit.id, ...introduced ? { introduced } : {}, history });
+    }
+  }
+  return out;
+}
+function groupMessages(hits, head) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const hit of hits) {
+    for (const f of hit.findings) {
+      const list = byKey.get(f.fingerprint) ?? [];
+      if (!list.some((h) => h.message === hit.message))
+        list.push({ ...hit, findings: hit.findings.filter((x) => x.fingerprint === f.fingerprint) });
+      byKey.set(f.fingerprint, list);
+    }
+  }
+  const out = [];
+  for (const list of byKey.values()) {
+    const oldest = list.reduce((a, b) => b.order > a.order ? b : a);
+    const history = {
+      otherCommits: new Set(list.map((h) => h.message.info.commit)).size - 1,
+      otherPaths: 0,
+      atHead: list.some((h) => h.message.info.commit === head && h.message.path.startsWith("commit-message/"))
+    };
+    for (const f of oldest.findings)
+      out.push({ ...f, introduced: oldest.message.info, history });
+  }
+  return out;
+}
+async function scanSubmodules(root, options, result) {
+  if (!existsSync2(join4(root, ".gitmodules")))
+    return;
+  const out = await runGit(root, ["config", "-f", ".gitmodules", "--get-regexp", "^submodule\\..*\\.path$"], { okCodes: [1] });
+  const paths = out.stdout.toString("utf8").split("\n").map((l) => l.slice(l.indexOf(" ") + 1)).filter((p) => p !== "");
+  for (const sub of paths) {
+    const dir = join4(root, sub);
+    if (!existsSync2(join4(dir, ".git"))) {
+      result.warnings.push({ code: "submodule-not-checked-out", message: `submodule ${sub} is not checked out; its history was not scanned`, path: sub });
+      continue;
+    }
+    const { repo: _repo, revisions: _revisions, ...rest } = options;
+    const inner = await scanHistory({ ...rest, repo: dir });
+    result.findings.push(...inner.findings.map((f) => ({ ...f, path: `${sub}/${f.path}` })));
+    result.warnings.push(...inner.warnings.map((w) => ({ ...w, message: `submodule ${sub}: ${w.message}`, ...w.path ? { path: `${sub}/${w.path}` } : {} })));
+    result.stats.scanned += inner.stats.scanned;
+    result.stats.bytes += inner.stats.bytes;
+    result.stats.skipped += inner.stats.skipped;
+  }
+}
+
+// packages/core/dist/git/staged.js
+import { readFileSync as readFileSync5 } from "node:fs";
+import { relative as relative3, resolve as resolve8, sep as sep2 } from "node:path";
+var SCISSORS = /^[#;] -+ >8 -+$/m;
+async function scanStaged(options) {
+  const info = await openRepo(options.repo);
+  if (info.bare)
+    throw new GitError(`${info.root} is a bare repository: nothing is staged there`, [], null);
+  const root = info.root;
+  const warnings = [];
+  const stats = { scanned: 0, bytes: 0, skipped: 0 };
+  const findings = [];
+  const common = {
+    ...options.secrets ? { secrets: options.secrets } : {},
+    ...options.detectors ? { detectors: options.detectors } : {}
+  };
+  const entries = [];
+  let header;
+  const split = nulSplitter((token) => {
+    if (header === void 0) {
+      header = token;
+      return;
+    }
+    const fields = header.replace(/^:/, "").split(" ");
+    header = void 0;
+    const mode = fields[1] ?? "";
+    const id = fields[3] ?? "";
+    if (mode === "160000" || /^0+$/.test(id))
+      return;
+    entries.push({ id, path: token, mode });
+  });
+  const against = info.head ?? await emptyTree(root);
+  await runGit(root, ["diff-index", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMR", against, "--"], {
+    onData: (c) => split.push(c)
+  });
+  split.end();
+  const maxBlobSize = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
+  const byId = /* @__PURE__ */ new Map();
+  for (const e of entries)
+    byId.set(e.id, [...byId.get(e.id) ?? [], e.path]);
+  await readBlobs(root, [...byId.keys()], (id, content) => {
+    for (const path of byId.get(id) ?? []) {
+      if (content.length > maxBlobSize) {
+        stats.skipped++;
+        warnings.push({ code: "too-large", message: `${path}: skipped, larger than ${maxBlobSize} bytes`, path });
+        continue;
+      }
+      stats.scanned++;
+      stats.bytes += content.length;
+      findings.push(...scanContent(content, { path, source: "staged", ...common }));
+    }
+  }, (id, reason) => {
+    stats.skipped++;
+    warnings.push({ code: "missing-object", message: `staged object ${id} could not be read (${reason})`, path: (byId.get(id) ?? [])[0] ?? "" });
+  });
+  if (options.messageFile !== void 0) {
+    const file = resolve8(options.messageFile);
+    const text = readFileSync5(file, "utf8");
+    const cut = SCISSORS.exec(text);
+    const message = cut ? text.slice(0, cut.index) : text;
+    const rel = relative3(root, file).split(sep2).join("/");
+    const path = rel.startsWith("..") ? file : rel;
+    stats.scanned++;
+    stats.bytes += Buffer.byteLength(message);
+    const lines = message.split(/\r?\n/);
+    for (const f of scanContent(message, { path, source: "commit-message", ...common })) {
+      if (!(lines[f.startLine - 1] ?? "").startsWith("#"))
+        findings.push(f);
+    }
+  }
+  return { root, findings, warnings, stats, repository: repositoryOf(info), shallow: info.shallow };
+}
+async function emptyTree(root) {
+  const out = await runGit(root, ["hash-object", "-t", "tree", "--stdin"], { input: "" });
+  return out.stdout.toString("utf8").trim();
+}
+
+// cli/dist/commands/history.js
+var command3 = "history";
+var describe2 = "Scan every commit of the git history (all refs, stash, notes; commit and tag messages) for Shippo keys";
+function builder2(y) {
+  return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository to scan (work tree, worktree or bare)" }).option("since", { type: "string", describe: "Scan only what commits not reachable from REV introduced" }).option("range", { type: "string", describe: "Scan only what the commits of A..B introduced (a pull request)" }).option("branch", { type: "string", describe: "Scan only the history of REF instead of every ref" }).option("strict", {
+    type: "boolean",
+    default: false,
+    describe: "Exit 2 when anything could not be read (shallow clone, missing objects, oversized blobs)"
+  }).option("recurse-submodules", { type: "boolean", default: false, describe: "Also scan each checked-out submodule's history" }).option("max-file-size", {
+    type: "string",
+    default: String(DEFAULT_MAX_FILE_SIZE),
+    describe: "Skip (with a warning) blobs larger than this (bytes, or e.g. 100MiB)"
+  }).conflicts("range", ["since", "branch"]).example("$0 history", "scan the whole history of the repository here").example("$0 history --range origin/main..HEAD --format sarif -o keys.sarif", "scan what a pull request adds");
+}
+var INCOMPLETE = /* @__PURE__ */ new Set(["shallow-clone", "missing-object", "too-large", "unreadable", "attribution-failed", "submodule-not-checked-out"]);
+async function revisionsFor(root, args) {
+  if (args.range !== void 0) {
+    const m = /^(.*?)(\.\.\.?)(.*)$/.exec(args.range);
+    if (!m)
+      throw new CliError(`--range: expected A..B, got "${args.range}"`);
+    const from = m[1] || "HEAD";
+    const to = m[3] || "HEAD";
+    const a = await resolveCommit(root, from);
+    const b = await resolveCommit(root, to);
+    return m[2] === "..." ? [a, b, "--not", ...await mergeBases(root, a, b)] : [b, `^${a}`];
+  }
+  if (args.since === void 0 && args.branch === void 0)
+    return void 0;
+  const base = args.branch !== void 0 ? [await resolveCommit(root, args.branch)] : ["--all"];
+  const since = args.since !== void 0 ? [`^${await resolveCommit(root, args.since)}`] : [];
+  return [...base, ...since];
+}
+async function handler2(args, io, steps) {
+  const startedAt = /* @__PURE__ */ new Date();
+  const secrets = new SecretStore();
+  let maxBlobSize;
+  try {
+    maxBlobSize = parseSize(args.maxFileSize);
+  } catch (error) {
+    throw new CliError(`--max-file-size: ${describeError(error)}`);
+  }
+  let result;
+  try {
+    const info = await openRepo(resolve9(io.cwd, args.repo));
+    const revisions2 = await revisionsFor(info.root, args);
+    result = await scanHistory({
+      repo: info.root,
+      ...revisions2 ? { revisions: revisions2 } : {},
+      maxBlobSize,
+      secrets,
+      recurseSubmodules: args.recurseSubmodules,
+      ...showProgress(io) && io.progress ? { onProgress: (blobs, bytes) => io.progress?.(`read ${blobs} blobs, ${(bytes / 1e6).toFixed(1)} MB`) } : {}
+    });
+  } catch (error) {
+    if (error instanceof GitError || error instanceof CliError)
+      throw new CliError(describeError(error));
+    throw error;
+  }
+  const collected = {
+    command: "history",
+    root: result.root,
+    findings: result.findings,
+    suppressed: [],
+    warnings: result.warnings,
+    stats: result.stats,
+    secrets,
+    startedAt,
+    repository: result.repository
+  };
+  if (args.strict && result.warnings.some((w) => INCOMPLETE.has(w.code)))
+    collected.forceError = true;
+  return finish(collected, args, io, steps);
+}
+
+// cli/dist/commands/staged.js
+var staged_exports = {};
+__export(staged_exports, {
+  builder: () => builder3,
+  command: () => command4,
+  describe: () => describe3,
+  handler: () => handler3
+});
+import { resolve as resolve10 } from "node:path";
+var command4 = "staged";
+var describe3 = "Scan what is staged for the next commit (the index, not the working tree), for pre-commit hooks";
+function builder3(y) {
+  return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository whose index to scan" }).option("message-file", { type: "string", describe: 'Also scan this commit message file (commit-msg hook: "$1")' }).example("$0 staged", "pre-commit: block a commit that adds a key").example("$0 staged --message-file .git/COMMIT_EDITMSG", "commit-msg: block a key in the message");
+}
+async function handler3(args, io, steps) {
+  const startedAt = /* @__PURE__ */ new Date();
+  const secrets = new SecretStore();
+  let result;
+  try {
+    result = await scanStaged({
+      repo: resolve10(io.cwd, args.repo),
+      ...args.messageFile !== void 0 ? { messageFile: resolve10(io.cwd, args.messageFile) } : {},
+      secrets
+    });
+  } catch (error) {
+    if (error instanceof GitError || error.code !== void 0)
+      throw new CliError(describeError(error));
+    throw error;
+  }
+  const collected = {
+    command: "staged",
+    root: result.root,
+    findings: result.findings,
+    suppressed: [],
+    warnings: result.warnings,
+    stats: result.stats,
+    secrets,
+    startedAt,
+    repository: result.repository
+  };
+  return finish(collected, args, io, steps);
+}
+
+// cli/dist/commands/action.js
+var action_exports = {};
+__export(action_exports, {
+  builder: () => builder4,
+  command: () => command6,
+  describe: () => describe4,
+  handler: () => handler4
+});
 
 // cli/dist/action/run-action.js
-import { appendFileSync, existsSync, mkdtempSync, readFileSync as readFileSync6, rmSync as rmSync2 } from "node:fs";
+import { appendFileSync, existsSync as existsSync3, mkdtempSync, readFileSync as readFileSync7, rmSync as rmSync2 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join4, relative as relative3, resolve as resolve8, sep as sep2 } from "node:path";
+import { join as join5, relative as relative4, resolve as resolve12, sep as sep3 } from "node:path";
 
 // cli/dist/action/report.js
 function repoPath(f, links) {
@@ -6585,7 +7539,7 @@ function repoPath(f, links) {
 // cli/dist/action/annotations.js
 var escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-function command3(f) {
+function command5(f) {
   if (f.verification?.status === "dead")
     return "notice";
   return f.level === "error" ? "error" : f.level === "warning" ? "warning" : "notice";
@@ -6600,7 +7554,7 @@ function annotation(f, links) {
     props.push(["col", f.startColumn], ["endColumn", f.endColumn]);
   props.push(["title", `Shippo ${f.kind} key (${f.detector})`]);
   const message = `${resultMessage(f, f.redacted)} Remove it and rotate the key, allow it inline with shippo-keyguard:allow, or add it to the baseline.`;
-  return `::${command3(f)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",")}::${escapeData(message)}`;
+  return `::${command5(f)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",")}::${escapeData(message)}`;
 }
 
 // cli/dist/action/git.js
@@ -6614,8 +7568,8 @@ function firstLine(text) {
 }
 
 // cli/dist/action/history.js
-import { readFileSync as readFileSync5 } from "node:fs";
-import { resolve as resolve7 } from "node:path";
+import { readFileSync as readFileSync6 } from "node:fs";
+import { resolve as resolve11 } from "node:path";
 var FETCH_DEPTH_HINT = "set `fetch-depth: 0` on actions/checkout so the history is there";
 function commitExists(repo, sha2) {
   return git(repo, ["cat-file", "-e", `${sha2}^{commit}`]).ok;
@@ -6625,7 +7579,7 @@ function shallowBoundary(repo) {
   if (!path.ok)
     return /* @__PURE__ */ new Set();
   try {
-    return new Set(readFileSync5(resolve7(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync6(resolve11(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -6816,13 +7770,13 @@ function readPayload(env2) {
   if (!path)
     return {};
   try {
-    return JSON.parse(readFileSync6(path, "utf8"));
+    return JSON.parse(readFileSync7(path, "utf8"));
   } catch (error) {
     throw new CliError(`cannot read the event payload ${path}: ${describeError(error)}`);
   }
 }
 function toPosix2(path) {
-  return sep2 === "/" ? path : path.split(sep2).join("/");
+  return sep3 === "/" ? path : path.split(sep3).join("/");
 }
 function historyFlags(plan) {
   switch (plan.kind) {
@@ -6850,11 +7804,11 @@ function emptySarif(root) {
 }
 async function runAction(io, runCli) {
   const env2 = io.env;
-  const workspace = resolve8(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
+  const workspace = resolve12(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
   const inputs = readInputs(env2);
   const plan = planScan(inputs.mode, env2["GITHUB_EVENT_NAME"] ?? "", readPayload(env2));
-  const target = resolve8(workspace, inputs.path);
-  const sarifFile = resolve8(workspace, inputs.sarifFile);
+  const target = resolve12(workspace, inputs.path);
+  const sarifFile = resolve12(workspace, inputs.sarifFile);
   const log = [];
   const notes = [];
   if (plan.kind === "none") {
@@ -6871,9 +7825,9 @@ ${plan.why}.
   if (inputs.verify)
     common.push("--verify");
   if (inputs.baseline)
-    common.push("--baseline", resolve8(workspace, inputs.baseline));
+    common.push("--baseline", resolve12(workspace, inputs.baseline));
   if (inputs.config)
-    common.push("--config", resolve8(workspace, inputs.config));
+    common.push("--config", resolve12(workspace, inputs.config));
   let argv;
   let cwd = workspace;
   let prefix = "";
@@ -6881,13 +7835,13 @@ ${plan.why}.
   let sha2 = env2["GITHUB_SHA"] ?? "HEAD";
   if (plan.kind === "files") {
     argv = ["scan", target];
-    scope = `the files in ${toPosix2(relative3(workspace, target)) || "."}`;
+    scope = `the files in ${toPosix2(relative4(workspace, target)) || "."}`;
   } else {
     const top2 = git(target, ["rev-parse", "--show-toplevel"]);
     if (!top2.ok)
       throw new CliError(`${target} is not a git repository (${firstLine(top2.stderr)}); use mode: files to scan files only`);
     cwd = top2.stdout.trim();
-    prefix = toPosix2(relative3(workspace, cwd));
+    prefix = toPosix2(relative4(workspace, cwd));
     const ensured = ensureHistory(cwd, plan);
     notes.push(...ensured.notes);
     argv = ["history", "--repo", cwd, ...historyFlags(ensured.plan)];
@@ -6898,13 +7852,13 @@ ${plan.why}.
   for (const note of notes)
     log.push(`::notice::${escapeData2(note)}`);
   log.push(`shippo-keyguard: scanning ${scope}`);
-  const tempDir = mkdtempSync(join4(env2["RUNNER_TEMP"] || tmpdir(), "shippo-keyguard-"));
-  const jsonFile = join4(tempDir, "report.json");
+  const tempDir = mkdtempSync(join5(env2["RUNNER_TEMP"] || tmpdir(), "shippo-keyguard-"));
+  const jsonFile = join5(tempDir, "report.json");
   try {
     const result = await runCli([...argv, ...common, "--json-file", jsonFile], { ...io, cwd, stdoutIsTTY: false, stderrIsTTY: false });
     if (result.stdout)
       log.push(result.stdout.trimEnd());
-    if (!existsSync(jsonFile)) {
+    if (!existsSync3(jsonFile)) {
       const why = firstLine(result.stderr).replace(/^shippo-keyguard: /, "") || `exit code ${result.exitCode}`;
       addSummary(env2, `## shippo-keyguard
 
@@ -6914,7 +7868,7 @@ ${plan.why}.
       return { exitCode: result.exitCode === EXIT.OK ? EXIT.ERROR : result.exitCode, stdout: `${log.join("\n")}
 `, stderr: result.stderr };
     }
-    const report = JSON.parse(readFileSync6(jsonFile, "utf8"));
+    const report = JSON.parse(readFileSync7(jsonFile, "utf8"));
     const links = {
       server: env2["GITHUB_SERVER_URL"] || "https://github.com",
       repository: env2["GITHUB_REPOSITORY"] || "",
@@ -6943,12 +7897,12 @@ ${plan.why}.
 }
 
 // cli/dist/commands/action.js
-var command4 = "action";
-var describe2 = "Run as the GitHub Action: reads INPUT_* and GITHUB_* variables (see action.yml)";
-function builder2(y) {
+var command6 = "action";
+var describe4 = "Run as the GitHub Action: reads INPUT_* and GITHUB_* variables (see action.yml)";
+function builder4(y) {
   return y.example("INPUT_MODE=files $0 action", "what action.yml runs");
 }
-async function handler2(_args, io) {
+async function handler4(_args, io) {
   try {
     return await runAction(io, run);
   } catch (error) {
@@ -6961,16 +7915,16 @@ async function handler2(_args, io) {
 // cli/dist/commands/install-hook.js
 var install_hook_exports = {};
 __export(install_hook_exports, {
-  builder: () => builder3,
-  command: () => command5,
-  describe: () => describe3,
-  handler: () => handler3
+  builder: () => builder5,
+  command: () => command7,
+  describe: () => describe5,
+  handler: () => handler5
 });
-import { resolve as resolve10 } from "node:path";
+import { resolve as resolve14 } from "node:path";
 
 // cli/dist/hooks/git-hooks.js
-import { chmodSync, existsSync as existsSync2, mkdirSync, readFileSync as readFileSync7, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
-import { dirname as dirname4, join as join5, resolve as resolve9 } from "node:path";
+import { chmodSync, existsSync as existsSync4, mkdirSync, readFileSync as readFileSync8, renameSync as renameSync2, rmSync as rmSync3 } from "node:fs";
+import { dirname as dirname4, join as join6, resolve as resolve13 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var HOOKS = ["pre-commit", "pre-push"];
 var MARKER = "# shippo-keyguard-hook v1";
@@ -6979,12 +7933,12 @@ function hooksDir(repo) {
   const r = git(repo, ["rev-parse", "--git-path", "hooks"]);
   if (!r.ok)
     throw new CliError(`${repo} is not a git repository (${firstLine(r.stderr)})`);
-  return resolve9(repo, r.stdout.trim());
+  return resolve13(repo, r.stdout.trim());
 }
 function binPath() {
   const here = dirname4(fileURLToPath2(import.meta.url));
-  const candidates = [resolve9(here, "../../bin/shippo-keyguard.js"), resolve9(here, "../cli/bin/shippo-keyguard.js")];
-  const found = candidates.find((c) => existsSync2(c));
+  const candidates = [resolve13(here, "../../bin/shippo-keyguard.js"), resolve13(here, "../cli/bin/shippo-keyguard.js")];
+  const found = candidates.find((c) => existsSync4(c));
   if (!found)
     throw new CliError("cannot find bin/shippo-keyguard.js to call from the hook");
   return found;
@@ -7009,20 +7963,20 @@ function hookScript(hook, nodePath, bin) {
 `;
 }
 function isOurs(file) {
-  return existsSync2(file) && readFileSync7(file, "utf8").includes(MARKER);
+  return existsSync4(file) && readFileSync8(file, "utf8").includes(MARKER);
 }
 function installHook(dir, hook, script, chain) {
-  const file = join5(dir, hook);
+  const file = join6(dir, hook);
   const chained = file + CHAINED_SUFFIX;
   let outcome = "installed";
   mkdirSync(dir, { recursive: true });
-  if (existsSync2(file)) {
+  if (existsSync4(file)) {
     if (isOurs(file)) {
-      if (readFileSync7(file, "utf8") === script)
+      if (readFileSync8(file, "utf8") === script)
         return "unchanged";
     } else if (!chain) {
       throw new CliError(`${file} exists and was not written by shippo-keyguard; left alone. Use --chain to run it from our hook, or call \`shippo-keyguard ${hook}\` from it yourself`);
-    } else if (existsSync2(chained)) {
+    } else if (existsSync4(chained)) {
       throw new CliError(`${chained} already exists; move it away first`);
     } else {
       renameSync2(file, chained);
@@ -7035,13 +7989,13 @@ function installHook(dir, hook, script, chain) {
   return outcome;
 }
 function uninstallHook(dir, hook) {
-  const file = join5(dir, hook);
-  if (!existsSync2(file))
+  const file = join6(dir, hook);
+  if (!existsSync4(file))
     return "absent";
   if (!isOurs(file))
     return "foreign";
   rmSync3(file);
-  if (existsSync2(file + CHAINED_SUFFIX)) {
+  if (existsSync4(file + CHAINED_SUFFIX)) {
     renameSync2(file + CHAINED_SUFFIX, file);
     return "restored";
   }
@@ -7049,16 +8003,16 @@ function uninstallHook(dir, hook) {
 }
 
 // cli/dist/commands/install-hook.js
-var command5 = "install-hook";
-var describe3 = "Install a git pre-commit (or --pre-push) hook that blocks commits adding a Shippo key";
-function builder3(y) {
+var command7 = "install-hook";
+var describe5 = "Install a git pre-commit (or --pre-push) hook that blocks commits adding a Shippo key";
+function builder5(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", default: false, describe: "Install the pre-push hook (scans the commits being pushed) instead" }).option("chain", { type: "boolean", default: false, describe: "Keep an existing hook: move it aside and run it before ours" }).example("$0 install-hook", "block commits that add a key").example("$0 install-hook --pre-push --chain", "also check pushes, keeping the existing pre-push hook");
 }
-async function handler3(args, io) {
+async function handler5(args, io) {
   const hook = args.prePush ? "pre-push" : "pre-commit";
-  const dir = hooksDir(resolve10(io.cwd, args.repo));
+  const dir = hooksDir(resolve14(io.cwd, args.repo));
   const outcome = installHook(dir, hook, hookScript(hook, process.execPath, binPath()), args.chain);
-  const file = resolve10(dir, hook);
+  const file = resolve14(dir, hook);
   const message = outcome === "unchanged" ? `${hook} hook already installed at ${file}` : outcome === "chained" ? `installed the ${hook} hook at ${file}; the existing hook runs first from ${hook}.shippo-keyguard-chained` : `installed the ${hook} hook at ${file}`;
   return { exitCode: EXIT.OK, stdout: `${message}
 `, stderr: "" };
@@ -7067,24 +8021,24 @@ async function handler3(args, io) {
 // cli/dist/commands/uninstall-hook.js
 var uninstall_hook_exports = {};
 __export(uninstall_hook_exports, {
-  builder: () => builder4,
-  command: () => command6,
-  describe: () => describe4,
-  handler: () => handler4
+  builder: () => builder6,
+  command: () => command8,
+  describe: () => describe6,
+  handler: () => handler6
 });
-import { resolve as resolve11 } from "node:path";
-var command6 = "uninstall-hook";
-var describe4 = "Remove the hooks install-hook wrote (and restore a chained hook); other hooks are left alone";
-function builder4(y) {
+import { resolve as resolve15 } from "node:path";
+var command8 = "uninstall-hook";
+var describe6 = "Remove the hooks install-hook wrote (and restore a chained hook); other hooks are left alone";
+function builder6(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", describe: "Only the pre-push hook (default: both)" }).option("pre-commit", { type: "boolean", describe: "Only the pre-commit hook (default: both)" });
 }
-async function handler4(args, io) {
-  const dir = hooksDir(resolve11(io.cwd, args.repo));
+async function handler6(args, io) {
+  const dir = hooksDir(resolve15(io.cwd, args.repo));
   const only = HOOKS.filter((h) => h === "pre-push" ? args.prePush : args.preCommit);
   const lines = [];
   for (const hook of only.length > 0 ? only : HOOKS) {
     const outcome = uninstallHook(dir, hook);
-    const file = resolve11(dir, hook);
+    const file = resolve15(dir, hook);
     if (outcome === "removed")
       lines.push(`removed the ${hook} hook ${file}`);
     else if (outcome === "restored")
@@ -7101,13 +8055,12 @@ async function handler4(args, io) {
 // cli/dist/commands/pre-commit.js
 var pre_commit_exports = {};
 __export(pre_commit_exports, {
-  builder: () => builder5,
-  command: () => command7,
-  describe: () => describe5,
-  handler: () => handler5,
+  builder: () => builder7,
+  command: () => command9,
+  describe: () => describe7,
+  handler: () => handler7,
   withAdvice: () => withAdvice
 });
-import { resolve as resolve13 } from "node:path";
 
 // cli/dist/hooks/advice.js
 function blockedAdvice(what) {
@@ -7124,113 +8077,42 @@ function blockedAdvice(what) {
   ].join("\n");
 }
 
-// cli/dist/hooks/sources.js
-import { spawnSync as spawnSync2 } from "node:child_process";
-import { resolve as resolve12 } from "node:path";
-function toplevel(repo) {
-  const r = git(repo, ["rev-parse", "--show-toplevel"]);
-  if (!r.ok)
-    throw new CliError(`${repo} is not a git repository (${firstLine(r.stderr)})`);
-  return r.stdout.trim();
-}
-function readBlob(root, object) {
-  const r = spawnSync2("git", ["cat-file", "blob", object], { cwd: root, maxBuffer: 1024 * 1024 * 1024 });
-  if (r.status !== 0)
-    throw new CliError(`cannot read ${object}: ${firstLine(String(r.stderr))}`);
-  return r.stdout;
-}
-function rawEntries(out) {
-  const parts = out.split("\0");
-  const entries = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const meta = (parts[i] ?? "").trim().split(" ");
-    const blob = meta[3];
-    const path = parts[i + 1];
-    if (blob && path && !/^0+$/.test(blob) && meta[1] !== "160000")
-      entries.push({ blob, path });
-  }
-  return entries;
-}
-function scanIndex(repo, secrets) {
-  const root = toplevel(resolve12(repo));
-  const diff = git(root, ["diff", "--cached", "--raw", "-z", "--no-abbrev", "--diff-filter=ACMR", "--no-renames"]);
-  if (!diff.ok)
-    throw new CliError(`git diff --cached failed: ${firstLine(diff.stderr)}`);
-  const findings = [];
-  let bytes = 0;
-  const entries = rawEntries(diff.stdout);
-  for (const { blob, path } of entries) {
-    const content = readBlob(root, blob);
-    bytes += content.length;
-    findings.push(...scanContent(content, { path, source: "staged", secrets }));
-  }
-  return { root, findings, warnings: [], stats: { scanned: entries.length, bytes, skipped: 0 } };
-}
-function scanCommits(repo, revisions2, secrets) {
-  const root = toplevel(resolve12(repo));
-  const listed = git(root, ["rev-list", "--reverse", ...revisions2]);
-  if (!listed.ok)
-    throw new CliError(`git rev-list ${revisions2.join(" ")} failed: ${firstLine(listed.stderr)}`);
-  const findings = [];
-  const seen = /* @__PURE__ */ new Set();
-  let bytes = 0;
-  for (const commit of listed.stdout.split("\n").filter(Boolean)) {
-    const info = git(root, ["show", "-s", "--format=%an%x00%ae%x00%aI%x00%s", commit]).stdout.trimEnd().split("\0");
-    const diff = git(root, ["diff-tree", "-r", "-m", "--root", "--no-commit-id", "--raw", "-z", "--no-abbrev", "--diff-filter=AM", "--no-renames", commit]);
-    for (const { blob, path } of rawEntries(diff.stdout)) {
-      if (seen.has(blob))
-        continue;
-      seen.add(blob);
-      const content = readBlob(root, blob);
-      bytes += content.length;
-      const introduced = { commit, author: info[0] ?? "", email: info[1] ?? "", date: info[2] ?? "", summary: info[3] ?? "" };
-      for (const f of scanContent(content, { path, source: "history", secrets }))
-        findings.push({ ...f, blob, introduced });
-    }
-  }
-  return { root, findings, warnings: [], stats: { scanned: seen.size, bytes, skipped: 0 } };
-}
-
 // cli/dist/commands/pre-commit.js
-var command7 = "pre-commit [files..]";
-var describe5 = "Hook entry: scan what is about to be committed (the index), or the FILES the pre-commit framework passes";
-function builder5(y) {
-  return withReportOptions(y).positional("files", {
+var command9 = "pre-commit [files..]";
+var describe7 = "Hook entry: scan what is about to be committed (the index), or the FILES the pre-commit framework passes";
+function builder7(y) {
+  return builder3(y).positional("files", {
     type: "string",
     array: true,
     default: [],
     describe: "Files to scan (the pre-commit framework passes them, with unstaged changes stashed); none: the staged changes"
-  }).option("repo", { type: "string", default: ".", describe: "The repository, for the staged scan" }).example("$0 pre-commit", "what .git/hooks/pre-commit runs (install-hook)");
+  }).example("$0 pre-commit", "what .git/hooks/pre-commit runs (install-hook)");
 }
 function withAdvice(result, what) {
   return result.exitCode === EXIT.FINDINGS ? { ...result, stderr: result.stderr + blockedAdvice(what) } : result;
 }
-async function handler5(args, io, steps) {
+async function handler7(args, io, steps) {
   if (args.files.length > 0) {
     const scanArgs = { ...args, paths: args.files, gitignore: false, maxFileSize: String(DEFAULT_MAX_FILE_SIZE) };
     return withAdvice(await handler(scanArgs, io, steps), "commit");
   }
-  const startedAt = /* @__PURE__ */ new Date();
-  const secrets = new SecretStore();
-  const result = scanIndex(resolve13(io.cwd, args.repo), secrets);
-  const collected = { command: "staged", suppressed: [], secrets, startedAt, ...result };
-  return withAdvice(await finish(collected, args, io, steps), "commit");
+  return withAdvice(await handler3(args, io, steps), "commit");
 }
 
 // cli/dist/commands/pre-push.js
 var pre_push_exports = {};
 __export(pre_push_exports, {
-  builder: () => builder6,
-  command: () => command8,
-  describe: () => describe6,
-  handler: () => handler6,
+  builder: () => builder8,
+  command: () => command10,
+  describe: () => describe8,
+  handler: () => handler8,
   parsePushLines: () => parsePushLines,
-  revisionsFor: () => revisionsFor
+  revisionsFor: () => revisionsFor2
 });
-import { resolve as resolve14 } from "node:path";
-var command8 = "pre-push [remote] [url]";
-var describe6 = "Hook entry: scan exactly the commits a push sends (git's pre-push lines on stdin)";
-function builder6(y) {
+import { resolve as resolve16 } from "node:path";
+var command10 = "pre-push [remote] [url]";
+var describe8 = "Hook entry: scan exactly the commits a push sends (git's pre-push lines on stdin)";
+function builder8(y) {
   return withReportOptions(y).positional("remote", { type: "string", describe: "Name of the remote (git passes it)" }).positional("url", { type: "string", describe: "URL of the remote (git passes it)" }).option("repo", { type: "string", default: ".", describe: "The repository" }).example('echo "refs/heads/main $(git rev-parse HEAD) refs/heads/main $(git rev-parse origin/main)" | $0 pre-push origin', "what git does");
 }
 var ZERO2 = /^0+$/;
@@ -7245,7 +8127,7 @@ function parsePushLines(text) {
   }
   return refs;
 }
-function revisionsFor(repo, ref, remote) {
+function revisionsFor2(repo, ref, remote) {
   if (ZERO2.test(ref.localSha))
     return void 0;
   const not = [];
@@ -7275,22 +8157,29 @@ async function pushedRevisions(repo, args, io) {
   }
   const lists = [];
   for (const ref of parsePushLines(await readAll(io.stdin))) {
-    const revisions2 = revisionsFor(repo, ref, remote);
+    const revisions2 = revisionsFor2(repo, ref, remote);
     if (revisions2)
       lists.push(revisions2);
   }
   return lists;
 }
-async function handler6(args, io, steps) {
+async function handler8(args, io, steps) {
   const startedAt = /* @__PURE__ */ new Date();
   const secrets = new SecretStore();
-  const repo = resolve14(io.cwd, args.repo);
   const results = [];
-  for (const revisions2 of await pushedRevisions(repo, args, io))
-    results.push(scanCommits(repo, revisions2, secrets));
+  let root;
+  try {
+    root = (await openRepo(resolve16(io.cwd, args.repo))).root;
+    for (const revisions2 of await pushedRevisions(root, args, io))
+      results.push(await scanHistory({ repo: root, revisions: revisions2, secrets }));
+  } catch (error) {
+    if (error instanceof GitError)
+      throw new CliError(describeError(error));
+    throw error;
+  }
   const collected = {
     command: "pre-push",
-    root: results[0]?.root ?? repo,
+    root,
     findings: results.flatMap((r) => r.findings),
     suppressed: [],
     warnings: results.flatMap((r) => r.warnings),
@@ -7321,7 +8210,7 @@ var EPILOGUE = `Exit codes:
 
 Keys are never printed in full unless you pass --no-redact. Docs: ${TOOL.informationUri}`;
 var STEPS = [suppressStep];
-var COMMANDS = [scan_exports, action_exports, install_hook_exports, uninstall_hook_exports, pre_commit_exports, pre_push_exports];
+var COMMANDS = [scan_exports, history_exports, staged_exports, action_exports, install_hook_exports, uninstall_hook_exports, pre_commit_exports, pre_push_exports];
 function parser2(argv) {
   let y = yargs_default([...argv]).scriptName("shippo-keyguard").usage("$0 <command> [options]\n\nFind leaked Shippo API keys, verify them, and report them as text, JSON or SARIF.").strict().demandCommand(1, "Specify a command (see --help)").recommendCommands().help().alias("h", "help").version(`${TOOL.version}
 `).epilogue(EPILOGUE).wrap(Math.min(110, process.stdout.columns || 100)).exitProcess(false).fail((message, error) => {

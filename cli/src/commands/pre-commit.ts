@@ -1,33 +1,29 @@
-import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { SecretStore } from '@shippo-keyguard/core';
 import { DEFAULT_MAX_FILE_SIZE } from '@shippo-keyguard/core/files';
 import { EXIT } from '../errors.js';
-import { finish, type Collected, type Step } from '../finish.js';
+import type { Step } from '../finish.js';
 import { blockedAdvice } from '../hooks/advice.js';
-import { scanIndex } from '../hooks/sources.js';
 import type { RunIO, RunResult } from '../io.js';
-import { withReportOptions, type ReportArgs } from '../options.js';
 import * as scan from './scan.js';
+import * as staged from './staged.js';
 
 export const command = 'pre-commit [files..]';
 export const describe = 'Hook entry: scan what is about to be committed (the index), or the FILES the pre-commit framework passes';
 
 export function builder<T>(y: Argv<T>) {
-  return withReportOptions(y)
+  return staged
+    .builder(y)
     .positional('files', {
       type: 'string',
       array: true,
       default: [],
       describe: 'Files to scan (the pre-commit framework passes them, with unstaged changes stashed); none: the staged changes',
     })
-    .option('repo', { type: 'string', default: '.', describe: 'The repository, for the staged scan' })
     .example('$0 pre-commit', 'what .git/hooks/pre-commit runs (install-hook)');
 }
 
-export interface PreCommitArgs extends ReportArgs {
+export interface PreCommitArgs extends staged.StagedArgs {
   files: string[];
-  repo: string;
 }
 
 /** Exit 1 gets the reasons and the ways out after the report. */
@@ -41,9 +37,5 @@ export async function handler(args: PreCommitArgs & Record<string, unknown>, io:
     const scanArgs = { ...args, paths: args.files, gitignore: false, maxFileSize: String(DEFAULT_MAX_FILE_SIZE) };
     return withAdvice(await scan.handler(scanArgs, io, steps), 'commit');
   }
-  const startedAt = new Date();
-  const secrets = new SecretStore();
-  const result = scanIndex(resolve(io.cwd, args.repo), secrets);
-  const collected: Collected = { command: 'staged', suppressed: [], secrets, startedAt, ...result };
-  return withAdvice(await finish(collected, args, io, steps), 'commit');
+  return withAdvice(await staged.handler(args, io, steps), 'commit');
 }

@@ -4,7 +4,8 @@ import type { Argv } from 'yargs';
 import { SecretStore } from '@shippo-keyguard/core';
 import { git } from '../action/git.js';
 import { finish, type Collected, type Step } from '../finish.js';
-import { scanCommits, type SourceResult } from '../hooks/sources.js';
+import { GitError, openRepo, scanHistory, type GitScanResult } from '@shippo-keyguard/core/git';
+import { CliError, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
 import { withReportOptions, type ReportArgs } from '../options.js';
 import { withAdvice } from './pre-commit.js';
@@ -89,12 +90,18 @@ async function pushedRevisions(repo: string, args: PrePushArgs, io: RunIO): Prom
 export async function handler(args: PrePushArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
   const startedAt = new Date();
   const secrets = new SecretStore();
-  const repo = resolve(io.cwd, args.repo);
-  const results: SourceResult[] = [];
-  for (const revisions of await pushedRevisions(repo, args, io)) results.push(scanCommits(repo, revisions, secrets));
+  const results: GitScanResult[] = [];
+  let root: string;
+  try {
+    root = (await openRepo(resolve(io.cwd, args.repo))).root;
+    for (const revisions of await pushedRevisions(root, args, io)) results.push(await scanHistory({ repo: root, revisions, secrets }));
+  } catch (error) {
+    if (error instanceof GitError) throw new CliError(describeError(error));
+    throw error;
+  }
   const collected: Collected = {
     command: 'pre-push',
-    root: results[0]?.root ?? repo,
+    root,
     findings: results.flatMap((r) => r.findings),
     suppressed: [],
     warnings: results.flatMap((r) => r.warnings),
