@@ -181,6 +181,16 @@ describe('the action, run the way the runner runs it', () => {
     expectNoKey(created, ws);
   });
 
+  it('schedule with the default inputs scans the full history, every branch', () => {
+    const ws = checkout(base);
+    const run = runCompositeAction({ actionDir, workspace: ws, with: {}, eventName: 'schedule', payload: { schedule: '23 4 * * 1' } });
+    expect(run.status, run.log).toBe(1);
+    expect(run.outputs['findings']).toBe('2');
+    expect(run.summary).toContain('schedule: the full history');
+    expect(run.outputs['sarif-file']).toBe(join(ws, 'shippo-keyguard.sarif'));
+    expectNoKey(run, ws);
+  });
+
   it('a shallow checkout (fetch-depth: 1) fetches the history the range needs from origin', () => {
     const ws = checkout(head, 1);
     expect(git(ws, 'rev-parse', '--is-shallow-repository')).toBe('true');

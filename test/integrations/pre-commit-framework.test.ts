@@ -105,4 +105,16 @@ describe('the pre-commit framework with .pre-commit-hooks.yaml', () => {
     expect(pushed.status, pushed.stdout + pushed.stderr).toBe(0);
     expect(git(remote, 'rev-list', '--count', 'main')).toBe('2');
   });
+
+  it('the push hook scans a first push to an empty remote (no remote tip to start from)', () => {
+    const { dir } = project();
+    const empty = join(temp, `empty-${n++}.git`);
+    git(temp, 'init', '-q', '--bare', empty);
+    git(dir, 'remote', 'add', 'fresh', empty);
+    writeFile(dir, 'c.env', `K=${KEY}\n`);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '--no-verify', '-m', 'key');
+    expectBlocked(run(dir, 'git', ['push', 'fresh', 'main']), 'c.env');
+    expect(sh('git', ['rev-parse', '--verify', '-q', 'refs/heads/main'], { cwd: empty }).status).not.toBe(0);
+  });
 });

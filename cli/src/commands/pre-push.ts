@@ -8,6 +8,7 @@ import { GitError, openRepo, scanHistory, type GitScanResult } from '@shippo-key
 import { CliError, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
 import { withReportOptions, type ReportArgs } from '../options.js';
+import { useRepoBaseline } from '../hooks/advice.js';
 import { withAdvice } from './pre-commit.js';
 
 export const command = 'pre-push [remote] [url]';
@@ -88,6 +89,7 @@ async function pushedRevisions(repo: string, args: PrePushArgs, io: RunIO): Prom
 }
 
 export async function handler(args: PrePushArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
+  useRepoBaseline(args, io.cwd);
   const startedAt = new Date();
   const secrets = new SecretStore();
   const results: GitScanResult[] = [];

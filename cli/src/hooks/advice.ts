@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
 /**
  * What a blocked commit or push prints after the findings: why it is blocked and the three ways
  * out. Keys themselves are only ever shown redacted, in the report above this.
@@ -13,7 +16,20 @@ export function blockedAdvice(what: 'commit' | 'push'): string {
       ? '  1. Remove it: delete the key from the file, `git add` the file again, and load the key from an environment variable or secret store instead.'
       : '  1. Remove it: rewrite the commits without the key (e.g. `git rebase -i`), then rotate the key in the Shippo dashboard (Settings > API).',
     '  2. Allow it inline, if it is not a real key: put a `shippo-keyguard:allow` comment on its line (or `shippo-keyguard:allow-next-line` on the line before).',
-    `  3. Add it to the baseline, if it is known and accepted: \`shippo-keyguard baseline ${what === 'commit' ? 'staged' : 'history'}\`, then commit .shippo-keyguard-baseline.json.`,
+    `  3. Add it to the baseline, if it is known and accepted: \`shippo-keyguard baseline ${what === 'commit' ? 'staged' : 'history'}\`, then commit .shippo-keyguard-baseline.json (the hooks read it from the repository root).`,
     '',
   ].join('\n');
+}
+
+/** The baseline file the hooks read from the repository root when `--baseline` is not given. */
+export const HOOK_BASELINE = '.shippo-keyguard-baseline.json';
+
+/**
+ * Hooks honour a committed baseline without being told: when `--baseline` is not given and the
+ * repository root has one, use it (the option belongs to the triage step; this only fills it in).
+ */
+export function useRepoBaseline(args: Record<string, unknown>, cwd: string): void {
+  if (args['baseline'] !== undefined) return;
+  const file = join(resolve(cwd, typeof args['repo'] === 'string' ? args['repo'] : '.'), HOOK_BASELINE);
+  if (existsSync(file)) args['baseline'] = file;
 }
