@@ -208,7 +208,10 @@ describe('install-hook --pre-push', () => {
     const line = (local: string, remoteSha: string) => `refs/heads/main ${local} refs/heads/main ${remoteSha}\n`;
     const blocked = sh(process.execPath, [BIN, 'pre-push', 'origin', 'url'], { cwd: dir, input: line(tip, base) });
     expect(blocked.status).toBe(1);
-    expect(blocked.stdout).toContain('r.env:1:3');
+    // The report and then the ways out, on stderr, in that order (git shows hook output as is).
+    expect(blocked.stdout).toBe('');
+    expect(blocked.stderr.indexOf('r.env:1:3')).toBeGreaterThan(-1);
+    expect(blocked.stderr.indexOf('r.env:1:3')).toBeLessThan(blocked.stderr.indexOf('Three ways out'));
     const deletion = sh(process.execPath, [BIN, 'pre-push', 'origin', 'url'], { cwd: dir, input: line('0'.repeat(40), tip) });
     expect(deletion.status).toBe(0);
     const already = sh(process.execPath, [BIN, 'pre-push', 'origin', 'url'], { cwd: dir, input: line(tip, tip) });

@@ -26,9 +26,14 @@ export interface PreCommitArgs extends staged.StagedArgs {
   files: string[];
 }
 
-/** Exit 1 gets the reasons and the ways out after the report. */
-export function withAdvice(result: RunResult, what: 'commit' | 'push'): RunResult {
-  return result.exitCode === EXIT.FINDINGS ? { ...result, stderr: result.stderr + blockedAdvice(what) } : result;
+/**
+ * Exit 1 gets the reasons and the ways out after the report. A text report moves to stderr with
+ * them, so a terminal shows the two in order (the bin writes stderr before stdout).
+ */
+export function withAdvice(result: RunResult, what: 'commit' | 'push', args: { format?: string; output?: string }): RunResult {
+  if (result.exitCode !== EXIT.FINDINGS) return result;
+  if (args.format === 'text' && !args.output) return { ...result, stdout: '', stderr: result.stderr + result.stdout + blockedAdvice(what) };
+  return { ...result, stderr: result.stderr + blockedAdvice(what) };
 }
 
 export async function handler(args: PreCommitArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
@@ -36,7 +41,7 @@ export async function handler(args: PreCommitArgs & Record<string, unknown>, io:
   if (args.files.length > 0) {
     // The framework stashes unstaged changes first, so these files hold exactly what is staged.
     const scanArgs = { ...args, paths: args.files, gitignore: false, maxFileSize: String(DEFAULT_MAX_FILE_SIZE) };
-    return withAdvice(await scan.handler(scanArgs, io, steps), 'commit');
+    return withAdvice(await scan.handler(scanArgs, io, steps), 'commit', args);
   }
-  return withAdvice(await staged.handler(args, io, steps), 'commit');
+  return withAdvice(await staged.handler(args, io, steps), 'commit', args);
 }

@@ -115,5 +115,5 @@ export async function handler(args: PrePushArgs & Record<string, unknown>, io: R
     secrets,
     startedAt,
   };
-  return withAdvice(await finish(collected, args, io, steps), 'push');
+  return withAdvice(await finish(collected, args, io, steps), 'push', args);
 }

@@ -9,7 +9,7 @@ export function blockedAdvice(what: 'commit' | 'push'): string {
   const subject = what === 'commit' ? 'This commit adds' : 'The commits being pushed add';
   return [
     '',
-    `shippo-keyguard: ${what} blocked. ${subject} a Shippo API key (location and redacted key above).`,
+    `shippo-keyguard: ${what} blocked. ${subject} a Shippo API key (where, redacted, above).`,
     'Anything committed is readable by everyone who can clone the repository, for ever: treat the key as leaked once it is pushed.',
     'Three ways out:',
     what === 'commit'
