@@ -132,9 +132,9 @@ describe('action.yml metadata', () => {
 });
 
 describe('the action, run the way the runner runs it', () => {
-  it('mode: files scans the files, annotates, summarises, writes SARIF and fails', () => {
+  it('mode: files scans the files, annotates, summarises, writes SARIF and fails', async () => {
     const ws = checkout(head);
-    const run = runCompositeAction({ actionDir, workspace: ws, with: { mode: 'files' }, eventName: 'push', payload: pushEvent(base, head), env: { GITHUB_SHA: head } });
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'files' }, eventName: 'push', payload: pushEvent(base, head), env: { GITHUB_SHA: head } });
     expect(run.status).toBe(1);
     expect(run.outputs['findings']).toBe('2');
     expect(run.outputs['live']).toBe('0');
@@ -150,9 +150,9 @@ describe('the action, run the way the runner runs it', () => {
     expectNoKey(run, ws);
   });
 
-  it('pull_request (the README step): scans only the pull request commits and fails on the new key', () => {
+  it('pull_request (the README step): scans only the pull request commits and fails on the new key', async () => {
     const ws = checkout(head);
-    const run = runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'pull_request', payload: pullRequestEvent(), env: { GITHUB_SHA: head } });
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'pull_request', payload: pullRequestEvent(), env: { GITHUB_SHA: head } });
     expect(run.status, run.log).toBe(1);
     expect(run.outputs['findings']).toBe('1');
     expect(run.log).toMatch(/^::warning file=config\/app\.env,line=2,endLine=2,col=17,endColumn=69,title=Shippo test key/m);
@@ -165,25 +165,25 @@ describe('the action, run the way the runner runs it', () => {
     expectNoKey(run, ws);
   });
 
-  it('push (the README step): the pushed range only; a new branch scans the whole branch', () => {
+  it('push (the README step): the pushed range only; a new branch scans the whole branch', async () => {
     const ws = checkout(head);
-    const range = runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'push', payload: pushEvent(base, head) });
+    const range = await runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'push', payload: pushEvent(base, head) });
     expect(range.status, range.log).toBe(1);
     expect(range.outputs['findings']).toBe('1');
-    const created = runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'push', payload: pushEvent('0'.repeat(40), head) });
+    const created = await runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'push', payload: pushEvent('0'.repeat(40), head) });
     expect(created.status, created.log).toBe(1);
     expect(created.outputs['findings']).toBe('2');
     expect(created.log).toMatch(/^::error file=legacy\/old\.env,line=1,/m);
-    const clean = runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'push', payload: pushEvent(base, base) });
+    const clean = await runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'push', payload: pushEvent(base, base) });
     expect(clean.status, clean.log).toBe(0);
     expect(clean.outputs['findings']).toBe('0');
     expect(clean.summary).toContain('No Shippo keys found.');
     expectNoKey(created, ws);
   });
 
-  it('schedule with the default inputs scans the full history, every branch', () => {
+  it('schedule with the default inputs scans the full history, every branch', async () => {
     const ws = checkout(base);
-    const run = runCompositeAction({ actionDir, workspace: ws, with: {}, eventName: 'schedule', payload: { schedule: '23 4 * * 1' } });
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: {}, eventName: 'schedule', payload: { schedule: '23 4 * * 1' } });
     expect(run.status, run.log).toBe(1);
     expect(run.outputs['findings']).toBe('2');
     expect(run.summary).toContain('schedule: the full history');
@@ -191,27 +191,27 @@ describe('the action, run the way the runner runs it', () => {
     expectNoKey(run, ws);
   });
 
-  it('a shallow checkout (fetch-depth: 1) fetches the history the range needs from origin', () => {
+  it('a shallow checkout (fetch-depth: 1) fetches the history the range needs from origin', async () => {
     const ws = checkout(head, 1);
     expect(git(ws, 'rev-parse', '--is-shallow-repository')).toBe('true');
-    const run = runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'pull_request', payload: pullRequestEvent() });
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'pull_request', payload: pullRequestEvent() });
     expect(run.status, run.log).toBe(1);
     expect(run.outputs['findings']).toBe('1');
     expect(run.log).toMatch(/^::notice::.*fetching the full history from origin/m);
   });
 
-  it('fails with the fetch-depth fix when a shallow checkout cannot fetch the range', () => {
+  it('fails with the fetch-depth fix when a shallow checkout cannot fetch the range', async () => {
     const ws = checkout(head, 1);
     git(ws, 'remote', 'set-url', 'origin', join(temp, 'gone.git'));
-    const run = runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'pull_request', payload: pullRequestEvent() });
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'pull_request', payload: pullRequestEvent() });
     expect(run.status).toBe(2);
     expect(run.log).toMatch(/^::error title=shippo-keyguard::cannot read the history to scan: .*fetch-depth: 0/m);
     expect(run.outputs['findings']).toBe('');
   });
 
-  it('a pushed branch deletion scans nothing and passes with an empty SARIF', () => {
+  it('a pushed branch deletion scans nothing and passes with an empty SARIF', async () => {
     const ws = checkout(base);
-    const run = runCompositeAction({
+    const run = await runCompositeAction({
       actionDir,
       workspace: ws,
       with: workflowStepInputs(workflow, 'changes'),
@@ -225,9 +225,9 @@ describe('the action, run the way the runner runs it', () => {
     expect(run.summary).toContain('nothing to scan');
   });
 
-  it('a bad input is one annotation line and exit 2', () => {
+  it('a bad input is one annotation line and exit 2', async () => {
     const ws = checkout(base);
-    const run = runCompositeAction({ actionDir, workspace: ws, with: { mode: 'everything' }, eventName: 'push', payload: pushEvent(base, head) });
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'everything' }, eventName: 'push', payload: pushEvent(base, head) });
     expect(run.status).toBe(2);
     expect(run.log.trim()).toBe('::error title=shippo-keyguard::input mode: expected one of auto, files, history, got "everything"');
   });

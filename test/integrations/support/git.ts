@@ -1,4 +1,4 @@
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnOptions, type SpawnSyncOptions } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,6 +32,19 @@ export function sh(cmd: string, args: readonly string[], options: SpawnSyncOptio
   const r = spawnSync(cmd, [...args], { encoding: 'utf8', env: gitEnv(), timeout: 60_000, ...options });
   if (r.error) throw r.error;
   return { status: r.status ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+}
+
+/** `sh` without blocking the event loop, for runs that talk to a server in this process. */
+export function shAsync(cmd: string, args: readonly string[], options: SpawnOptions = {}): Promise<Ran> {
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, [...args], { env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ status: code ?? -1, stdout, stderr }));
+  });
 }
 
 /** Run git and fail loudly on a non-zero exit. */

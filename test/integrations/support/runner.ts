@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ROOT } from './checkout.js';
-import { gitEnv, sh, tempDir } from './git.js';
+import { gitEnv, shAsync, tempDir } from './git.js';
 
 /** The fenced block that follows `<!-- snippet: NAME -->` in the README. */
 export function readmeSnippet(name: string): string {
@@ -59,14 +59,14 @@ const EXPRESSION = /\$\{\{\s*([^}]+?)\s*\}\}/g;
  * run by `bash --noprofile --norc -eo pipefail` in the workspace with the runner's GITHUB_*
  * variables, and the action's outputs mapped from the steps' `$GITHUB_OUTPUT`.
  */
-export function runCompositeAction(options: {
+export async function runCompositeAction(options: {
   actionDir: string;
   workspace: string;
   with: Record<string, unknown>;
   eventName: string;
   payload: unknown;
   env?: NodeJS.ProcessEnv;
-}): ActionRun {
+}): Promise<ActionRun> {
   const meta = actionMetadata(options.actionDir);
   const declared = meta.inputs ?? {};
   for (const name of Object.keys(options.with)) if (!(name in declared)) throw new Error(`unexpected input ${name}`);
@@ -102,7 +102,7 @@ export function runCompositeAction(options: {
     writeFileSync(outputPath, '');
     const stepEnv: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(step.env ?? {})) stepEnv[k] = String(v).replace(EXPRESSION, (_m, e: string) => context(e, id));
-    const r = sh('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run.replace(EXPRESSION, (_m, e: string) => context(e, id))], {
+    const r = await shAsync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run.replace(EXPRESSION, (_m, e: string) => context(e, id))], {
       cwd: options.workspace,
       env: gitEnv({
         CI: 'true',
