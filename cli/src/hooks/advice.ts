@@ -26,10 +26,11 @@ export const HOOK_BASELINE = '.shippo-keyguard-baseline.json';
 
 /**
  * Hooks honour a committed baseline without being told: when `--baseline` is not given and the
- * repository root has one, use it (the option belongs to the triage step; this only fills it in).
+ * repository root has one, use it. Returns a copy of the arguments, since per-run triage state
+ * may already be keyed to the original object.
  */
-export function useRepoBaseline(args: Record<string, unknown>, cwd: string): void {
-  if (args['baseline'] !== undefined) return;
+export function withRepoBaseline<T extends Record<string, unknown>>(args: T, cwd: string): T {
+  if (args['baseline'] !== undefined) return args;
   const file = join(resolve(cwd, typeof args['repo'] === 'string' ? args['repo'] : '.'), HOOK_BASELINE);
-  if (existsSync(file)) args['baseline'] = file;
+  return existsSync(file) ? { ...args, baseline: file } : args;
 }
