@@ -4540,12 +4540,12 @@ var YargsInstance = class {
   async getCompletion(args, done) {
     argsert("<array> [function]", [args, done], arguments.length);
     if (!done) {
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve18, reject) => {
         __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
           if (err)
             reject(err);
           else
-            resolve17(completions);
+            resolve18(completions);
         });
       });
     } else {
@@ -6621,7 +6621,7 @@ function gitErrorLine(stderr, fallback) {
   return (line ?? fallback).replace(/^(fatal|error):\s*/, "").trim() || fallback;
 }
 function runGit(cwd, args, options = {}) {
-  return new Promise((resolve17, reject) => {
+  return new Promise((resolve18, reject) => {
     const child = spawnGit(cwd, args);
     const out = [];
     let err = "";
@@ -6651,7 +6651,7 @@ function runGit(cwd, args, options = {}) {
         return reject(failed);
       const exit = code2 ?? -1;
       if (exit === 0 || options.okCodes?.includes(exit))
-        return resolve17({ stdout: Buffer.concat(out), code: exit });
+        return resolve18({ stdout: Buffer.concat(out), code: exit });
       reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ""} failed with exit code ${exit}`), args, code2));
     });
     child.stdin.end(options.input ?? "");
@@ -6883,7 +6883,7 @@ async function readBlobs(cwd, ids, onBlob, onMissing) {
   }
 }
 function readSome(cwd, ids, from, onBlob, onMissing) {
-  return new Promise((resolve17, reject) => {
+  return new Promise((resolve18, reject) => {
     const args = ["cat-file", "--batch", "--buffer"];
     const child = spawnGit(cwd, args);
     let at = from;
@@ -6977,11 +6977,11 @@ function readSome(cwd, ids, from, onBlob, onMissing) {
       if (failure)
         return reject(failure);
       if (at >= ids.length)
-        return resolve17({ completed: true, at, reason: "" });
+        return resolve18({ completed: true, at, reason: "" });
       if (code2 === 0 && at === from) {
         return reject(new GitError("git cat-file ended without answering", args, code2));
       }
-      resolve17({ completed: false, at, reason: gitErrorLine(stderr, `git cat-file exited with code ${code2}`) });
+      resolve18({ completed: false, at, reason: gitErrorLine(stderr, `git cat-file exited with code ${code2}`) });
     });
     const write = (i) => {
       while (i < ids.length) {
@@ -8063,18 +8063,27 @@ __export(pre_commit_exports, {
 });
 
 // cli/dist/hooks/advice.js
+import { existsSync as existsSync5 } from "node:fs";
+import { join as join7, resolve as resolve16 } from "node:path";
 function blockedAdvice(what) {
   const subject = what === "commit" ? "This commit adds" : "The commits being pushed add";
   return [
     "",
-    `shippo-keyguard: ${what} blocked. ${subject} a Shippo API key (location and redacted key above).`,
+    `shippo-keyguard: ${what} blocked. ${subject} a Shippo API key (where, redacted, above).`,
     "Anything committed is readable by everyone who can clone the repository, for ever: treat the key as leaked once it is pushed.",
     "Three ways out:",
     what === "commit" ? "  1. Remove it: delete the key from the file, `git add` the file again, and load the key from an environment variable or secret store instead." : "  1. Remove it: rewrite the commits without the key (e.g. `git rebase -i`), then rotate the key in the Shippo dashboard (Settings > API).",
     "  2. Allow it inline, if it is not a real key: put a `shippo-keyguard:allow` comment on its line (or `shippo-keyguard:allow-next-line` on the line before).",
-    `  3. Add it to the baseline, if it is known and accepted: \`shippo-keyguard baseline ${what === "commit" ? "staged" : "history"}\`, then commit .shippo-keyguard-baseline.json.`,
+    `  3. Add it to the baseline, if it is known and accepted: \`shippo-keyguard baseline ${what === "commit" ? "staged" : "history"}\`, then commit .shippo-keyguard-baseline.json (the hooks read it from the repository root).`,
     ""
   ].join("\n");
+}
+var HOOK_BASELINE = ".shippo-keyguard-baseline.json";
+function withRepoBaseline(args, cwd) {
+  if (args["baseline"] !== void 0)
+    return args;
+  const file = join7(resolve16(cwd, typeof args["repo"] === "string" ? args["repo"] : "."), HOOK_BASELINE);
+  return existsSync5(file) ? { ...args, baseline: file } : args;
 }
 
 // cli/dist/commands/pre-commit.js
@@ -8088,15 +8097,20 @@ function builder7(y) {
     describe: "Files to scan (the pre-commit framework passes them, with unstaged changes stashed); none: the staged changes"
   }).example("$0 pre-commit", "what .git/hooks/pre-commit runs (install-hook)");
 }
-function withAdvice(result, what) {
-  return result.exitCode === EXIT.FINDINGS ? { ...result, stderr: result.stderr + blockedAdvice(what) } : result;
+function withAdvice(result, what, args) {
+  if (result.exitCode !== EXIT.FINDINGS)
+    return result;
+  if (args.format === "text" && !args.output)
+    return { ...result, stdout: "", stderr: result.stderr + result.stdout + blockedAdvice(what) };
+  return { ...result, stderr: result.stderr + blockedAdvice(what) };
 }
-async function handler7(args, io, steps) {
+async function handler7(given, io, steps) {
+  const args = withRepoBaseline(given, io.cwd);
   if (args.files.length > 0) {
     const scanArgs = { ...args, paths: args.files, gitignore: false, maxFileSize: String(DEFAULT_MAX_FILE_SIZE) };
-    return withAdvice(await handler(scanArgs, io, steps), "commit");
+    return withAdvice(await handler(scanArgs, io, steps), "commit", args);
   }
-  return withAdvice(await handler3(args, io, steps), "commit");
+  return withAdvice(await handler3(args, io, steps), "commit", args);
 }
 
 // cli/dist/commands/pre-push.js
@@ -8109,7 +8123,7 @@ __export(pre_push_exports, {
   parsePushLines: () => parsePushLines,
   revisionsFor: () => revisionsFor2
 });
-import { resolve as resolve16 } from "node:path";
+import { resolve as resolve17 } from "node:path";
 var command10 = "pre-push [remote] [url]";
 var describe8 = "Hook entry: scan exactly the commits a push sends (git's pre-push lines on stdin)";
 function builder8(y) {
@@ -8163,13 +8177,14 @@ async function pushedRevisions(repo, args, io) {
   }
   return lists;
 }
-async function handler8(args, io, steps) {
+async function handler8(given, io, steps) {
+  const args = withRepoBaseline(given, io.cwd);
   const startedAt = /* @__PURE__ */ new Date();
   const secrets = new SecretStore();
   const results = [];
   let root;
   try {
-    root = (await openRepo(resolve16(io.cwd, args.repo))).root;
+    root = (await openRepo(resolve17(io.cwd, args.repo))).root;
     for (const revisions2 of await pushedRevisions(root, args, io))
       results.push(await scanHistory({ repo: root, revisions: revisions2, secrets }));
   } catch (error) {
@@ -8191,7 +8206,7 @@ async function handler8(args, io, steps) {
     secrets,
     startedAt
   };
-  return withAdvice(await finish(collected, args, io, steps), "push");
+  return withAdvice(await finish(collected, args, io, steps), "push", args);
 }
 
 // cli/dist/steps/suppress.js
