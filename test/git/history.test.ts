@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
@@ -17,6 +17,7 @@ const keys = {
   message: fakeKey('test', 'history-message'),
   renamed: fakeKey('live', 'history-renamed'),
   atHead: fakeKey('test', 'history-head'),
+  note: fakeKey('live', 'history-note'),
 };
 
 afterAll(cleanup);
@@ -60,6 +61,9 @@ describe('history: a repository with keys in every corner', () => {
     repo.git('tag', '-a', 'v1', '-m', `release, signed off with ${keys.tagMessage}`);
     repo.git('checkout', '-q', 'main');
 
+    // A git note on the first commit.
+    repo.git('notes', 'add', '-m', `deploy with ${keys.note}`, 'main~1');
+
     // A stash that was never popped.
     repo.write('README.md', `hello\n${keys.stash}\n`);
     repo.git('stash', 'push', '-q', '-m', 'wip');
@@ -87,6 +91,9 @@ describe('history: a repository with keys in every corner', () => {
     expect(byKey(findings, keys.branch)[0]?.path).toBe('exp.py');
     expect(byKey(findings, keys.tagged)[0]?.path).toBe('release.txt');
     expect(byKey(findings, keys.stash)[0]?.path).toBe('README.md');
+    const note = byKey(findings, keys.note);
+    expect(note).toHaveLength(1);
+    expect(note[0]?.path).toBe(repo.git('rev-parse', 'main~1'));
     const tagMsg = byKey(findings, keys.tagMessage);
     expect(tagMsg[0]?.source).toBe('commit-message');
     expect(tagMsg[0]?.path).toBe('tag-message/v1');
@@ -299,5 +306,35 @@ describe('history: honest about what it could not read', () => {
     expect(byKey(without.findings, inSub)).toHaveLength(0);
     const withSub = await scanHistory({ repo: parent.dir, recurseSubmodules: true });
     expect(byKey(withSub.findings, inSub)[0]?.path).toBe('vendor/sub/secret.txt');
+  });
+});
+
+describe('history: edge cases', () => {
+  it('a repository without commits scans nothing and passes', async () => {
+    const repo = new Repo();
+    const res = await cli(repo.dir, 'history');
+    expect(res.exitCode).toBe(0);
+    expect(res.stdout).toContain('no Shippo keys found in 0 blobs');
+  });
+});
+
+describe('history: a corrupt object', () => {
+  it('names the corrupt object, reads every other blob, and exits 2 with --strict', async () => {
+    const repo = new Repo();
+    const key = fakeKey('live', 'after-corrupt');
+    repo.write('a.txt', 'will be corrupted\n').write('b.txt', `${key}\n`).write('c.txt', 'clean\n').commit('c1');
+    const bad = repo.git('rev-parse', 'HEAD:a.txt');
+    const file = join(repo.dir, '.git', 'objects', bad.slice(0, 2), bad.slice(2));
+    execFileSync('chmod', ['u+w', file]);
+    writeFileSync(file, Buffer.from('this is not zlib data at all'));
+    const res = await cli(repo.dir, 'history', '--format', 'json');
+    const report = JSON.parse(res.stdout);
+    expect(res.exitCode).toBe(1);
+    const warnings = report.warnings.filter((w: { code: string }) => w.code === 'missing-object');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].message).toContain(bad);
+    expect(warnings[0].path).toBe('a.txt');
+    expect(byKey(report.findings, key)).toHaveLength(1);
+    expect((await cli(repo.dir, 'history', '--strict')).exitCode).toBe(2);
   });
 });

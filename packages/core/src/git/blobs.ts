@@ -7,24 +7,23 @@ export interface BlobEntry {
   readonly path: string;
 }
 
-export interface BlobList {
-  /** In reading order: pack order for a full-history scan, rev-list order otherwise. */
-  readonly blobs: BlobEntry[];
-  /** Objects git could not find (partial clone, broken pack), with the path they were expected at. */
-  readonly missing: { id: string; path?: string }[];
+export interface Reachable {
+  /** Every distinct blob reachable from the revisions, with one path it appears under. */
+  readonly paths: Map<string, string>;
+  /** Objects git could not find (partial clone, broken pack). */
+  readonly missing: string[];
 }
 
 /**
- * Every distinct blob reachable from `revs`, once. `git rev-list --objects` walks only the
- * commits the arguments select (so a range costs what the range holds); a full-history scan
- * then reads blobs in pack order, which `git cat-file --batch-all-objects --unordered` gives.
+ * Every distinct blob reachable from `revs`, once. `git rev-list --objects` walks only the commits
+ * the arguments select, so a range costs what the range holds, not what the repository holds.
  */
-export async function listBlobs(root: string, revs: readonly string[], packOrder: boolean): Promise<BlobList> {
+export async function listReachable(root: string, revs: readonly string[]): Promise<Reachable> {
   const paths = new Map<string, string>();
-  const missing: { id: string; path?: string }[] = [];
+  const missing: string[] = [];
   const split = lineSplitter((line) => {
     if (line.startsWith('?')) {
-      missing.push({ id: line.slice(1) });
+      missing.push(line.slice(1));
       return;
     }
     const space = line.indexOf(' ');
@@ -42,48 +41,37 @@ export async function listBlobs(root: string, revs: readonly string[], packOrder
     throw revisionError(error);
   }
   split.end();
+  return { paths, missing };
+}
 
+/**
+ * Sizes of the given blobs (`git cat-file --batch-check`), in the order given. rev-list also names
+ * annotated tags; anything that is not a blob is dropped, anything absent is missing.
+ */
+export async function sizeBlobs(root: string, paths: ReadonlyMap<string, string>): Promise<{ blobs: BlobEntry[]; missing: string[] }> {
   const blobs: BlobEntry[] = [];
+  const missing: string[] = [];
   if (paths.size === 0) return { blobs, missing };
-  if (packOrder) {
-    const seen = new Set<string>();
-    const order = lineSplitter((line) => {
-      const [id, type, size] = line.split(' ');
-      if (id === undefined || seen.has(id)) return;
-      const path = paths.get(id);
-      if (path === undefined) return;
-      seen.add(id);
-      // rev-list names annotated tags too; only blobs are read.
-      if (type === 'blob') blobs.push({ id, size: Number(size), path });
-    });
-    await runGit(root, ['cat-file', '--batch-all-objects', '--unordered', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
-      onData: (c) => order.push(c),
-    });
-    order.end();
-    // Reachable but not in the object store: missing.
-    if (seen.size < paths.size) for (const [id, path] of paths) if (!seen.has(id)) missing.push({ id, path });
-  } else {
-    const ids = [...paths.keys()];
-    const sized = lineSplitter((line) => {
-      const [id, type, size] = line.split(' ');
-      if (id === undefined) return;
-      const path = paths.get(id) ?? '';
-      if (type === 'missing') missing.push({ id, path });
-      else if (type === 'blob') blobs.push({ id, size: Number(size), path });
-    });
-    await runGit(root, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
-      input: ids.join('\n') + '\n',
-      onData: (c) => sized.push(c),
-    });
-    sized.end();
-  }
-  for (const m of missing) if (m.path === undefined && paths.has(m.id)) m.path = paths.get(m.id) as string;
+  const split = lineSplitter((line) => {
+    const [id, type, size] = line.split(' ');
+    if (id === undefined) return;
+    if (type === 'missing') missing.push(id);
+    else if (type === 'blob') blobs.push({ id, size: Number(size), path: paths.get(id) ?? '' });
+  });
+  await runGit(root, ['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], {
+    input: [...paths.keys()].join('\n') + '\n',
+    onData: (c) => split.push(c),
+  });
+  split.end();
   return { blobs, missing };
 }
 
 /** rev-list's complaint about an argument, as a BadRevisionError. */
 export function revisionError(error: unknown): unknown {
-  if (error instanceof GitError && /bad revision|unknown revision|ambiguous argument|bad object|not a valid|unrecognized argument|invalid option|needed a single revision/i.test(error.message)) {
+  if (
+    error instanceof GitError &&
+    /bad revision|unknown revision|ambiguous argument|bad object|not a valid|unrecognized argument|invalid option|needed a single revision/i.test(error.message)
+  ) {
     return new BadRevisionError(error.message, error.args);
   }
   return error;

@@ -5,121 +5,132 @@ export type BlobHandler = (id: string, content: Buffer) => void;
 
 const LF = 10;
 
+/** Largest assembly buffer kept between blobs. */
+const MAX_KEPT_SCRATCH = 16 * 1024 * 1024;
+
 /**
- * Read objects through one long-lived `git cat-file --batch --buffer`, in the order given.
- * Contents are never decoded: a blob that sits inside one pipe chunk is handed over as a view,
- * a larger one is assembled into a buffer of exactly its size, so memory is one blob at a time.
- * Ids git reports as missing go to `onMissing`; if git dies (a corrupt object), the object being
- * read is reported missing and the rest is read by a fresh process.
+ * Parser of `git cat-file --batch` output. Contents are never decoded: a blob that sits inside
+ * one pipe chunk is handed over as a view, a larger one is assembled into a buffer of exactly its
+ * size, and objects nobody wants (trees, commits, oversized blobs) are skipped without being held,
+ * so memory is one blob at a time.
  */
-export async function readBlobs(
-  cwd: string,
-  ids: readonly string[],
-  onBlob: BlobHandler,
-  onMissing: (id: string, reason: string) => void,
-): Promise<void> {
-  let next = 0;
-  while (next < ids.length) {
-    const done = await readSome(cwd, ids, next, onBlob, onMissing);
-    if (done.completed) return;
-    // git died while reading ids[done.at]: report it and carry on after it.
-    const id = ids[done.at];
-    if (id !== undefined) onMissing(id, done.reason);
-    next = done.at + 1;
+class BatchParser {
+  #header: Buffer | undefined;
+  #body: Buffer | undefined;
+  #filled = 0;
+  #need = 0;
+  #keep = false;
+  #id = '';
+  #skipLf = false;
+  #scratch: Buffer = Buffer.allocUnsafe(1024 * 1024);
+  /** Objects fully answered (read, skipped or missing). */
+  answered = 0;
+
+  constructor(
+    private readonly wants: (id: string, type: string, size: number) => boolean,
+    private readonly onBlob: BlobHandler,
+    private readonly onMissing: (id: string, reason: string) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.#skipLf) {
+        this.#skipLf = false;
+        if (chunk[pos] === LF) pos++;
+        continue;
+      }
+      if (this.#need > 0) {
+        const available = chunk.length - pos;
+        if (!this.#keep) {
+          const take = Math.min(available, this.#need);
+          pos += take;
+          this.#need -= take;
+          if (this.#need === 0) this.#done();
+          continue;
+        }
+        if (this.#body === undefined && available >= this.#need) {
+          this.onBlob(this.#id, chunk.subarray(pos, pos + this.#need));
+          pos += this.#need;
+          this.#need = 0;
+          this.#done();
+          continue;
+        }
+        const body = (this.#body ??= this.#scratchFor(this.#need));
+        const take = Math.min(available, body.length - this.#filled);
+        chunk.copy(body, this.#filled, pos, pos + take);
+        this.#filled += take;
+        pos += take;
+        if (this.#filled === body.length) {
+          this.#body = undefined;
+          this.#filled = 0;
+          this.#need = 0;
+          this.onBlob(this.#id, body);
+          // Do not keep a buffer sized for one huge blob.
+          if (this.#scratch.length > MAX_KEPT_SCRATCH) this.#scratch = Buffer.allocUnsafe(0);
+          this.#done();
+        }
+        continue;
+      }
+      const nl = chunk.indexOf(LF, pos);
+      if (nl === -1) {
+        this.#header = this.#header ? Buffer.concat([this.#header, chunk.subarray(pos)]) : Buffer.from(chunk.subarray(pos));
+        return;
+      }
+      const part = chunk.subarray(pos, nl);
+      const line = (this.#header ? Buffer.concat([this.#header, part]) : part).toString('latin1');
+      this.#header = undefined;
+      pos = nl + 1;
+      this.#onHeader(line);
+    }
+  }
+
+  /**
+   * A blob spread over several pipe chunks is assembled in one reused buffer (handlers never keep
+   * it): allocating a fresh one per blob churns external memory and keeps the GC busy.
+   */
+  #scratchFor(size: number): Buffer {
+    if (this.#scratch.length < size) this.#scratch = Buffer.allocUnsafe(Math.max(size, Math.min(2 * this.#scratch.length, MAX_KEPT_SCRATCH)));
+    return this.#scratch.subarray(0, size);
+  }
+
+  #onHeader(line: string): void {
+    const [id = '', type = '', size = ''] = line.split(' ');
+    if (type === 'missing' || type === 'ambiguous' || size === '') {
+      this.onMissing(id, type || 'unreadable');
+      this.answered++;
+      return;
+    }
+    this.#id = id;
+    this.#need = Number(size);
+    this.#keep = this.wants(id, type, this.#need);
+    if (this.#need === 0) {
+      if (this.#keep) this.onBlob(id, Buffer.alloc(0));
+      this.#done();
+    }
+  }
+
+  #done(): void {
+    this.answered++;
+    this.#skipLf = true;
   }
 }
 
-interface ReadOutcome {
-  readonly completed: boolean;
-  readonly at: number;
-  readonly reason: string;
+interface Outcome {
+  readonly code: number | null;
+  readonly answered: number;
+  readonly stderr: string;
 }
 
-function readSome(
-  cwd: string,
-  ids: readonly string[],
-  from: number,
-  onBlob: BlobHandler,
-  onMissing: (id: string, reason: string) => void,
-): Promise<ReadOutcome> {
+function runBatch(cwd: string, args: readonly string[], parser: BatchParser, ids?: readonly string[]): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const args = ['cat-file', '--batch', '--buffer'];
     const child = spawnGit(cwd, args);
-    let at = from;
-    let header: Buffer | undefined;
-    let body: Buffer | undefined;
-    let bodyId = '';
-    let bodyFilled = 0;
-    let need = 0; // bytes of the current body still to come (then one LF)
-    let skipLf = false;
     let failure: Error | undefined;
     let stderr = '';
-
-    const onHeader = (line: string) => {
-      const parts = line.split(' ');
-      const id = parts[0] ?? '';
-      if (parts[1] === 'missing' || parts[1] === 'ambiguous' || parts.length < 3) {
-        onMissing(ids[at] ?? id, parts[1] ?? 'unreadable');
-        at++;
-        return;
-      }
-      bodyId = id;
-      need = Number(parts[2]);
-      bodyFilled = 0;
-      body = undefined;
-      if (need === 0) {
-        onBlob(bodyId, Buffer.alloc(0));
-        at++;
-        skipLf = true;
-      }
-    };
-
     child.stdout.on('data', (chunk: Buffer) => {
       if (failure) return;
       try {
-        let pos = 0;
-        while (pos < chunk.length) {
-          if (skipLf) {
-            skipLf = false;
-            if (chunk[pos] === LF) pos++;
-            continue;
-          }
-          if (need > 0) {
-            const available = chunk.length - pos;
-            if (body === undefined && available >= need) {
-              onBlob(bodyId, chunk.subarray(pos, pos + need));
-              pos += need;
-              need = 0;
-              at++;
-              skipLf = true;
-              continue;
-            }
-            body ??= Buffer.allocUnsafe(need);
-            const take = Math.min(available, body.length - bodyFilled);
-            chunk.copy(body, bodyFilled, pos, pos + take);
-            bodyFilled += take;
-            pos += take;
-            if (bodyFilled === body.length) {
-              const full = body;
-              body = undefined;
-              need = 0;
-              onBlob(bodyId, full);
-              at++;
-              skipLf = true;
-            }
-            continue;
-          }
-          const nl = chunk.indexOf(LF, pos);
-          if (nl === -1) {
-            header = header ? Buffer.concat([header, chunk.subarray(pos)]) : Buffer.from(chunk.subarray(pos));
-            break;
-          }
-          const part = chunk.subarray(pos, nl);
-          const line = (header ? Buffer.concat([header, part]) : part).toString('latin1');
-          header = undefined;
-          pos = nl + 1;
-          onHeader(line);
-        }
+        parser.push(chunk);
       } catch (error) {
         failure = error as Error;
         child.kill();
@@ -129,17 +140,14 @@ function readSome(
       if (stderr.length < 16 * 1024) stderr += chunk.toString('utf8');
     });
     child.stdin.on('error', () => {
-      /* git died; the close handler restarts after the object it choked on */
+      /* git died; the caller decides what to do from the exit code */
     });
     child.on('error', (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on('close', (code) => {
-      if (failure) return reject(failure);
-      if (at >= ids.length) return resolve({ completed: true, at, reason: '' });
-      if (code === 0 && at === from) {
-        return reject(new GitError('git cat-file ended without answering', args, code));
-      }
-      resolve({ completed: false, at, reason: gitErrorLine(stderr, `git cat-file exited with code ${code}`) });
-    });
+    child.on('close', (code) => (failure ? reject(failure) : resolve({ code, answered: parser.answered, stderr })));
+    if (ids === undefined) {
+      child.stdin.end();
+      return;
+    }
     // Feed ids in slices so a huge list never becomes one giant string; the pipe applies backpressure.
     const write = (i: number): void => {
       while (i < ids.length) {
@@ -152,8 +160,48 @@ function readSome(
       }
       child.stdin.end();
     };
-    write(from);
+    write(0);
   });
+}
+
+/**
+ * Read the given blobs through one long-lived `git cat-file --batch --buffer`, in the order given.
+ * Ids git reports missing go to `onMissing`; if git dies on a corrupt object, that object is
+ * reported and the rest is read by a fresh process.
+ */
+export async function readBlobs(
+  cwd: string,
+  ids: readonly string[],
+  onBlob: BlobHandler,
+  onMissing: (id: string, reason: string) => void,
+  wants: (id: string, size: number) => boolean = () => true,
+): Promise<void> {
+  let from = 0;
+  while (from < ids.length) {
+    const rest = from === 0 ? ids : ids.slice(from);
+    const parser = new BatchParser((id, type, size) => type === 'blob' && wants(id, size), onBlob, (id, reason) => onMissing(id, reason));
+    const outcome = await runBatch(cwd, ['cat-file', '--batch', '--buffer'], parser, rest);
+    if (outcome.answered >= rest.length) return;
+    if (outcome.code === 0 && outcome.answered === 0) throw new GitError('git cat-file ended without answering', ['cat-file'], 0);
+    const stuck = rest[outcome.answered] as string;
+    onMissing(stuck, gitErrorLine(outcome.stderr, `git cat-file exited with code ${outcome.code}`));
+    from += outcome.answered + 1;
+  }
+}
+
+/**
+ * Stream every object of the store in pack order (`--batch-all-objects --unordered`: the order
+ * git inflates fastest), handing over the blobs `wants` accepts. Returns false when git stopped
+ * early (a corrupt object): the caller reads what is left by id.
+ */
+export async function readAllBlobs(
+  cwd: string,
+  wants: (id: string, size: number) => boolean,
+  onBlob: BlobHandler,
+): Promise<boolean> {
+  const parser = new BatchParser((id, type, size) => type === 'blob' && wants(id, size), onBlob, () => undefined);
+  const outcome = await runBatch(cwd, ['cat-file', '--batch-all-objects', '--batch', '--unordered'], parser);
+  return outcome.code === 0;
 }
 
 /** Split `items` into at most `parts` contiguous slices of about equal total `weight`. */

@@ -8,8 +8,8 @@ import type { ScanWarning } from '../report/model.js';
 import { scanContent } from '../scan-content.js';
 import type { SecretStore } from '../secret.js';
 import { attribute, headBlobs, type Occurrence } from './attribute.js';
-import { listBlobs, type BlobEntry } from './blobs.js';
-import { balancedSlices, readBlobs } from './cat-file.js';
+import { listReachable, sizeBlobs, type BlobEntry } from './blobs.js';
+import { balancedSlices, readAllBlobs, readBlobs } from './cat-file.js';
 import { gitText, runGit } from './exec.js';
 import { forEachCommitMessage, tagMessages, type Message } from './messages.js';
 import { openRepo, stashCommits, type RepoInfo } from './repo.js';
@@ -81,8 +81,9 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
   if (info.shallow) warnings.push(shallowWarning());
 
   const full = options.revisions === undefined;
-  const revs = full ? ['--all', ...(await stashCommits(root))] : [...options.revisions!];
-  if (full && !(await hasRefs(root))) return result;
+  const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), hasRefs(root)]) : [[], true];
+  const revs = full ? ['--all', ...stash] : [...options.revisions!];
+  if (!anyRefs) return result;
   const maxBlobSize = options.maxBlobSize ?? DEFAULT_MAX_FILE_SIZE;
   const secrets = options.secrets;
   const scanOptions = (path: string, source: Finding['source']) => ({
@@ -91,8 +92,6 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
     ...(secrets ? { secrets } : {}),
     ...(options.detectors ? { detectors: options.detectors } : {}),
   });
-
-  const list = await listBlobs(root, revs, full);
 
   // Commit and tag messages: a cheap stream, read while the blobs are.
   const messageHits: { message: Message; findings: Finding[]; order: number }[] = [];
@@ -112,45 +111,92 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
     warnings.push({ code: 'unreadable', message: `commit messages could not be read completely: ${(error as Error).message}` });
   });
 
-  const missingIds: { id: string; path?: string; reason: string }[] = list.missing.map((m) => ({ ...m, reason: 'missing' }));
-  const toRead: BlobEntry[] = [];
-  for (const blob of list.blobs) {
-    if (blob.size > maxBlobSize) {
-      stats.skipped++;
-      warnings.push({
-        code: 'too-large',
-        message: `${blob.path} (blob ${blob.id.slice(0, 12)}): skipped, ${blob.size} bytes is larger than the limit of ${maxBlobSize}`,
-        path: blob.path,
-      });
-    } else toRead.push(blob);
-  }
-
-  const pathOf = new Map(toRead.map((b) => [b.id, b.path] as const));
-  const hits: BlobHit[] = [];
+  // Blobs: searched as they stream by; only those that hold a key are kept (by id).
+  const hits = new Map<string, Finding[]>();
+  const readSizes = new Map<string, number>();
   let lastProgress = 0;
+  let readBytes = 0;
   const onBlob = (id: string, content: Buffer) => {
-    stats.scanned++;
-    stats.bytes += content.length;
-    if (options.onProgress && stats.scanned - lastProgress >= 1000) {
-      lastProgress = stats.scanned;
-      options.onProgress(stats.scanned, stats.bytes);
+    readSizes.set(id, content.length);
+    readBytes += content.length;
+    if (options.onProgress && readSizes.size - lastProgress >= 1000) {
+      lastProgress = readSizes.size;
+      options.onProgress(readSizes.size, readBytes);
     }
     if (!mayHoldKey(content, options.detectors)) return;
-    const found = scanContent(content, scanOptions(pathOf.get(id) ?? '', 'history'));
-    if (found.length > 0) hits.push({ id, findings: found });
+    const found = scanContent(content, scanOptions('', 'history'));
+    if (found.length > 0) hits.set(id, found);
   };
-  const onMissing = (id: string, reason: string) => missingIds.push({ id, ...(pathOf.has(id) ? { path: pathOf.get(id) } : {}), reason });
+  const missing: { id: string; reason: string }[] = [];
+  const onMissing = (id: string, reason: string) => missing.push({ id, reason });
+  const oversized = new Map<string, number>();
 
+  let reachable: Awaited<ReturnType<typeof listReachable>>;
+  let toRead: BlobEntry[];
+  if (full) {
+    // The whole store in pack order, as fast as git can inflate it, while rev-list says which
+    // blobs are reachable (and under which path); unreachable ones are dropped afterwards.
+    const streamed = readAllBlobs(
+      root,
+      (id, size) => {
+        if (size <= maxBlobSize) return true;
+        oversized.set(id, size);
+        return false;
+      },
+      onBlob,
+    );
+    [reachable] = await Promise.all([listReachable(root, revs), streamed]);
+    // Reachable blobs the stream did not deliver (it stopped at a corrupt object, or the object
+    // lives elsewhere): read them one by one, so each bad one is named.
+    // (Sizes are unknown here, so a size check happens as each one is read.)
+    toRead = [];
+    for (const [id, path] of reachable.paths) if (!readSizes.has(id) && !oversized.has(id)) toRead.push({ id, size: 0, path });
+  } else {
+    reachable = await listReachable(root, revs);
+    const sized = await sizeBlobs(root, reachable.paths);
+    for (const id of sized.missing) onMissing(id, 'missing');
+    toRead = [];
+    for (const b of sized.blobs) (b.size > maxBlobSize ? oversized.set(b.id, b.size) : toRead.push(b));
+  }
   const totalBytes = toRead.reduce((sum, b) => sum + b.size, 0);
   const readers = totalBytes < PARALLEL_THRESHOLD ? 1 : Math.max(1, options.readers ?? 2);
   const slices = balancedSlices(toRead, (b) => b.size + 64, readers);
-  await Promise.all(slices.map((slice) => readBlobs(root, slice.map((b) => b.id), onBlob, onMissing)));
+  const withinLimit = (id: string, size: number) => {
+    if (size <= maxBlobSize) return true;
+    oversized.set(id, size);
+    return false;
+  };
+  await Promise.all(slices.map((slice) => readBlobs(root, slice.map((b) => b.id), onBlob, onMissing, withinLimit)));
   await messagesDone;
 
+  const paths = reachable.paths;
+  for (const [id, size] of readSizes) {
+    if (!paths.has(id)) continue; // unreachable: not part of any history
+    stats.scanned++;
+    stats.bytes += size;
+  }
+  for (const id of hits.keys()) if (!paths.has(id)) hits.delete(id);
+  for (const [id, size] of oversized) {
+    const path = paths.get(id);
+    if (path === undefined) continue;
+    stats.skipped++;
+    warnings.push({
+      code: 'too-large',
+      message: `${path} (blob ${id.slice(0, 12)}): skipped, ${size} bytes is larger than the limit of ${maxBlobSize}`,
+      path,
+    });
+  }
+  const missingIds = [...reachable.missing.map((id) => ({ id, reason: 'missing' })), ...missing].map((m) => ({
+    ...m,
+    ...(paths.get(m.id) ? { path: paths.get(m.id) } : {}),
+  }));
   reportMissing(missingIds, warnings);
   stats.skipped += missingIds.length;
 
-  if (hits.length > 0) result.findings.push(...(await attributeHits(root, revs, info.head, hits, warnings)));
+  if (hits.size > 0) {
+    const blobHits = [...hits].map(([id, findings]) => ({ id, findings: findings.map((f) => ({ ...f, path: paths.get(id) ?? '' })) }));
+    result.findings.push(...(await attributeHits(root, revs, info.head, blobHits, warnings)));
+  }
   result.findings.push(...groupMessages(messageHits, info.head));
 
   if (options.recurseSubmodules && !info.bare) await scanSubmodules(root, options, result);
@@ -191,12 +237,13 @@ async function attributeHits(
   const ids = new Set(hits.map((h) => h.id));
   let occurrences = new Map<string, Occurrence[]>();
   let commits = new Map<string, CommitInfo>();
+  const headDone = headBlobs(root, head).catch(() => new Set<string>());
   try {
     ({ occurrences, commits } = await attribute(root, revs, ids));
   } catch (error) {
     warnings.push({ code: 'attribution-failed', message: `could not tell which commits introduced the keys: ${(error as Error).message}` });
   }
-  const atHead = await headBlobs(root, head).catch(() => new Set<string>());
+  const atHead = await headDone;
 
   // Per key: every blob that holds it.
   const byKey = new Map<string, { hit: BlobHit; findings: Finding[] }[]>();

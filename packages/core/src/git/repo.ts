@@ -27,28 +27,28 @@ export async function openRepo(dir: string): Promise<RepoInfo> {
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new NotAGitRepositoryError(abs);
   let lines: string[];
   try {
-    lines = (await gitText(abs, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--is-shallow-repository'])).split('\n');
+    // One call for a work tree; a bare repository has no top level, so it needs a second.
+    lines = (await gitText(abs, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel'])).split('\n');
   } catch (error) {
-    if (error instanceof GitError) throw new NotAGitRepositoryError(abs);
-    throw error;
+    if (!(error instanceof GitError)) throw error;
+    try {
+      lines = (await gitText(abs, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--is-shallow-repository'])).split('\n');
+    } catch {
+      throw new NotAGitRepositoryError(abs);
+    }
   }
   const bare = lines[0] === 'true';
   const gitDir = lines[1] ?? abs;
   const shallow = lines[2] === 'true';
-  let root = gitDir;
-  if (!bare) {
-    try {
-      root = (await gitText(abs, ['rev-parse', '--show-toplevel'])).trim() || abs;
-    } catch {
-      // Inside the .git directory of a non-bare repository: history still works from there.
-      root = gitDir;
-    }
-  }
-  const headOut = await runGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okCodes: [1] });
+  // Inside the .git directory of a non-bare repository there is no top level: work from the git dir.
+  const root = !bare && lines[3] ? lines[3] : gitDir;
+  const [headOut, branchOut, originOut] = await Promise.all([
+    runGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okCodes: [1] }),
+    runGit(root, ['symbolic-ref', '--short', '-q', 'HEAD'], { okCodes: [1] }),
+    runGit(root, ['config', '--get', 'remote.origin.url'], { okCodes: [1] }),
+  ]);
   const head = headOut.stdout.toString('utf8').trim() || undefined;
-  const branchOut = await runGit(root, ['symbolic-ref', '--short', '-q', 'HEAD'], { okCodes: [1] });
   const branch = branchOut.stdout.toString('utf8').trim() || undefined;
-  const originOut = await runGit(root, ['config', '--get', 'remote.origin.url'], { okCodes: [1] });
   const origin = originOut.stdout.toString('utf8').trim();
   const uri = origin ? stripCredentials(origin) : pathToFileURL(root).href;
   return { root, gitDir, bare, shallow, uri, ...(head ? { head } : {}), ...(branch ? { branch } : {}) };
