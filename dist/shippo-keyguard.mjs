@@ -6789,12 +6789,12 @@ async function headBlobs(root, head) {
 }
 
 // packages/core/dist/git/blobs.js
-async function listBlobs(root, revs, packOrder) {
+async function listReachable(root, revs) {
   const paths = /* @__PURE__ */ new Map();
   const missing = [];
   const split = lineSplitter((line) => {
     if (line.startsWith("?")) {
-      missing.push({ id: line.slice(1) });
+      missing.push(line.slice(1));
       return;
     }
     const space = line.indexOf(" ");
@@ -6813,52 +6813,27 @@ async function listBlobs(root, revs, packOrder) {
     throw revisionError(error);
   }
   split.end();
+  return { paths, missing };
+}
+async function sizeBlobs(root, paths) {
   const blobs = [];
+  const missing = [];
   if (paths.size === 0)
     return { blobs, missing };
-  if (packOrder) {
-    const seen = /* @__PURE__ */ new Set();
-    const order = lineSplitter((line) => {
-      const [id, type, size] = line.split(" ");
-      if (id === void 0 || seen.has(id))
-        return;
-      const path = paths.get(id);
-      if (path === void 0)
-        return;
-      seen.add(id);
-      if (type === "blob")
-        blobs.push({ id, size: Number(size), path });
-    });
-    await runGit(root, ["cat-file", "--batch-all-objects", "--unordered", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], {
-      onData: (c) => order.push(c)
-    });
-    order.end();
-    if (seen.size < paths.size) {
-      for (const [id, path] of paths)
-        if (!seen.has(id))
-          missing.push({ id, path });
-    }
-  } else {
-    const ids = [...paths.keys()];
-    const sized = lineSplitter((line) => {
-      const [id, type, size] = line.split(" ");
-      if (id === void 0)
-        return;
-      const path = paths.get(id) ?? "";
-      if (type === "missing")
-        missing.push({ id, path });
-      else if (type === "blob")
-        blobs.push({ id, size: Number(size), path });
-    });
-    await runGit(root, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], {
-      input: ids.join("\n") + "\n",
-      onData: (c) => sized.push(c)
-    });
-    sized.end();
-  }
-  for (const m of missing)
-    if (m.path === void 0 && paths.has(m.id))
-      m.path = paths.get(m.id);
+  const split = lineSplitter((line) => {
+    const [id, type, size] = line.split(" ");
+    if (id === void 0)
+      return;
+    if (type === "missing")
+      missing.push(id);
+    else if (type === "blob")
+      blobs.push({ id, size: Number(size), path: paths.get(id) ?? "" });
+  });
+  await runGit(root, ["cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize)"], {
+    input: [...paths.keys()].join("\n") + "\n",
+    onData: (c) => split.push(c)
+  });
+  split.end();
   return { blobs, missing };
 }
 function revisionError(error) {
@@ -6870,97 +6845,120 @@ function revisionError(error) {
 
 // packages/core/dist/git/cat-file.js
 var LF = 10;
-async function readBlobs(cwd, ids, onBlob, onMissing) {
-  let next = 0;
-  while (next < ids.length) {
-    const done = await readSome(cwd, ids, next, onBlob, onMissing);
-    if (done.completed)
-      return;
-    const id = ids[done.at];
-    if (id !== void 0)
-      onMissing(id, done.reason);
-    next = done.at + 1;
+var MAX_KEPT_SCRATCH = 16 * 1024 * 1024;
+var BatchParser = class {
+  wants;
+  onBlob;
+  onMissing;
+  #header;
+  #body;
+  #filled = 0;
+  #need = 0;
+  #keep = false;
+  #id = "";
+  #skipLf = false;
+  #scratch = Buffer.allocUnsafe(1024 * 1024);
+  /** Objects fully answered (read, skipped or missing). */
+  answered = 0;
+  constructor(wants, onBlob, onMissing) {
+    this.wants = wants;
+    this.onBlob = onBlob;
+    this.onMissing = onMissing;
   }
-}
-function readSome(cwd, ids, from, onBlob, onMissing) {
-  return new Promise((resolve18, reject) => {
-    const args = ["cat-file", "--batch", "--buffer"];
-    const child = spawnGit(cwd, args);
-    let at = from;
-    let header;
-    let body;
-    let bodyId = "";
-    let bodyFilled = 0;
-    let need = 0;
-    let skipLf = false;
-    let failure;
-    let stderr = "";
-    const onHeader = (line) => {
-      const parts = line.split(" ");
-      const id = parts[0] ?? "";
-      if (parts[1] === "missing" || parts[1] === "ambiguous" || parts.length < 3) {
-        onMissing(ids[at] ?? id, parts[1] ?? "unreadable");
-        at++;
+  push(chunk) {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.#skipLf) {
+        this.#skipLf = false;
+        if (chunk[pos] === LF)
+          pos++;
+        continue;
+      }
+      if (this.#need > 0) {
+        const available = chunk.length - pos;
+        if (!this.#keep) {
+          const take2 = Math.min(available, this.#need);
+          pos += take2;
+          this.#need -= take2;
+          if (this.#need === 0)
+            this.#done();
+          continue;
+        }
+        if (this.#body === void 0 && available >= this.#need) {
+          this.onBlob(this.#id, chunk.subarray(pos, pos + this.#need));
+          pos += this.#need;
+          this.#need = 0;
+          this.#done();
+          continue;
+        }
+        const body = this.#body ??= this.#scratchFor(this.#need);
+        const take = Math.min(available, body.length - this.#filled);
+        chunk.copy(body, this.#filled, pos, pos + take);
+        this.#filled += take;
+        pos += take;
+        if (this.#filled === body.length) {
+          this.#body = void 0;
+          this.#filled = 0;
+          this.#need = 0;
+          this.onBlob(this.#id, body);
+          if (this.#scratch.length > MAX_KEPT_SCRATCH)
+            this.#scratch = Buffer.allocUnsafe(0);
+          this.#done();
+        }
+        continue;
+      }
+      const nl = chunk.indexOf(LF, pos);
+      if (nl === -1) {
+        this.#header = this.#header ? Buffer.concat([this.#header, chunk.subarray(pos)]) : Buffer.from(chunk.subarray(pos));
         return;
       }
-      bodyId = id;
-      need = Number(parts[2]);
-      bodyFilled = 0;
-      body = void 0;
-      if (need === 0) {
-        onBlob(bodyId, Buffer.alloc(0));
-        at++;
-        skipLf = true;
-      }
-    };
+      const part = chunk.subarray(pos, nl);
+      const line = (this.#header ? Buffer.concat([this.#header, part]) : part).toString("latin1");
+      this.#header = void 0;
+      pos = nl + 1;
+      this.#onHeader(line);
+    }
+  }
+  /**
+   * A blob spread over several pipe chunks is assembled in one reused buffer (handlers never keep
+   * it): allocating a fresh one per blob churns external memory and keeps the GC busy.
+   */
+  #scratchFor(size) {
+    if (this.#scratch.length < size)
+      this.#scratch = Buffer.allocUnsafe(Math.max(size, Math.min(2 * this.#scratch.length, MAX_KEPT_SCRATCH)));
+    return this.#scratch.subarray(0, size);
+  }
+  #onHeader(line) {
+    const [id = "", type = "", size = ""] = line.split(" ");
+    if (type === "missing" || type === "ambiguous" || size === "") {
+      this.onMissing(id, type || "unreadable");
+      this.answered++;
+      return;
+    }
+    this.#id = id;
+    this.#need = Number(size);
+    this.#keep = this.wants(id, type, this.#need);
+    if (this.#need === 0) {
+      if (this.#keep)
+        this.onBlob(id, Buffer.alloc(0));
+      this.#done();
+    }
+  }
+  #done() {
+    this.answered++;
+    this.#skipLf = true;
+  }
+};
+function runBatch(cwd, args, parser3, ids) {
+  return new Promise((resolve18, reject) => {
+    const child = spawnGit(cwd, args);
+    let failure;
+    let stderr = "";
     child.stdout.on("data", (chunk) => {
       if (failure)
         return;
       try {
-        let pos = 0;
-        while (pos < chunk.length) {
-          if (skipLf) {
-            skipLf = false;
-            if (chunk[pos] === LF)
-              pos++;
-            continue;
-          }
-          if (need > 0) {
-            const available = chunk.length - pos;
-            if (body === void 0 && available >= need) {
-              onBlob(bodyId, chunk.subarray(pos, pos + need));
-              pos += need;
-              need = 0;
-              at++;
-              skipLf = true;
-              continue;
-            }
-            body ??= Buffer.allocUnsafe(need);
-            const take = Math.min(available, body.length - bodyFilled);
-            chunk.copy(body, bodyFilled, pos, pos + take);
-            bodyFilled += take;
-            pos += take;
-            if (bodyFilled === body.length) {
-              const full = body;
-              body = void 0;
-              need = 0;
-              onBlob(bodyId, full);
-              at++;
-              skipLf = true;
-            }
-            continue;
-          }
-          const nl = chunk.indexOf(LF, pos);
-          if (nl === -1) {
-            header = header ? Buffer.concat([header, chunk.subarray(pos)]) : Buffer.from(chunk.subarray(pos));
-            break;
-          }
-          const part = chunk.subarray(pos, nl);
-          const line = (header ? Buffer.concat([header, part]) : part).toString("latin1");
-          header = void 0;
-          pos = nl + 1;
-          onHeader(line);
-        }
+        parser3.push(chunk);
       } catch (error) {
         failure = error;
         child.kill();
@@ -6973,16 +6971,11 @@ function readSome(cwd, ids, from, onBlob, onMissing) {
     child.stdin.on("error", () => {
     });
     child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on("close", (code2) => {
-      if (failure)
-        return reject(failure);
-      if (at >= ids.length)
-        return resolve18({ completed: true, at, reason: "" });
-      if (code2 === 0 && at === from) {
-        return reject(new GitError("git cat-file ended without answering", args, code2));
-      }
-      resolve18({ completed: false, at, reason: gitErrorLine(stderr, `git cat-file exited with code ${code2}`) });
-    });
+    child.on("close", (code2) => failure ? reject(failure) : resolve18({ code: code2, answered: parser3.answered, stderr }));
+    if (ids === void 0) {
+      child.stdin.end();
+      return;
+    }
     const write = (i) => {
       while (i < ids.length) {
         const slice = ids.slice(i, i + 4096).join("\n") + "\n";
@@ -6994,8 +6987,28 @@ function readSome(cwd, ids, from, onBlob, onMissing) {
       }
       child.stdin.end();
     };
-    write(from);
+    write(0);
   });
+}
+async function readBlobs(cwd, ids, onBlob, onMissing, wants = () => true) {
+  let from = 0;
+  while (from < ids.length) {
+    const rest = from === 0 ? ids : ids.slice(from);
+    const parser3 = new BatchParser((id, type, size) => type === "blob" && wants(id, size), onBlob, (id, reason) => onMissing(id, reason));
+    const outcome = await runBatch(cwd, ["cat-file", "--batch", "--buffer"], parser3, rest);
+    if (outcome.answered >= rest.length)
+      return;
+    if (outcome.code === 0 && outcome.answered === 0)
+      throw new GitError("git cat-file ended without answering", ["cat-file"], 0);
+    const stuck = rest[outcome.answered];
+    onMissing(stuck, gitErrorLine(outcome.stderr, `git cat-file exited with code ${outcome.code}`));
+    from += outcome.answered + 1;
+  }
+}
+async function readAllBlobs(cwd, wants, onBlob) {
+  const parser3 = new BatchParser((id, type, size) => type === "blob" && wants(id, size), onBlob, () => void 0);
+  const outcome = await runBatch(cwd, ["cat-file", "--batch-all-objects", "--batch", "--unordered"], parser3);
+  return outcome.code === 0;
 }
 function balancedSlices(items, weight, parts) {
   const total = items.reduce((sum, item) => sum + weight(item), 0);
@@ -7061,28 +7074,27 @@ async function openRepo(dir) {
     throw new NotAGitRepositoryError(abs);
   let lines;
   try {
-    lines = (await gitText(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository"])).split("\n");
+    lines = (await gitText(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository", "--show-toplevel"])).split("\n");
   } catch (error) {
-    if (error instanceof GitError)
+    if (!(error instanceof GitError))
+      throw error;
+    try {
+      lines = (await gitText(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository"])).split("\n");
+    } catch {
       throw new NotAGitRepositoryError(abs);
-    throw error;
+    }
   }
   const bare = lines[0] === "true";
   const gitDir = lines[1] ?? abs;
   const shallow = lines[2] === "true";
-  let root = gitDir;
-  if (!bare) {
-    try {
-      root = (await gitText(abs, ["rev-parse", "--show-toplevel"])).trim() || abs;
-    } catch {
-      root = gitDir;
-    }
-  }
-  const headOut = await runGit(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { okCodes: [1] });
+  const root = !bare && lines[3] ? lines[3] : gitDir;
+  const [headOut, branchOut, originOut] = await Promise.all([
+    runGit(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { okCodes: [1] }),
+    runGit(root, ["symbolic-ref", "--short", "-q", "HEAD"], { okCodes: [1] }),
+    runGit(root, ["config", "--get", "remote.origin.url"], { okCodes: [1] })
+  ]);
   const head = headOut.stdout.toString("utf8").trim() || void 0;
-  const branchOut = await runGit(root, ["symbolic-ref", "--short", "-q", "HEAD"], { okCodes: [1] });
   const branch = branchOut.stdout.toString("utf8").trim() || void 0;
-  const originOut = await runGit(root, ["config", "--get", "remote.origin.url"], { okCodes: [1] });
   const origin = originOut.stdout.toString("utf8").trim();
   const uri = origin ? stripCredentials(origin) : pathToFileURL2(root).href;
   return { root, gitDir, bare, shallow, uri, ...head ? { head } : {}, ...branch ? { branch } : {} };
@@ -7128,8 +7140,9 @@ async function scanHistory(options) {
   if (info.shallow)
     warnings.push(shallowWarning());
   const full = options.revisions === void 0;
-  const revs = full ? ["--all", ...await stashCommits(root)] : [...options.revisions];
-  if (full && !await hasRefs(root))
+  const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), hasRefs(root)]) : [[], true];
+  const revs = full ? ["--all", ...stash] : [...options.revisions];
+  if (!anyRefs)
     return result;
   const maxBlobSize = options.maxBlobSize ?? DEFAULT_MAX_FILE_SIZE;
   const secrets = options.secrets;
@@ -7139,7 +7152,6 @@ async function scanHistory(options) {
     ...secrets ? { secrets } : {},
     ...options.detectors ? { detectors: options.detectors } : {}
   });
-  const list = await listBlobs(root, revs, full);
   const messageHits = [];
   let messageOrder = 0;
   const onMessage = (message) => {
@@ -7160,45 +7172,91 @@ async function scanHistory(options) {
   })().catch((error) => {
     warnings.push({ code: "unreadable", message: `commit messages could not be read completely: ${error.message}` });
   });
-  const missingIds = list.missing.map((m) => ({ ...m, reason: "missing" }));
-  const toRead = [];
-  for (const blob of list.blobs) {
-    if (blob.size > maxBlobSize) {
-      stats.skipped++;
-      warnings.push({
-        code: "too-large",
-        message: `${blob.path} (blob ${blob.id.slice(0, 12)}): skipped, ${blob.size} bytes is larger than the limit of ${maxBlobSize}`,
-        path: blob.path
-      });
-    } else
-      toRead.push(blob);
-  }
-  const pathOf = new Map(toRead.map((b) => [b.id, b.path]));
-  const hits = [];
+  const hits = /* @__PURE__ */ new Map();
+  const readSizes = /* @__PURE__ */ new Map();
   let lastProgress = 0;
+  let readBytes = 0;
   const onBlob = (id, content) => {
-    stats.scanned++;
-    stats.bytes += content.length;
-    if (options.onProgress && stats.scanned - lastProgress >= 1e3) {
-      lastProgress = stats.scanned;
-      options.onProgress(stats.scanned, stats.bytes);
+    readSizes.set(id, content.length);
+    readBytes += content.length;
+    if (options.onProgress && readSizes.size - lastProgress >= 1e3) {
+      lastProgress = readSizes.size;
+      options.onProgress(readSizes.size, readBytes);
     }
     if (!mayHoldKey(content, options.detectors))
       return;
-    const found = scanContent(content, scanOptions(pathOf.get(id) ?? "", "history"));
+    const found = scanContent(content, scanOptions("", "history"));
     if (found.length > 0)
-      hits.push({ id, findings: found });
+      hits.set(id, found);
   };
-  const onMissing = (id, reason) => missingIds.push({ id, ...pathOf.has(id) ? { path: pathOf.get(id) } : {}, reason });
+  const missing = [];
+  const onMissing = (id, reason) => missing.push({ id, reason });
+  const oversized = /* @__PURE__ */ new Map();
+  let reachable;
+  let toRead;
+  if (full) {
+    const streamed = readAllBlobs(root, (id, size) => {
+      if (size <= maxBlobSize)
+        return true;
+      oversized.set(id, size);
+      return false;
+    }, onBlob);
+    [reachable] = await Promise.all([listReachable(root, revs), streamed]);
+    toRead = [];
+    for (const [id, path] of reachable.paths)
+      if (!readSizes.has(id) && !oversized.has(id))
+        toRead.push({ id, size: 0, path });
+  } else {
+    reachable = await listReachable(root, revs);
+    const sized = await sizeBlobs(root, reachable.paths);
+    for (const id of sized.missing)
+      onMissing(id, "missing");
+    toRead = [];
+    for (const b of sized.blobs)
+      b.size > maxBlobSize ? oversized.set(b.id, b.size) : toRead.push(b);
+  }
   const totalBytes = toRead.reduce((sum, b) => sum + b.size, 0);
   const readers = totalBytes < PARALLEL_THRESHOLD ? 1 : Math.max(1, options.readers ?? 2);
   const slices = balancedSlices(toRead, (b) => b.size + 64, readers);
-  await Promise.all(slices.map((slice) => readBlobs(root, slice.map((b) => b.id), onBlob, onMissing)));
+  const withinLimit = (id, size) => {
+    if (size <= maxBlobSize)
+      return true;
+    oversized.set(id, size);
+    return false;
+  };
+  await Promise.all(slices.map((slice) => readBlobs(root, slice.map((b) => b.id), onBlob, onMissing, withinLimit)));
   await messagesDone;
+  const paths = reachable.paths;
+  for (const [id, size] of readSizes) {
+    if (!paths.has(id))
+      continue;
+    stats.scanned++;
+    stats.bytes += size;
+  }
+  for (const id of hits.keys())
+    if (!paths.has(id))
+      hits.delete(id);
+  for (const [id, size] of oversized) {
+    const path = paths.get(id);
+    if (path === void 0)
+      continue;
+    stats.skipped++;
+    warnings.push({
+      code: "too-large",
+      message: `${path} (blob ${id.slice(0, 12)}): skipped, ${size} bytes is larger than the limit of ${maxBlobSize}`,
+      path
+    });
+  }
+  const missingIds = [...reachable.missing.map((id) => ({ id, reason: "missing" })), ...missing].map((m) => ({
+    ...m,
+    ...paths.get(m.id) ? { path: paths.get(m.id) } : {}
+  }));
   reportMissing(missingIds, warnings);
   stats.skipped += missingIds.length;
-  if (hits.length > 0)
-    result.findings.push(...await attributeHits(root, revs, info.head, hits, warnings));
+  if (hits.size > 0) {
+    const blobHits = [...hits].map(([id, findings]) => ({ id, findings: findings.map((f) => ({ ...f, path: paths.get(id) ?? "" })) }));
+    result.findings.push(...await attributeHits(root, revs, info.head, blobHits, warnings));
+  }
   result.findings.push(...groupMessages(messageHits, info.head));
   if (options.recurseSubmodules && !info.bare)
     await scanSubmodules(root, options, result);
@@ -7230,12 +7288,13 @@ async function attributeHits(root, revs, head, hits, warnings) {
   const ids = new Set(hits.map((h) => h.id));
   let occurrences = /* @__PURE__ */ new Map();
   let commits = /* @__PURE__ */ new Map();
+  const headDone = headBlobs(root, head).catch(() => /* @__PURE__ */ new Set());
   try {
     ({ occurrences, commits } = await attribute(root, revs, ids));
   } catch (error) {
     warnings.push({ code: "attribution-failed", message: `could not tell which commits introduced the keys: ${error.message}` });
   }
-  const atHead = await headBlobs(root, head).catch(() => /* @__PURE__ */ new Set());
+  const atHead = await headDone;
   const byKey = /* @__PURE__ */ new Map();
   for (const hit of hits) {
     const perKey = /* @__PURE__ */ new Map();
