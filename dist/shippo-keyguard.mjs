@@ -7766,6 +7766,7 @@ function planScan(mode, eventName, payload) {
 }
 
 // cli/dist/action/summary.js
+var MAX_ROWS = 500;
 var cell = (s) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 var code = (s) => `\`${s.replace(/`/g, "'")}\``;
 var encodePath = (p) => p.split("/").map(encodeURIComponent).join("/");
@@ -7793,8 +7794,10 @@ function jobSummary(report, links, scope, notes) {
   } else {
     out.push(`**${s.findings} finding${s.findings === 1 ? "" : "s"}** (${s.keys} distinct key${s.keys === 1 ? "" : "s"}).`, "");
     out.push("| Where | Key (redacted) | Kind | Detector | Commit | Verification |", "| --- | --- | --- | --- | --- | --- |");
-    for (const f of report.findings)
+    for (const f of report.findings.slice(0, MAX_ROWS))
       out.push(row(f, links));
+    if (report.findings.length > MAX_ROWS)
+      out.push("", `…and ${report.findings.length - MAX_ROWS} more: see the SARIF report (code scanning) for all of them.`);
     out.push("", `Verification: ${s.live} live, ${s.dead} dead, ${s.unknown} unknown, ${s.unchecked} not verified.`);
     out.push("", "To fix: remove the key and rotate it in the Shippo dashboard; or allow it inline with a `shippo-keyguard:allow` comment; or add it to the baseline.");
   }
@@ -7807,6 +7810,7 @@ function jobSummary(report, links, scope, notes) {
 }
 
 // cli/dist/action/run-action.js
+var MAX_ANNOTATIONS = 50;
 var UNREAD = /* @__PURE__ */ new Set(["missing-object", "unreadable", "attribution-failed"]);
 var escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 function setOutputs(env2, outputs) {
@@ -7934,8 +7938,11 @@ ${plan.why}.
       sha: sha2,
       prefix
     };
-    for (const f of report.findings)
+    for (const f of report.findings.slice(0, MAX_ANNOTATIONS))
       log.push(annotation(f, links));
+    if (report.findings.length > MAX_ANNOTATIONS) {
+      log.push(`::notice title=shippo-keyguard::${report.findings.length - MAX_ANNOTATIONS} more findings are not annotated: see the job summary and the SARIF report`);
+    }
     for (const w of report.warnings)
       log.push(`::warning title=shippo-keyguard::${escapeData2(w.message)}`);
     const unread = plan.kind === "files" ? [] : report.warnings.filter((w) => UNREAD.has(w.code));

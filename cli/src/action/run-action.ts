@@ -13,6 +13,9 @@ import { planScan, type ScanPlan } from './plan.js';
 import type { JsonReport, RepoLinks } from './report.js';
 import { jobSummary } from './summary.js';
 
+/** Annotations beyond this many are not shown by GitHub anyway (50 per job). */
+const MAX_ANNOTATIONS = 50;
+
 /** Warning codes of the history scan that mean commits or blobs were not read. */
 const UNREAD = new Set(['missing-object', 'unreadable', 'attribution-failed']);
 
@@ -139,7 +142,11 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
       sha,
       prefix,
     };
-    for (const f of report.findings) log.push(annotation(f, links));
+    // GitHub shows a limited number of annotations per step and job; the summary and SARIF have all.
+    for (const f of report.findings.slice(0, MAX_ANNOTATIONS)) log.push(annotation(f, links));
+    if (report.findings.length > MAX_ANNOTATIONS) {
+      log.push(`::notice title=shippo-keyguard::${report.findings.length - MAX_ANNOTATIONS} more findings are not annotated: see the job summary and the SARIF report`);
+    }
     for (const w of report.warnings) log.push(`::warning title=shippo-keyguard::${escapeData(w.message)}`);
     // The history was checked above (shallow boundary, commits present); anything else unread fails.
     const unread = plan.kind === 'files' ? [] : report.warnings.filter((w) => UNREAD.has(w.code));

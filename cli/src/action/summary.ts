@@ -2,6 +2,9 @@ import type { Finding } from '@shippo-keyguard/core';
 import type { JsonReport, RepoLinks } from './report.js';
 import { repoPath } from './report.js';
 
+/** The summary must stay under GitHub's 1 MiB limit per step. */
+export const MAX_ROWS = 500;
+
 const cell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 const encodePath = (p: string): string => p.split('/').map(encodeURIComponent).join('/');
@@ -31,7 +34,8 @@ export function jobSummary(report: JsonReport, links: RepoLinks, scope: string, 
   } else {
     out.push(`**${s.findings} finding${s.findings === 1 ? '' : 's'}** (${s.keys} distinct key${s.keys === 1 ? '' : 's'}).`, '');
     out.push('| Where | Key (redacted) | Kind | Detector | Commit | Verification |', '| --- | --- | --- | --- | --- | --- |');
-    for (const f of report.findings) out.push(row(f, links));
+    for (const f of report.findings.slice(0, MAX_ROWS)) out.push(row(f, links));
+    if (report.findings.length > MAX_ROWS) out.push('', `…and ${report.findings.length - MAX_ROWS} more: see the SARIF report (code scanning) for all of them.`);
     out.push('', `Verification: ${s.live} live, ${s.dead} dead, ${s.unknown} unknown, ${s.unchecked} not verified.`);
     out.push('', 'To fix: remove the key and rotate it in the Shippo dashboard; or allow it inline with a `shippo-keyguard:allow` comment; or add it to the baseline.');
   }
