@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
-import { freshCheckout, ROOT } from './support/checkout.js';
+import { disposeFreshCheckout, freshCheckout, ROOT } from './support/checkout.js';
 import { git, makeRepo, removeDir, sh, tempDir, writeFile } from './support/git.js';
 import { actionMetadata, readmeSnippet, runCompositeAction, workflowStepInputs, type ActionRun } from './support/runner.js';
 
@@ -33,7 +33,10 @@ beforeAll(async () => {
   git(temp, 'clone', '-q', '--bare', dev, origin);
 });
 
-afterAll(() => removeDir(temp));
+afterAll(async () => {
+  removeDir(temp);
+  await disposeFreshCheckout();
+});
 
 let n = 0;
 /** A runner checkout of origin at `sha`, like actions/checkout (depth 0 unless told). */

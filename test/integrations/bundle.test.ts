@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
 import { bundleBytes } from '../../scripts/bundle.mjs';
 import { fakeKey } from '../support/fake-keys.js';
-import { BUNDLE_PATH, freshCheckout, ROOT } from './support/checkout.js';
+import { BUNDLE_PATH, disposeFreshCheckout, freshCheckout, ROOT } from './support/checkout.js';
 import { removeDir, sh, tempDir, writeFile } from './support/git.js';
+
+afterAll(() => disposeFreshCheckout());
 
 const KEY_SHAPED = /shippo_(live|test)_[0-9a-fA-F]{32,}/;
 

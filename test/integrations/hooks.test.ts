@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
-import { freshCheckout, ROOT } from './support/checkout.js';
+import { disposeFreshCheckout, freshCheckout, ROOT } from './support/checkout.js';
 import { git, gitEnv, makeRepo, removeDir, sh, tempDir, writeFile, type Ran } from './support/git.js';
 import { readmeSnippet } from './support/runner.js';
 
@@ -21,7 +21,10 @@ beforeAll(async () => {
   temp = tempDir('hooks');
   BIN = join((await freshCheckout()).dir, 'cli', 'bin', 'shippo-keyguard.js');
 });
-afterAll(() => removeDir(temp));
+afterAll(async () => {
+  removeDir(temp);
+  await disposeFreshCheckout();
+});
 
 function cli(cwd: string, ...args: string[]): Ran {
   return sh(process.execPath, [BIN, ...args], { cwd });

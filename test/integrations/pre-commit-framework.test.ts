@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
-import { freshCheckout } from './support/checkout.js';
+import { disposeFreshCheckout, freshCheckout } from './support/checkout.js';
 import { git, gitEnv, makeRepo, removeDir, sh, tempDir, writeFile, type Ran } from './support/git.js';
 import { readmeSnippet } from './support/runner.js';
 
@@ -26,7 +26,10 @@ beforeAll(async () => {
   expect(config).toContain(checkout.sha);
 }, 120_000);
 
-afterAll(() => removeDir(temp));
+afterAll(async () => {
+  removeDir(temp);
+  await disposeFreshCheckout();
+});
 
 let n = 0;
 function project(): { dir: string; remote: string } {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
 import { startFakeShippo, type FakeShippo } from '../support/shippo-server.js';
-import { freshCheckout } from './support/checkout.js';
+import { disposeFreshCheckout, freshCheckout } from './support/checkout.js';
 import { git, makeRepo, removeDir, sh, tempDir, writeFile } from './support/git.js';
 import { ROOT } from './support/checkout.js';
 import { readmeSnippet, runCompositeAction, workflowStepInputs } from './support/runner.js';
@@ -27,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await shippo.close();
   removeDir(temp);
+  await disposeFreshCheckout();
 });
 
 describe('the README weekly job: full history with verification', () => {

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain ESM script without types
 import { bundleBytes } from '../../../scripts/bundle.mjs';
-import { git, sh, tempDir } from './git.js';
+import { git, removeDir, sh, tempDir } from './git.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const BUNDLE_PATH = 'dist/shippo-keyguard.mjs';
@@ -33,4 +33,12 @@ export function freshCheckout(): Promise<{ dir: string; sha: string }> {
     return { dir, sha: git(dir, 'rev-parse', 'HEAD') };
   })();
   return cached;
+}
+
+/** Remove the copy (call from afterAll of each test file that used it). */
+export async function disposeFreshCheckout(): Promise<void> {
+  if (!cached) return;
+  const { dir } = await cached;
+  cached = undefined;
+  removeDir(dir);
 }

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ROOT } from './checkout.js';
-import { gitEnv, shAsync, tempDir } from './git.js';
+import { gitEnv, removeDir, shAsync, tempDir } from './git.js';
 
 /** The fenced block that follows `<!-- snippet: NAME -->` in the README. */
 export function readmeSnippet(name: string): string {
@@ -129,7 +129,9 @@ export async function runCompositeAction(options: {
   }
   const outputs: Record<string, string> = {};
   for (const [name, spec] of Object.entries(meta.outputs ?? {})) outputs[name] = String(spec.value ?? '').replace(EXPRESSION, (_m, e: string) => context(e, 'outputs'));
-  return { status, log: logs.join(''), outputs, summary: readFileSync(summaryPath, 'utf8') };
+  const summary = readFileSync(summaryPath, 'utf8');
+  removeDir(temp);
+  return { status, log: logs.join(''), outputs, summary };
 }
 
 /** The `with:` of the keyguard step (the one whose `uses:` is this action) in a README workflow job. */
