@@ -9,6 +9,9 @@ describe('planScan', () => {
   it('pull_request: base..head from the payload', () => {
     expect(planScan('auto', 'pull_request', { pull_request: { number: 3, base: { sha: A }, head: { sha: B } } })).toMatchObject({ kind: 'range', base: A, head: B });
   });
+  it('merge_group: base_sha..head_sha', () => {
+    expect(planScan('auto', 'merge_group', { merge_group: { base_sha: A, head_sha: B, head_ref: 'refs/heads/gh-readonly-queue/main/pr-1' } })).toMatchObject({ kind: 'range', base: A, head: B });
+  });
   it('push: before..after; a new branch is the whole branch; a deletion is nothing', () => {
     expect(planScan('auto', 'push', { before: A, after: B, ref: 'refs/heads/x' })).toMatchObject({ kind: 'range', base: A, head: B });
     expect(planScan('auto', 'push', { before: Z, after: B, created: true })).toMatchObject({ kind: 'branch', head: B });

@@ -18,6 +18,9 @@ export type ScanPlan =
 interface PullRequestPayload {
   pull_request?: { number?: number; base?: { sha?: string }; head?: { sha?: string } };
 }
+interface MergeGroupPayload {
+  merge_group?: { base_sha?: string; head_sha?: string; head_ref?: string };
+}
 interface PushPayload {
   before?: string;
   after?: string;
@@ -44,6 +47,12 @@ export function planScan(mode: Mode, eventName: string, payload: unknown): ScanP
       const base = sha(pr?.base?.sha, 'pull_request.base.sha');
       const head = sha(pr?.head?.sha, 'pull_request.head.sha');
       return { kind: 'range', base, head, why: `pull request #${pr?.number ?? '?'}: its commits` };
+    }
+    case 'merge_group': {
+      const group = (payload as MergeGroupPayload).merge_group;
+      const base = sha(group?.base_sha, 'merge_group.base_sha');
+      const head = sha(group?.head_sha, 'merge_group.head_sha');
+      return { kind: 'range', base, head, why: `merge queue${group?.head_ref ? ` ${group.head_ref}` : ''}: its commits` };
     }
     case 'push': {
       const p = payload as PushPayload;
