@@ -7749,6 +7749,12 @@ function planScan(mode, eventName, payload) {
       const head = sha(pr?.head?.sha, "pull_request.head.sha");
       return { kind: "range", base, head, why: `pull request #${pr?.number ?? "?"}: its commits` };
     }
+    case "merge_group": {
+      const group = payload.merge_group;
+      const base = sha(group?.base_sha, "merge_group.base_sha");
+      const head = sha(group?.head_sha, "merge_group.head_sha");
+      return { kind: "range", base, head, why: `merge queue${group?.head_ref ? ` ${group.head_ref}` : ""}: its commits` };
+    }
     case "push": {
       const p = payload;
       if (p.deleted || typeof p.after === "string" && ZERO.test(p.after)) {
@@ -7891,20 +7897,20 @@ ${plan.why}.
     common.push("--baseline", resolve12(workspace, inputs.baseline));
   if (inputs.config)
     common.push("--config", resolve12(workspace, inputs.config));
+  const top2 = git(target, ["rev-parse", "--show-toplevel"]);
+  const repoRoot = top2.ok ? top2.stdout.trim() : void 0;
   let argv;
-  let cwd = workspace;
-  let prefix = "";
+  let cwd = repoRoot ?? workspace;
+  const prefix = "";
   let scope;
   let sha2 = env2["GITHUB_SHA"] ?? "HEAD";
   if (plan.kind === "files") {
     argv = ["scan", target];
     scope = `the files in ${toPosix2(relative4(workspace, target)) || "."}`;
   } else {
-    const top2 = git(target, ["rev-parse", "--show-toplevel"]);
-    if (!top2.ok)
+    if (repoRoot === void 0)
       throw new CliError(`${target} is not a git repository (${firstLine(top2.stderr)}); use mode: files to scan files only`);
-    cwd = top2.stdout.trim();
-    prefix = toPosix2(relative4(workspace, cwd));
+    cwd = repoRoot;
     const ensured = ensureHistory(cwd, plan);
     notes.push(...ensured.notes);
     argv = ["history", "--repo", cwd, ...historyFlags(ensured.plan)];

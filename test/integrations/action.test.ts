@@ -184,6 +184,21 @@ describe('the action, run the way the runner runs it', () => {
     expectNoKey(created, ws);
   });
 
+  it('paths are relative to the repository when actions/checkout put it in a subdirectory (path input)', async () => {
+    const ws = join(temp, `ws-${n++}`);
+    sh('mkdir', ['-p', ws]);
+    git(ws, 'clone', '-q', `file://${origin}`, 'app');
+    git(join(ws, 'app'), 'checkout', '-q', '--detach', head);
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: { ...workflowStepInputs(workflow, 'changes'), path: 'app' }, eventName: 'pull_request', payload: pullRequestEvent() });
+    expect(run.status, run.log).toBe(1);
+    expect(run.log).toMatch(/^::warning file=config\/app\.env,line=2,/m);
+    expect(run.summary).toContain(`(https://github.com/acme/shop/blob/${head}/config/app.env#L2)`);
+    const files = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'files', path: 'app/config' }, eventName: 'push', payload: pushEvent(base, head) });
+    expect(files.status, files.log).toBe(1);
+    expect(files.outputs['findings']).toBe('1');
+    expect(files.log).toMatch(/^::warning file=config\/app\.env,line=2,/m);
+  });
+
   it('schedule with the default inputs scans the full history, every branch', async () => {
     const ws = checkout(base);
     const run = await runCompositeAction({ actionDir, workspace: ws, with: {}, eventName: 'schedule', payload: { schedule: '23 4 * * 1' } });

@@ -102,19 +102,21 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
   if (inputs.baseline) common.push('--baseline', resolve(workspace, inputs.baseline));
   if (inputs.config) common.push('--config', resolve(workspace, inputs.config));
 
+  // Paths in annotations and links are relative to the repository's root (which is the workspace
+  // unless actions/checkout was given a `path`), so the scan runs there.
+  const top = git(target, ['rev-parse', '--show-toplevel']);
+  const repoRoot = top.ok ? top.stdout.trim() : undefined;
   let argv: string[];
-  let cwd = workspace;
-  let prefix = '';
+  let cwd = repoRoot ?? workspace;
+  const prefix = '';
   let scope: string;
   let sha = env['GITHUB_SHA'] ?? 'HEAD';
   if (plan.kind === 'files') {
     argv = ['scan', target];
     scope = `the files in ${toPosix(relative(workspace, target)) || '.'}`;
   } else {
-    const top = git(target, ['rev-parse', '--show-toplevel']);
-    if (!top.ok) throw new CliError(`${target} is not a git repository (${firstLine(top.stderr)}); use mode: files to scan files only`);
-    cwd = top.stdout.trim();
-    prefix = toPosix(relative(workspace, cwd));
+    if (repoRoot === undefined) throw new CliError(`${target} is not a git repository (${firstLine(top.stderr)}); use mode: files to scan files only`);
+    cwd = repoRoot;
     const ensured = ensureHistory(cwd, plan);
     notes.push(...ensured.notes);
     argv = ['history', '--repo', cwd, ...historyFlags(ensured.plan)];
