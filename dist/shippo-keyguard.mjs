@@ -7598,12 +7598,12 @@ function repoPath(f, links) {
 // cli/dist/action/annotations.js
 var escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 var escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-function command5(f) {
-  if (f.verification?.status === "dead")
-    return "notice";
-  return f.level === "error" ? "error" : f.level === "warning" ? "warning" : "notice";
+function command5(f, failOn) {
+  if (failsPolicy(f, failOn))
+    return "error";
+  return f.verification?.status === "dead" || f.level === "note" ? "notice" : "warning";
 }
-function annotation(f, links) {
+function annotation(f, links, failOn) {
   const props = [
     ["file", repoPath(f, links)],
     ["line", f.startLine],
@@ -7613,7 +7613,7 @@ function annotation(f, links) {
     props.push(["col", f.startColumn], ["endColumn", f.endColumn]);
   props.push(["title", `Shippo ${f.kind} key (${f.detector})`]);
   const message = `${resultMessage(f, f.redacted)} Remove it and rotate the key, allow it inline with shippo-keyguard:allow, or add it to the baseline.`;
-  return `::${command5(f)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",")}::${escapeData(message)}`;
+  return `::${command5(f, failOn)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",")}::${escapeData(message)}`;
 }
 
 // cli/dist/action/git.js
@@ -7945,7 +7945,7 @@ ${plan.why}.
       prefix
     };
     for (const f of report.findings.slice(0, MAX_ANNOTATIONS))
-      log.push(annotation(f, links));
+      log.push(annotation(f, links, inputs.failOn));
     if (report.findings.length > MAX_ANNOTATIONS) {
       log.push(`::notice title=shippo-keyguard::${report.findings.length - MAX_ANNOTATIONS} more findings are not annotated: see the job summary and the SARIF report`);
     }

@@ -142,7 +142,7 @@ describe('the action, run the way the runner runs it', () => {
     expect(run.outputs['findings']).toBe('2');
     expect(run.outputs['live']).toBe('0');
     expect(run.outputs['sarif-file']).toBe(join(ws, 'shippo-keyguard.sarif'));
-    expect(run.log).toMatch(/^::warning file=config\/app\.env,line=2,endLine=2,col=17,endColumn=69,title=Shippo test key \(shippo-test-key\)::.*shippo-keyguard:allow/m);
+    expect(run.log).toMatch(/^::error file=config\/app\.env,line=2,endLine=2,col=17,endColumn=69,title=Shippo test key \(shippo-test-key\)::.*shippo-keyguard:allow/m);
     expect(run.log).toMatch(/^::error file=legacy\/old\.env,line=1,/m);
     expect(run.summary).toContain('| Where | Key (redacted) |');
     expect(run.summary).toContain(`[config/app.env:2](https://github.com/acme/shop/blob/${head}/config/app.env#L2)`);
@@ -158,7 +158,7 @@ describe('the action, run the way the runner runs it', () => {
     const run = await runCompositeAction({ actionDir, workspace: ws, with: workflowStepInputs(workflow, 'changes'), eventName: 'pull_request', payload: pullRequestEvent(), env: { GITHUB_SHA: head } });
     expect(run.status, run.log).toBe(1);
     expect(run.outputs['findings']).toBe('1');
-    expect(run.log).toMatch(/^::warning file=config\/app\.env,line=2,endLine=2,col=17,endColumn=69,title=Shippo test key/m);
+    expect(run.log).toMatch(/^::error file=config\/app\.env,line=2,endLine=2,col=17,endColumn=69,title=Shippo test key/m);
     expect(run.log).not.toMatch(/legacy\/old\.env/);
     expect(run.summary).toContain('pull request #7');
     expect(run.summary).toContain(`[${head.slice(0, 7)}](https://github.com/acme/shop/commit/${head})`);
@@ -191,12 +191,12 @@ describe('the action, run the way the runner runs it', () => {
     git(join(ws, 'app'), 'checkout', '-q', '--detach', head);
     const run = await runCompositeAction({ actionDir, workspace: ws, with: { ...workflowStepInputs(workflow, 'changes'), path: 'app' }, eventName: 'pull_request', payload: pullRequestEvent() });
     expect(run.status, run.log).toBe(1);
-    expect(run.log).toMatch(/^::warning file=config\/app\.env,line=2,/m);
+    expect(run.log).toMatch(/^::error file=config\/app\.env,line=2,/m);
     expect(run.summary).toContain(`(https://github.com/acme/shop/blob/${head}/config/app.env#L2)`);
     const files = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'files', path: 'app/config' }, eventName: 'push', payload: pushEvent(base, head) });
     expect(files.status, files.log).toBe(1);
     expect(files.outputs['findings']).toBe('1');
-    expect(files.log).toMatch(/^::warning file=config\/app\.env,line=2,/m);
+    expect(files.log).toMatch(/^::error file=config\/app\.env,line=2,/m);
   });
 
   it('schedule with the default inputs scans the full history, every branch', async () => {

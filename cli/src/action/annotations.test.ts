@@ -22,12 +22,14 @@ const finding: Finding = {
 
 describe('annotation', () => {
   it('escapes properties and data the way the runner parses workflow commands', () => {
-    const line = annotation(finding, { prefix: 'sub' });
+    const line = annotation(finding, { prefix: 'sub' }, 'any');
     expect(line.startsWith('::error file=sub/dir%2Cwith%3Aodd%25chars/a.env,line=3,endLine=3,col=5,endColumn=57,title=Shippo live key (shippo-live-key)::')).toBe(true);
     expect(line).not.toContain('\n');
   });
-  it('dead keys are notices, warnings stay warnings', () => {
-    expect(annotation({ ...finding, verification: { status: 'dead' } }, { prefix: '' })).toMatch(/^::notice /);
-    expect(annotation({ ...finding, level: 'warning' }, { prefix: '' })).toMatch(/^::warning /);
+  it('is an error exactly when the finding fails the step (fail-on); else a notice for dead keys, a warning otherwise', () => {
+    expect(annotation({ ...finding, level: 'warning' }, { prefix: '' }, 'any')).toMatch(/^::error /);
+    expect(annotation({ ...finding, verification: { status: 'dead' } }, { prefix: '' }, 'not-dead')).toMatch(/^::notice /);
+    expect(annotation({ ...finding, verification: { status: 'unknown' } }, { prefix: '' }, 'live')).toMatch(/^::warning /);
+    expect(annotation({ ...finding, confidence: 'low', level: 'warning' }, { prefix: '' }, 'any')).toMatch(/^::warning /);
   });
 });

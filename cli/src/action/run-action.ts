@@ -145,7 +145,7 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
       prefix,
     };
     // GitHub shows a limited number of annotations per step and job; the summary and SARIF have all.
-    for (const f of report.findings.slice(0, MAX_ANNOTATIONS)) log.push(annotation(f, links));
+    for (const f of report.findings.slice(0, MAX_ANNOTATIONS)) log.push(annotation(f, links, inputs.failOn));
     if (report.findings.length > MAX_ANNOTATIONS) {
       log.push(`::notice title=shippo-keyguard::${report.findings.length - MAX_ANNOTATIONS} more findings are not annotated: see the job summary and the SARIF report`);
     }
