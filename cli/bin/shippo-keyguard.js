@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 // Thin shim: all behaviour lives in the pure run(argv) so tests call it without a process.
-import { main } from '../dist/main.js';
+// A fresh clone (GitHub Actions, pre-commit) has no cli/dist: fall back to the committed bundle.
+import { existsSync } from 'node:fs';
+
+const built = new URL('../dist/main.js', import.meta.url);
+const { main } = await import(existsSync(built) ? built.href : new URL('../../dist/shippo-keyguard.mjs', import.meta.url).href);
 
 process.exitCode = await main(process.argv.slice(2));

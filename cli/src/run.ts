@@ -5,9 +5,13 @@ import type { RunIO, RunResult } from './io.js';
 import * as scan from './commands/scan.js';
 import * as history from './commands/history.js';
 import * as staged from './commands/staged.js';
+import * as action from './commands/action.js';
+import * as installHook from './commands/install-hook.js';
+import * as uninstallHook from './commands/uninstall-hook.js';
+import * as preCommit from './commands/pre-commit.js';
+import * as prePush from './commands/pre-push.js';
 import { suppressStep } from './steps/suppress.js';
 import { verifyStep } from './steps/verify.js';
-
 import * as baseline from './commands/baseline.js';
 import { prepareTriage } from './steps/triage-context.js';
 import { TOOL } from './version.js';
@@ -33,7 +37,17 @@ interface Command {
   handler(args: any, io: RunIO, steps: readonly Step[]): Promise<RunResult>;
 }
 
-const COMMANDS: readonly Command[] = [scan as Command, history as Command, staged as Command, baseline as Command];
+const COMMANDS: readonly Command[] = [
+  scan as Command,
+  history as Command,
+  staged as Command,
+  baseline as Command,
+  installHook as Command,
+  uninstallHook as Command,
+  preCommit as Command,
+  prePush as Command,
+  action as Command,
+];
 
 function parser(argv: readonly string[]): Argv {
   let y = yargs([...argv])

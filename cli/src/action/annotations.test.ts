@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '@shippo-keyguard/core';
+import { annotation } from './annotations.js';
+
+const finding: Finding = {
+  detector: 'shippo-live-key',
+  kind: 'live',
+  confidence: 'high',
+  level: 'error',
+  path: 'dir,with:odd%chars/a.env',
+  startLine: 3,
+  startColumn: 5,
+  endLine: 3,
+  endColumn: 57,
+  startOffset: 0,
+  endOffset: 52,
+  fingerprint: 'f'.repeat(64),
+  redacted: 'shippo_live_abcd…ef01',
+  binary: false,
+  source: 'file',
+};
+
+describe('annotation', () => {
+  it('escapes properties and data the way the runner parses workflow commands', () => {
+    const line = annotation(finding, { prefix: 'sub' }, 'any');
+    expect(line.startsWith('::error file=sub/dir%2Cwith%3Aodd%25chars/a.env,line=3,endLine=3,col=5,endColumn=57,title=Shippo live key (shippo-live-key)::')).toBe(true);
+    expect(line).not.toContain('\n');
+  });
+  it('is an error exactly when the finding fails the step (fail-on); else a notice for dead keys, a warning otherwise', () => {
+    expect(annotation({ ...finding, level: 'warning' }, { prefix: '' }, 'any')).toMatch(/^::error /);
+    expect(annotation({ ...finding, verification: { status: 'dead' } }, { prefix: '' }, 'not-dead')).toMatch(/^::notice /);
+    expect(annotation({ ...finding, verification: { status: 'unknown' } }, { prefix: '' }, 'live')).toMatch(/^::warning /);
+    expect(annotation({ ...finding, confidence: 'low', level: 'warning' }, { prefix: '' }, 'any')).toMatch(/^::warning /);
+  });
+});

@@ -1,0 +1,166 @@
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { formatSarif, writeFileAtomic } from '@shippo-keyguard/core/report';
+import { CliError, EXIT, describeError } from '../errors.js';
+import type { RunIO, RunResult } from '../io.js';
+import { TOOL } from '../version.js';
+import { annotation } from './annotations.js';
+import { firstLine, git } from './git.js';
+import { FETCH_DEPTH_HINT, ensureHistory } from './history.js';
+import { readInputs } from './inputs.js';
+import { planScan, type ScanPlan } from './plan.js';
+import type { JsonReport, RepoLinks } from './report.js';
+import { jobSummary } from './summary.js';
+
+/** Annotations beyond this many are not shown by GitHub anyway (50 per job). */
+const MAX_ANNOTATIONS = 50;
+
+/** Warning codes of the history scan that mean commits or blobs were not read. */
+const UNREAD = new Set(['missing-object', 'unreadable', 'attribution-failed']);
+
+export type RunCli = (argv: readonly string[], io: RunIO) => Promise<RunResult>;
+
+const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+
+function setOutputs(env: NodeJS.ProcessEnv, outputs: Record<string, string | number>): void {
+  const file = env['GITHUB_OUTPUT'];
+  if (!file) return;
+  const lines = Object.entries(outputs).map(([k, v]) => `${k}<<__SHIPPO_KEYGUARD_EOF__\n${v}\n__SHIPPO_KEYGUARD_EOF__\n`);
+  appendFileSync(file, lines.join(''));
+}
+
+function addSummary(env: NodeJS.ProcessEnv, markdown: string): void {
+  const file = env['GITHUB_STEP_SUMMARY'];
+  if (file) appendFileSync(file, markdown);
+}
+
+function readPayload(env: NodeJS.ProcessEnv): unknown {
+  const path = env['GITHUB_EVENT_PATH'];
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read the event payload ${path}: ${describeError(error)}`);
+  }
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+function historyFlags(plan: Extract<ScanPlan, { kind: 'range' | 'branch' | 'full' }>): string[] {
+  switch (plan.kind) {
+    case 'range':
+      return ['--range', `${plan.base}..${plan.head}`];
+    case 'branch':
+      return ['--branch', plan.head];
+    case 'full':
+      return [];
+  }
+}
+
+/** A valid SARIF log with no results, so an upload step after a scan of nothing still works. */
+function emptySarif(root: string): string {
+  const now = new Date().toISOString();
+  return formatSarif({
+    tool: TOOL,
+    command: 'history',
+    root,
+    findings: [],
+    warnings: [],
+    stats: { scanned: 0, bytes: 0, skipped: 0, durationMs: 0 },
+    startedAt: now,
+    endedAt: now,
+    exitCode: EXIT.OK,
+  });
+}
+
+/**
+ * The GitHub Action: inputs and event payload in (`INPUT_*`, `GITHUB_*`), a scan through the CLI,
+ * then outputs, a job summary, annotations and SARIF. Returns what to print and the exit code.
+ */
+export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
+  const env = io.env;
+  const workspace = resolve(io.cwd, env['GITHUB_WORKSPACE'] || '.');
+  const inputs = readInputs(env);
+  const plan = planScan(inputs.mode, env['GITHUB_EVENT_NAME'] ?? '', readPayload(env));
+  const target = resolve(workspace, inputs.path);
+  const sarifFile = resolve(workspace, inputs.sarifFile);
+  const log: string[] = [];
+  const notes: string[] = [];
+
+  if (plan.kind === 'none') {
+    writeFileAtomic(sarifFile, emptySarif(workspace));
+    setOutputs(env, { findings: 0, live: 0, 'sarif-file': sarifFile });
+    addSummary(env, `## shippo-keyguard\n\n${plan.why}.\n`);
+    return { exitCode: EXIT.OK, stdout: `shippo-keyguard: ${plan.why}\n`, stderr: '' };
+  }
+
+  const common = ['--fail-on', inputs.failOn, '--sarif-file', sarifFile];
+  if (inputs.verify) common.push('--verify');
+  if (inputs.baseline) common.push('--baseline', resolve(workspace, inputs.baseline));
+  if (inputs.config) common.push('--config', resolve(workspace, inputs.config));
+
+  // Paths in annotations and links are relative to the repository's root (which is the workspace
+  // unless actions/checkout was given a `path`), so the scan runs there.
+  const top = git(target, ['rev-parse', '--show-toplevel']);
+  const repoRoot = top.ok ? top.stdout.trim() : undefined;
+  let argv: string[];
+  let cwd = repoRoot ?? workspace;
+  const prefix = '';
+  let scope: string;
+  let sha = env['GITHUB_SHA'] ?? 'HEAD';
+  if (plan.kind === 'files') {
+    argv = ['scan', target];
+    scope = `the files in ${toPosix(relative(workspace, target)) || '.'}`;
+  } else {
+    if (repoRoot === undefined) throw new CliError(`${target} is not a git repository (${firstLine(top.stderr)}); use mode: files to scan files only`);
+    cwd = repoRoot;
+    const ensured = ensureHistory(cwd, plan);
+    notes.push(...ensured.notes);
+    argv = ['history', '--repo', cwd, ...historyFlags(ensured.plan)];
+    scope = ensured.plan.why;
+    if (ensured.plan.kind !== 'full') sha = ensured.plan.head;
+  }
+  for (const note of notes) log.push(`::notice::${escapeData(note)}`);
+  log.push(`shippo-keyguard: scanning ${scope}`);
+
+  const tempDir = mkdtempSync(join(env['RUNNER_TEMP'] || tmpdir(), 'shippo-keyguard-'));
+  const jsonFile = join(tempDir, 'report.json');
+  try {
+    const result = await runCli([...argv, ...common, '--json-file', jsonFile], { ...io, cwd, stdoutIsTTY: false, stderrIsTTY: false });
+    if (result.stdout) log.push(result.stdout.trimEnd());
+    if (!existsSync(jsonFile)) {
+      const why = firstLine(result.stderr).replace(/^shippo-keyguard: /, '') || `exit code ${result.exitCode}`;
+      addSummary(env, `## shippo-keyguard\n\n❌ The scan failed: ${why}\n`);
+      log.push(`::error title=shippo-keyguard::${escapeData(why)}`);
+      return { exitCode: result.exitCode === EXIT.OK ? EXIT.ERROR : result.exitCode, stdout: `${log.join('\n')}\n`, stderr: result.stderr };
+    }
+    const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as JsonReport;
+    const links: RepoLinks = {
+      server: env['GITHUB_SERVER_URL'] || 'https://github.com',
+      repository: env['GITHUB_REPOSITORY'] || '',
+      sha,
+      prefix,
+    };
+    // GitHub shows a limited number of annotations per step and job; the summary and SARIF have all.
+    for (const f of report.findings.slice(0, MAX_ANNOTATIONS)) log.push(annotation(f, links, inputs.failOn));
+    if (report.findings.length > MAX_ANNOTATIONS) {
+      log.push(`::notice title=shippo-keyguard::${report.findings.length - MAX_ANNOTATIONS} more findings are not annotated: see the job summary and the SARIF report`);
+    }
+    for (const w of report.warnings) log.push(`::warning title=shippo-keyguard::${escapeData(w.message)}`);
+    // The history was checked above (shallow boundary, commits present); anything else unread fails.
+    const unread = plan.kind === 'files' ? [] : report.warnings.filter((w) => UNREAD.has(w.code));
+    addSummary(env, jobSummary(report, links, scope, notes));
+    setOutputs(env, { findings: report.summary.findings, live: report.summary.live, 'sarif-file': sarifFile });
+    if (result.exitCode === EXIT.ERROR) log.push(`::error title=shippo-keyguard::${escapeData(firstLine(result.stderr) || 'the scan did not complete')}`);
+    if (unread.length > 0) {
+      log.push(`::error title=shippo-keyguard::part of the history could not be read (${unread.map((w) => w.code).join(', ')}); ${FETCH_DEPTH_HINT}`);
+      return { exitCode: EXIT.ERROR, stdout: `${log.join('\n')}\n`, stderr: result.stderr };
+    }
+    return { exitCode: result.exitCode, stdout: `${log.join('\n')}\n`, stderr: result.stderr };
+  } finally {
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM script without types
+import { bundleBytes } from '../../scripts/bundle.mjs';
+import { fakeKey } from '../support/fake-keys.js';
+import { BUNDLE_PATH, disposeFreshCheckout, freshCheckout, ROOT } from './support/checkout.js';
+import { removeDir, sh, tempDir, writeFile } from './support/git.js';
+
+afterAll(() => disposeFreshCheckout());
+
+const KEY_SHAPED = /shippo_(live|test)_[0-9a-fA-F]{32,}/;
+
+describe('the committed bundle (dist/shippo-keyguard.mjs)', () => {
+  it('is what `pnpm bundle` builds from the current sources (run `pnpm bundle` and commit if not)', async () => {
+    const committed = readFileSync(join(ROOT, BUNDLE_PATH));
+    const rebuilt: Buffer = await bundleBytes();
+    expect(rebuilt.length).toBeGreaterThan(10_000);
+    expect(committed.equals(rebuilt), 'dist/shippo-keyguard.mjs is stale: run `pnpm bundle` and commit it').toBe(true);
+  });
+
+  it('holds no key-shaped string', () => {
+    expect(KEY_SHAPED.test(readFileSync(join(ROOT, BUNDLE_PATH), 'latin1'))).toBe(false);
+  });
+
+  it('runs as `node cli/bin/shippo-keyguard.js` from a fresh clone with no install and no build', async () => {
+    const { dir } = await freshCheckout();
+    expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+    expect(existsSync(join(dir, 'cli', 'dist'))).toBe(false);
+    const version = sh(process.execPath, ['cli/bin/shippo-keyguard.js', '--version'], { cwd: dir });
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'cli', 'package.json'), 'utf8')) as { version: string };
+    expect(version.stdout.trim()).toBe(pkg.version);
+    const key = fakeKey('live', 'bundle');
+    const work = tempDir('bundle');
+    writeFile(work, 'x.env', `K=${key}\n`);
+    const scanned = sh(process.execPath, [join(dir, 'cli/bin/shippo-keyguard.js'), 'scan', 'x.env'], { cwd: work });
+    removeDir(work);
+    expect(scanned.status).toBe(1);
+    expect(scanned.stdout).toMatch(/^x\.env:1:3 .*shippo-live-key/m);
+    expect(scanned.stdout).not.toContain(key);
+  });
+});
