@@ -58483,7 +58483,7 @@ __export(run_exports, {
 function parser2(argv) {
   let y = yargs_default([...argv]).scriptName("shippo-keyguard").usage("$0 <command> [options]\n\nFind leaked Shippo API keys, verify them, and report them as text, JSON or SARIF.").strict().demandCommand(1, "Specify a command (see --help)").recommendCommands().help().alias("h", "help").version(`${TOOL.version}
 `).epilogue(EPILOGUE).wrap(Math.min(110, process.stdout.columns || 100)).exitProcess(false).fail((message, error) => {
-    throw error instanceof CliError ? error : new CliError(message ?? describeError(error));
+    throw error instanceof CliError ? error : new CliError((message ?? describeError(error)).replace(/\s*\n\s*/g, " "));
   });
   for (const c of COMMANDS)
     y = y.command(c.command, c.describe, c.builder);

@@ -63,7 +63,8 @@ function parser(argv: readonly string[]): Argv {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error instanceof CliError ? error : new CliError(message ?? describeError(error));
+      // yargs' own messages may span lines ("Invalid values:\n  Argument: ..."): keep them to one.
+      throw error instanceof CliError ? error : new CliError((message ?? describeError(error)).replace(/\s*\n\s*/g, ' '));
     });
   for (const c of COMMANDS) y = y.command(c.command, c.describe, c.builder);
   return y;

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -222,18 +222,20 @@ describe('where keys may go', () => {
     try {
       const config = { apiBaseUrl: evil.url, 'api-base-url': evil.url, api_base_url: evil.url, verify: { apiBaseUrl: evil.url, baseUrl: evil.url } };
       writeFileSync(join(repo, '.shippo-keyguard.json'), JSON.stringify(config));
-      // With the flag: the flag's host gets the keys.
-      const flagged = await run(['scan', '.', ...verifyArgs()], io());
-      expect(flagged.exitCode).not.toBe(2);
-      expect(server.requests.length).toBeGreaterThan(0);
-      // Without it: the default host, reached here through a proxy that records and refuses the tunnel.
-      const unflagged = await run(['scan', '.', '--verify', '--verify-timeout', '5', '--format', 'json'], io({ HTTPS_PROXY: proxy.url }));
+      // The configuration loader refuses every spelling of a base URL before anything is sent:
+      // exit 2, one line per field, naming the file and the field.
+      for (const flags of [['--verify', '--verify-timeout', '5'], verifyArgs()]) {
+        const refused = await run(['scan', '.', ...flags], io({ HTTPS_PROXY: proxy.url }));
+        expect(refused.exitCode).toBe(2);
+        expect(refused.stdout).toBe('');
+        expect(refused.stderr).toMatch(/\.shippo-keyguard\.json: apiBaseUrl: the API base URL cannot be set in a configuration file/);
+        expect(refused.stderr).toMatch(/\.shippo-keyguard\.json: verify\.baseUrl: /);
+        expectNoLeak(refused.stdout, refused.stderr);
+      }
       expect(evil.requests).toHaveLength(0);
-      expect(new Set(proxy.connects)).toEqual(new Set(['api.goshippo.com:443']));
-      const report = JSON.parse(unflagged.stdout) as { findings: { verification: { status: string; reason: string } }[] };
-      expect(report.findings.every((f) => f.verification.status === 'unknown' && /proxy refused/.test(f.verification.reason))).toBe(true);
-      expect(unflagged.stdout).not.toContain('verification sends keys to');
-      expectNoLeak(flagged.stdout, unflagged.stdout, unflagged.stderr);
+      expect(server.requests).toHaveLength(0);
+      expect(proxy.connects).toHaveLength(0);
+      rmSync(join(repo, '.shippo-keyguard.json'));
     } finally {
       await evil.close();
       await proxy.close();
