@@ -13117,7 +13117,9 @@ function buildSarif(report, reveal) {
       {
         repositoryUri: report.repository.uri,
         ...report.repository.revision ? { revisionId: report.repository.revision } : {},
-        ...report.repository.branch ? { branch: report.repository.branch } : {}
+        ...report.repository.branch ? { branch: report.repository.branch } : {},
+        // Ties result paths (relative to %SRCROOT%) to this repository (Multitool rule SARIF2007).
+        mappedTo: { uriBaseId: "%SRCROOT%" }
       }
     ];
   }

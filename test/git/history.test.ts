@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
 import { scanHistory } from '@shippo-keyguard/core/git';
 import { fakeKey } from '../support/fake-keys.js';
+import { multitoolIssues, sarifSchemaErrors } from '../support/sarif.js';
 import { Repo, cleanup, cli, everything, tempDir } from './repo-fixture.js';
 
 const ALICE = { name: 'Alice Leaker', email: 'alice@example.test' };
@@ -152,7 +153,11 @@ describe('history: a repository with keys in every corner', () => {
     const result = run.results.find((r: any) => r.properties.keyFingerprint === fingerprintOf(keys.deleted));
     expect(result.properties.commit).toBe(introducedDeleted);
     expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('src/config.js');
-  });
+    // GitHub's ingestion rules and the official schema accept it, provenance included.
+    expect(run.versionControlProvenance[0].mappedTo).toEqual({ uriBaseId: '%SRCROOT%' });
+    expect(sarifSchemaErrors(log)).toEqual([]);
+    expect(multitoolIssues([sarifFile], tempDir()).filter((i) => i.level !== 'note')).toEqual([]);
+  }, 60_000);
 
   it('gives a key the same fingerprint as scan does', async () => {
     const scan = await cli(repo.dir, 'scan', '.', '--format', 'json');

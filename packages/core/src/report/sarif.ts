@@ -139,6 +139,8 @@ export function buildSarif(report: ScanReport, reveal?: (fp: string) => string |
         repositoryUri: report.repository.uri,
         ...(report.repository.revision ? { revisionId: report.repository.revision } : {}),
         ...(report.repository.branch ? { branch: report.repository.branch } : {}),
+        // Ties result paths (relative to %SRCROOT%) to this repository (Multitool rule SARIF2007).
+        mappedTo: { uriBaseId: '%SRCROOT%' },
       },
     ];
   }
