@@ -13192,6 +13192,19 @@ var init_version = __esm({
 
 // cli/dist/finish.js
 import { resolve as resolve7 } from "node:path";
+function collectedFrom(command12, result, secrets, startedAt) {
+  return {
+    command: command12,
+    root: result.root,
+    findings: result.findings,
+    suppressed: [],
+    warnings: result.warnings,
+    stats: result.stats,
+    secrets,
+    startedAt,
+    ...result.repository ? { repository: result.repository } : {}
+  };
+}
 async function finish(collected, args, io, steps = []) {
   const stderr = [];
   collected.findings = sortFindings(dedupeFindings(collected.findings));
@@ -57403,17 +57416,7 @@ async function handler2(args, io, steps) {
       throw new CliError(describeError(error));
     throw error;
   }
-  const collected = {
-    command: "history",
-    root: result.root,
-    findings: result.findings,
-    suppressed: [],
-    warnings: result.warnings,
-    stats: result.stats,
-    secrets,
-    startedAt,
-    repository: result.repository
-  };
+  const collected = collectedFrom("history", result, secrets, startedAt);
   if (args.strict && result.warnings.some((w) => INCOMPLETE.has(w.code)))
     collected.forceError = true;
   return finish(collected, args, io, steps);
@@ -57462,17 +57465,7 @@ async function handler3(args, io, steps) {
       throw new CliError(describeError(error));
     throw error;
   }
-  const collected = {
-    command: "staged",
-    root: result.root,
-    findings: result.findings,
-    suppressed: [],
-    warnings: result.warnings,
-    stats: result.stats,
-    secrets,
-    startedAt,
-    repository: result.repository
-  };
+  const collected = collectedFrom("staged", result, secrets, startedAt);
   return finish(collected, args, io, steps);
 }
 var command4, describe3;

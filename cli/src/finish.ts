@@ -30,6 +30,26 @@ export interface Collected {
   forceError?: boolean;
 }
 
+/** What every source returns, turned into what `finish` takes. */
+export function collectedFrom(
+  command: string,
+  result: Pick<Collected, 'root' | 'findings' | 'warnings' | 'stats' | 'repository'>,
+  secrets: SecretStore,
+  startedAt: Date,
+): Collected {
+  return {
+    command,
+    root: result.root,
+    findings: result.findings,
+    suppressed: [],
+    warnings: result.warnings,
+    stats: result.stats,
+    secrets,
+    startedAt,
+    ...(result.repository ? { repository: result.repository } : {}),
+  };
+}
+
 /**
  * A post-processing step between collection and reporting (suppress, verify, ...). Steps are
  * small and run in order; each may move findings to `suppressed`, annotate them or add warnings.

@@ -4,7 +4,7 @@ import { SecretStore } from '@shippo-keyguard/core';
 import { DEFAULT_MAX_FILE_SIZE } from '@shippo-keyguard/core/files';
 import { GitError, mergeBases, openRepo, resolveCommit, scanHistory, type GitScanResult } from '@shippo-keyguard/core/git';
 import { CliError, describeError } from '../errors.js';
-import { finish, type Collected, type Step } from '../finish.js';
+import { collectedFrom, finish, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
 import { parseSize, withReportOptions, type ReportArgs } from '../options.js';
 
@@ -90,17 +90,7 @@ export async function handler(args: HistoryArgs & Record<string, unknown>, io: R
     if (error instanceof GitError || error instanceof CliError) throw new CliError(describeError(error));
     throw error;
   }
-  const collected: Collected = {
-    command: 'history',
-    root: result.root,
-    findings: result.findings,
-    suppressed: [],
-    warnings: result.warnings,
-    stats: result.stats,
-    secrets,
-    startedAt,
-    repository: result.repository,
-  };
+  const collected = collectedFrom('history', result, secrets, startedAt);
   if (args.strict && result.warnings.some((w) => INCOMPLETE.has(w.code))) collected.forceError = true;
   return finish(collected, args, io, steps);
 }

@@ -3,7 +3,7 @@ import type { Argv } from 'yargs';
 import { SecretStore } from '@shippo-keyguard/core';
 import { GitError, scanStaged, type GitScanResult } from '@shippo-keyguard/core/git';
 import { CliError, describeError } from '../errors.js';
-import { finish, type Collected, type Step } from '../finish.js';
+import { collectedFrom, finish, type Step } from '../finish.js';
 import type { RunIO, RunResult } from '../io.js';
 import { withReportOptions, type ReportArgs } from '../options.js';
 
@@ -37,16 +37,6 @@ export async function handler(args: StagedArgs & Record<string, unknown>, io: Ru
     if (error instanceof GitError || (error as NodeJS.ErrnoException).code !== undefined) throw new CliError(describeError(error));
     throw error;
   }
-  const collected: Collected = {
-    command: 'staged',
-    root: result.root,
-    findings: result.findings,
-    suppressed: [],
-    warnings: result.warnings,
-    stats: result.stats,
-    secrets,
-    startedAt,
-    repository: result.repository,
-  };
+  const collected = collectedFrom('staged', result, secrets, startedAt);
   return finish(collected, args, io, steps);
 }
