@@ -1,10 +1,12 @@
+import { relative, sep } from 'node:path';
+import { fingerprintOf } from '@shippo-keyguard/core';
 import { ESLint as ESLint9 } from 'eslint';
 import { ESLint as ESLint10 } from 'eslint10';
 import keyguard from 'eslint-plugin-shippo-keyguard';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
 import { allowCases, expectedOutcome } from './allow-cases.js';
-import { scanJson, tempRepo } from './support.js';
+import { cli, scanJson, tempRepo } from './support.js';
 
 /**
  * The shared fixture set through real ESLint (9 and 10) with the plugin, against the CLI on the
@@ -58,3 +60,134 @@ for (const [name, ESLint] of [
     });
   });
 }
+
+describe('foreignAllow: false agrees with --no-foreign-allow', () => {
+  const strict = [...config, { rules: { 'shippo-keyguard/no-hardcoded-key': ['error', { foreignAllow: false }] } }];
+  const strictCli = new Map<string, string>();
+  beforeAll(async () => {
+    const { report } = await scanJson(repo.dir, ['cases', '--no-foreign-allow']);
+    for (const f of report.findings) strictCli.set(f.path, 'reported');
+    for (const f of report.suppressed ?? []) strictCli.set(f.path, 'allowed');
+  });
+  for (const [name, ESLint] of [
+    ['ESLint 9', ESLint9],
+    ['ESLint 10', ESLint10],
+  ] as const) {
+    allowCases.forEach((c, i) => {
+      if (c.expect === 'reported') return;
+      it(`${name}: ${c.name} (${c.filename}) is ${expectedOutcome(c.expect, { foreignAllow: false })}`, async () => {
+        const eslint = new ESLint({ cwd: repo.dir, overrideConfigFile: true, overrideConfig: strict as never });
+        const [result] = await eslint.lintText(c.source(keyFor(i)), { filePath: `${repo.dir}/${pathOf(i)}` });
+        const messages = (result?.messages ?? []).filter((m) => m.ruleId === 'shippo-keyguard/no-hardcoded-key' || m.fatal);
+        expect(messages.filter((m) => m.fatal)).toEqual([]);
+        const fromEslint = messages.length === 0 ? 'allowed' : 'reported';
+        expect(fromEslint).toBe(strictCli.get(pathOf(i)));
+        expect(fromEslint).toBe(expectedOutcome(c.expect, { foreignAllow: false }));
+      });
+    });
+  }
+});
+
+/**
+ * The configuration file, read by both: `ignore`, `detectors: off` and `allow` silence the same
+ * files in the editor as in CI; a level set in the file changes nothing in ESLint (its severity
+ * comes from the ESLint config). Real files, linted with `lintFiles` from the project's root.
+ */
+describe('ESLint and the CLI agree on .shippo-keyguard.json', () => {
+  const project = tempRepo('eslint-config');
+  const allowedKey = fakeKey('live', 'cfg-allowed');
+  const files: Record<string, string> = {
+    'src/plain.js': `const k = "${fakeKey('live', 'cfg-plain')}";\n`,
+    'src/allowed.js': `const k = "${allowedKey}";\n`,
+    'src/test-key.js': `const k = "${fakeKey('test', 'cfg-test')}";\n`,
+    'src/old.env': `SHIPPO_TOKEN=${fakeKey('live', 'cfg-old', 32)}\n`,
+    'src/clean.js': 'export const ok = 1;\n',
+    'vendor/lib.js': `const k = "${fakeKey('live', 'cfg-vendor')}";\n`,
+    'vendor/settings.env': `SHIPPO_TOKEN=${fakeKey('live', 'cfg-vendor-env')}\n`,
+  };
+  const settings = {
+    ignore: ['vendor/'],
+    detectors: { 'shippo-test-key': 'off', 'shippo-key-nonstandard': 'note' },
+    allow: [{ fingerprint: fingerprintOf(allowedKey), reason: 'rotated in 2024' }],
+  };
+  const reportedByCli = new Set<string>();
+  const suppressedByCli = new Set<string>();
+
+  beforeAll(async () => {
+    project.write('.shippo-keyguard.json', JSON.stringify(settings));
+    for (const [path, text] of Object.entries(files)) project.write(path, text);
+    const { report } = await scanJson(project.dir, ['src', 'vendor']);
+    report.findings.forEach((f) => reportedByCli.add(f.path));
+    (report.suppressed ?? []).forEach((f) => suppressedByCli.add(f.path));
+  });
+  afterAll(() => project.cleanup());
+
+  /** Files ESLint reports a key in, relative to the project, with the messages' severities. */
+  async function lintProject(ESLint: typeof ESLint9 | typeof ESLint10): Promise<Map<string, number[]>> {
+    const eslint = new ESLint({ cwd: project.dir, overrideConfigFile: true, overrideConfig: config as never });
+    const results = await eslint.lintFiles(['src', 'vendor']);
+    const out = new Map<string, number[]>();
+    for (const r of results) {
+      expect(r.messages.filter((m) => m.fatal)).toEqual([]);
+      const ours = r.messages.filter((m) => m.ruleId === 'shippo-keyguard/no-hardcoded-key');
+      if (ours.length > 0) out.set(relative(project.dir, r.filePath).split(sep).join('/'), ours.map((m) => m.severity));
+    }
+    return out;
+  }
+
+  it('the CLI reports only the plain key and the nonstandard one at level note', () => {
+    expect([...reportedByCli].sort()).toEqual(['src/old.env', 'src/plain.js']);
+    expect([...suppressedByCli]).toEqual(['src/allowed.js']);
+  });
+
+  for (const [name, ESLint] of [
+    ['ESLint 9', ESLint9],
+    ['ESLint 10', ESLint10],
+  ] as const) {
+    it(`${name} reports the same files: ignored, off and allowed ones stay silent`, async () => {
+      const reported = await lintProject(ESLint);
+      expect([...reported.keys()].sort()).toEqual([...reportedByCli].sort());
+      // The file's `note` is informational: the recommended config's `error` (2) decides.
+      expect(reported.get('src/old.env')).toEqual([2]);
+    });
+  }
+
+  it('ESLint reads the file once per process, not per lint', async () => {
+    project.write('.shippo-keyguard.json', '{}');
+    const reported = await lintProject(ESLint9);
+    expect([...reported.keys()].sort()).toEqual(['src/old.env', 'src/plain.js']);
+  });
+});
+
+describe('a bad .shippo-keyguard.json', () => {
+  const project = tempRepo('eslint-bad-config');
+  const key = fakeKey('live', 'bad-config');
+  afterAll(() => project.cleanup());
+
+  for (const [name, ESLint] of [
+    ['ESLint 9', ESLint9],
+    ['ESLint 10', ESLint10],
+  ] as const) {
+    it(`${name} reports the CLI's first error line at 1:1 and still reports the key`, async () => {
+      project.write('.shippo-keyguard.json', JSON.stringify({ ignore: 'vendor/', detectors: { 'shippo-live-key': 'loud' } }));
+      project.write('src/a.js', `\n\nconst k = "${key}";\n`);
+      project.write('src/clean.js', 'export const ok = 1;\n');
+      const fromCli = await cli(project.dir, ['scan', 'src', '--format', 'json']);
+      expect(fromCli.exitCode).toBe(2);
+      const cliLine = fromCli.stderr.split('\n').find((l) => l.includes('.shippo-keyguard.json: ignore:'));
+      expect(cliLine).toBeDefined();
+
+      const eslint = new ESLint({ cwd: project.dir, overrideConfigFile: true, overrideConfig: config as never });
+      const [withKey, clean] = await eslint.lintFiles(['src/a.js', 'src/clean.js']);
+      const messages = withKey?.messages ?? [];
+      expect(messages.map((m) => [m.messageId, m.line, m.column])).toEqual([
+        ['invalidConfig', 1, 1],
+        ['liveKey', 3, 12],
+      ]);
+      expect(messages[0]?.message).toBe(`shippo-keyguard configuration not used: ${cliLine?.replace(/^shippo-keyguard: /, '')}`);
+      expect(messages[0]?.message).not.toContain(key);
+      // A file without a key never gets as far as the configuration.
+      expect(clean?.messages).toEqual([]);
+    });
+  }
+});

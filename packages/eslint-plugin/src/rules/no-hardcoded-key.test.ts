@@ -40,6 +40,8 @@ runRuleTests('no-hardcoded-key', rule, {
     `const k = "${live}"; // shippo-keyguard:allow`,
     `// shippo-keyguard:allow-next-line\nconst k = "${live}";`,
     `const k = "${live}"; // gitleaks:allow`,
+    `// pragma: allowlist nextline secret\nconst k = "${live}";`,
+    { code: `const k = "${live}"; // shippo-keyguard:allow`, options: [{ foreignAllow: false }], name: 'foreignAllow: false keeps our own marker' },
     { code: `const k = "x${live}";`, name: 'glued to a word character: not a key' },
   ],
   invalid: [
@@ -151,6 +153,18 @@ runRuleTests('no-hardcoded-key', rule, {
       code: `const a = "${test}", b = "${live}";`,
       options: [{ checkTestKeys: false }],
       errors: [{ messageId: 'liveKey', ...at(1, 72), suggestions: env(`const a = "${test}", b = process.env.SHIPPO_API_KEY;`) }],
+    },
+    {
+      name: 'foreignAllow: false ignores gitleaks:allow',
+      code: `const k = "${live}"; // gitleaks:allow`,
+      options: [{ foreignAllow: false }],
+      errors: [{ messageId: 'liveKey', ...at(1, 12), suggestions: env('const k = process.env.SHIPPO_API_KEY; // gitleaks:allow') }],
+    },
+    {
+      name: 'foreignAllow: false ignores pragma: allowlist secret',
+      code: `// pragma: allowlist nextline secret\nconst k = "${test}"; /* pragma: allowlist secret */`,
+      options: [{ foreignAllow: false }],
+      errors: [{ messageId: 'testKey', ...at(2, 12), suggestions: env('// pragma: allowlist nextline secret\nconst k = process.env.SHIPPO_API_KEY; /* pragma: allowlist secret */') }],
     },
     {
       name: 'an allow comment for another line does not allow this one',

@@ -3,10 +3,11 @@ import { findKeys, fingerprintOf, isAllowedInline, redact, type RawMatch } from 
 import { readCachedVerification } from '@shippo-keyguard/core/cache';
 import { createRule } from '../create-rule.js';
 import { textFacts } from '../prefilter.js';
+import { projectConfigFor } from '../project-config.js';
 import { scanTextOf } from '../virtual-text.js';
 
-export type MessageIds = 'liveKey' | 'testKey' | 'base64Key' | 'nonstandardKey' | 'useEnvVar';
-export type Options = [{ checkTestKeys?: boolean; envVar?: string }];
+export type MessageIds = 'liveKey' | 'testKey' | 'base64Key' | 'nonstandardKey' | 'useEnvVar' | 'invalidConfig';
+export type Options = [{ checkTestKeys?: boolean; envVar?: string; foreignAllow?: boolean }];
 
 /** Parents under which a string literal is not a value (a property name, an import path, a type). */
 const NOT_A_VALUE = new Set([
@@ -20,7 +21,7 @@ const NOT_A_VALUE = new Set([
   'TSModuleDeclaration',
 ]);
 
-function messageIdFor({ detector, match }: RawMatch): Exclude<MessageIds, 'useEnvVar'> {
+function messageIdFor({ detector, match }: RawMatch): Exclude<MessageIds, 'useEnvVar' | 'invalidConfig'> {
   if (detector.id === 'shippo-key-base64') return 'base64Key';
   if (detector.id === 'shippo-key-nonstandard') return 'nonstandardKey';
   return match.kind === 'live' ? 'liveKey' : 'testKey';
@@ -78,6 +79,7 @@ export default createRule<Options, MessageIds>({
       nonstandardKey:
         'Shippo-style {{kind}} key {{preview}} of unusual length{{verdict}} (an old format, a truncated key or an example). If it is real, rotate it and read it from the environment.',
       useEnvVar: 'Replace the key with process.env.{{envVar}}.',
+      invalidConfig: 'shippo-keyguard configuration not used: {{problem}}',
     },
     schema: [
       {
@@ -89,26 +91,41 @@ export default createRule<Options, MessageIds>({
             pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$',
             description: 'Environment variable the suggestion reads the key from.',
           },
+          foreignAllow: {
+            type: 'boolean',
+            description: 'Honour other tools\' allow comments (gitleaks:allow, pragma: allowlist secret), as the CLI does unless --no-foreign-allow.',
+          },
         },
         additionalProperties: false,
       },
     ],
   },
-  defaultOptions: [{ checkTestKeys: true, envVar: 'SHIPPO_API_KEY' }],
+  defaultOptions: [{ checkTestKeys: true, envVar: 'SHIPPO_API_KEY', foreignAllow: true }],
   create(context, [options]) {
     // The whole cost for a file without a key: a literal search per needle, no listener.
     if (!textFacts(context.sourceCode).mayHoldKey) return {};
     const checkTestKeys = options.checkTestKeys ?? true;
     const envVar = options.envVar ?? 'SHIPPO_API_KEY';
+    const foreign = options.foreignAllow ?? true;
     return {
-      Program() {
+      Program(program) {
+        // The CLI's configuration file, read once per process: only now that a key is possible.
+        const project = projectConfigFor(context);
+        if (project.error !== undefined) {
+          // Report and go on without it: a broken file must not hide keys.
+          context.report({ node: program, loc: { line: 1, column: 0 }, messageId: 'invalidConfig', data: { problem: project.error } });
+        } else if (project.triage.ignored) return;
+        const triage = project.triage;
         const { text, base, virtual } = scanTextOf(context);
         const { sourceCode } = context;
         for (const raw of findKeys(text)) {
           const { match } = raw;
           if (match.kind === 'test' && !checkTestKeys) continue;
           // The same allow comments as the CLI, on the same text.
-          if (isAllowedInline(text, match.start)) continue;
+          if (isAllowedInline(text, match.start, { foreign })) continue;
+          // The configuration's level is the CLI's; ESLint's severity comes from the ESLint config.
+          if (triage?.detector(raw.detector.id) === 'off') continue;
+          if (triage?.allowReason(fingerprintOf(match.key)) !== undefined) continue;
           const start = base + match.start;
           const end = base + match.end;
           const literal = virtual || raw.detector.id === 'shippo-key-base64' ? undefined : wholeValueLiteral(sourceCode, start, match.key);

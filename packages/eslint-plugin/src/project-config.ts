@@ -1,0 +1,34 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import { ConfigError, fileTriage, loadConfigSync, type FileTriage } from '@shippo-keyguard/core/config';
+
+/** The project's `.shippo-keyguard.json` / `.yaml` as it applies to one linted file. */
+export type ProjectConfig = { readonly triage: FileTriage; readonly error?: undefined } | { readonly triage?: undefined; readonly error: string };
+
+interface ConfigContext {
+  readonly cwd: string;
+  readonly physicalFilename: string;
+}
+
+/**
+ * The same configuration file the CLI reads, found from ESLint's working directory. Read and
+ * validated once per process and directory (`loadConfigSync` remembers it, errors too), so a
+ * keystroke costs a map lookup; call it only once a file may hold a key. A bad file becomes its
+ * first error line (the path relative to `cwd`, keys redacted) instead of an exception: a linter
+ * that throws on every file hides the keys it should report.
+ */
+export function projectConfigFor(context: ConfigContext): ProjectConfig {
+  const { cwd } = context;
+  try {
+    // The physical file: a processor's virtual block (`.env/0_file.shippo-keyguard-text`) is not a path in the project.
+    return { triage: fileTriage(loadConfigSync(cwd), resolve(cwd, context.physicalFilename)) };
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      const display = (file: string) => {
+        const rel = relative(cwd, file);
+        return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+      };
+      return { error: error.lines(display)[0] ?? display(error.file) };
+    }
+    return { error: `cannot read the shippo-keyguard configuration: ${(error as Error).message.split('\n')[0] ?? ''}` };
+  }
+}
