@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { prng } from './prng.js';
 
 export const name = 'files';
 export const description = 'scan vs ripgrep on a generated tree of 50,000 files (>= 200 MB) with planted keys';
@@ -15,17 +16,6 @@ const RUNS = 5;
 const TREE_VERSION = 'files-v1';
 const PATTERN = 'shippo_(live|test)_[0-9a-fA-F]{40}';
 
-/** Deterministic PRNG (mulberry32): the same tree on every machine. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Built at run time from a seed: no key-shaped string in the repository.
 const prefix = (kind) => ['shippo', kind, ''].join('_');

@@ -4,6 +4,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prng } from './prng.js';
 
 /** Keys are built at run time: no key-shaped literal is ever committed. */
 export function benchKey(kind, seed) {
@@ -12,17 +13,6 @@ export function benchKey(kind, seed) {
   return ['shippo', kind, ''].join('_') + hex.slice(0, 40);
 }
 
-/** Small deterministic PRNG (mulberry32), so the same sizes give the same repository. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'const let return function import export from await async value result error config shipment label rate ' +
