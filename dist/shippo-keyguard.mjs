@@ -6385,7 +6385,7 @@ var init_postprocess = __esm({
 
 // packages/core/dist/policy.js
 function failsPolicy(finding, failOn) {
-  if (finding.confidence === "low")
+  if (finding.level === "note")
     return false;
   const status2 = finding.verification?.status ?? "unchecked";
   switch (failOn) {

@@ -153,6 +153,21 @@ describe('a good configuration', () => {
     expect(report.findings.map((f) => f.detector)).not.toContain('shippo-test-key');
     expect(new Set(report.findings.map((f) => f.level))).toEqual(new Set(['warning']));
   });
+  it('a detector set to note stops failing the run; a note detector raised to error fails it', async () => {
+    const lowered = project(json({ detectors: { 'shippo-live-key': 'note', 'shippo-test-key': 'note' } }));
+    const quiet = await scanJson(lowered.dir, []);
+    expect(quiet.report.findings.length).toBeGreaterThan(0);
+    expect(quiet.result.exitCode).toBe(0);
+
+    const raised = tempRepo('config-raised');
+    repos.push(raised);
+    raised.write('docs/old.md', `token: ${fakeKey('test', 'config-old', 32)}\n`);
+    expect((await scanJson(raised.dir, [])).result.exitCode).toBe(0);
+    raised.write('.shippo-keyguard.json', JSON.stringify({ detectors: { 'shippo-key-nonstandard': 'error' } }));
+    const loud = await scanJson(raised.dir, []);
+    expect(loud.report.findings.map((f) => [f.detector, f.level])).toEqual([['shippo-key-nonstandard', 'error']]);
+    expect(loud.result.exitCode).toBe(1);
+  });
   it('failOn from the file applies; --fail-on on the command line wins', async () => {
     const repo = project(json({ failOn: 'live' }));
     expect((await cli(repo.dir, ['scan'])).exitCode).toBe(0);

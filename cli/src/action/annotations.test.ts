@@ -30,6 +30,9 @@ describe('annotation', () => {
     expect(annotation({ ...finding, level: 'warning' }, { prefix: '' }, 'any')).toMatch(/^::error /);
     expect(annotation({ ...finding, verification: { status: 'dead' } }, { prefix: '' }, 'not-dead')).toMatch(/^::notice /);
     expect(annotation({ ...finding, verification: { status: 'unknown' } }, { prefix: '' }, 'live')).toMatch(/^::warning /);
-    expect(annotation({ ...finding, confidence: 'low', level: 'warning' }, { prefix: '' }, 'any')).toMatch(/^::warning /);
+    // A note never fails the step (the nonstandard detector, or one lowered in the config): a notice.
+    expect(annotation({ ...finding, confidence: 'low', level: 'note' }, { prefix: '' }, 'any')).toMatch(/^::notice /);
+    // A detector raised from note to warning in the config fails the step like any other.
+    expect(annotation({ ...finding, confidence: 'low', level: 'warning' }, { prefix: '' }, 'any')).toMatch(/^::error /);
   });
 });
