@@ -13139,15 +13139,16 @@ var init_sarif = __esm({
   }
 });
 
-// packages/core/dist/report/write-atomic.js
-import { closeSync as closeSync2, fsyncSync, openSync as openSync2, renameSync, rmSync, writeSync } from "node:fs";
+// packages/core/dist/write-atomic.js
+import { randomBytes } from "node:crypto";
+import { closeSync as closeSync2, fsyncSync, openSync as openSync2, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename as basename2, dirname as dirname3, join as join2 } from "node:path";
-function writeFileAtomic(path, content) {
-  const temp = join2(dirname3(path), `.${basename2(path)}.${process.pid}.${Date.now()}.tmp`);
+function writeFileAtomic(path, content, options = {}) {
+  const temp = join2(dirname3(path), `.${basename2(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   try {
-    const fd = openSync2(temp, "w", 420);
+    const fd = openSync2(temp, "wx", options.mode ?? 420);
     try {
-      writeSync(fd, typeof content === "string" ? Buffer.from(content, "utf8") : content);
+      writeFileSync(fd, content);
       fsyncSync(fd);
     } finally {
       closeSync2(fd);
@@ -13159,7 +13160,7 @@ function writeFileAtomic(path, content) {
   }
 }
 var init_write_atomic = __esm({
-  "packages/core/dist/report/write-atomic.js"() {
+  "packages/core/dist/write-atomic.js"() {
     "use strict";
   }
 });
@@ -40112,8 +40113,7 @@ var init_http = __esm({
 });
 
 // packages/core/dist/cache/index.js
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync as readFileSync4, renameSync as renameSync2, rmSync as rmSync2, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
 import { homedir } from "node:os";
 import { dirname as dirname4, join as join3 } from "node:path";
 function cacheDirectory(env2 = process.env) {
@@ -40155,15 +40155,8 @@ function writeCachedVerification(fingerprint, status2, options = {}) {
     expiresAt: new Date(now.getTime() + CACHE_TTL_MS[status2]).toISOString()
   };
   mkdirSync(dirname4(file), { recursive: true, mode: 448 });
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    writeFileSync(temp, `${JSON.stringify(entry)}
-`, { mode: 384, flag: "wx" });
-    renameSync2(temp, file);
-  } catch (error) {
-    rmSync2(temp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(file, `${JSON.stringify(entry)}
+`, { mode: 384 });
   return entry;
 }
 function removeCachedVerification(fingerprint, options = {}) {
@@ -40173,6 +40166,7 @@ var CACHE_TTL_MS;
 var init_cache = __esm({
   "packages/core/dist/cache/index.js"() {
     "use strict";
+    init_write_atomic();
     CACHE_TTL_MS = { live: 60 * 60 * 1e3, dead: 30 * 24 * 60 * 60 * 1e3 };
   }
 });
@@ -55050,14 +55044,16 @@ function parseFile(file, text) {
   const value = doc.toJS();
   return value === null || value === void 0 ? {} : value;
 }
-function readConfigFile(file) {
-  let text;
+function readTextOrThrow(file, what) {
   try {
-    text = readFileSync5(file, "utf8");
+    return readFileSync5(file, "utf8");
   } catch (error) {
     const code2 = error.code;
-    throw new ConfigError(file, [{ path: "", message: `cannot read the configuration file${code2 ? ` (${code2})` : ""}` }]);
+    throw new ConfigError(file, [{ path: "", message: `cannot read the ${what}${code2 ? ` (${code2})` : ""}` }]);
   }
+}
+function readConfigFile(file) {
+  const text = readTextOrThrow(file, "configuration file");
   const value = parseFile(file, text.replace(/^\uFEFF/, ""));
   const problems = checkConfig(value);
   if (problems.length > 0)
@@ -55102,7 +55098,6 @@ var init_load = __esm({
 });
 
 // packages/core/dist/baseline/file.js
-import { readFileSync as readFileSync6 } from "node:fs";
 function parseBaseline(text, file) {
   let value;
   try {
@@ -55116,14 +55111,7 @@ function parseBaseline(text, file) {
   return value;
 }
 function readBaseline(file) {
-  let text;
-  try {
-    text = readFileSync6(file, "utf8");
-  } catch (error) {
-    const code2 = error.code;
-    throw new ConfigError(file, [{ path: "", message: `cannot read the baseline file${code2 ? ` (${code2})` : ""}` }]);
-  }
-  return parseBaseline(text, file);
+  return parseBaseline(readTextOrThrow(file, "baseline file"), file);
 }
 function canonicalEntry(e) {
   return {
@@ -56265,11 +56253,27 @@ function parseSize(value) {
   const factor = unit === "k" ? 1024 : unit === "m" ? 1024 ** 2 : unit === "g" ? 1024 ** 3 : 1;
   return Math.floor(Number(m[1]) * factor);
 }
+function maxFileSizeOption(what) {
+  return {
+    type: "string",
+    default: DEFAULT_MAX_FILE_SIZE % 1024 ** 2 === 0 ? `${DEFAULT_MAX_FILE_SIZE / 1024 ** 2}MiB` : String(DEFAULT_MAX_FILE_SIZE),
+    describe: `Skip (with a warning) ${what} larger than this (bytes, or e.g. 100MiB)`
+  };
+}
+function maxFileSizeOf(args) {
+  try {
+    return parseSize(args.maxFileSize);
+  } catch (error) {
+    throw new CliError(`--max-file-size: ${describeError(error)}`);
+  }
+}
 var FORMATS, STDIN_ARG;
 var init_options = __esm({
   "cli/dist/options.js"() {
     "use strict";
     init_dist2();
+    init_files();
+    init_errors();
     init_verify2();
     init_triage_context();
     FORMATS = ["text", "json", "sarif"];
@@ -56291,11 +56295,7 @@ function builder(y) {
     type: "boolean",
     default: true,
     describe: "Inside a git work tree, scan what git would track; --no-gitignore walks everything"
-  }).option("max-file-size", {
-    type: "string",
-    default: DEFAULT_MAX_FILE_SIZE % 1024 ** 2 === 0 ? `${DEFAULT_MAX_FILE_SIZE / 1024 ** 2}MiB` : String(DEFAULT_MAX_FILE_SIZE),
-    describe: "Skip (with a warning) files larger than this (bytes, or e.g. 100MiB)"
-  }).option("stdin-filename", { type: "string", describe: "Name to give stdin in reports" }).example("$0 scan", "scan the current directory").example("$0 scan src config/.env --format sarif -o keys.sarif", "write SARIF for GitHub code scanning").example("cat file | $0 scan - --stdin-filename file", "scan stdin").epilogue(SCAN_EPILOGUE);
+  }).option("max-file-size", maxFileSizeOption("files")).option("stdin-filename", { type: "string", describe: "Name to give stdin in reports" }).example("$0 scan", "scan the current directory").example("$0 scan src config/.env --format sarif -o keys.sarif", "write SARIF for GitHub code scanning").example("cat file | $0 scan - --stdin-filename file", "scan stdin").epilogue(SCAN_EPILOGUE);
 }
 async function readStdin(io) {
   const chunks = [];
@@ -56328,12 +56328,7 @@ function progressReporter(io) {
 async function handler(args, io, steps) {
   const startedAt = /* @__PURE__ */ new Date();
   const secrets = new SecretStore();
-  let maxFileSize;
-  try {
-    maxFileSize = parseSize(args.maxFileSize);
-  } catch (error) {
-    throw new CliError(`--max-file-size: ${describeError(error)}`);
-  }
+  const maxFileSize = maxFileSizeOf(args);
   const collected = {
     command: "scan",
     root: io.cwd,
@@ -57254,7 +57249,7 @@ var init_history = __esm({
 });
 
 // packages/core/dist/git/staged.js
-import { readFileSync as readFileSync7 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 import { relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
 async function scanStaged(options) {
   const info = await openRepo(options.repo);
@@ -57309,7 +57304,7 @@ async function scanStaged(options) {
   });
   if (options.messageFile !== void 0) {
     const file = resolve12(options.messageFile);
-    const text = readFileSync7(file, "utf8");
+    const text = readFileSync6(file, "utf8");
     const cut = SCISSORS.exec(text);
     const message = cut ? text.slice(0, cut.index) : text;
     const rel = relative5(root, file).split(sep3).join("/");
@@ -57367,11 +57362,7 @@ function builder2(y) {
     type: "boolean",
     default: false,
     describe: "Exit 2 when anything could not be read (shallow clone, missing objects, oversized blobs)"
-  }).option("recurse-submodules", { type: "boolean", default: false, describe: "Also scan each checked-out submodule's history" }).option("max-file-size", {
-    type: "string",
-    default: String(DEFAULT_MAX_FILE_SIZE),
-    describe: "Skip (with a warning) blobs larger than this (bytes, or e.g. 100MiB)"
-  }).conflicts("range", ["since", "branch"]).example("$0 history", "scan the whole history of the repository here").example("$0 history --range origin/main..HEAD --format sarif -o keys.sarif", "scan what a pull request adds");
+  }).option("recurse-submodules", { type: "boolean", default: false, describe: "Also scan each checked-out submodule's history" }).option("max-file-size", maxFileSizeOption("blobs")).conflicts("range", ["since", "branch"]).example("$0 history", "scan the whole history of the repository here").example("$0 history --range origin/main..HEAD --format sarif -o keys.sarif", "scan what a pull request adds");
 }
 async function revisionsFor(root, args) {
   if (args.range !== void 0) {
@@ -57393,12 +57384,7 @@ async function revisionsFor(root, args) {
 async function handler2(args, io, steps) {
   const startedAt = /* @__PURE__ */ new Date();
   const secrets = new SecretStore();
-  let maxBlobSize;
-  try {
-    maxBlobSize = parseSize(args.maxFileSize);
-  } catch (error) {
-    throw new CliError(`--max-file-size: ${describeError(error)}`);
-  }
+  const maxBlobSize = maxFileSizeOf(args);
   let result;
   try {
     const info = await openRepo(resolve13(io.cwd, args.repo));
@@ -57426,7 +57412,6 @@ var init_history2 = __esm({
   "cli/dist/commands/history.js"() {
     "use strict";
     init_dist2();
-    init_files();
     init_git();
     init_errors();
     init_finish();
@@ -57538,7 +57523,7 @@ var init_git2 = __esm({
 });
 
 // cli/dist/action/history.js
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import { resolve as resolve15 } from "node:path";
 function commitExists(repo, sha2) {
   return git2(repo, ["cat-file", "-e", `${sha2}^{commit}`]).ok;
@@ -57548,7 +57533,7 @@ function shallowBoundary(repo) {
   if (!path.ok)
     return /* @__PURE__ */ new Set();
   try {
-    return new Set(readFileSync8(resolve15(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync7(resolve15(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -57757,7 +57742,7 @@ var init_summary2 = __esm({
 });
 
 // cli/dist/action/run-action.js
-import { appendFileSync, existsSync as existsSync4, mkdtempSync, readFileSync as readFileSync9, rmSync as rmSync3 } from "node:fs";
+import { appendFileSync, existsSync as existsSync4, mkdtempSync, readFileSync as readFileSync8, rmSync as rmSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join6, relative as relative6, resolve as resolve16, sep as sep4 } from "node:path";
 function setOutputs(env2, outputs) {
@@ -57780,7 +57765,7 @@ function readPayload(env2) {
   if (!path)
     return {};
   try {
-    return JSON.parse(readFileSync9(path, "utf8"));
+    return JSON.parse(readFileSync8(path, "utf8"));
   } catch (error) {
     throw new CliError(`cannot read the event payload ${path}: ${describeError(error)}`);
   }
@@ -57878,7 +57863,7 @@ ${plan.why}.
       return { exitCode: result.exitCode === EXIT.OK ? EXIT.ERROR : result.exitCode, stdout: `${log.join("\n")}
 `, stderr: result.stderr };
     }
-    const report = JSON.parse(readFileSync9(jsonFile, "utf8"));
+    const report = JSON.parse(readFileSync8(jsonFile, "utf8"));
     const links = {
       server: env2["GITHUB_SERVER_URL"] || "https://github.com",
       repository: env2["GITHUB_REPOSITORY"] || "",
@@ -57960,7 +57945,7 @@ var init_action = __esm({
 });
 
 // cli/dist/hooks/git-hooks.js
-import { chmodSync, existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync10, renameSync as renameSync3, rmSync as rmSync4 } from "node:fs";
+import { chmodSync, existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync9, renameSync as renameSync2, rmSync as rmSync4 } from "node:fs";
 import { dirname as dirname6, join as join7, resolve as resolve17 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function hooksDir(repo) {
@@ -57996,7 +57981,7 @@ function hookScript(hook, nodePath, bin) {
 `;
 }
 function isOurs(file) {
-  return existsSync5(file) && readFileSync10(file, "utf8").includes(MARKER);
+  return existsSync5(file) && readFileSync9(file, "utf8").includes(MARKER);
 }
 function installHook(dir, hook, script, chain) {
   const file = join7(dir, hook);
@@ -58005,14 +57990,14 @@ function installHook(dir, hook, script, chain) {
   mkdirSync2(dir, { recursive: true });
   if (existsSync5(file)) {
     if (isOurs(file)) {
-      if (readFileSync10(file, "utf8") === script)
+      if (readFileSync9(file, "utf8") === script)
         return "unchanged";
     } else if (!chain) {
       throw new CliError(`${file} exists and was not written by shippo-keyguard; left alone. Use --chain to run it from our hook, or call \`shippo-keyguard ${hook}\` from it yourself`);
     } else if (existsSync5(chained)) {
       throw new CliError(`${chained} already exists; move it away first`);
     } else {
-      renameSync3(file, chained);
+      renameSync2(file, chained);
       chmodSync(chained, 493);
       outcome = "chained";
     }
@@ -58029,7 +58014,7 @@ function uninstallHook(dir, hook) {
     return "foreign";
   rmSync4(file);
   if (existsSync5(file + CHAINED_SUFFIX)) {
-    renameSync3(file + CHAINED_SUFFIX, file);
+    renameSync2(file + CHAINED_SUFFIX, file);
     return "restored";
   }
   return "removed";
@@ -58375,7 +58360,7 @@ __export(baseline_exports, {
   describe: () => describe9,
   handler: () => handler9
 });
-import { existsSync as existsSync7, readFileSync as readFileSync11 } from "node:fs";
+import { existsSync as existsSync7, readFileSync as readFileSync10 } from "node:fs";
 import { resolve as resolve23 } from "node:path";
 function builder9(y) {
   return y.parserConfiguration({ "unknown-options-as-args": true, "parse-positional-numbers": false }).strict(false).positional("target", { type: "string", describe: `The scan whose findings to record: ${TARGETS.join(", ")} (default scan)` }).positional("args", { type: "string", array: true, describe: "Arguments for that scan (paths, options)" }).option("baseline-file", {
@@ -58403,7 +58388,7 @@ async function handler9(args, io, _steps) {
   let before;
   if (existsSync7(file)) {
     try {
-      before = readFileSync11(file, "utf8");
+      before = readFileSync10(file, "utf8");
       previous = readBaseline(file);
     } catch (error) {
       throw error instanceof ConfigError ? new CliError(error.lines((f) => displayPath2(io, f)).join("\n")) : error;

@@ -1,5 +1,7 @@
 import type { Argv } from 'yargs';
 import { FAIL_ON, type FailOn } from '@shippo-keyguard/core';
+import { DEFAULT_MAX_FILE_SIZE } from '@shippo-keyguard/core/files';
+import { CliError, describeError } from './errors.js';
 import { apiBaseUrlFlag, verifyConcurrency, verifyTimeout } from './steps/verify.js';
 
 import { recordDefaulted } from './steps/triage-context.js';
@@ -113,4 +115,22 @@ export function parseSize(value: string | number): number {
   const unit = (m[2] ?? 'b').toLowerCase()[0];
   const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return Math.floor(Number(m[1]) * factor);
+}
+
+/** `--max-file-size`, shared by the commands that read content (files or blobs). */
+export function maxFileSizeOption(what: 'files' | 'blobs') {
+  return {
+    type: 'string' as const,
+    default: DEFAULT_MAX_FILE_SIZE % 1024 ** 2 === 0 ? `${DEFAULT_MAX_FILE_SIZE / 1024 ** 2}MiB` : String(DEFAULT_MAX_FILE_SIZE),
+    describe: `Skip (with a warning) ${what} larger than this (bytes, or e.g. 100MiB)`,
+  };
+}
+
+/** The `--max-file-size` value in bytes (the configuration file may have filled it in as well). */
+export function maxFileSizeOf(args: { maxFileSize: string }): number {
+  try {
+    return parseSize(args.maxFileSize);
+  } catch (error) {
+    throw new CliError(`--max-file-size: ${describeError(error)}`);
+  }
 }

@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { SecretStore } from '@shippo-keyguard/core';
-import { DEFAULT_MAX_FILE_SIZE } from '@shippo-keyguard/core/files';
 import { GitError, mergeBases, openRepo, resolveCommit, scanHistory, type GitScanResult } from '@shippo-keyguard/core/git';
 import { CliError, describeError } from '../errors.js';
 import { collectedFrom, finish, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
-import { parseSize, withReportOptions, type ReportArgs } from '../options.js';
+import { maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'history';
 export const describe = 'Scan every commit of the git history (all refs, stash, notes; commit and tag messages) for Shippo keys';
@@ -23,11 +22,7 @@ export function builder<T>(y: Argv<T>) {
       describe: 'Exit 2 when anything could not be read (shallow clone, missing objects, oversized blobs)',
     })
     .option('recurse-submodules', { type: 'boolean', default: false, describe: "Also scan each checked-out submodule's history" })
-    .option('max-file-size', {
-      type: 'string',
-      default: String(DEFAULT_MAX_FILE_SIZE),
-      describe: 'Skip (with a warning) blobs larger than this (bytes, or e.g. 100MiB)',
-    })
+    .option('max-file-size', maxFileSizeOption('blobs'))
     .conflicts('range', ['since', 'branch'])
     .example('$0 history', 'scan the whole history of the repository here')
     .example('$0 history --range origin/main..HEAD --format sarif -o keys.sarif', 'scan what a pull request adds');
@@ -66,12 +61,7 @@ async function revisionsFor(root: string, args: HistoryArgs): Promise<string[] |
 export async function handler(args: HistoryArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
   const startedAt = new Date();
   const secrets = new SecretStore();
-  let maxBlobSize: number;
-  try {
-    maxBlobSize = parseSize(args.maxFileSize);
-  } catch (error) {
-    throw new CliError(`--max-file-size: ${describeError(error)}`);
-  }
+  const maxBlobSize = maxFileSizeOf(args);
   let result: GitScanResult;
   try {
     const info = await openRepo(resolve(io.cwd, args.repo));

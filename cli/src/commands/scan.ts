@@ -1,10 +1,10 @@
 import type { Argv } from 'yargs';
 import { SecretStore, scanContent } from '@shippo-keyguard/core';
-import { DEFAULT_MAX_FILE_SIZE, scanFiles } from '@shippo-keyguard/core/files';
-import { CliError, describeError } from '../errors.js';
+import { scanFiles } from '@shippo-keyguard/core/files';
+import { CliError } from '../errors.js';
 import { finish, type Collected, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
-import { parseSize, STDIN_ARG, withReportOptions, type ReportArgs } from '../options.js';
+import { maxFileSizeOf, maxFileSizeOption, STDIN_ARG, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'scan [paths..]';
 export const describe = 'Scan files and directories (or stdin with "-") for Shippo keys';
@@ -17,11 +17,7 @@ export function builder<T>(y: Argv<T>) {
       default: true,
       describe: 'Inside a git work tree, scan what git would track; --no-gitignore walks everything',
     })
-    .option('max-file-size', {
-      type: 'string',
-      default: DEFAULT_MAX_FILE_SIZE % 1024 ** 2 === 0 ? `${DEFAULT_MAX_FILE_SIZE / 1024 ** 2}MiB` : String(DEFAULT_MAX_FILE_SIZE),
-      describe: 'Skip (with a warning) files larger than this (bytes, or e.g. 100MiB)',
-    })
+    .option('max-file-size', maxFileSizeOption('files'))
     .option('stdin-filename', { type: 'string', describe: 'Name to give stdin in reports' })
     .example('$0 scan', 'scan the current directory')
     .example('$0 scan src config/.env --format sarif -o keys.sarif', 'write SARIF for GitHub code scanning')
@@ -76,12 +72,7 @@ export function progressReporter(io: RunIO): { update: (files: number, bytes: nu
 export async function handler(args: ScanArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
   const startedAt = new Date();
   const secrets = new SecretStore();
-  let maxFileSize: number;
-  try {
-    maxFileSize = parseSize(args.maxFileSize);
-  } catch (error) {
-    throw new CliError(`--max-file-size: ${describeError(error)}`);
-  }
+  const maxFileSize = maxFileSizeOf(args);
 
   const collected: Collected = {
     command: 'scan',

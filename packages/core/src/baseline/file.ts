@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { ConfigError } from '../config/load.js';
+import { ConfigError, readTextOrThrow } from '../config/load.js';
 import { compileChecker } from '../config/validation.js';
 import { BASELINE_VERSION, baselineSchema, type Baseline, type BaselineEntry } from './model.js';
 
@@ -19,14 +18,7 @@ export function parseBaseline(text: string, file: string): Baseline {
 }
 
 export function readBaseline(file: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [{ path: '', message: `cannot read the baseline file${code ? ` (${code})` : ''}` }]);
-  }
-  return parseBaseline(text, file);
+  return parseBaseline(readTextOrThrow(file, 'baseline file'), file);
 }
 
 /** Fields in a fixed order, so the same entries always give the same bytes. */

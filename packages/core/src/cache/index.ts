@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../write-atomic.js';
 
 /**
  * The verification cache, shared by the CLI (which writes it) and the ESLint plugin (which only
@@ -79,14 +79,7 @@ export function writeCachedVerification(
     expiresAt: new Date(now.getTime() + CACHE_TTL_MS[status]).toISOString(),
   };
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temp, `${JSON.stringify(entry)}\n`, { mode: 0o600, flag: 'wx' });
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
   return entry;
 }
 

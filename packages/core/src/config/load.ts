@@ -107,18 +107,22 @@ export function parseFile(file: string, text: string): unknown {
   return value === null || value === undefined ? {} : value;
 }
 
+/** A file's text, or a `ConfigError` that names it and says why it could not be read. */
+export function readTextOrThrow(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, [{ path: '', message: `cannot read the ${what}${code ? ` (${code})` : ''}` }]);
+  }
+}
+
 /** Validation problems of a parsed configuration, in document order, one per field. */
 export const checkConfig: (value: unknown) => ConfigProblem[] = compileChecker(configSchema);
 
 /** Read, parse and validate one configuration file. */
 export function readConfigFile(file: string): KeyguardConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [{ path: '', message: `cannot read the configuration file${code ? ` (${code})` : ''}` }]);
-  }
+  const text = readTextOrThrow(file, 'configuration file');
   const value = parseFile(file, text.replace(/^\uFEFF/, ''));
   const problems = checkConfig(value);
   if (problems.length > 0) throw new ConfigError(file, problems);
