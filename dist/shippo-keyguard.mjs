@@ -47777,81 +47777,6 @@ var require_dist = __commonJS({
   }
 });
 
-// packages/core/dist/config/schema.js
-var DETECTOR_IDS, SCHEMA_ID, SIZE_PATTERN, configSchema;
-var init_schema = __esm({
-  "packages/core/dist/config/schema.js"() {
-    "use strict";
-    DETECTOR_IDS = ["shippo-live-key", "shippo-test-key", "shippo-key-base64", "shippo-key-nonstandard"];
-    SCHEMA_ID = "https://github.com/shippo-keyguard/shippo-keyguard/raw/main/packages/core/schema.json";
-    SIZE_PATTERN = "^\\s*\\d+(\\.\\d+)?\\s*([kKmMgG][iI]?[bB]?|[bB])?\\s*$";
-    configSchema = {
-      $schema: "http://json-schema.org/draft-07/schema#",
-      $id: SCHEMA_ID,
-      title: "shippo-keyguard configuration",
-      description: "Configuration for shippo-keyguard (CLI and ESLint plugin): .shippo-keyguard.json or .shippo-keyguard.yaml at the repository root.",
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        $schema: { type: "string", description: "The JSON Schema this file follows, for editor completion." },
-        ignore: {
-          type: "array",
-          description: "Paths never reported: gitignore-style patterns relative to the directory of this file.",
-          items: { type: "string", "x-glob": true }
-        },
-        detectors: {
-          type: "object",
-          description: "Turn detectors off or change the level they report at.",
-          propertyNames: { enum: [...DETECTOR_IDS], errorMessage: `unknown detector; expected one of: ${DETECTOR_IDS.join(", ")}` },
-          additionalProperties: { enum: ["off", "error", "warning", "note"] }
-        },
-        maxFileSize: {
-          type: ["integer", "string"],
-          minimum: 0,
-          pattern: SIZE_PATTERN,
-          description: 'Skip files larger than this: bytes, or a size such as "512KiB", "100MiB", "1GiB".',
-          errorMessage: 'expected a number of bytes or a size such as "512KiB", "100MiB", "1GiB"'
-        },
-        failOn: {
-          enum: ["any", "not-dead", "live"],
-          description: "Findings that make the exit code 1: any, not-dead (all but verified-dead keys), live (verified-live keys only)."
-        },
-        verify: {
-          type: "object",
-          description: "Verification options. The API base URL cannot be set here: a checked-in file must never be able to send keys elsewhere.",
-          additionalProperties: false,
-          properties: {
-            concurrency: { type: "integer", minimum: 1, maximum: 64, description: "Requests in flight at once (as --verify-concurrency)." },
-            timeout: {
-              type: "number",
-              exclusiveMinimum: 0,
-              maximum: 3600,
-              description: "Seconds for all of verification, retries included (as --verify-timeout)."
-            }
-          }
-        },
-        allow: {
-          type: "array",
-          description: "Keys allowed everywhere, by fingerprint (SHA-256 hex of the key, as in reports), each with the reason.",
-          items: {
-            type: "object",
-            additionalProperties: false,
-            required: ["fingerprint", "reason"],
-            properties: {
-              fingerprint: {
-                type: "string",
-                pattern: "^[0-9a-f]{64}$",
-                errorMessage: "expected a fingerprint: 64 lower-case hex characters (SHA-256 of the key, as in reports)"
-              },
-              reason: { type: "string", minLength: 1, pattern: "\\S", errorMessage: "expected a non-empty reason" }
-            }
-          }
-        }
-      }
-    };
-  }
-});
-
 // node_modules/.pnpm/ajv@8.20.0/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
   "node_modules/.pnpm/ajv@8.20.0/node_modules/ajv/dist/compile/codegen/code.js"(exports) {
@@ -54757,445 +54682,6 @@ var require_ajv = __commonJS({
   }
 });
 
-// packages/core/dist/config/glob.js
-function globProblem(pattern2) {
-  if (pattern2.trim() === "")
-    return "a pattern cannot be empty";
-  if (pattern2.includes("\0"))
-    return "a pattern cannot contain a NUL character";
-  if (pattern2.startsWith("#"))
-    return 'a leading "#" makes the pattern a comment that matches nothing; write "\\#" for a literal #';
-  if (/^[A-Za-z]:[\\/]/.test(pattern2) || pattern2.startsWith("\\\\")) {
-    return "expected a pattern relative to the configuration file, got an absolute Windows path";
-  }
-  const body = pattern2.startsWith("!") ? pattern2.slice(1) : pattern2;
-  if (body.split("/").includes(".."))
-    return 'a pattern cannot reach outside the directory of the configuration file ("..")';
-  if (/(^|[^\\])(\\\\)*\\$/.test(pattern2))
-    return 'a trailing "\\" escapes nothing';
-  for (let i = 0; i < pattern2.length; i++) {
-    const c = pattern2[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (c !== "[")
-      continue;
-    let j = i + 1;
-    if (pattern2[j] === "!" || pattern2[j] === "^")
-      j++;
-    if (pattern2[j] === "]")
-      j++;
-    const start = j;
-    while (j < pattern2.length && pattern2[j] !== "]")
-      j += pattern2[j] === "\\" ? 2 : 1;
-    if (j >= pattern2.length)
-      return `unclosed "[" at position ${i + 1}`;
-    const cls = pattern2.slice(start, j);
-    for (const m of cls.matchAll(/(.)-(.)/g)) {
-      const [, from, to] = m;
-      if (from > to)
-        return `reversed range "${from}-${to}" in "[...]"`;
-    }
-    i = j;
-  }
-  return void 0;
-}
-var init_glob = __esm({
-  "packages/core/dist/config/glob.js"() {
-    "use strict";
-  }
-});
-
-// packages/core/dist/config/validation.js
-function ajv() {
-  if (instance === void 0) {
-    const ajv2 = new import_ajv.Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, meta: false, validateSchema: false });
-    ajv2.addKeyword({ keyword: "errorMessage", schemaType: "string" });
-    ajv2.addKeyword({
-      keyword: "x-glob",
-      type: "string",
-      schemaType: "boolean",
-      errors: true,
-      validate: function check(_schema, data) {
-        const problem = globProblem(data);
-        check.errors = problem ? [{ keyword: "x-glob", message: problem, params: {} }] : [];
-        return problem === void 0;
-      }
-    });
-    instance = ajv2;
-  }
-  return instance;
-}
-function distance(a, b) {
-  let row2 = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row2[j] + 1, next[j - 1] + 1, row2[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row2 = next;
-  }
-  return row2[b.length];
-}
-function fieldPath(pointer, extra) {
-  const parts = pointer === "" ? [] : pointer.slice(1).split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
-  if (extra !== void 0)
-    parts.push(extra);
-  let out = "";
-  for (const part of parts) {
-    if (/^\d+$/.test(part))
-      out += `[${part}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(part))
-      out += out === "" ? part : `.${part}`;
-    else
-      out += `[${JSON.stringify(part)}]`;
-  }
-  return out;
-}
-function typeName(value) {
-  if (value === null)
-    return "null";
-  if (Array.isArray(value))
-    return "an array";
-  if (typeof value === "number")
-    return Number.isInteger(value) ? "an integer" : "a number";
-  if (typeof value === "object")
-    return "an object";
-  return `a ${typeof value}`;
-}
-function show(value) {
-  const text = JSON.stringify(value);
-  return text !== void 0 && text.length <= 60 ? text : typeName(value);
-}
-function describeAjvError(e) {
-  const parent = e.parentSchema;
-  const params = e.params;
-  switch (e.keyword) {
-    case "additionalProperties": {
-      const field = String(params["additionalProperty"]);
-      const path2 = fieldPath(e.instancePath, field);
-      const allowed = Object.keys(parent?.properties ?? {});
-      if (/base.?url|endpoint|api.?host|^host$|^url$/i.test(field)) {
-        return {
-          path: path2,
-          message: `the API base URL cannot be set in a configuration file (a checked-in file must never be able to send keys elsewhere); expected ${allowed.length > 0 ? `one of: ${allowed.join(", ")}` : "no fields here"}`
-        };
-      }
-      const near = allowed.find((name) => distance(name.toLowerCase(), field.toLowerCase()) <= 2);
-      const hint = near !== void 0 ? ` (did you mean "${near}"?)` : "";
-      return { path: path2, message: `unknown field${hint}; expected ${allowed.length > 0 ? `one of: ${allowed.join(", ")}` : "no fields here"}` };
-    }
-    case "required":
-      return { path: fieldPath(e.instancePath, String(params["missingProperty"])), message: "required field is missing" };
-    case "propertyNames":
-      return { path: fieldPath(e.instancePath, String(params["propertyName"])), message: "unknown name" };
-  }
-  const path = fieldPath(e.instancePath);
-  if (e.keyword === "x-glob")
-    return { path, message: `${e.message ?? "bad pattern"}, in ${show(e.data)}` };
-  if (parent?.errorMessage)
-    return { path, message: `${parent.errorMessage}, got ${show(e.data)}` };
-  switch (e.keyword) {
-    case "type": {
-      const types = String(params["type"]).split(",").map((t) => TYPE_WORDS[t] ?? t);
-      return { path, message: `expected ${types.join(" or ")}, got ${typeName(e.data)}` };
-    }
-    case "enum":
-      return { path, message: `expected one of: ${params["allowedValues"].map((v) => JSON.stringify(v)).join(", ")}, got ${show(e.data)}` };
-    case "minimum":
-    case "maximum":
-      return { path, message: `expected ${e.keyword === "minimum" ? "at least" : "at most"} ${String(params["limit"])}, got ${show(e.data)}` };
-    case "exclusiveMinimum":
-      return { path, message: `expected more than ${String(params["limit"])}, got ${show(e.data)}` };
-    default:
-      return { path, message: `${e.message ?? "invalid"}, got ${show(e.data)}` };
-  }
-}
-function compileChecker(schema) {
-  let compiled;
-  return (value) => {
-    compiled ??= ajv().compile(schema);
-    return problemsOf(compiled, value);
-  };
-}
-function problemsOf(check, value) {
-  if (check(value))
-    return [];
-  const problems = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const error of check.errors ?? []) {
-    if (error.keyword === "enum" && error.propertyName !== void 0) {
-      const schema = error.parentSchema;
-      const path = fieldPath(error.instancePath, error.propertyName);
-      if (!seen.has(path))
-        problems.push({ path, message: schema.errorMessage ?? "unknown name" });
-      seen.add(path);
-      continue;
-    }
-    const problem = describeAjvError(error);
-    if (error.keyword === "propertyNames" && seen.has(problem.path))
-      continue;
-    if (seen.has(problem.path))
-      continue;
-    seen.add(problem.path);
-    problems.push(problem);
-  }
-  const order = documentOrder(value);
-  const rank = (path) => {
-    for (let p = path; ; p = p.replace(/(\.[^.[]+|\[[^\]]*\])$/, "")) {
-      const at = order.get(p);
-      if (at !== void 0)
-        return p === path ? at : at + 0.5;
-      if (p === "")
-        return -1;
-    }
-  };
-  return problems.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p.path) - rank(b.p.path) || a.i - b.i).map(({ p }) => p);
-}
-function documentOrder(value) {
-  const order = /* @__PURE__ */ new Map();
-  const visit = (v, pointer) => {
-    order.set(fieldPath(pointer), order.size);
-    if (Array.isArray(v))
-      v.forEach((item, i) => visit(item, `${pointer}/${i}`));
-    else if (v !== null && typeof v === "object") {
-      for (const [k, item] of Object.entries(v))
-        visit(item, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`);
-    }
-  };
-  visit(value, "");
-  return order;
-}
-var import_ajv, instance, TYPE_WORDS;
-var init_validation2 = __esm({
-  "packages/core/dist/config/validation.js"() {
-    "use strict";
-    import_ajv = __toESM(require_ajv(), 1);
-    init_glob();
-    TYPE_WORDS = {
-      integer: "an integer",
-      number: "a number",
-      string: "a string",
-      object: "an object",
-      array: "an array",
-      boolean: "true or false"
-    };
-  }
-});
-
-// packages/core/dist/config/load.js
-import { existsSync, readFileSync as readFileSync5 } from "node:fs";
-import { dirname as dirname5, extname as extname2, join as join4, resolve as resolve8 } from "node:path";
-function formatProblem(file, p) {
-  const message = redactKeys(p.message);
-  return p.path === "" ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
-}
-function redactKeys(text) {
-  let out = text;
-  let limit = Infinity;
-  for (const { match } of findKeys(text).reverse()) {
-    if (match.end > limit)
-      continue;
-    out = `${out.slice(0, match.start)}${redact(match.key)}${out.slice(match.end)}`;
-    limit = match.start;
-  }
-  return out;
-}
-function findConfigFile(startDir) {
-  let dir = resolve8(startDir);
-  for (; ; ) {
-    const here = CONFIG_FILE_NAMES.map((name) => join4(dir, name)).filter((file) => existsSync(file));
-    if (here.length > 1) {
-      throw new ConfigError(here[0], [
-        { path: "", message: `more than one configuration file in ${dir} (${here.map((f) => f.slice(dir.length + 1)).join(", ")}); keep one` }
-      ]);
-    }
-    if (here[0] !== void 0)
-      return here[0];
-    if (existsSync(join4(dir, ".git")))
-      return void 0;
-    const parent = dirname5(dir);
-    if (parent === dir)
-      return void 0;
-    dir = parent;
-  }
-}
-function parseFile(file, text) {
-  if (extname2(file).toLowerCase() === ".json") {
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      throw new ConfigError(file, [{ path: "", message: `not valid JSON: ${error.message}` }]);
-    }
-  }
-  const doc = (0, import_yaml.parseDocument)(text, { uniqueKeys: true });
-  const first = doc.errors[0];
-  if (first !== void 0) {
-    const at = first.linePos?.[0];
-    throw new ConfigError(file, [
-      {
-        path: "",
-        // Only the first line: the rest quotes the source, which may hold a key.
-        message: `not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ""}: ${(first.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`
-      }
-    ]);
-  }
-  const value = doc.toJS();
-  return value === null || value === void 0 ? {} : value;
-}
-function readTextOrThrow(file, what) {
-  try {
-    return readFileSync5(file, "utf8");
-  } catch (error) {
-    const code2 = error.code;
-    throw new ConfigError(file, [{ path: "", message: `cannot read the ${what}${code2 ? ` (${code2})` : ""}` }]);
-  }
-}
-function readConfigFile(file) {
-  const text = readTextOrThrow(file, "configuration file");
-  const value = parseFile(file, text.replace(/^\uFEFF/, ""));
-  const problems = checkConfig(value);
-  if (problems.length > 0)
-    throw new ConfigError(file, problems);
-  return value;
-}
-function loadConfigFresh(startDir, options = {}) {
-  const start = resolve8(startDir);
-  if (options.noConfig)
-    return { dir: start, config: {} };
-  const file = options.configFile !== void 0 ? resolve8(start, options.configFile) : findConfigFile(start);
-  if (file === void 0)
-    return { dir: start, config: {} };
-  return { file, dir: dirname5(file), config: readConfigFile(file) };
-}
-var import_yaml, CONFIG_FILE_NAMES, ConfigError, checkConfig;
-var init_load = __esm({
-  "packages/core/dist/config/load.js"() {
-    "use strict";
-    import_yaml = __toESM(require_dist(), 1);
-    init_detect();
-    init_secret();
-    init_schema();
-    init_validation2();
-    CONFIG_FILE_NAMES = [".shippo-keyguard.json", ".shippo-keyguard.yaml", ".shippo-keyguard.yml"];
-    ConfigError = class extends Error {
-      file;
-      problems;
-      constructor(file, problems) {
-        super(problems.map((p) => formatProblem(file, p)).join("\n"));
-        this.name = "ConfigError";
-        this.file = file;
-        this.problems = problems;
-      }
-      /** The problems as lines, naming the file as `display` says (e.g. relative to the working directory). */
-      lines(display = (f) => f) {
-        return this.problems.map((p) => formatProblem(display(this.file), p));
-      }
-    };
-    checkConfig = compileChecker(configSchema);
-  }
-});
-
-// packages/core/dist/baseline/file.js
-function parseBaseline(text, file) {
-  let value;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch (error) {
-    throw new ConfigError(file, [{ path: "", message: `not a valid baseline (JSON): ${error.message}` }]);
-  }
-  const problems = checkBaseline(value);
-  if (problems.length > 0)
-    throw new ConfigError(file, problems);
-  return value;
-}
-function readBaseline(file) {
-  return parseBaseline(readTextOrThrow(file, "baseline file"), file);
-}
-function canonicalEntry(e) {
-  return {
-    fingerprint: e.fingerprint,
-    detector: e.detector,
-    redacted: e.redacted,
-    firstSeen: { path: e.firstSeen.path, ...e.firstSeen.commit !== void 0 ? { commit: e.firstSeen.commit } : {} },
-    date: e.date,
-    ...e.reason !== void 0 ? { reason: e.reason } : {}
-  };
-}
-function formatBaseline(baseline) {
-  const entries = [...baseline.entries].sort((a, b) => a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0);
-  return `${JSON.stringify({ version: BASELINE_VERSION, entries: entries.map(canonicalEntry) }, null, 2)}
-`;
-}
-var checkBaseline;
-var init_file = __esm({
-  "packages/core/dist/baseline/file.js"() {
-    "use strict";
-    init_load();
-    init_validation2();
-    init_model();
-    checkBaseline = compileChecker(baselineSchema);
-  }
-});
-
-// packages/core/dist/baseline/update.js
-function entriesFromFindings(findings, date, reason) {
-  const first = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    const seen = first.get(f.fingerprint);
-    if (seen === void 0 || earlier(f, seen))
-      first.set(f.fingerprint, f);
-  }
-  return [...first.values()].map((f) => ({
-    fingerprint: f.fingerprint,
-    detector: f.detector,
-    redacted: f.redacted,
-    firstSeen: { path: f.path, ...f.introduced ? { commit: f.introduced.commit } : {} },
-    date,
-    ...reason !== void 0 ? { reason } : {}
-  }));
-}
-function earlier(a, b) {
-  const da = a.introduced?.date ?? "";
-  const db = b.introduced?.date ?? "";
-  if (da !== db)
-    return da !== "" && (db === "" || Date.parse(da) < Date.parse(db));
-  if (a.path !== b.path)
-    return a.path < b.path;
-  if ((a.startLine ?? 0) !== (b.startLine ?? 0))
-    return (a.startLine ?? 0) < (b.startLine ?? 0);
-  return (a.introduced?.commit ?? "") < (b.introduced?.commit ?? "");
-}
-function staleEntries(baseline, present) {
-  return baseline.entries.filter((e) => !present.has(e.fingerprint));
-}
-function updateBaseline(previous, findings, options) {
-  const current = entriesFromFindings(findings, options.date, options.reason);
-  const present = new Set(current.map((e) => e.fingerprint));
-  const known = new Map((previous?.entries ?? []).map((e) => [e.fingerprint, e]));
-  const added = current.filter((e) => !known.has(e.fingerprint));
-  const stale = previous ? staleEntries(previous, present) : [];
-  const kept = [...known.values()].filter((e) => present.has(e.fingerprint) || !options.prune);
-  return { baseline: { version: BASELINE_VERSION, entries: [...kept, ...added] }, added, stale, pruned: Boolean(options.prune) };
-}
-var init_update = __esm({
-  "packages/core/dist/baseline/update.js"() {
-    "use strict";
-    init_model();
-  }
-});
-
-// packages/core/dist/baseline/index.js
-var init_baseline = __esm({
-  "packages/core/dist/baseline/index.js"() {
-    "use strict";
-    init_model();
-    init_file();
-    init_update();
-  }
-});
-
 // node_modules/.pnpm/ignore@7.0.17/node_modules/ignore/index.js
 var require_ignore = __commonJS({
   "node_modules/.pnpm/ignore@7.0.17/node_modules/ignore/index.js"(exports, module) {
@@ -56061,13 +55547,541 @@ var require_ignore = __commonJS({
   }
 });
 
+// packages/core/dist/config/deps.js
+var import_yaml, import_ajv, import_ignore, yamlParseDocument, AjvClass, ignoreFactory;
+var init_deps = __esm({
+  "packages/core/dist/config/deps.js"() {
+    "use strict";
+    import_yaml = __toESM(require_dist(), 1);
+    import_ajv = __toESM(require_ajv(), 1);
+    import_ignore = __toESM(require_ignore(), 1);
+    yamlParseDocument = () => import_yaml.parseDocument;
+    AjvClass = () => import_ajv.Ajv;
+    ignoreFactory = () => import_ignore.default;
+  }
+});
+
+// packages/core/dist/config/schema.js
+var DETECTOR_IDS, SCHEMA_ID, SIZE_PATTERN, configSchema;
+var init_schema = __esm({
+  "packages/core/dist/config/schema.js"() {
+    "use strict";
+    DETECTOR_IDS = ["shippo-live-key", "shippo-test-key", "shippo-key-base64", "shippo-key-nonstandard"];
+    SCHEMA_ID = "https://github.com/shippo-keyguard/shippo-keyguard/raw/main/packages/core/schema.json";
+    SIZE_PATTERN = "^\\s*\\d+(\\.\\d+)?\\s*([kKmMgG][iI]?[bB]?|[bB])?\\s*$";
+    configSchema = {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      $id: SCHEMA_ID,
+      title: "shippo-keyguard configuration",
+      description: "Configuration for shippo-keyguard (CLI and ESLint plugin): .shippo-keyguard.json or .shippo-keyguard.yaml at the repository root.",
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        $schema: { type: "string", description: "The JSON Schema this file follows, for editor completion." },
+        ignore: {
+          type: "array",
+          description: "Paths never reported: gitignore-style patterns relative to the directory of this file.",
+          items: { type: "string", "x-glob": true }
+        },
+        detectors: {
+          type: "object",
+          description: "Turn detectors off or change the level they report at.",
+          propertyNames: { enum: [...DETECTOR_IDS], errorMessage: `unknown detector; expected one of: ${DETECTOR_IDS.join(", ")}` },
+          additionalProperties: { enum: ["off", "error", "warning", "note"] }
+        },
+        maxFileSize: {
+          type: ["integer", "string"],
+          minimum: 0,
+          pattern: SIZE_PATTERN,
+          description: 'Skip files larger than this: bytes, or a size such as "512KiB", "100MiB", "1GiB".',
+          errorMessage: 'expected a number of bytes or a size such as "512KiB", "100MiB", "1GiB"'
+        },
+        failOn: {
+          enum: ["any", "not-dead", "live"],
+          description: "Findings that make the exit code 1: any, not-dead (all but verified-dead keys), live (verified-live keys only)."
+        },
+        verify: {
+          type: "object",
+          description: "Verification options. The API base URL cannot be set here: a checked-in file must never be able to send keys elsewhere.",
+          additionalProperties: false,
+          properties: {
+            concurrency: { type: "integer", minimum: 1, maximum: 64, description: "Requests in flight at once (as --verify-concurrency)." },
+            timeout: {
+              type: "number",
+              exclusiveMinimum: 0,
+              maximum: 3600,
+              description: "Seconds for all of verification, retries included (as --verify-timeout)."
+            }
+          }
+        },
+        allow: {
+          type: "array",
+          description: "Keys allowed everywhere, by fingerprint (SHA-256 hex of the key, as in reports), each with the reason.",
+          items: {
+            type: "object",
+            additionalProperties: false,
+            required: ["fingerprint", "reason"],
+            properties: {
+              fingerprint: {
+                type: "string",
+                pattern: "^[0-9a-f]{64}$",
+                errorMessage: "expected a fingerprint: 64 lower-case hex characters (SHA-256 of the key, as in reports)"
+              },
+              reason: { type: "string", minLength: 1, pattern: "\\S", errorMessage: "expected a non-empty reason" }
+            }
+          }
+        }
+      }
+    };
+  }
+});
+
+// packages/core/dist/config/glob.js
+function globProblem(pattern2) {
+  if (pattern2.trim() === "")
+    return "a pattern cannot be empty";
+  if (pattern2.includes("\0"))
+    return "a pattern cannot contain a NUL character";
+  if (pattern2.startsWith("#"))
+    return 'a leading "#" makes the pattern a comment that matches nothing; write "\\#" for a literal #';
+  if (/^[A-Za-z]:[\\/]/.test(pattern2) || pattern2.startsWith("\\\\")) {
+    return "expected a pattern relative to the configuration file, got an absolute Windows path";
+  }
+  const body = pattern2.startsWith("!") ? pattern2.slice(1) : pattern2;
+  if (body.split("/").includes(".."))
+    return 'a pattern cannot reach outside the directory of the configuration file ("..")';
+  if (/(^|[^\\])(\\\\)*\\$/.test(pattern2))
+    return 'a trailing "\\" escapes nothing';
+  for (let i = 0; i < pattern2.length; i++) {
+    const c = pattern2[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (c !== "[")
+      continue;
+    let j = i + 1;
+    if (pattern2[j] === "!" || pattern2[j] === "^")
+      j++;
+    if (pattern2[j] === "]")
+      j++;
+    const start = j;
+    while (j < pattern2.length && pattern2[j] !== "]")
+      j += pattern2[j] === "\\" ? 2 : 1;
+    if (j >= pattern2.length)
+      return `unclosed "[" at position ${i + 1}`;
+    const cls = pattern2.slice(start, j);
+    for (const m of cls.matchAll(/(.)-(.)/g)) {
+      const [, from, to] = m;
+      if (from > to)
+        return `reversed range "${from}-${to}" in "[...]"`;
+    }
+    i = j;
+  }
+  return void 0;
+}
+var init_glob = __esm({
+  "packages/core/dist/config/glob.js"() {
+    "use strict";
+  }
+});
+
+// packages/core/dist/config/validation.js
+function ajv() {
+  if (instance === void 0) {
+    const ajv2 = new (AjvClass())({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, meta: false, validateSchema: false });
+    ajv2.addKeyword({ keyword: "errorMessage", schemaType: "string" });
+    ajv2.addKeyword({
+      keyword: "x-glob",
+      type: "string",
+      schemaType: "boolean",
+      errors: true,
+      validate: function check(_schema, data) {
+        const problem = globProblem(data);
+        check.errors = problem ? [{ keyword: "x-glob", message: problem, params: {} }] : [];
+        return problem === void 0;
+      }
+    });
+    instance = ajv2;
+  }
+  return instance;
+}
+function distance(a, b) {
+  let row2 = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row2[j] + 1, next[j - 1] + 1, row2[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row2 = next;
+  }
+  return row2[b.length];
+}
+function fieldPath(pointer, extra) {
+  const parts = pointer === "" ? [] : pointer.slice(1).split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  if (extra !== void 0)
+    parts.push(extra);
+  let out = "";
+  for (const part of parts) {
+    if (/^\d+$/.test(part))
+      out += `[${part}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(part))
+      out += out === "" ? part : `.${part}`;
+    else
+      out += `[${JSON.stringify(part)}]`;
+  }
+  return out;
+}
+function typeName(value) {
+  if (value === null)
+    return "null";
+  if (Array.isArray(value))
+    return "an array";
+  if (typeof value === "number")
+    return Number.isInteger(value) ? "an integer" : "a number";
+  if (typeof value === "object")
+    return "an object";
+  return `a ${typeof value}`;
+}
+function show(value) {
+  const text = JSON.stringify(value);
+  return text !== void 0 && text.length <= 60 ? text : typeName(value);
+}
+function describeAjvError(e) {
+  const parent = e.parentSchema;
+  const params = e.params;
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const field = String(params["additionalProperty"]);
+      const path2 = fieldPath(e.instancePath, field);
+      const allowed = Object.keys(parent?.properties ?? {});
+      if (/base.?url|endpoint|api.?host|^host$|^url$/i.test(field)) {
+        return {
+          path: path2,
+          message: `the API base URL cannot be set in a configuration file (a checked-in file must never be able to send keys elsewhere); expected ${allowed.length > 0 ? `one of: ${allowed.join(", ")}` : "no fields here"}`
+        };
+      }
+      const near = allowed.find((name) => distance(name.toLowerCase(), field.toLowerCase()) <= 2);
+      const hint = near !== void 0 ? ` (did you mean "${near}"?)` : "";
+      return { path: path2, message: `unknown field${hint}; expected ${allowed.length > 0 ? `one of: ${allowed.join(", ")}` : "no fields here"}` };
+    }
+    case "required":
+      return { path: fieldPath(e.instancePath, String(params["missingProperty"])), message: "required field is missing" };
+    case "propertyNames":
+      return { path: fieldPath(e.instancePath, String(params["propertyName"])), message: "unknown name" };
+  }
+  const path = fieldPath(e.instancePath);
+  if (e.keyword === "x-glob")
+    return { path, message: `${e.message ?? "bad pattern"}, in ${show(e.data)}` };
+  if (parent?.errorMessage)
+    return { path, message: `${parent.errorMessage}, got ${show(e.data)}` };
+  switch (e.keyword) {
+    case "type": {
+      const types = String(params["type"]).split(",").map((t) => TYPE_WORDS[t] ?? t);
+      return { path, message: `expected ${types.join(" or ")}, got ${typeName(e.data)}` };
+    }
+    case "enum":
+      return { path, message: `expected one of: ${params["allowedValues"].map((v) => JSON.stringify(v)).join(", ")}, got ${show(e.data)}` };
+    case "minimum":
+    case "maximum":
+      return { path, message: `expected ${e.keyword === "minimum" ? "at least" : "at most"} ${String(params["limit"])}, got ${show(e.data)}` };
+    case "exclusiveMinimum":
+      return { path, message: `expected more than ${String(params["limit"])}, got ${show(e.data)}` };
+    default:
+      return { path, message: `${e.message ?? "invalid"}, got ${show(e.data)}` };
+  }
+}
+function compileChecker(schema) {
+  let compiled;
+  return (value) => {
+    compiled ??= ajv().compile(schema);
+    return problemsOf(compiled, value);
+  };
+}
+function problemsOf(check, value) {
+  if (check(value))
+    return [];
+  const problems = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const error of check.errors ?? []) {
+    if (error.keyword === "enum" && error.propertyName !== void 0) {
+      const schema = error.parentSchema;
+      const path = fieldPath(error.instancePath, error.propertyName);
+      if (!seen.has(path))
+        problems.push({ path, message: schema.errorMessage ?? "unknown name" });
+      seen.add(path);
+      continue;
+    }
+    const problem = describeAjvError(error);
+    if (error.keyword === "propertyNames" && seen.has(problem.path))
+      continue;
+    if (seen.has(problem.path))
+      continue;
+    seen.add(problem.path);
+    problems.push(problem);
+  }
+  const order = documentOrder(value);
+  const rank = (path) => {
+    for (let p = path; ; p = p.replace(/(\.[^.[]+|\[[^\]]*\])$/, "")) {
+      const at = order.get(p);
+      if (at !== void 0)
+        return p === path ? at : at + 0.5;
+      if (p === "")
+        return -1;
+    }
+  };
+  return problems.map((p, i) => ({ p, i })).sort((a, b) => rank(a.p.path) - rank(b.p.path) || a.i - b.i).map(({ p }) => p);
+}
+function documentOrder(value) {
+  const order = /* @__PURE__ */ new Map();
+  const visit = (v, pointer) => {
+    order.set(fieldPath(pointer), order.size);
+    if (Array.isArray(v))
+      v.forEach((item, i) => visit(item, `${pointer}/${i}`));
+    else if (v !== null && typeof v === "object") {
+      for (const [k, item] of Object.entries(v))
+        visit(item, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+    }
+  };
+  visit(value, "");
+  return order;
+}
+var instance, TYPE_WORDS;
+var init_validation2 = __esm({
+  "packages/core/dist/config/validation.js"() {
+    "use strict";
+    init_deps();
+    init_glob();
+    TYPE_WORDS = {
+      integer: "an integer",
+      number: "a number",
+      string: "a string",
+      object: "an object",
+      array: "an array",
+      boolean: "true or false"
+    };
+  }
+});
+
+// packages/core/dist/config/load.js
+import { existsSync, readFileSync as readFileSync5 } from "node:fs";
+import { dirname as dirname5, extname as extname2, join as join4, resolve as resolve8 } from "node:path";
+function formatProblem(file, p) {
+  const message = redactKeys(p.message);
+  return p.path === "" ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
+}
+function redactKeys(text) {
+  let out = text;
+  let limit = Infinity;
+  for (const { match } of findKeys(text).reverse()) {
+    if (match.end > limit)
+      continue;
+    out = `${out.slice(0, match.start)}${redact(match.key)}${out.slice(match.end)}`;
+    limit = match.start;
+  }
+  return out;
+}
+function findConfigFile(startDir) {
+  let dir = resolve8(startDir);
+  for (; ; ) {
+    const here = CONFIG_FILE_NAMES.map((name) => join4(dir, name)).filter((file) => existsSync(file));
+    if (here.length > 1) {
+      throw new ConfigError(here[0], [
+        { path: "", message: `more than one configuration file in ${dir} (${here.map((f) => f.slice(dir.length + 1)).join(", ")}); keep one` }
+      ]);
+    }
+    if (here[0] !== void 0)
+      return here[0];
+    if (existsSync(join4(dir, ".git")))
+      return void 0;
+    const parent = dirname5(dir);
+    if (parent === dir)
+      return void 0;
+    dir = parent;
+  }
+}
+function parseFile(file, text) {
+  if (extname2(file).toLowerCase() === ".json") {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(file, [{ path: "", message: `not valid JSON: ${error.message}` }]);
+    }
+  }
+  const doc = yamlParseDocument()(text, { uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first !== void 0) {
+    const at = first.linePos?.[0];
+    throw new ConfigError(file, [
+      {
+        path: "",
+        // Only the first line: the rest quotes the source, which may hold a key.
+        message: `not valid YAML${at ? ` (line ${at.line}, column ${at.col})` : ""}: ${(first.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`
+      }
+    ]);
+  }
+  const value = doc.toJS();
+  return value === null || value === void 0 ? {} : value;
+}
+function readTextOrThrow(file, what) {
+  try {
+    return readFileSync5(file, "utf8");
+  } catch (error) {
+    const code2 = error.code;
+    throw new ConfigError(file, [{ path: "", message: `cannot read the ${what}${code2 ? ` (${code2})` : ""}` }]);
+  }
+}
+function readConfigFile(file) {
+  const text = readTextOrThrow(file, "configuration file");
+  const value = parseFile(file, text.replace(/^\uFEFF/, ""));
+  const problems = checkConfig(value);
+  if (problems.length > 0)
+    throw new ConfigError(file, problems);
+  return value;
+}
+function loadConfigFresh(startDir, options = {}) {
+  const start = resolve8(startDir);
+  if (options.noConfig)
+    return { dir: start, config: {} };
+  const file = options.configFile !== void 0 ? resolve8(start, options.configFile) : findConfigFile(start);
+  if (file === void 0)
+    return { dir: start, config: {} };
+  return { file, dir: dirname5(file), config: readConfigFile(file) };
+}
+var CONFIG_FILE_NAMES, ConfigError, checkConfig;
+var init_load = __esm({
+  "packages/core/dist/config/load.js"() {
+    "use strict";
+    init_detect();
+    init_secret();
+    init_deps();
+    init_schema();
+    init_validation2();
+    CONFIG_FILE_NAMES = [".shippo-keyguard.json", ".shippo-keyguard.yaml", ".shippo-keyguard.yml"];
+    ConfigError = class extends Error {
+      file;
+      problems;
+      constructor(file, problems) {
+        super(problems.map((p) => formatProblem(file, p)).join("\n"));
+        this.name = "ConfigError";
+        this.file = file;
+        this.problems = problems;
+      }
+      /** The problems as lines, naming the file as `display` says (e.g. relative to the working directory). */
+      lines(display = (f) => f) {
+        return this.problems.map((p) => formatProblem(display(this.file), p));
+      }
+    };
+    checkConfig = compileChecker(configSchema);
+  }
+});
+
+// packages/core/dist/baseline/file.js
+function parseBaseline(text, file) {
+  let value;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw new ConfigError(file, [{ path: "", message: `not a valid baseline (JSON): ${error.message}` }]);
+  }
+  const problems = checkBaseline(value);
+  if (problems.length > 0)
+    throw new ConfigError(file, problems);
+  return value;
+}
+function readBaseline(file) {
+  return parseBaseline(readTextOrThrow(file, "baseline file"), file);
+}
+function canonicalEntry(e) {
+  return {
+    fingerprint: e.fingerprint,
+    detector: e.detector,
+    redacted: e.redacted,
+    firstSeen: { path: e.firstSeen.path, ...e.firstSeen.commit !== void 0 ? { commit: e.firstSeen.commit } : {} },
+    date: e.date,
+    ...e.reason !== void 0 ? { reason: e.reason } : {}
+  };
+}
+function formatBaseline(baseline) {
+  const entries = [...baseline.entries].sort((a, b) => a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0);
+  return `${JSON.stringify({ version: BASELINE_VERSION, entries: entries.map(canonicalEntry) }, null, 2)}
+`;
+}
+var checkBaseline;
+var init_file = __esm({
+  "packages/core/dist/baseline/file.js"() {
+    "use strict";
+    init_load();
+    init_validation2();
+    init_model();
+    checkBaseline = compileChecker(baselineSchema);
+  }
+});
+
+// packages/core/dist/baseline/update.js
+function entriesFromFindings(findings, date, reason) {
+  const first = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const seen = first.get(f.fingerprint);
+    if (seen === void 0 || earlier(f, seen))
+      first.set(f.fingerprint, f);
+  }
+  return [...first.values()].map((f) => ({
+    fingerprint: f.fingerprint,
+    detector: f.detector,
+    redacted: f.redacted,
+    firstSeen: { path: f.path, ...f.introduced ? { commit: f.introduced.commit } : {} },
+    date,
+    ...reason !== void 0 ? { reason } : {}
+  }));
+}
+function earlier(a, b) {
+  const da = a.introduced?.date ?? "";
+  const db = b.introduced?.date ?? "";
+  if (da !== db)
+    return da !== "" && (db === "" || Date.parse(da) < Date.parse(db));
+  if (a.path !== b.path)
+    return a.path < b.path;
+  if ((a.startLine ?? 0) !== (b.startLine ?? 0))
+    return (a.startLine ?? 0) < (b.startLine ?? 0);
+  return (a.introduced?.commit ?? "") < (b.introduced?.commit ?? "");
+}
+function staleEntries(baseline, present) {
+  return baseline.entries.filter((e) => !present.has(e.fingerprint));
+}
+function updateBaseline(previous, findings, options) {
+  const current = entriesFromFindings(findings, options.date, options.reason);
+  const present = new Set(current.map((e) => e.fingerprint));
+  const known = new Map((previous?.entries ?? []).map((e) => [e.fingerprint, e]));
+  const added = current.filter((e) => !known.has(e.fingerprint));
+  const stale = previous ? staleEntries(previous, present) : [];
+  const kept = [...known.values()].filter((e) => present.has(e.fingerprint) || !options.prune);
+  return { baseline: { version: BASELINE_VERSION, entries: [...kept, ...added] }, added, stale, pruned: Boolean(options.prune) };
+}
+var init_update = __esm({
+  "packages/core/dist/baseline/update.js"() {
+    "use strict";
+    init_model();
+  }
+});
+
+// packages/core/dist/baseline/index.js
+var init_baseline = __esm({
+  "packages/core/dist/baseline/index.js"() {
+    "use strict";
+    init_model();
+    init_file();
+    init_update();
+  }
+});
+
 // packages/core/dist/config/apply.js
 import { isAbsolute, relative as relative3, resolve as resolve9, sep as sep2 } from "node:path";
 function ignoreMatcher(loaded) {
   const patterns = loaded.config.ignore ?? [];
   if (patterns.length === 0)
     return () => false;
-  const ig = (0, import_ignore.default)().add([...patterns]);
+  const ig = ignoreFactory()().add([...patterns]);
   return (absolutePath, isDirectory = false) => {
     const rel = relative3(loaded.dir, absolutePath);
     if (rel === "" || rel.startsWith("..") || isAbsolute(rel))
@@ -56097,11 +56111,10 @@ function applyConfig(findings, loaded, root) {
   }
   return { kept, suppressed, dropped };
 }
-var import_ignore;
 var init_apply = __esm({
   "packages/core/dist/config/apply.js"() {
     "use strict";
-    import_ignore = __toESM(require_ignore(), 1);
+    init_deps();
   }
 });
 

@@ -25,6 +25,36 @@ const inlineVersion = {
   },
 };
 
+/**
+ * core's config/deps.js loads yaml, ajv and ignore with a runtime require, on first use; the
+ * bundle has no node_modules to require from, so it gets the same three getters over static
+ * imports, which esbuild then bundles.
+ */
+const DEPS_GETTERS = ['yamlParseDocument', 'AjvClass', 'ignoreFactory'];
+const staticConfigDeps = {
+  name: 'static-config-deps',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]core[\\/]dist[\\/]config[\\/]deps\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      for (const name of DEPS_GETTERS) {
+        if (!source.includes(`export const ${name} =`)) throw new Error(`${args.path}: ${name} not found; update scripts/bundle.mjs`);
+      }
+      return {
+        contents: [
+          "import { parseDocument } from 'yaml';",
+          "import { Ajv } from 'ajv';",
+          "import ignore from 'ignore';",
+          'export const yamlParseDocument = () => parseDocument;',
+          'export const AjvClass = () => Ajv;',
+          'export const ignoreFactory = () => ignore;',
+        ].join('\n'),
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 export const options = {
   absWorkingDir: ROOT,
   entryPoints: ['cli/dist/main.js'],
@@ -43,7 +73,7 @@ export const options = {
   legalComments: 'eof',
   charset: 'utf8',
   logLevel: 'warning',
-  plugins: [inlineVersion],
+  plugins: [inlineVersion, staticConfigDeps],
 };
 
 /** The bundle's bytes, built in memory. */

@@ -1,6 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import ignore from 'ignore';
 import type { Finding } from '../finding.js';
+import { ignoreFactory } from './deps.js';
 import type { LoadedConfig } from './load.js';
 
 /**
@@ -11,7 +11,7 @@ import type { LoadedConfig } from './load.js';
 export function ignoreMatcher(loaded: LoadedConfig): (absolutePath: string, isDirectory?: boolean) => boolean {
   const patterns = loaded.config.ignore ?? [];
   if (patterns.length === 0) return () => false;
-  const ig = ignore().add([...patterns]);
+  const ig = ignoreFactory()().add([...patterns]);
   return (absolutePath, isDirectory = false) => {
     const rel = relative(loaded.dir, absolutePath);
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return false;

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { findKeys } from '../detect.js';
 import { redact } from '../secret.js';
+import { yamlParseDocument } from './deps.js';
 import { configSchema, type KeyguardConfig } from './schema.js';
 import { compileChecker, type ConfigProblem } from './validation.js';
 
@@ -91,7 +91,7 @@ export function parseFile(file: string, text: string): unknown {
       throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
     }
   }
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const doc = yamlParseDocument()(text, { uniqueKeys: true });
   const first = doc.errors[0];
   if (first !== undefined) {
     const at = first.linePos?.[0];

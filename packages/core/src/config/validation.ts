@@ -1,4 +1,5 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { AjvClass } from './deps.js';
 import { globProblem } from './glob.js';
 
 /** One thing wrong with a configuration file: where (a field path such as `allow[0].reason`) and what. */
@@ -12,7 +13,7 @@ let instance: Ajv | undefined;
 function ajv(): Ajv {
   if (instance === undefined) {
     // No meta-schema: checking our own schemas costs ~10x the compile; the tests check them instead.
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, meta: false, validateSchema: false });
+    const ajv = new (AjvClass())({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, meta: false, validateSchema: false });
     ajv.addKeyword({ keyword: 'errorMessage', schemaType: 'string' });
     ajv.addKeyword({
       keyword: 'x-glob',
