@@ -6171,6 +6171,9 @@ var init_detect = __esm({
 });
 
 // packages/core/dist/line-index.js
+function startsWithBom(content) {
+  return typeof content === "string" ? content.charCodeAt(0) === 65279 : content[0] === 239 && content[1] === 187 && content[2] === 191;
+}
 function computeLineStarts(content) {
   const starts = [0];
   const length = content.length;
@@ -6213,7 +6216,7 @@ var init_line_index = __esm({
         }
         const lineStart = starts[low];
         const column = typeof this.#content === "string" ? offset - lineStart : this.#content.toString("utf8", lineStart, offset).length;
-        return { line: low + 1, column: column + 1 };
+        return { line: low + 1, column: column + 1 - (low === 0 && offset > 0 && startsWithBom(this.#content) ? 1 : 0) };
       }
     };
   }

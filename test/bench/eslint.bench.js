@@ -6,13 +6,12 @@
  * printed as ratios to the run without rules, in ESLint 9 and 10. Target: recommended adds at
  * most 5%.
  *
- * Enabling any rule at all costs ESLint itself a large share of a run, in garbage collection:
- * `FileContext#extend` makes each rule's context with `Object.create(fileContext)`, and V8 then
- * keeps that file's context (its SourceCode, AST, tokens and scopes) alive through every young
- * generation collection, so every file is copied and promoted to the old generation. The bench
- * therefore also runs no rules, one empty rule and recommended with `extend` replaced, in the
- * child process only, by a copy that does not inherit from the file's context (the fix proposed
- * to ESLint; see `eslint-context-retention.js`): that shows what the plugin itself costs.
+ * Enabling any rule at all, even one that registers no listener, costs ESLint itself a large
+ * share of a run, mostly in garbage collection. It goes away when `FileContext#extend`, which
+ * makes each rule's context as `Object.freeze(Object.assign(Object.create(fileContext), ...))`,
+ * copies the file context's properties instead of inheriting from the per-file object. So the
+ * bench also runs no rules, one empty rule and recommended with `extend` replaced that way, in
+ * the child process only (the fix proposed to ESLint): that shows what the plugin itself costs.
  *
  * Corpus (copied into .bench/eslint-corpus, since ESLint never lints node_modules): the
  * JavaScript of ESLint itself and of typescript-eslint's rule plugin (default parser), and
@@ -20,7 +19,7 @@
  *
  * Wall and CPU time swing between runs even on an idle machine, so every setup runs `--rounds`
  * times, interleaved, and the least CPU time (user + system, all threads, of the whole process)
- * counts; the median wall time is printed beside it. ESLint's own per-rule timing (`stats`),
+ * counts; the median wall time and main-thread GC pause time are printed beside it. ESLint's own per-rule timing (`stats`),
  * taken in this process, gives the share of the plugin's rules.
  * Usage: node test/bench/eslint.bench.js [--rounds N] [--quick] [--eslint 9|10]
  *   --quick: ESLint's lib only; --eslint: one major only (default: both)
@@ -30,8 +29,11 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync,
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ESLint as ESLint9 } from 'eslint';
-import { ESLint as ESLint10 } from 'eslint10';
+import { performance } from 'node:perf_hooks';
+import { ESLint as ESLint9, Linter as Linter9 } from 'eslint';
+import { ESLint as ESLint10, Linter as Linter10 } from 'eslint10';
+import tseslint from 'typescript-eslint';
+import keyguard from 'eslint-plugin-shippo-keyguard';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -85,8 +87,8 @@ function prepareCorpus(dir, quick) {
 }
 
 const MAJORS = {
-  9: { ESLint: ESLint9, dir: packageDir('eslint') },
-  10: { ESLint: ESLint10, dir: packageDir('eslint10') },
+  9: { ESLint: ESLint9, Linter: Linter9, dir: packageDir('eslint') },
+  10: { ESLint: ESLint10, Linter: Linter10, dir: packageDir('eslint10') },
 };
 
 const url = (specifier) => pathToFileURL(require.resolve(specifier)).href;
@@ -142,9 +144,17 @@ if (process.env.BENCH_FIX_EXTEND === '1') {
     return Object.freeze(Object.assign(Object.create(Object.getPrototypeOf(this)), this, extension));
   };
 }
+// Main-thread garbage collection pauses, summed.
+const { PerformanceObserver } = require('node:perf_hooks');
+let gcMs = 0;
+const gc = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+});
+gc.observe({ entryTypes: ['gc'] });
 process.on('exit', () => {
+  for (const entry of gc.takeRecords()) gcMs += entry.duration;
   const cpu = process.cpuUsage();
-  writeFileSync(process.env.BENCH_OUT, JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() }));
+  writeFileSync(process.env.BENCH_OUT, JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now(), gcMs }));
 });
 `;
 
@@ -191,12 +201,58 @@ async function statsRun(ESLint, corpus) {
   };
 }
 
+/** Every file of the corpus, read once: path and text. */
+function corpusFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(c|m)?(j|t)s$/.test(entry.name) && !entry.name.startsWith('eslint.')) out.push({ path: full, text: readFileSync(full, 'utf8') });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * The plugin's own cost, measured so that drift cancels: in one process, each file is linted
+ * with one empty rule and with recommended back to back (the order alternating), and the time
+ * of each `verify` call is summed per setup. Both setups pay ESLint's price for "any rule", so
+ * what is left is what the plugin's rules add. Returns recommended / one empty rule.
+ */
+function perFileAB(major, corpus, files, rounds) {
+  const { Linter } = MAJORS[major];
+  const base = [
+    { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], languageOptions: { ecmaVersion: 'latest', sourceType: 'module' }, linterOptions: { reportUnusedDisableDirectives: 'off' } },
+    { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser }, linterOptions: { reportUnusedDisableDirectives: 'off' } },
+  ];
+  const empty = { rules: { empty: { meta: { type: 'problem', schema: [] }, create: () => ({}) } } };
+  const setups = [
+    [...base, { plugins: { empty }, rules: { 'empty/empty': 'error' } }],
+    [...base, keyguard.configs.recommended],
+  ];
+  const linter = new Linter({ cwd: corpus });
+  const totals = [0, 0];
+  for (let round = -1; round < rounds; round++) {
+    files.forEach(({ path, text }, i) => {
+      for (const which of (i + round) % 2 === 0 ? [0, 1] : [1, 0]) {
+        const started = performance.now();
+        linter.verify(text, setups[which], { filename: path });
+        // Round -1 warms the JIT and is not counted.
+        if (round >= 0) totals[which] += performance.now() - started;
+      }
+    });
+  }
+  return totals[1] / totals[0];
+}
+
 const min = (list) => Math.min(...list);
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 const sign = (n) => `${n >= 0 ? '+' : ''}${n.toFixed(1)}%`;
 
 /** Every setup of one ESLint major, as released and with the proposed `extend`, interleaved. */
-async function benchMajor(major, corpus, tools, rounds, log) {
+async function benchMajor(major, corpus, tools, rounds, log, files) {
   const { ESLint } = MAJORS[major];
   const runs = [
     ...Object.keys(configSources()).map((setup) => ({ setup, fixed: false })),
@@ -223,10 +279,11 @@ async function benchMajor(major, corpus, tools, rounds, log) {
       ratio: cpu / min(base.map((s) => s.cpuMs)),
       wallMs: median(list.map((s) => s.wallMs)),
       wallRatio: median(list.map((s) => s.wallMs)) / median(base.map((s) => s.wallMs)),
+      gcMs: median(list.map((s) => s.gcMs)),
     };
   });
   const print = (r) =>
-    log(`  ${r.setup.padEnd(30)} ${String(Math.round(r.cpuMs)).padStart(7)} ms CPU  ${r.ratio.toFixed(3)}x   wall ${String(Math.round(r.wallMs)).padStart(6)} ms  ${r.wallRatio.toFixed(3)}x`);
+    log(`  ${r.setup.padEnd(30)} ${String(Math.round(r.cpuMs)).padStart(7)} ms CPU  ${r.ratio.toFixed(3)}x   wall ${String(Math.round(r.wallMs)).padStart(6)} ms  ${r.wallRatio.toFixed(3)}x   GC ${String(Math.round(r.gcMs)).padStart(5)} ms`);
   log(`ESLint ${ESLint.version}, as released:`);
   rows.filter((r) => !r.fixed).forEach(print);
   log(`ESLint ${ESLint.version} with FileContext#extend copying instead of inheriting (the proposed fix, patched in the child process):`);
@@ -237,14 +294,15 @@ async function benchMajor(major, corpus, tools, rounds, log) {
   const overEmpty = (get('shippo-keyguard recommended', false).ratio / get('one empty rule', false).ratio - 1) * 100;
   const fixedOverhead = (get('shippo-keyguard recommended', true).ratio - 1) * 100;
   const stats = await statsRun(ESLint, corpus);
+  const ab = perFileAB(major, corpus, files, rounds);
   log(`  any rule at all (one empty rule): ${sign((get('one empty rule', false).ratio - 1) * 100)} CPU over no rules as released, ${sign((get('one empty rule', true).ratio - 1) * 100)} with the proposed fix`);
   log(`  shippo-keyguard recommended: ${sign(overhead)} over no rules as released, ${sign(overEmpty)} over one empty rule; with the proposed fix ${sign(fixedOverhead)} over no rules (target <= +5%)`);
-  log(`  its rules' own time (ESLint stats): ${stats.sharePercent.toFixed(2)}% of lint time`);
+  log(`  its rules' own time (ESLint stats): ${stats.sharePercent.toFixed(2)}% of lint time; recommended over one empty rule, file by file in one process: ${sign((ab - 1) * 100)}`);
   log(`  eslint-plugin-no-secrets: ${sign((get('eslint-plugin-no-secrets', false).ratio - 1) * 100)} CPU over no rules`);
   // Correctness: every file linted and parsed, and the plugin reported nothing in a corpus without keys.
   const ok = stats.fatal === 0 && stats.ours === 0;
   if (!ok) log(`  FAILED: ${stats.fatal} parse errors, ${stats.ours} shippo-keyguard reports in a corpus without keys`);
-  return { version: ESLint.version, rows, ok, files: stats.files, overheadPercent: overhead, overEmptyRulePercent: overEmpty, fixedOverheadPercent: fixedOverhead, ruleSharePercent: stats.sharePercent };
+  return { version: ESLint.version, rows, ok, files: stats.files, overheadPercent: overhead, overEmptyRulePercent: overEmpty, perFilePercent: (ab - 1) * 100, fixedOverheadPercent: fixedOverhead, ruleSharePercent: stats.sharePercent };
 }
 
 export const name = 'eslint';
@@ -273,7 +331,8 @@ export async function run({ args = [], log = console.log } = {}) {
   for (const [setup, source] of Object.entries(configSources())) writeFileSync(join(corpus, configFile(setup)), source);
   log(`eslint bench: ${files} files, ${(bytes / 1e6).toFixed(1)} MB of real JavaScript and TypeScript (${relative(process.cwd(), corpus) || '.'}); a fresh eslint process per run, least CPU and median wall of ${rounds} interleaved rounds`);
   const results = [];
-  for (const major of majors) results.push(await benchMajor(major, corpus, tools, rounds, log));
+  const sources = corpusFiles(corpus);
+  for (const major of majors) results.push(await benchMajor(major, corpus, tools, rounds, log, sources));
   return { ok: results.every((r) => r.ok), files, bytes, results };
 }
 

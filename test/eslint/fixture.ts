@@ -30,12 +30,15 @@ export const keys = {
 };
 const b64 = Buffer.from(keys.yamlLive).toString('base64');
 
-/** Line and column (1-based, UTF-16, LF/CRLF/CR lines) of `needle` in `text`, written independently of the engine. */
+/**
+ * Line and column (1-based, UTF-16, LF/CRLF/CR lines; a leading byte order mark takes no column,
+ * as in editors) of `needle` in `text`, written independently of the engine.
+ */
 export function spanOf(text: string, needle: string, after = 0) {
   const start = text.indexOf(needle, after);
   if (start === -1) throw new Error(`needle not found: ${needle.slice(0, 12)}`);
   const pos = (offset: number) => {
-    const lines = text.slice(0, offset).split(/\r\n|\r|\n/);
+    const lines = text.slice(0, offset).replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
     return { line: lines.length, column: (lines.at(-1) as string).length + 1 };
   };
   const s = pos(start);
@@ -78,6 +81,15 @@ function files(): Record<string, { text: string; marks: Mark[] }> {
         [urlLive, HARD, 'liveKey'],
         [urlLive, URL_RULE, 'keyInUrl'],
       ],
+    },
+    // Saved with a byte order mark, as some Windows editors do: it takes no column.
+    'src/bom.js': {
+      text: `\uFEFFconst key = '${live}';\n`,
+      marks: [[live, HARD, 'liveKey']],
+    },
+    'config/bom.json': {
+      text: `\uFEFF{ "key": "${test}" }\n`,
+      marks: [[test, HARD, 'testKey']],
     },
     'src/app.tsx': {
       text: [

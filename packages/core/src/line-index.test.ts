@@ -20,6 +20,17 @@ describe('LineIndex', () => {
     expect(fromBytes).toEqual(fromText);
   });
 
+  it('gives a byte order mark no column, as editors and ESLint do', () => {
+    const text = '\uFEFFconst k = "TARGET";\nTARGET';
+    const buf = Buffer.from(text, 'utf8');
+    expect(buf.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(new LineIndex(text).position(text.indexOf('TARGET'))).toEqual({ line: 1, column: 12 });
+    expect(new LineIndex(buf).position(buf.indexOf('TARGET'))).toEqual({ line: 1, column: 12 });
+    // Only line 1 holds the mark.
+    expect(new LineIndex(buf).position(buf.lastIndexOf('TARGET'))).toEqual({ line: 2, column: 1 });
+    expect(new LineIndex('\uFEFF').position(0)).toEqual({ line: 1, column: 1 });
+  });
+
   it('handles a file without line breaks and an offset at the end', () => {
     const buf = Buffer.from('x'.repeat(1000));
     expect(new LineIndex(buf).position(1000)).toEqual({ line: 1, column: 1001 });

@@ -7,7 +7,8 @@ export interface Position {
 /**
  * Turns offsets into lines and columns. Line breaks are LF, CRLF and a lone CR, as ESLint and
  * SARIF count them. For a Buffer, offsets are bytes and columns are UTF-16 code units of the
- * UTF-8 text, so columns after multi-byte characters agree with editors. Built lazily: a file
+ * UTF-8 text, so columns after multi-byte characters agree with editors. A byte order mark at
+ * the start takes no column, as in editors and ESLint (which strips it). Built lazily: a file
  * without findings never pays for it.
  */
 export class LineIndex {
@@ -32,8 +33,13 @@ export class LineIndex {
       typeof this.#content === 'string'
         ? offset - lineStart
         : this.#content.toString('utf8', lineStart, offset).length;
-    return { line: low + 1, column: column + 1 };
+    return { line: low + 1, column: column + 1 - (low === 0 && offset > 0 && startsWithBom(this.#content) ? 1 : 0) };
   }
+}
+
+/** U+FEFF at the start: the bytes EF BB BF, or the one UTF-16 unit. */
+function startsWithBom(content: Buffer | string): boolean {
+  return typeof content === 'string' ? content.charCodeAt(0) === 0xfeff : content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf;
 }
 
 function computeLineStarts(content: Buffer | string): number[] {

@@ -5,12 +5,15 @@ const PLUGIN_PREFIX = 'shippo-keyguard/';
 
 /**
  * Turns any text file into one JS program that every parser accepts and that keeps every
- * character where it was: the whole text inside a single block comment. Only two edits, both
- * length-preserving: a star-slash would close the comment early, so its `*` becomes a space (a key never
- * holds `*`); U+2028/U+2029 are line breaks to ESLint but not to the CLI, so they become spaces.
+ * character where it was: the whole text inside a single block comment. A byte order mark at the
+ * start is dropped (it takes no column, in editors, in ESLint's own JS handling and in the CLI);
+ * the other two edits are length-preserving: a star-slash would close the comment early, so its
+ * `*` becomes a space (a key never holds `*`); U+2028/U+2029 are line breaks to ESLint but not to
+ * the CLI, so they become spaces.
  */
 export function toVirtualText(text: string): string {
-  return COMMENT_OPEN + text.replace(/\*\//g, ' /').replace(/[\u2028\u2029]/g, ' ') + COMMENT_CLOSE;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return COMMENT_OPEN + body.replace(/\*\//g, ' /').replace(/[\u2028\u2029]/g, ' ') + COMMENT_CLOSE;
 }
 
 /** Undo the opener's shift: only line 1 has it. */
