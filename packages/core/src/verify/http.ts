@@ -1,5 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+
+/** undici loads on the first verification: about 75 ms of start-up that runs without `--verify` skip. */
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
 
 /**
  * The probe: a single-object GET (Shippo's 4000 live / 400 test per minute bucket, not the 50 / 5
@@ -15,7 +19,8 @@ const MAX_401_BODY = 2048;
  * HTTP(S)_PROXY / NO_PROXY from the given environment (not `process.env`, so `run()` stays pure),
  * through undici's `EnvHttpProxyAgent`; a plain pooled agent when no proxy is set.
  */
-export function dispatcherFor(env: NodeJS.ProcessEnv, connections: number): Dispatcher {
+export async function dispatcherFor(env: NodeJS.ProcessEnv, connections: number): Promise<Dispatcher> {
+  const { Agent, EnvHttpProxyAgent } = await loadUndici();
   const pick = (name: string) => env[name.toLowerCase()] || env[name.toUpperCase()] || '';
   const httpProxy = pick('http_proxy');
   const httpsProxy = pick('https_proxy');
@@ -84,6 +89,7 @@ async function readPrefix(body: Dispatcher.ResponseData['body'], limit: number):
  * for a 429, read at all; only a 401 body is glanced at for the "no credentials" case.
  */
 export async function probeOnce(key: string, req: ProbeRequest): Promise<ProbeAnswer> {
+  const { request } = await loadUndici();
   const url = new URL(PROBE_PATH, req.baseUrl);
   const signal = AbortSignal.timeout(req.timeoutMs);
   let response: Dispatcher.ResponseData;

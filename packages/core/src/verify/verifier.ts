@@ -102,7 +102,7 @@ export async function verifyKeys(keys: readonly KeyToVerify[], options: VerifyOp
   options.onProgress?.(results.size, total);
   if (todo.length === 0) return results;
 
-  const dispatcher = options.dispatcher ?? dispatcherFor(env, concurrency);
+  const dispatcher = options.dispatcher ?? (await dispatcherFor(env, concurrency));
   const request = { baseUrl: options.baseUrl, userAgent: options.userAgent, dispatcher };
 
   const unknown = (reason: string): Verification => ({ status: 'unknown', reason, checkedAt: new Date(clock.now()).toISOString(), cached: false });
