@@ -191,3 +191,90 @@ describe('a bad .shippo-keyguard.json', () => {
     });
   }
 });
+
+describe('no-key-in-url and no-public-env-key honour .shippo-keyguard.json too', () => {
+  const project = tempRepo('eslint-config-other-rules');
+  const plain = fakeKey('live', 'url-plain');
+  const allowedKey = fakeKey('live', 'url-allowed');
+  const testKey = fakeKey('test', 'url-test-off');
+  const inline = fakeKey('live', 'url-inline');
+  const host = 'https://api.goshippo.com/orders?token=';
+  const js = [
+    `fetch("${host}${plain}");`,
+    `fetch("${host}${allowedKey}");`,
+    `fetch("${host}${testKey}");`,
+    `fetch("${host}${inline}"); // shippo-keyguard:allow`,
+    'fetch(`' + host + '${process.env.SHIPPO_API_KEY}`);',
+    'export const pub = process.env.NEXT_PUBLIC_SHIPPO_KEY;',
+    '',
+  ].join('\n');
+  const env = `NEXT_PUBLIC_SHIPPO_KEY=1\nHOOK=${host}${plain}\n`;
+
+  beforeAll(() => {
+    project.write(
+      '.shippo-keyguard.json',
+      JSON.stringify({
+        ignore: ['vendor/'],
+        detectors: { 'shippo-test-key': 'off' },
+        allow: [{ fingerprint: fingerprintOf(allowedKey), reason: 'rotated' }],
+      }),
+    );
+    for (const dir of ['src', 'vendor']) {
+      project.write(`${dir}/client.js`, js);
+      project.write(`${dir}/.env`, env);
+    }
+  });
+  afterAll(() => project.cleanup());
+
+  for (const [name, ESLint] of [
+    ['ESLint 9', ESLint9],
+    ['ESLint 10', ESLint10],
+  ] as const) {
+    it(`${name}: allowed, turned-off and inline-allowed keys are not reported in URLs; ignored files get nothing`, async () => {
+      const eslint = new ESLint({ cwd: project.dir, overrideConfigFile: true, overrideConfig: config as never });
+      const results = await eslint.lintFiles(['src', 'vendor']);
+      const byFile = Object.fromEntries(
+        results.map((r) => [relative(project.dir, r.filePath).split(sep).join('/'), r.messages.map((m) => `${m.line} ${m.ruleId} ${m.messageId}`)]),
+      );
+      expect(byFile).toEqual({
+        'src/client.js': [
+          '1 shippo-keyguard/no-hardcoded-key liveKey',
+          '1 shippo-keyguard/no-key-in-url keyInUrl',
+          '5 shippo-keyguard/no-key-in-url keyInUrl',
+          '6 shippo-keyguard/no-public-env-key publicEnvKey',
+        ],
+        'src/.env': [
+          '1 shippo-keyguard/no-public-env-key publicEnvKey',
+          '2 shippo-keyguard/no-hardcoded-key liveKey',
+          '2 shippo-keyguard/no-key-in-url keyInUrl',
+        ],
+        'vendor/client.js': [],
+        'vendor/.env': [],
+      });
+    });
+  }
+});
+
+describe('with a broken .shippo-keyguard.json, the other rules still report, and only no-hardcoded-key says so', () => {
+  const project = tempRepo('eslint-bad-config-other-rules');
+  const key = fakeKey('live', 'bad-config-url');
+  afterAll(() => project.cleanup());
+
+  for (const [name, ESLint] of [
+    ['ESLint 9', ESLint9],
+    ['ESLint 10', ESLint10],
+  ] as const) {
+    it(name, async () => {
+      project.write('.shippo-keyguard.json', JSON.stringify({ ignore: 'src/' }));
+      project.write('src/a.js', `fetch("https://api.goshippo.com/x?token=${key}");\nexport const pub = process.env.NEXT_PUBLIC_SHIPPO_KEY;\n`);
+      const eslint = new ESLint({ cwd: project.dir, overrideConfigFile: true, overrideConfig: config as never });
+      const [result] = await eslint.lintFiles(['src/a.js']);
+      expect(result?.messages.map((m) => `${m.line}:${m.column} ${m.messageId}`)).toEqual([
+        '1:1 invalidConfig',
+        '1:41 liveKey',
+        '1:41 keyInUrl',
+        '2:32 publicEnvKey',
+      ]);
+    });
+  }
+});

@@ -32,3 +32,21 @@ export function projectConfigFor(context: ConfigContext): ProjectConfig {
     return { error: `cannot read the shippo-keyguard configuration: ${(error as Error).message.split('\n')[0] ?? ''}` };
   }
 }
+
+/**
+ * The file's triage for the rules that do not report a broken configuration themselves, read on
+ * first use (so only a file with something to report pays for it) and then kept for the file.
+ * Undefined without a usable configuration: `no-hardcoded-key` reports a broken file once, and a
+ * broken file must not hide anything here either.
+ */
+export function lazyTriage(context: ConfigContext): () => FileTriage | undefined {
+  let read = false;
+  let triage: FileTriage | undefined;
+  return () => {
+    if (!read) {
+      read = true;
+      triage = projectConfigFor(context).triage;
+    }
+    return triage;
+  };
+}

@@ -1,7 +1,8 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { findKeys, mayHoldKey, redact } from '@shippo-keyguard/core';
+import { findKeys, fingerprintOf, isAllowedInline, mayHoldKey, redact, type RawMatch } from '@shippo-keyguard/core';
 import { createRule } from '../create-rule.js';
 import { textFacts } from '../prefilter.js';
+import { lazyTriage } from '../project-config.js';
 import { scanTextOf } from '../virtual-text.js';
 
 export type MessageIds = 'keyInUrl';
@@ -101,13 +102,27 @@ export default createRule<Options, MessageIds>({
     const facts = textFacts(sourceCode);
     if (!facts.mayHoldKey && !facts.mentionsShippo) return {};
     const source = sourceCode.text;
+    const triage = lazyTriage(context);
+    const scan = scanTextOf(context);
 
-    const reportAt = (start: number, end: number, what: string, state: UrlState) =>
+    /**
+     * A hard-coded key the CLI would not report either: an inline allow comment on the same text,
+     * its detector turned off, or its fingerprint allowed by the project's configuration.
+     */
+    const allowed = ({ detector, match }: RawMatch, offset: number) =>
+      isAllowedInline(scan.text, offset - scan.base) ||
+      triage()?.detector(detector.id) === 'off' ||
+      triage()?.allowReason(fingerprintOf(match.key)) !== undefined;
+
+    const reportAt = (start: number, end: number, what: string, state: UrlState) => {
+      // A file the project's configuration ignores gets no report, as from the CLI.
+      if (triage()?.ignored === true) return;
       context.report({
         loc: { start: sourceCode.getLocFromIndex(start), end: sourceCode.getLocFromIndex(end) },
         messageId: 'keyInUrl',
         data: { what, place: state.inQuery ? 'query string' : 'path' },
       });
+    };
 
     /** Walk one text part: find URL spans, hard-coded keys inside them, and update the state. */
     const walkText = (text: string, start: number, state: UrlState) => {
@@ -128,9 +143,10 @@ export default createRule<Options, MessageIds>({
         const stop = URL_END.exec(text);
         const end = stop === null ? text.length : stop.index;
         for (; keyIndex < keys.length && (keys[keyIndex]?.match.start ?? 0) < end; keyIndex++) {
-          const { match } = keys[keyIndex] as (typeof keys)[number];
+          const raw = keys[keyIndex] as RawMatch;
+          const { match } = raw;
           state.inQuery ||= text.lastIndexOf('?', match.start) >= i;
-          reportAt(start + match.start, start + match.end, redact(match.key), state);
+          if (!allowed(raw, start + match.start)) reportAt(start + match.start, start + match.end, redact(match.key), state);
         }
         state.inQuery ||= text.indexOf('?', i) !== -1 && text.indexOf('?', i) < end;
         if (stop === null) return;
@@ -169,8 +185,7 @@ export default createRule<Options, MessageIds>({
     return {
       Program() {
         // Non-JS files: the whole text is one string.
-        const { text, base, virtual } = scanTextOf(context);
-        if (virtual && mayHoldKey(text)) walkText(text, base, { inUrl: false, inQuery: false, shippoHost: false });
+        if (scan.virtual && mayHoldKey(scan.text)) walkText(scan.text, scan.base, { inUrl: false, inQuery: false, shippoHost: false });
       },
       Literal(node: TSESTree.Literal) {
         // A lone string holds a URL only with a scheme: most literals stop at this test.

@@ -2,6 +2,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../create-rule.js';
 import { PUBLIC_ENV_PREFIXES, publicEnvAssignments, publicShippoPrefix } from '../public-env.js';
 import { textFacts } from '../prefilter.js';
+import { lazyTriage } from '../project-config.js';
 import { scanTextOf } from '../virtual-text.js';
 
 export type MessageIds = 'publicEnvKey';
@@ -62,10 +63,12 @@ export default createRule<Options, MessageIds>({
     // Every name this rule reports has `shippo` in it: without it, no listener at all.
     if (!textFacts(context.sourceCode).mentionsShippo) return {};
     const prefixes = options.prefixes ?? PUBLIC_ENV_PREFIXES;
+    // A file the project's configuration ignores gets no report, as from the CLI.
+    const triage = lazyTriage(context);
     const check = (name: string | undefined, node: TSESTree.Node) => {
       if (name === undefined) return;
       const prefix = publicShippoPrefix(name, prefixes);
-      if (prefix !== undefined) context.report({ node, messageId: 'publicEnvKey', data: { name, prefix } });
+      if (prefix !== undefined && triage()?.ignored !== true) context.report({ node, messageId: 'publicEnvKey', data: { name, prefix } });
     };
     return {
       Program() {
@@ -74,6 +77,7 @@ export default createRule<Options, MessageIds>({
         if (!virtual) return;
         const { sourceCode } = context;
         for (const { name, prefix, offset } of publicEnvAssignments(text, prefixes)) {
+          if (triage()?.ignored === true) return;
           context.report({
             loc: { start: sourceCode.getLocFromIndex(base + offset), end: sourceCode.getLocFromIndex(base + offset + name.length) },
             messageId: 'publicEnvKey',
