@@ -40339,6 +40339,12 @@ function verifyTimeout(value) {
   }
   return value;
 }
+function verifyRequestTimeout(value) {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0 || value > 600) {
+    throw new CliError(`--verify-request-timeout: expected a number of seconds above 0 and at most 600, got ${String(value)}`);
+  }
+  return value;
+}
 function apiBase(flag, env2) {
   try {
     return resolveApiBaseUrl(flag, env2);
@@ -40369,6 +40375,7 @@ var init_verify2 = __esm({
         return;
       const concurrency = verifyConcurrency(args.verifyConcurrency);
       const seconds = verifyTimeout(args.verifyTimeout);
+      const requestSeconds = verifyRequestTimeout(args.verifyRequestTimeout);
       const base = apiBase(args.apiBaseUrl, io.env);
       if (collected.findings.length === 0)
         return;
@@ -40394,6 +40401,7 @@ var init_verify2 = __esm({
         userAgent: `${TOOL.name}/${TOOL.version}`,
         concurrency,
         budgetMs: seconds * 1e3,
+        requestTimeoutMs: requestSeconds * 1e3,
         cache: args.verifyCache,
         env: io.env,
         onWarning: (code2, message) => collected.warnings.push({ code: code2, message }),
@@ -55616,6 +55624,12 @@ var init_schema = __esm({
               exclusiveMinimum: 0,
               maximum: 3600,
               description: "Seconds for all of verification, retries included (as --verify-timeout)."
+            },
+            requestTimeout: {
+              type: "number",
+              exclusiveMinimum: 0,
+              maximum: 600,
+              description: "Seconds to wait for one answer from the API before it counts as a timeout (as --verify-request-timeout)."
             }
           }
         },
@@ -56180,6 +56194,7 @@ function prepareTriage(args, io) {
     fillDefault(args, "max-file-size", c.maxFileSize === void 0 ? void 0 : String(c.maxFileSize));
     fillDefault(args, "verify-concurrency", c.verify?.concurrency);
     fillDefault(args, "verify-timeout", c.verify?.timeout);
+    fillDefault(args, "verify-request-timeout", c.verify?.requestTimeout);
     const baselineFile = typeof args["baseline"] === "string" ? resolve10(io.cwd, args["baseline"]) : void 0;
     const context = {
       config,
@@ -56234,6 +56249,12 @@ function withReportOptions(y) {
     default: 60,
     coerce: verifyTimeout,
     describe: "Seconds for all of verification, retries and rate-limit waits included; keys not done by then are unknown",
+    group: "Verification:"
+  }).option("verify-request-timeout", {
+    type: "number",
+    default: 10,
+    coerce: verifyRequestTimeout,
+    describe: "Seconds to wait for one answer from the API; a request that takes longer is retried, then unknown",
     group: "Verification:"
   }).option("verify-cache", {
     type: "boolean",

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { FAIL_ON, type FailOn } from '@shippo-keyguard/core';
 import { DEFAULT_MAX_FILE_SIZE } from '@shippo-keyguard/core/files';
 import { CliError, describeError } from './errors.js';
-import { apiBaseUrlFlag, verifyConcurrency, verifyTimeout } from './steps/verify.js';
+import { apiBaseUrlFlag, verifyConcurrency, verifyRequestTimeout, verifyTimeout } from './steps/verify.js';
 
 import { recordDefaulted } from './steps/triage-context.js';
 
@@ -24,6 +24,7 @@ export interface ReportArgs {
   verify: boolean;
   verifyConcurrency: number;
   verifyTimeout: number;
+  verifyRequestTimeout: number;
   verifyCache: boolean;
   apiBaseUrl?: string;
 
@@ -71,6 +72,13 @@ export function withReportOptions<T>(y: Argv<T>) {
       default: 60,
       coerce: verifyTimeout,
       describe: 'Seconds for all of verification, retries and rate-limit waits included; keys not done by then are unknown',
+      group: 'Verification:',
+    })
+    .option('verify-request-timeout', {
+      type: 'number',
+      default: 10,
+      coerce: verifyRequestTimeout,
+      describe: 'Seconds to wait for one answer from the API; a request that takes longer is retried, then unknown',
       group: 'Verification:',
     })
     .option('verify-cache', {

@@ -176,8 +176,38 @@ describe('bounds', () => {
     }
   });
 
+  it('--verify-request-timeout (or verify.requestTimeout in the config file) bounds each request; the default waits longer', async () => {
+    const slow = await startFakeShippo({ delayMs: 1200, otherKeys: 'live' });
+    try {
+      writeFileSync(join(repo, 'src', 'b.env'), '');
+      writeFileSync(join(repo, 'c.txt'), '');
+      const verify = ['scan', '.', '--verify', '--api-base-url', slow.url, '--verify-timeout', '20', '--no-verify-cache', '--format', 'json'];
+      type Report = { summary: Record<string, number>; findings: { verification: { status: string; reason: string } }[] };
+      const bounded = JSON.parse((await run([...verify, '--verify-request-timeout', '0.2'], io())).stdout) as Report;
+      expect(bounded.summary).toMatchObject({ live: 0, dead: 0, unknown: 2 });
+      for (const f of bounded.findings) expect(f.verification.reason).toMatch(/timed out \(no answer within 0\.2 s\)/);
+
+      writeFileSync(join(repo, '.shippo-keyguard.json'), JSON.stringify({ verify: { requestTimeout: 0.2 } }));
+      const fromConfig = JSON.parse((await run(verify, io())).stdout) as Report;
+      expect(fromConfig.summary).toMatchObject({ unknown: 2 });
+      rmSync(join(repo, '.shippo-keyguard.json'));
+
+      const patient = JSON.parse((await run(verify, io())).stdout) as Report;
+      expect(patient.summary).toMatchObject({ live: 2, unknown: 0 });
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('bad option values exit 2 with one line', async () => {
-    for (const bad of [['--verify-concurrency', '0'], ['--verify-concurrency', 'x'], ['--verify-timeout', '-1']]) {
+    for (const bad of [
+      ['--verify-concurrency', '0'],
+      ['--verify-concurrency', 'x'],
+      ['--verify-timeout', '-1'],
+      ['--verify-request-timeout', '0'],
+      ['--verify-request-timeout', 'soon'],
+      ['--verify-request-timeout', '601'],
+    ]) {
       const result = await run(['scan', '.', ...verifyArgs(), ...bad], io());
       expect(result.exitCode).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);

@@ -77,6 +77,7 @@ export function prepareTriage(args: Args, io: RunIO): TriageContext | undefined 
     fillDefault(args, 'max-file-size', c.maxFileSize === undefined ? undefined : String(c.maxFileSize));
     fillDefault(args, 'verify-concurrency', c.verify?.concurrency);
     fillDefault(args, 'verify-timeout', c.verify?.timeout);
+    fillDefault(args, 'verify-request-timeout', c.verify?.requestTimeout);
     const baselineFile = typeof args['baseline'] === 'string' ? resolve(io.cwd, args['baseline']) : undefined;
     const context: TriageContext = {
       config,

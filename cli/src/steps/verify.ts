@@ -21,6 +21,14 @@ export function verifyTimeout(value: unknown): number {
   return value;
 }
 
+/** `--verify-request-timeout` in seconds: how long one request may wait for an answer. */
+export function verifyRequestTimeout(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 600) {
+    throw new CliError(`--verify-request-timeout: expected a number of seconds above 0 and at most 600, got ${String(value)}`);
+  }
+  return value;
+}
+
 /** The API base URL from the flag or the environment only (never a config file), checked. */
 export function apiBase(flag: string | undefined, env: NodeJS.ProcessEnv): ApiBase {
   try {
@@ -48,6 +56,7 @@ export const verifyStep: Step = async (collected, args, io) => {
 
   const concurrency = verifyConcurrency(args.verifyConcurrency);
   const seconds = verifyTimeout(args.verifyTimeout);
+  const requestSeconds = verifyRequestTimeout(args.verifyRequestTimeout);
   const base = apiBase(args.apiBaseUrl, io.env);
   if (collected.findings.length === 0) return;
   if (base.custom) {
@@ -71,6 +80,7 @@ export const verifyStep: Step = async (collected, args, io) => {
     userAgent: `${TOOL.name}/${TOOL.version}`,
     concurrency,
     budgetMs: seconds * 1000,
+    requestTimeoutMs: requestSeconds * 1000,
     cache: args.verifyCache,
     env: io.env,
     onWarning: (code, message) => collected.warnings.push({ code, message }),

@@ -58,6 +58,12 @@ export const configSchema = {
           maximum: 3600,
           description: 'Seconds for all of verification, retries included (as --verify-timeout).',
         },
+        requestTimeout: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 600,
+          description: 'Seconds to wait for one answer from the API before it counts as a timeout (as --verify-request-timeout).',
+        },
       },
     },
     allow: {
@@ -87,6 +93,6 @@ export interface KeyguardConfig {
   readonly detectors?: Readonly<Record<string, 'off' | 'error' | 'warning' | 'note'>>;
   readonly maxFileSize?: number | string;
   readonly failOn?: 'any' | 'not-dead' | 'live';
-  readonly verify?: { readonly concurrency?: number; readonly timeout?: number };
+  readonly verify?: { readonly concurrency?: number; readonly timeout?: number; readonly requestTimeout?: number };
   readonly allow?: readonly { readonly fingerprint: string; readonly reason: string }[];
 }
