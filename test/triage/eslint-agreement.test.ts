@@ -192,6 +192,11 @@ describe('a bad .shippo-keyguard.json', () => {
   }
 });
 
+/**
+ * The two other rules read the same file: an ignored path gets nothing from them, and a key in a
+ * URL that the CLI drops (detector off) or suppresses (allow, inline comment) is quiet too, in JS
+ * files and, through the processor, in non-JS ones (whose text starts after the comment opener).
+ */
 describe('no-key-in-url and no-public-env-key honour .shippo-keyguard.json too', () => {
   const project = tempRepo('eslint-config-other-rules');
   const plain = fakeKey('live', 'url-plain');
@@ -208,9 +213,19 @@ describe('no-key-in-url and no-public-env-key honour .shippo-keyguard.json too',
     'export const pub = process.env.NEXT_PUBLIC_SHIPPO_KEY;',
     '',
   ].join('\n');
-  const env = `NEXT_PUBLIC_SHIPPO_KEY=1\nHOOK=${host}${plain}\n`;
+  const env = [
+    'NEXT_PUBLIC_SHIPPO_KEY=1',
+    `HOOK=${host}${plain}`,
+    `HOOK_ALLOWED=${host}${allowedKey}`,
+    `HOOK_TEST=${host}${testKey}`,
+    `HOOK_INLINE=${host}${inline} # shippo-keyguard:allow`,
+    '',
+  ].join('\n');
+  /** `path:line` of each key the CLI reports, and of each one it suppresses. */
+  const cliReported = new Set<string>();
+  const cliSuppressed = new Set<string>();
 
-  beforeAll(() => {
+  beforeAll(async () => {
     project.write(
       '.shippo-keyguard.json',
       JSON.stringify({
@@ -223,8 +238,16 @@ describe('no-key-in-url and no-public-env-key honour .shippo-keyguard.json too',
       project.write(`${dir}/client.js`, js);
       project.write(`${dir}/.env`, env);
     }
+    const { report } = await scanJson(project.dir, ['src', 'vendor']);
+    report.findings.forEach((f) => cliReported.add(`${f.path}:${f.startLine}`));
+    (report.suppressed ?? []).forEach((f) => cliSuppressed.add(`${f.path}:${f.startLine}`));
   });
   afterAll(() => project.cleanup());
+
+  it('the CLI reports only the plain key, in src; the allowed and inline ones are suppressed, the test key dropped', () => {
+    expect([...cliReported].sort()).toEqual(['src/.env:2', 'src/client.js:1']);
+    expect([...cliSuppressed].sort()).toEqual(['src/.env:3', 'src/.env:5', 'src/client.js:2', 'src/client.js:4']);
+  });
 
   for (const [name, ESLint] of [
     ['ESLint 9', ESLint9],
@@ -233,9 +256,8 @@ describe('no-key-in-url and no-public-env-key honour .shippo-keyguard.json too',
     it(`${name}: allowed, turned-off and inline-allowed keys are not reported in URLs; ignored files get nothing`, async () => {
       const eslint = new ESLint({ cwd: project.dir, overrideConfigFile: true, overrideConfig: config as never });
       const results = await eslint.lintFiles(['src', 'vendor']);
-      const byFile = Object.fromEntries(
-        results.map((r) => [relative(project.dir, r.filePath).split(sep).join('/'), r.messages.map((m) => `${m.line} ${m.ruleId} ${m.messageId}`)]),
-      );
+      const pathOf = (file: string) => relative(project.dir, file).split(sep).join('/');
+      const byFile = Object.fromEntries(results.map((r) => [pathOf(r.filePath), r.messages.map((m) => `${m.line} ${m.ruleId} ${m.messageId}`)]));
       expect(byFile).toEqual({
         'src/client.js': [
           '1 shippo-keyguard/no-hardcoded-key liveKey',
@@ -251,6 +273,12 @@ describe('no-key-in-url and no-public-env-key honour .shippo-keyguard.json too',
         'vendor/client.js': [],
         'vendor/.env': [],
       });
+      // Every key in this project sits in a URL: no-key-in-url reports a hard-coded key exactly where the CLI does.
+      const urlKeys = results.flatMap((r) =>
+        r.messages.filter((m) => m.ruleId === 'shippo-keyguard/no-key-in-url' && !m.message.startsWith('Shippo key "')).map((m) => `${pathOf(r.filePath)}:${m.line}`),
+      );
+      expect(urlKeys.sort()).toEqual([...cliReported].sort());
+      for (const r of results) for (const m of r.messages) expect(m.message).not.toContain(plain);
     });
   }
 });

@@ -61,4 +61,16 @@ describe('plugin startup', () => {
     expect(lintInFreshProcess(dir, 'a.js', code)).toEqual({ rules: ['liveKey'], loaded: ['ajv', 'ignore', 'yaml'] });
     expect(lintInFreshProcess(dir, 'vendor/a.js', code)).toEqual({ rules: [], loaded: ['ajv', 'ignore', 'yaml'] });
   });
+
+  it('no-key-in-url and no-public-env-key read it only once they have something to report', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skg-startup-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, '.shippo-keyguard.yaml'), 'ignore:\n  - "vendor/**"\n');
+    // `shippo` and Shippo's host pass the prefilter of both rules, but nothing here is a finding.
+    const clean = "import shippo from 'shippo';\nfetch('https://api.goshippo.com/orders?page=2', { headers: { Authorization: `ShippoToken ${process.env.SHIPPO_API_KEY}` } });\n";
+    expect(lintInFreshProcess(dir, 'a.js', clean)).toEqual({ rules: [], loaded: [] });
+    const findings = 'fetch(`https://api.goshippo.com/orders?token=${process.env.SHIPPO_API_KEY}`);\nexport const pub = process.env.NEXT_PUBLIC_SHIPPO_KEY;\n';
+    expect(lintInFreshProcess(dir, 'a.js', findings)).toEqual({ rules: ['keyInUrl', 'publicEnvKey'], loaded: ['ajv', 'ignore', 'yaml'] });
+    expect(lintInFreshProcess(dir, 'vendor/a.js', findings)).toEqual({ rules: [], loaded: ['ajv', 'ignore', 'yaml'] });
+  });
 });

@@ -5,6 +5,9 @@ import rule from './no-key-in-url.js';
 const live = fakeKey('live', 'no-key-in-url');
 const test = fakeKey('test', 'no-key-in-url');
 const query = 'query string';
+const inUrl = (key: string) => `fetch("https://api.goshippo.com/orders?token=${key}");`;
+/** The error for the hard-coded key of `inUrl(key)` on `line`. */
+const keyErr = (key: string, line = 1) => err(line, inUrl(key).indexOf(key) + 1, inUrl(key).indexOf(key) + key.length + 1, redact(key));
 
 const err = (line: number, column: number, endColumn: number, what: string, place = query) => ({
   messageId: 'keyInUrl',
@@ -25,6 +28,12 @@ runRuleTests('no-key-in-url', rule, {
     'const msg = `key ${SHIPPO_API_KEY} is set`;',
     'const total = a + b + 1;',
     'const url = `https://example.com/x?token=${token}`;',
+    // Inline allow comments, as for no-hardcoded-key and the CLI.
+    `${inUrl(live)} // shippo-keyguard:allow`,
+    `// shippo-keyguard:allow-next-line\n${inUrl(test)}`,
+    `${inUrl(live)} // gitleaks:allow`,
+    `${inUrl(live)} /* pragma: allowlist secret */`,
+    { code: `${inUrl(live)} // shippo-keyguard:allow`, options: [{ foreignAllow: false }], name: 'foreignAllow: false keeps our own marker' },
   ],
   invalid: [
     {
@@ -73,6 +82,22 @@ runRuleTests('no-key-in-url', rule, {
       code: 'const u: string = `https://api.goshippo.com/x?token=${(process.env.SHIPPO_API_KEY as string)}`;',
       ...ts,
       errors: [err(1, 56, 92, '"SHIPPO_API_KEY"')],
+    },
+    {
+      name: 'foreignAllow: false ignores gitleaks:allow',
+      code: `${inUrl(live)} // gitleaks:allow`,
+      options: [{ foreignAllow: false }],
+      errors: [keyErr(live)],
+    },
+    {
+      name: 'an allow comment for another line does not allow this one',
+      code: `// shippo-keyguard:allow\n${inUrl(live)}`,
+      errors: [keyErr(live, 2)],
+    },
+    {
+      name: 'an allow comment does not cover a variable: it has no key to allow',
+      code: 'fetch(`https://api.goshippo.com/orders?api_key=${process.env.SHIPPO_API_KEY}`); // shippo-keyguard:allow',
+      errors: [err(1, 50, 76, '"SHIPPO_API_KEY"')],
     },
   ],
 });

@@ -6,7 +6,7 @@ import { lazyTriage } from '../project-config.js';
 import { scanTextOf } from '../virtual-text.js';
 
 export type MessageIds = 'keyInUrl';
-export type Options = [];
+export type Options = [{ foreignAllow?: boolean }];
 
 /** A piece of a string being built: literal text (with its offset in the source) or an expression. */
 type Part = { readonly text: string; readonly start: number } | { readonly node: TSESTree.Expression };
@@ -93,10 +93,21 @@ export default createRule<Options, MessageIds>({
       keyInUrl:
         'Shippo key {{what}} in a URL {{place}}: URLs are written to server, proxy and browser logs. Send it in the header "Authorization: ShippoToken <key>" instead.',
     },
-    schema: [],
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          foreignAllow: {
+            type: 'boolean',
+            description: 'Honour other tools\' allow comments (gitleaks:allow, pragma: allowlist secret), as the CLI does unless --no-foreign-allow.',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
   },
-  defaultOptions: [],
-  create(context) {
+  defaultOptions: [{ foreignAllow: true }],
+  create(context, [options]) {
     const { sourceCode } = context;
     // A hard-coded key needs a needle; a key-like name or Shippo's host needs `shippo`.
     const facts = textFacts(sourceCode);
@@ -104,13 +115,14 @@ export default createRule<Options, MessageIds>({
     const source = sourceCode.text;
     const triage = lazyTriage(context);
     const scan = scanTextOf(context);
+    const foreign = options.foreignAllow ?? true;
 
     /**
      * A hard-coded key the CLI would not report either: an inline allow comment on the same text,
      * its detector turned off, or its fingerprint allowed by the project's configuration.
      */
     const allowed = ({ detector, match }: RawMatch, offset: number) =>
-      isAllowedInline(scan.text, offset - scan.base) ||
+      isAllowedInline(scan.text, offset - scan.base, { foreign }) ||
       triage()?.detector(detector.id) === 'off' ||
       triage()?.allowReason(fingerprintOf(match.key)) !== undefined;
 
