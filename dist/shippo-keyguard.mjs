@@ -40035,7 +40035,7 @@ async function dispatcherFor(env2, connections) {
 function describeNetworkError(error, timeoutMs) {
   const e = error;
   const code2 = e?.code ?? e?.cause?.code ?? "";
-  const seconds = `${Math.round(timeoutMs / 100) / 10} s`;
+  const seconds = `${timeoutMs >= 1e3 ? Math.round(timeoutMs / 100) / 10 : Number((timeoutMs / 1e3).toPrecision(2))} s`;
   if (e?.name === "TimeoutError" || code2 === "UND_ERR_HEADERS_TIMEOUT" || code2 === "UND_ERR_BODY_TIMEOUT") {
     return new ProbeNetworkError(`timed out (no answer within ${seconds})`, true);
   }

@@ -29,7 +29,7 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
       'API base URL under verify',
       json({ verify: { apiBaseUrl: 'http://127.0.0.1:9' } }),
       [
-        '.shippo-keyguard.json: verify.apiBaseUrl: the API base URL cannot be set in a configuration file (a checked-in file must never be able to send keys elsewhere); expected one of: concurrency, timeout',
+        '.shippo-keyguard.json: verify.apiBaseUrl: the API base URL cannot be set in a configuration file (a checked-in file must never be able to send keys elsewhere); expected one of: concurrency, timeout, requestTimeout',
       ],
     ],
     [
@@ -58,8 +58,12 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
     ['bad failOn', json({ failOn: 'sometimes' }), ['.shippo-keyguard.json: failOn: expected one of: "any", "not-dead", "live", got "sometimes"']],
     [
       'verify out of range',
-      json({ verify: { concurrency: 0, timeout: 0 } }),
-      ['.shippo-keyguard.json: verify.concurrency: expected at least 1, got 0', '.shippo-keyguard.json: verify.timeout: expected more than 0, got 0'],
+      json({ verify: { concurrency: 0, timeout: 0, requestTimeout: 601 } }),
+      [
+        '.shippo-keyguard.json: verify.concurrency: expected at least 1, got 0',
+        '.shippo-keyguard.json: verify.timeout: expected more than 0, got 0',
+        '.shippo-keyguard.json: verify.requestTimeout: expected at most 600, got 601',
+      ],
     ],
     [
       'allow without a reason, with a key instead of a fingerprint',

@@ -205,12 +205,15 @@ describe('bounds', () => {
       ['--verify-concurrency', 'x'],
       ['--verify-timeout', '-1'],
       ['--verify-request-timeout', '0'],
+      ['--verify-request-timeout', '-1'],
       ['--verify-request-timeout', 'soon'],
       ['--verify-request-timeout', '601'],
     ]) {
       const result = await run(['scan', '.', ...verifyArgs(), ...bad], io());
       expect(result.exitCode).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      // The line names the option, so it is the option's own check and not some later failure.
+      expect(result.stderr.startsWith(`shippo-keyguard: ${bad[0]}: `), result.stderr).toBe(true);
     }
   });
 });

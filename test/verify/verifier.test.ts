@@ -172,6 +172,13 @@ describe('pool', () => {
     }
   });
 
+  it('a short request timeout is named in the reason, never rounded to 0 s', async () => {
+    const key = fakeKey('live', 'short-request-timeout');
+    const { get } = await verify({ [key]: 'silent' }, [key], { requestTimeoutMs: 30 });
+    expect(get(key)?.status).toBe('unknown');
+    expect(get(key)?.reason).toBe('timed out (no answer within 0.03 s), gave up after 3 attempts');
+  });
+
   it('finishes within the budget against a server that never answers', async () => {
     const keys = Array.from({ length: 6 }, (_, i) => fakeKey('live', `silent-${i}`));
     server.setKeys(Object.fromEntries(keys.map((k) => [k, 'silent' as const])));

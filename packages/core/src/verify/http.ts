@@ -57,7 +57,8 @@ export interface ProbeRequest {
 function describeNetworkError(error: unknown, timeoutMs: number): ProbeNetworkError {
   const e = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
   const code = e?.code ?? e?.cause?.code ?? '';
-  const seconds = `${Math.round(timeoutMs / 100) / 10} s`;
+  // Two significant digits below a second, so a short --verify-request-timeout never reads as `0 s`.
+  const seconds = `${timeoutMs >= 1000 ? Math.round(timeoutMs / 100) / 10 : Number((timeoutMs / 1000).toPrecision(2))} s`;
   if (e?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     return new ProbeNetworkError(`timed out (no answer within ${seconds})`, true);
   }
