@@ -57318,7 +57318,7 @@ async function scanStaged(options) {
     entries.push({ id, path: token, mode });
   });
   const against = info.head ?? await emptyTree(root);
-  await runGit(root, ["diff-index", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMR", against, "--"], {
+  await runGit(root, ["diff-index", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMRT", against, "--"], {
     onData: (c) => split.push(c)
   });
   split.end();

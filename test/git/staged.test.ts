@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
@@ -47,6 +47,28 @@ describe('staged', () => {
     repo.git('mv', 'other.txt', 'moved.txt');
     const moved = await scanStaged({ repo: repo.dir });
     expect(moved.findings.map((f) => f.path)).toEqual(['moved.txt']);
+  });
+
+  it('sees a file that replaced a symbolic link (a type change) and a staged line deletion passes', async () => {
+    const repo = new Repo();
+    repo.write('a.txt', `one\n${staged}\ntwo\n`);
+    symlinkSync('a.txt', join(repo.dir, 'link'));
+    repo.commit('init');
+    // The key line deleted and staged: nothing to block.
+    repo.write('a.txt', 'one\ntwo\n');
+    repo.git('add', 'a.txt');
+    expect((await scanStaged({ repo: repo.dir })).findings).toEqual([]);
+    // The link becomes a regular file holding a key: git stages it as a type change (T).
+    unlinkSync(join(repo.dir, 'link'));
+    repo.write('link', `x\n${unstaged}\n`);
+    repo.git('add', 'link');
+    expect(repo.git('diff', '--cached', '--name-status', '--no-renames')).toContain('T\tlink');
+    const res = await cli(repo.dir, 'staged', '--format', 'json');
+    expect(res.exitCode).toBe(1);
+    const report = JSON.parse(res.stdout);
+    expect(keysOf(report.findings)).toEqual(['unstaged']);
+    expect(report.findings[0].path).toBe('link');
+    expect(report.findings[0].startLine).toBe(2);
   });
 
   it('works before the first commit, on a detached HEAD and during a merge', async () => {

@@ -23,8 +23,8 @@ export interface StagedScanOptions {
 const SCISSORS = /^[#;] -+ >8 -+$/m;
 
 /**
- * What is about to be committed: the index's version of every added, copied, modified or renamed
- * file (not the working tree), so line numbers are those of the staged content. Works before the
+ * What is about to be committed: the index's version of every added, copied, modified, renamed or
+ * type-changed file (a symbolic link replaced by a file; not the working tree), so line numbers are those of the staged content. Works before the
  * first commit (against the empty tree), during a merge and on a detached HEAD.
  */
 export async function scanStaged(options: StagedScanOptions): Promise<GitScanResult> {
@@ -55,7 +55,7 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
     entries.push({ id, path: token, mode });
   });
   const against = info.head ?? (await emptyTree(root));
-  await runGit(root, ['diff-index', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMR', against, '--'], {
+  await runGit(root, ['diff-index', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMRT', against, '--'], {
     onData: (c) => split.push(c),
   });
   split.end();
