@@ -57350,11 +57350,7 @@ async function scanStaged(options) {
     const path = rel.startsWith("..") ? file : rel;
     stats.scanned++;
     stats.bytes += Buffer.byteLength(message);
-    const lines = message.split(/\r?\n/);
-    for (const f of scanContent(message, { path, source: "commit-message", ...common })) {
-      if (!(lines[f.startLine - 1] ?? "").startsWith("#"))
-        findings.push(f);
-    }
+    findings.push(...scanContent(message, { path, source: "commit-message", ...common }));
   }
   return { root, findings, warnings, stats, repository: repositoryOf(info), shallow: info.shallow };
 }

@@ -98,7 +98,7 @@ describe('staged', () => {
     expect(JSON.parse(merging.stdout).findings.map((f: Finding) => f.path)).toEqual(['first.env']);
   });
 
-  it('scans the commit message file, without the comments and the verbose diff', async () => {
+  it('scans the commit message file, comment lines included, without the verbose diff', async () => {
     const repo = new Repo();
     repo.write('a.txt', 'a\n').commit('init');
     const msg = join(tempDir(), 'COMMIT_EDITMSG');
@@ -106,12 +106,33 @@ describe('staged', () => {
     const res = await cli(repo.dir, 'staged', '--message-file', msg, '--format', 'json');
     expect(res.exitCode).toBe(1);
     const report = JSON.parse(res.stdout);
-    expect(keysOf(report.findings)).toEqual(['message']);
-    expect(report.findings[0].startLine).toBe(3);
+    expect(keysOf(report.findings)).toEqual(['message', 'staged']);
+    expect(report.findings.map((f: Finding) => f.startLine)).toEqual([3, 4]);
     expect(report.findings[0].source).toBe('commit-message');
     const missing = await cli(repo.dir, 'staged', '--message-file', join(repo.dir, 'nope'));
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('scans a message line that starts with "#" when git keeps it (git commit -m)', async () => {
+    const repo = new Repo();
+    repo.write('a.txt', 'a\n').commit('init');
+    // A real commit-msg hook keeps a copy of the file git hands it.
+    const copy = join(tempDir(), 'MSG');
+    repo.write('.git/hooks/commit-msg', `#!/bin/sh\ncp "$1" '${copy}'\n`);
+    execFileSync('chmod', ['+x', join(repo.dir, '.git/hooks/commit-msg')]);
+    repo.write('b.txt', 'b\n');
+    repo.git('add', 'b.txt');
+    repo.git('commit', '-q', '-m', `#42 rotate ${inMessage}`);
+    // Without an editor git cleans up whitespace only: the "#" line is in the commit.
+    expect(repo.git('log', '-1', '--format=%B').startsWith('#42 rotate ')).toBe(true);
+    expect(readFileSync(copy, 'utf8').startsWith('#42 rotate ')).toBe(true);
+    const res = await cli(repo.dir, 'staged', '--message-file', copy, '--format', 'json');
+    expect(res.exitCode).toBe(1);
+    expect(everything(res)).not.toContain(inMessage);
+    const report = JSON.parse(res.stdout);
+    expect(keysOf(report.findings)).toEqual(['message']);
+    expect(report.findings[0].startLine).toBe(1);
   });
 
   it('outside a repository: one line and exit 2', async () => {

@@ -93,11 +93,9 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
     const path = rel.startsWith('..') ? file : rel;
     stats.scanned++;
     stats.bytes += Buffer.byteLength(message);
-    const lines = message.split(/\r?\n/);
-    // Lines git strips from the message (comments) never reach the commit.
-    for (const f of scanContent(message, { path, source: 'commit-message', ...common })) {
-      if (!(lines[f.startLine - 1] ?? '').startsWith('#')) findings.push(f);
-    }
+    // Comment lines are scanned too: git keeps them when the message does not come from the
+    // editor (`git commit -m "#42 ..."`), and a hook cannot tell which it was.
+    findings.push(...scanContent(message, { path, source: 'commit-message', ...common }));
   }
   return { root, findings, warnings, stats, repository: repositoryOf(info), shallow: info.shallow };
 }
