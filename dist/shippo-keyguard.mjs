@@ -56566,7 +56566,7 @@ var init_exec = __esm({
         this.name = "BadRevisionError";
       }
     };
-    BASE_ARGS = ["-c", "core.quotePath=false", "--no-pager"];
+    BASE_ARGS = ["-c", "core.quotePath=false", "-c", "log.showSignature=false", "--no-pager"];
   }
 });
 

@@ -323,6 +323,35 @@ describe('history: edge cases', () => {
   });
 });
 
+describe('history: user configuration', () => {
+  it('log.showSignature does not corrupt message findings (signed commits)', async () => {
+    const repo = new Repo();
+    const key = fakeKey('live', 'signed-message');
+    const inFile = fakeKey('test', 'signed-file');
+    const dir = tempDir();
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'fixture', '-f', join(dir, 'signer')]);
+    writeFileSync(join(dir, 'allowed'), `bot@example.test ${readFileSync(join(dir, 'signer.pub'), 'utf8')}`);
+    for (const [name, value] of [['gpg.format', 'ssh'], ['user.signingkey', join(dir, 'signer.pub')], ['gpg.ssh.allowedSignersFile', join(dir, 'allowed')], ['log.showSignature', 'true']]) {
+      repo.git('config', name!, value!);
+    }
+    repo.write('a.txt', 'a\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-S', '-m', 'signed');
+    repo.write('k.txt', `${inFile}\n`);
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-S', '-m', `signed, with ${key}`);
+    const sha = repo.head();
+    // The setting is live: plain git log prints the verification before each commit.
+    expect(repo.git('log', '-1', '--format=%H')).toMatch(/signature/i);
+    const { findings } = await scanHistory({ repo: repo.dir });
+    const found = byKey(findings, key);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.path).toBe(`commit-message/${sha}`);
+    expect(found[0]?.introduced?.commit).toBe(sha);
+    expect(byKey(findings, inFile)[0]?.introduced?.commit).toBe(sha);
+  });
+});
+
 describe('history: a corrupt object', () => {
   it('names the corrupt object, reads every other blob, and exits 2 with --strict', async () => {
     const repo = new Repo();

@@ -36,7 +36,11 @@ function gitEnv(): NodeJS.ProcessEnv {
   return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
 }
 
-const BASE_ARGS = ['-c', 'core.quotePath=false', '--no-pager'];
+/**
+ * Settings of the user's that would change output we parse: quoted paths, and the signature check
+ * that `log.showSignature` prints into `git log`'s stdout (and that runs gpg or ssh per commit).
+ */
+const BASE_ARGS = ['-c', 'core.quotePath=false', '-c', 'log.showSignature=false', '--no-pager'];
 
 export function spawnGit(cwd: string, args: readonly string[]): ChildProcessWithoutNullStreams {
   return spawn('git', [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
