@@ -56962,7 +56962,10 @@ async function openRepo(dir) {
       throw error;
     try {
       lines = (await gitText(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository"])).split("\n");
-    } catch {
+    } catch (refused) {
+      if (refused instanceof GitError && refused.exitCode !== null && !/not a git repository/i.test(refused.message)) {
+        throw new GitError(`git refused the repository at ${abs}: ${refused.message}`, refused.args, refused.exitCode);
+      }
       throw new NotAGitRepositoryError(abs);
     }
   }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
 import { scanHistory } from '@shippo-keyguard/core/git';
 import { fakeKey } from '../support/fake-keys.js';
+import { runBin } from '../support/cli.js';
 import { multitoolIssues, sarifSchemaErrors } from '../support/sarif.js';
 import { Repo, cleanup, cli, everything, tempDir } from './repo-fixture.js';
 
@@ -349,6 +350,23 @@ describe('history: user configuration', () => {
     expect(found[0]?.path).toBe(`commit-message/${sha}`);
     expect(found[0]?.introduced?.commit).toBe(sha);
     expect(byKey(findings, inFile)[0]?.introduced?.commit).toBe(sha);
+  });
+});
+
+describe('history and staged: a repository git refuses', () => {
+  it('says why instead of "not a git repository" (dubious ownership, an unknown format version)', async () => {
+    const repo = new Repo();
+    repo.write('a.txt', 'a\n').commit('init');
+    // git's own switch for "owned by someone else" (safe.directory), as in a CI container.
+    for (const command of ['history', 'staged']) {
+      const res = runBin([command], { cwd: repo.dir, env: { GIT_TEST_ASSUME_DIFFERENT_OWNER: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+      expect(res.exitCode).toBe(2);
+      expect(res.stderr).toMatch(/^shippo-keyguard: git refused the repository at .*: detected dubious ownership in repository at .*\n$/);
+    }
+    repo.git('config', 'core.repositoryformatversion', '99');
+    const future = await cli(repo.dir, 'history');
+    expect(future.exitCode).toBe(2);
+    expect(future.stderr).toMatch(/^shippo-keyguard: git refused the repository at .*: Expected git repo version <= 1, found 99\n$/);
   });
 });
 

@@ -33,7 +33,12 @@ export async function openRepo(dir: string): Promise<RepoInfo> {
     if (!(error instanceof GitError)) throw error;
     try {
       lines = (await gitText(abs, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--is-shallow-repository'])).split('\n');
-    } catch {
+    } catch (refused) {
+      // Git found a repository but will not use it ("dubious ownership" in a container, a newer
+      // format): say why, not "not a git repository".
+      if (refused instanceof GitError && refused.exitCode !== null && !/not a git repository/i.test(refused.message)) {
+        throw new GitError(`git refused the repository at ${abs}: ${refused.message}`, refused.args, refused.exitCode);
+      }
       throw new NotAGitRepositoryError(abs);
     }
   }
