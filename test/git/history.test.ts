@@ -353,6 +353,28 @@ describe('history: user configuration', () => {
   });
 });
 
+describe('history: replace refs', () => {
+  it('reads the history as a clone gets it: a commit hidden by git replace is still scanned', async () => {
+    const repo = new Repo();
+    const key = fakeKey('live', 'replaced-commit');
+    repo.write('a.txt', 'a\n').commit('init');
+    repo.write('k.txt', `${key}\n`);
+    const leaked = repo.commit('leak', ALICE);
+    repo.remove('k.txt').commit('later');
+    // A clean stand-in for the leaking commit: locally, git log now shows it instead.
+    repo.git('checkout', '-q', `${leaked}~1`);
+    const standIn = repo.write('k.txt', 'clean\n').commit('stand-in');
+    repo.git('checkout', '-q', 'main');
+    repo.git('replace', leaked, standIn);
+    expect(repo.git('log', '--format=%s', 'main')).not.toContain('leak');
+    const found = byKey((await scanHistory({ repo: repo.dir })).findings, key);
+    expect(found).toHaveLength(1);
+    expect(found[0]?.path).toBe('k.txt');
+    expect(found[0]?.introduced?.commit).toBe(leaked);
+    expect(found[0]?.introduced?.author).toBe(ALICE.name);
+  });
+});
+
 describe('history and staged: a repository git refuses', () => {
   it('says why instead of "not a git repository" (dubious ownership, an unknown format version)', async () => {
     const repo = new Repo();

@@ -30,10 +30,12 @@ export class BadRevisionError extends GitError {
 
 /**
  * Environment for every git child: never prompt, never fetch missing objects of a partial clone
- * behind the user's back (git 2.44+ honours GIT_NO_LAZY_FETCH), stable messages.
+ * behind the user's back (git 2.44+ honours GIT_NO_LAZY_FETCH), stable messages, and the objects
+ * as stored: a `git replace` stand-in must not hide the commit that a clone gets (the stand-ins
+ * themselves are under refs/replace/, which `--all` reads too).
  */
 function gitEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1', GIT_OPTIONAL_LOCKS: '0', GIT_NO_REPLACE_OBJECTS: '1', LC_ALL: 'C' };
 }
 
 /**
