@@ -56429,6 +56429,7 @@ Exit codes:
 
 // packages/core/dist/git/exec.js
 import { spawn } from "node:child_process";
+import { StringDecoder } from "node:string_decoder";
 function gitEnv() {
   return { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_NO_LAZY_FETCH: "1", GIT_OPTIONAL_LOCKS: "0", GIT_NO_REPLACE_OBJECTS: "1", LC_ALL: "C" };
 }
@@ -56480,10 +56481,11 @@ async function gitText(cwd, args, options = {}) {
   return (await runGit(cwd, args, options)).stdout.toString("utf8");
 }
 function lineSplitter(onLine) {
+  const decoder = new StringDecoder("utf8");
   let rest = "";
   return {
     push(chunk) {
-      const text = rest + chunk.toString("utf8");
+      const text = rest + decoder.write(chunk);
       let start = 0;
       for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
         onLine(text.slice(start, nl));
@@ -56492,6 +56494,7 @@ function lineSplitter(onLine) {
       rest = text.slice(start);
     },
     end() {
+      rest += decoder.end();
       if (rest !== "")
         onLine(rest);
       rest = "";

@@ -353,6 +353,29 @@ describe('history: user configuration', () => {
   });
 });
 
+describe('history: non-ASCII names in a large commit', () => {
+  it('attributes every key to its exact path and author, whatever the pipe chunk boundaries cut', async () => {
+    const repo = new Repo();
+    // One big commit (an initial import) whose raw log is far larger than a pipe chunk and made
+    // mostly of 3-byte characters, so chunk boundaries fall inside characters.
+    const author = '山田太郎';
+    const dir = '設定'.repeat(30);
+    const lines = ['commit refs/heads/main', `author ${author} <yamada@example.test> 1700000000 +0000`, `committer ${author} <yamada@example.test> 1700000000 +0000`, 'data 6', 'import'];
+    const expected = new Map<string, string>();
+    for (let i = 0; i < 1500; i++) {
+      const path = `${dir}/${'鍵'.repeat(70)}${i}.txt`;
+      const key = fakeKey('live', `cjk-${i}`);
+      expected.set(fingerprintOf(key), path);
+      lines.push(`M 100644 inline ${path}`, `data ${key.length + 1}`, key, '');
+    }
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: repo.dir, input: lines.join('\n') + '\n' });
+    const { findings } = await scanHistory({ repo: repo.dir });
+    expect(findings).toHaveLength(expected.size);
+    const wrong = findings.filter((f) => f.path !== expected.get(f.fingerprint) || f.introduced?.author !== author);
+    expect(wrong.map((f) => f.path)).toEqual([]);
+  });
+});
+
 describe('history: replace refs', () => {
   it('reads the history as a clone gets it: a commit hidden by git replace is still scanned', async () => {
     const repo = new Repo();

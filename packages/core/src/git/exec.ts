@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 
 /** A git command failed: `message` is git's first error line, never a stack or the full stderr. */
 export class GitError extends Error {
@@ -109,12 +110,16 @@ export async function gitText(cwd: string, args: readonly string[], options: Git
   return (await runGit(cwd, args, options)).stdout.toString('utf8');
 }
 
-/** Split a stream into lines (LF), calling `onLine` for each complete one; returns a flush for the tail. */
+/**
+ * Split a stream into lines (LF), calling `onLine` for each complete one; returns a flush for the tail.
+ * A pipe chunk can end inside a UTF-8 character (a path, an author): the decoder keeps its bytes.
+ */
 export function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
+  const decoder = new StringDecoder('utf8');
   let rest = '';
   return {
     push(chunk) {
-      const text = rest + chunk.toString('utf8');
+      const text = rest + decoder.write(chunk);
       let start = 0;
       for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
         onLine(text.slice(start, nl));
@@ -123,6 +128,7 @@ export function lineSplitter(onLine: (line: string) => void): { push(chunk: Buff
       rest = text.slice(start);
     },
     end() {
+      rest += decoder.end();
       if (rest !== '') onLine(rest);
       rest = '';
     },

@@ -38,6 +38,16 @@ describe('git helpers', () => {
     expect(tokens).toEqual(['é', 'x']);
   });
 
+  it('keeps a UTF-8 character that a chunk boundary cuts in two, in lines too', () => {
+    const lines: string[] = [];
+    const ls = lineSplitter((l) => lines.push(l));
+    const bytes = Buffer.from('café\n鍵.txt\nend', 'utf8');
+    // Cut inside "é" (2 bytes) and inside "鍵" (3 bytes): git's output reaches us in pipe chunks.
+    for (const [from, to] of [[0, 4], [4, 8], [8, 9], [9, bytes.length]] as const) ls.push(bytes.subarray(from, to));
+    ls.end();
+    expect(lines).toEqual(['café', '鍵.txt', 'end']);
+  });
+
   it('removes credentials from remote URLs', () => {
     expect(stripCredentials('https://x-access-token:abc123@github.com/o/r.git')).toBe('https://github.com/o/r.git');
     expect(stripCredentials('git@github.com:o/r.git')).toBe('git@github.com:o/r.git');
