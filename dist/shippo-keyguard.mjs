@@ -56524,17 +56524,17 @@ function unquotePath(path) {
   if (!path.startsWith('"') || !path.endsWith('"'))
     return path;
   const bytes = [];
-  const body = path.slice(1, -1);
+  const body = Buffer.from(path.slice(1, -1), "utf8");
   const simple = { n: 10, t: 9, r: 13, '"': 34, "\\": 92, a: 7, b: 8, f: 12, v: 11 };
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
-    if (c !== "\\") {
-      bytes.push(...Buffer.from(c, "utf8"));
+    if (c !== 92) {
+      bytes.push(c);
       continue;
     }
-    const next = body[i + 1] ?? "";
+    const next = String.fromCharCode(body[i + 1] ?? 0);
     if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      bytes.push(parseInt(body.toString("latin1", i + 1, i + 4), 8));
       i += 3;
     } else {
       bytes.push(simple[next] ?? next.charCodeAt(0));

@@ -353,6 +353,25 @@ describe('history: user configuration', () => {
   });
 });
 
+describe('history: odd paths', () => {
+  it('reports each path as git stores it, with core.quotePath on', async () => {
+    const repo = new Repo();
+    repo.git('config', 'core.quotePath', 'true');
+    const names = ['with space.txt', 'ünï cödé.txt', 'tab\there.txt', 'line\nbreak.txt', 'say "hi" 😀.txt', 'back\\slash.txt'];
+    const keysByName = new Map(names.map((name, i) => [name, fakeKey('live', `odd-path-${i}`)]));
+    for (const [name, key] of keysByName) writeFileSync(join(repo.dir, name), `x\n${key}\n`);
+    // A name that is not valid UTF-8: shown with U+FFFD.
+    const invalid = fakeKey('test', 'odd-path-invalid');
+    writeFileSync(Buffer.concat([Buffer.from(`${repo.dir}/bad-`), Buffer.from([0xff]), Buffer.from('-name.txt')]), `${invalid}\n`);
+    repo.commit('odd names');
+    repo.git('rm', '-q', '-r', '.');
+    repo.commit('gone');
+    const { findings } = await scanHistory({ repo: repo.dir });
+    for (const [name, key] of keysByName) expect(byKey(findings, key).map((f) => [f.path, f.startLine])).toEqual([[name, 2]]);
+    expect(byKey(findings, invalid)[0]?.path).toBe('bad-\uFFFD-name.txt');
+  });
+});
+
 describe('history: non-ASCII names in a large commit', () => {
   it('attributes every key to its exact path and author, whatever the pipe chunk boundaries cut', async () => {
     const repo = new Repo();

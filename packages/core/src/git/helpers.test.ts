@@ -20,6 +20,8 @@ describe('git helpers', () => {
     expect(unquotePath('"tab\\there"')).toBe('tab\there');
     expect(unquotePath('"caf\\303\\251.txt"')).toBe('café.txt');
     expect(unquotePath('"quote\\"d\\\\"')).toBe('quote"d\\');
+    // Raw (core.quotePath=false) characters outside the BMP next to an escape.
+    expect(unquotePath('"say \\"hi\\" 😀\\t.txt"')).toBe('say "hi" 😀\t.txt');
   });
 
   it('splits streams on lines and NULs across chunk boundaries', () => {
