@@ -56628,7 +56628,7 @@ async function attribute(root, revs, blobIds) {
     list.push({ commit: current.commit, path, seq });
     occurrences.set(id, list);
   });
-  await runGit(root, ["log", "--raw", "-m", "--root", "--no-abbrev", "--no-renames", "--topo-order", "--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s", ...revs, "--"], { onData: (c) => split.push(c) });
+  await runGit(root, ["log", "--raw", "--diff-merges=separate", "--root", "--no-abbrev", "--no-renames", "--topo-order", "--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s", ...revs, "--"], { onData: (c) => split.push(c) });
   split.end();
   return { occurrences, commits };
 }

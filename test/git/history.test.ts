@@ -325,6 +325,24 @@ describe('history: edge cases', () => {
 });
 
 describe('history: user configuration', () => {
+  it('a key that only a merge resolution brought in is attributed to the merge, whatever log.diffMerges says', async () => {
+    const repo = new Repo();
+    const key = fakeKey('live', 'merge-resolution');
+    repo.write('f.txt', 'base\n').commit('base');
+    repo.git('checkout', '-q', '-b', 'side');
+    repo.write('f.txt', 'side\n').commit('side');
+    repo.git('checkout', '-q', 'main');
+    repo.write('f.txt', 'main\n').commit('main');
+    expect(() => repo.git('merge', '-q', 'side')).toThrow();
+    repo.write('f.txt', `resolved\n${key}\n`);
+    const merge = repo.commit('merge side', ALICE);
+    for (const setting of ['separate', 'combined', 'dense-combined', 'first-parent']) {
+      repo.git('config', 'log.diffMerges', setting);
+      const found = byKey((await scanHistory({ repo: repo.dir })).findings, key);
+      expect(found.map((f) => [setting, f.path, f.startLine, f.introduced?.commit, f.introduced?.author])).toEqual([[setting, 'f.txt', 2, merge, ALICE.name]]);
+    }
+  });
+
   it('log.showSignature does not corrupt message findings (signed commits)', async () => {
     const repo = new Repo();
     const key = fakeKey('live', 'signed-message');

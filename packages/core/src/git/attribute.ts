@@ -16,9 +16,11 @@ export interface Attribution {
 }
 
 /**
- * Which commits brought the given blobs in, at which paths: one `git log --raw -m` pass over the
- * same revisions (`-m` so blobs that first appear through a merge are seen), in topological
- * order so the last occurrence is the earliest. Run only when some blob holds a finding.
+ * Which commits brought the given blobs in, at which paths: one `git log --raw` pass over the
+ * same revisions, each merge diffed against each parent so blobs that first appear through a
+ * merge are seen (`--diff-merges=separate`, not `-m`, whose format `log.diffMerges` can turn into
+ * a combined diff), in topological order so the last occurrence is the earliest. Run only when
+ * some blob holds a finding.
  */
 export async function attribute(root: string, revs: readonly string[], blobIds: ReadonlySet<string>): Promise<Attribution> {
   const occurrences = new Map<string, Occurrence[]>();
@@ -51,7 +53,7 @@ export async function attribute(root: string, revs: readonly string[], blobIds: 
   });
   await runGit(
     root,
-    ['log', '--raw', '-m', '--root', '--no-abbrev', '--no-renames', '--topo-order', '--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s', ...revs, '--'],
+    ['log', '--raw', '--diff-merges=separate', '--root', '--no-abbrev', '--no-renames', '--topo-order', '--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s', ...revs, '--'],
     { onData: (c) => split.push(c) },
   );
   split.end();
