@@ -413,6 +413,31 @@ describe('history: non-ASCII names in a large commit', () => {
   });
 });
 
+describe('history: what counts as history', () => {
+  it('every stash entry counts; a commit amended away and a dangling blob do not', async () => {
+    const repo = new Repo();
+    const olderStash = fakeKey('live', 'older-stash');
+    const newerStash = fakeKey('live', 'newer-stash');
+    const amended = fakeKey('live', 'amended-away');
+    const dangling = fakeKey('live', 'dangling-blob');
+    repo.write('a.txt', 'a\n').commit('init');
+    repo.write('a.txt', `${olderStash}\n`);
+    repo.git('stash', 'push', '-q', '-m', 'older');
+    repo.write('a.txt', `${newerStash}\n`);
+    repo.git('stash', 'push', '-q', '-m', 'newer');
+    repo.write('b.txt', `${amended}\n`).commit('oops');
+    repo.write('b.txt', 'clean\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '--amend', '-m', 'fixed');
+    execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo.dir, input: `${dangling}\n` });
+    const { findings } = await scanHistory({ repo: repo.dir });
+    expect(byKey(findings, olderStash).map((f) => f.introduced?.summary)).toEqual(['On main: older']);
+    expect(byKey(findings, newerStash)).toHaveLength(1);
+    expect(byKey(findings, amended)).toEqual([]);
+    expect(byKey(findings, dangling)).toEqual([]);
+  });
+});
+
 describe('history: replace refs', () => {
   it('reads the history as a clone gets it: a commit hidden by git replace is still scanned', async () => {
     const repo = new Repo();
