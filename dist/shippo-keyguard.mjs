@@ -56569,7 +56569,7 @@ var init_exec = __esm({
         this.name = "BadRevisionError";
       }
     };
-    BASE_ARGS = ["-c", "core.quotePath=false", "-c", "log.showSignature=false", "--no-pager"];
+    BASE_ARGS = ["-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "i18n.logOutputEncoding=UTF-8", "--no-pager"];
   }
 });
 

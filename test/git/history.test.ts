@@ -343,6 +343,16 @@ describe('history: user configuration', () => {
     }
   });
 
+  it('i18n.logOutputEncoding does not garble authors and subjects', async () => {
+    const repo = new Repo();
+    const key = fakeKey('live', 'latin1-output');
+    repo.write('k.txt', `${key}\n`);
+    repo.commit('clé ajoutée', { name: 'Zoë Jürgens', email: 'zoe@example.test' });
+    repo.git('config', 'i18n.logOutputEncoding', 'ISO-8859-1');
+    const found = byKey((await scanHistory({ repo: repo.dir })).findings, key);
+    expect(found.map((f) => [f.introduced?.author, f.introduced?.summary])).toEqual([['Zoë Jürgens', 'clé ajoutée']]);
+  });
+
   it('log.showSignature does not corrupt message findings (signed commits)', async () => {
     const repo = new Repo();
     const key = fakeKey('live', 'signed-message');

@@ -40,10 +40,11 @@ function gitEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * Settings of the user's that would change output we parse: quoted paths, and the signature check
- * that `log.showSignature` prints into `git log`'s stdout (and that runs gpg or ssh per commit).
+ * Settings of the user's that would change output we parse: quoted paths, the signature check
+ * that `log.showSignature` prints into `git log`'s stdout (and that runs gpg or ssh per commit),
+ * and names and messages re-encoded away from UTF-8 by `i18n.logOutputEncoding`.
  */
-const BASE_ARGS = ['-c', 'core.quotePath=false', '-c', 'log.showSignature=false', '--no-pager'];
+const BASE_ARGS = ['-c', 'core.quotePath=false', '-c', 'log.showSignature=false', '-c', 'i18n.logOutputEncoding=UTF-8', '--no-pager'];
 
 export function spawnGit(cwd: string, args: readonly string[]): ChildProcessWithoutNullStreams {
   return spawn('git', [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
