@@ -56966,7 +56966,9 @@ async function openRepo(dir) {
     try {
       lines = (await gitText(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository"])).split("\n");
     } catch (refused) {
-      if (refused instanceof GitError && refused.exitCode !== null && !/not a git repository/i.test(refused.message)) {
+      if (refused instanceof GitError && refused.exitCode === null)
+        throw refused;
+      if (refused instanceof GitError && !/not a git repository/i.test(refused.message)) {
         throw new GitError(`git refused the repository at ${abs}: ${refused.message}`, refused.args, refused.exitCode);
       }
       throw new NotAGitRepositoryError(abs);

@@ -471,7 +471,7 @@ describe('history: replace refs', () => {
 });
 
 describe('history and staged: a repository git refuses', () => {
-  it('says why instead of "not a git repository" (dubious ownership, an unknown format version)', async () => {
+  it('says why instead of "not a git repository" (dubious ownership, no git, an unknown format version)', async () => {
     const repo = new Repo();
     repo.write('a.txt', 'a\n').commit('init');
     // git's own switch for "owned by someone else" (safe.directory), as in a CI container.
@@ -480,6 +480,10 @@ describe('history and staged: a repository git refuses', () => {
       expect(res.exitCode).toBe(2);
       expect(res.stderr).toMatch(/^shippo-keyguard: git refused the repository at .*: detected dubious ownership in repository at .*\n$/);
     }
+    // No git at all is not "not a git repository" either.
+    const noGit = runBin(['history'], { cwd: repo.dir, env: { PATH: '/nonexistent' } });
+    expect(noGit.exitCode).toBe(2);
+    expect(noGit.stderr).toMatch(/^shippo-keyguard: cannot run git: .*ENOENT.*\n$/);
     repo.git('config', 'core.repositoryformatversion', '99');
     const future = await cli(repo.dir, 'history');
     expect(future.exitCode).toBe(2);

@@ -34,9 +34,10 @@ export async function openRepo(dir: string): Promise<RepoInfo> {
     try {
       lines = (await gitText(abs, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--is-shallow-repository'])).split('\n');
     } catch (refused) {
-      // Git found a repository but will not use it ("dubious ownership" in a container, a newer
-      // format): say why, not "not a git repository".
-      if (refused instanceof GitError && refused.exitCode !== null && !/not a git repository/i.test(refused.message)) {
+      // No git at all, or git found a repository but will not use it ("dubious ownership" in a
+      // container, a newer format): say so, not "not a git repository".
+      if (refused instanceof GitError && refused.exitCode === null) throw refused;
+      if (refused instanceof GitError && !/not a git repository/i.test(refused.message)) {
         throw new GitError(`git refused the repository at ${abs}: ${refused.message}`, refused.args, refused.exitCode);
       }
       throw new NotAGitRepositoryError(abs);
