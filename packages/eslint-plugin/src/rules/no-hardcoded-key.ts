@@ -9,12 +9,17 @@ import { scanTextOf } from '../virtual-text.js';
 export type MessageIds = 'liveKey' | 'testKey' | 'base64Key' | 'nonstandardKey' | 'useEnvVar' | 'invalidConfig';
 export type Options = [{ checkTestKeys?: boolean; envVar?: string; foreignAllow?: boolean }];
 
-/** Parents under which a string literal is not a value (a property name, an import path, a type). */
+/** Parents under which a string literal is not a value (a property name, an import path or name, a type). */
 const NOT_A_VALUE = new Set([
   'ImportDeclaration',
   'ExportAllDeclaration',
   'ExportNamedDeclaration',
   'ImportExpression',
+  'ImportSpecifier',
+  'ExportSpecifier',
+  'ImportAttribute',
+  // TS: an enum member's name, and its initializer (a string enum needs a constant: TS18033).
+  'TSEnumMember',
   'TSLiteralType',
   'TSExternalModuleReference',
   'TSImportType',
@@ -31,6 +36,10 @@ function messageIdFor({ detector, match }: RawMatch): Exclude<MessageIds, 'useEn
 function verdictFor(key: string): string {
   const cached = readCachedVerification(fingerprintOf(key));
   return cached ? ` (verified ${cached.status})` : '';
+}
+
+function isConstType(type: TSESTree.TypeNode): boolean {
+  return type.type === 'TSTypeReference' && type.typeName.type === 'Identifier' && type.typeName.name === 'const';
 }
 
 /** The string literal (or expression-free template) whose whole value is the key, if any. */
@@ -52,12 +61,11 @@ function wholeValueLiteral(
   if (candidate === undefined) return undefined;
   const parent = candidate.parent;
   if (parent === undefined || NOT_A_VALUE.has(parent.type)) return undefined;
-  // A property name (`{ 'shippo_…': 1 }`) or a directive is not a value to replace.
-  if ((parent.type === 'Property' || parent.type === 'PropertyDefinition' || parent.type === 'TSPropertySignature' || parent.type === 'MethodDefinition') && parent.key === candidate && !parent.computed) {
-    return undefined;
-  }
-  if (parent.type === 'TSEnumMember' && parent.id === candidate) return undefined;
+  // A property or member name (`{ 'shippo_…': 1 }`, class and interface members) or a directive is not a value to replace.
+  if ('key' in parent && parent.key === candidate && !('computed' in parent && parent.computed)) return undefined;
   if (parent.type === 'ExpressionStatement' && parent.directive !== undefined) return undefined;
+  // `as const` and `<const>` accept only literals (TS1355).
+  if ((parent.type === 'TSAsExpression' || parent.type === 'TSTypeAssertion') && isConstType(parent.typeAnnotation)) return undefined;
   return candidate;
 }
 
