@@ -211,6 +211,24 @@ runRuleTests('no-hardcoded-key', rule, {
       ],
     },
     {
+      // TS1254: a const initializer in an ambient context must be a literal.
+      name: 'TS: ambient declarations (declare, declare namespace) are reported, not replaced',
+      code: `declare const k = '${live}';\ndeclare namespace N { const j = '${test}'; }\nconst v = '${test}';`,
+      ...ts,
+      errors: [
+        { messageId: 'liveKey', ...at(1, 20), suggestions: [] },
+        { messageId: 'testKey', ...at(2, 34), suggestions: [] },
+        { messageId: 'testKey', ...at(3, 12), suggestions: env(`declare const k = '${live}';\ndeclare namespace N { const j = '${test}'; }\nconst v = process.env.SHIPPO_API_KEY;`) },
+      ],
+    },
+    {
+      name: 'TS: a .d.ts file is ambient: reported, not replaced',
+      code: `export const k = '${live}';`,
+      ...ts,
+      filename: 'types.d.ts',
+      errors: [{ messageId: 'liveKey', ...at(1, 19), suggestions: [] }],
+    },
+    {
       name: 'TS: <const> assertion is reported, not replaced',
       code: `const c = <const>'${live}';`,
       ...ts,

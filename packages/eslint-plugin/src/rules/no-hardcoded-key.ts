@@ -42,9 +42,20 @@ function isConstType(type: TSESTree.TypeNode): boolean {
   return type.type === 'TSTypeReference' && type.typeName.type === 'Identifier' && type.typeName.name === 'const';
 }
 
+/** TS declarations with no run-time value (`declare …`, inside `declare namespace`, a `.d.ts` file): only a literal may stand there (TS1254). */
+function isAmbient(node: TSESTree.Node, filename: string): boolean {
+  if (/\.d\.[cm]?ts$/.test(filename)) return true;
+  // Program's parent is null in espree, undefined in typescript-eslint.
+  for (let n: TSESTree.Node | null | undefined = node.parent; n != null; n = n.parent) {
+    if ('declare' in n && n.declare === true) return true;
+  }
+  return false;
+}
+
 /** The string literal (or expression-free template) whose whole value is the key, if any. */
 function wholeValueLiteral(
   sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
   offset: number,
   key: string,
 ): TSESTree.StringLiteral | TSESTree.TemplateLiteral | undefined {
@@ -66,6 +77,7 @@ function wholeValueLiteral(
   if (parent.type === 'ExpressionStatement' && parent.directive !== undefined) return undefined;
   // `as const` and `<const>` accept only literals (TS1355).
   if ((parent.type === 'TSAsExpression' || parent.type === 'TSTypeAssertion') && isConstType(parent.typeAnnotation)) return undefined;
+  if (isAmbient(candidate, filename)) return undefined;
   return candidate;
 }
 
@@ -136,7 +148,7 @@ export default createRule<Options, MessageIds>({
           if (triage?.allowReason(fingerprintOf(match.key)) !== undefined) continue;
           const start = base + match.start;
           const end = base + match.end;
-          const literal = virtual || raw.detector.id === 'shippo-key-base64' ? undefined : wholeValueLiteral(sourceCode, start, match.key);
+          const literal = virtual || raw.detector.id === 'shippo-key-base64' ? undefined : wholeValueLiteral(sourceCode, context.filename, start, match.key);
           const replacement =
             literal?.parent?.type === 'JSXAttribute' ? `{process.env.${envVar}}` : `process.env.${envVar}`;
           context.report({
