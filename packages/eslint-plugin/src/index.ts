@@ -24,8 +24,7 @@ export type RuleName = keyof typeof rules;
 
 /** The file names `configs['all-files']` lints for keys through the processor. */
 export const ALL_FILES_PATTERNS = [
-  '**/.env',
-  '**/.env.*',
+  '**/.env*',
   '**/*.env',
   '**/*.json',
   '**/*.jsonc',
@@ -35,9 +34,9 @@ export const ALL_FILES_PATTERNS = [
   '**/*.toml',
   '**/*.md',
   '**/*.markdown',
-  '**/Dockerfile',
-  '**/Dockerfile.*',
+  '**/Dockerfile*',
   '**/*.dockerfile',
+  '**/*.Dockerfile',
   '**/*.properties',
 ];
 
