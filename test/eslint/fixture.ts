@@ -154,6 +154,19 @@ function files(): Record<string, { text: string; marks: Mark[] }> {
       text: `# placeholder: ${keyPrefix('test')}xxx\nshippo.key=${propsTest}\n`,
       marks: [[propsTest, HARD, 'testKey']],
     },
+    // The README's `.env*` and `Dockerfile*`: direnv, dashed names, and BuildKit's `name.Dockerfile`.
+    '.envrc': {
+      text: `export SHIPPO_API_KEY=${envLive}\n`,
+      marks: [[envLive, HARD, 'liveKey']],
+    },
+    'deploy/Dockerfile-dev': {
+      text: `FROM node:20\nENV SHIPPO_API_KEY=${dockerLive}\n`,
+      marks: [[dockerLive, HARD, 'liveKey']],
+    },
+    'deploy/api.Dockerfile': {
+      text: `FROM node:20\nARG SHIPPO_TEST_KEY=${propsTest}\n`,
+      marks: [[propsTest, HARD, 'testKey']],
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ESLint, Linter } from 'eslint';
+import type { ESLint, Linter, Rule } from 'eslint';
 import { keysProcessor } from './processor.js';
 import noHardcodedKey from './rules/no-hardcoded-key.js';
 import noKeyInUrl from './rules/no-key-in-url.js';
@@ -24,8 +24,7 @@ export type RuleName = keyof typeof rules;
 
 /** The file names `configs['all-files']` lints for keys through the processor. */
 export const ALL_FILES_PATTERNS = [
-  '**/.env',
-  '**/.env.*',
+  '**/.env*',
   '**/*.env',
   '**/*.json',
   '**/*.jsonc',
@@ -35,9 +34,9 @@ export const ALL_FILES_PATTERNS = [
   '**/*.toml',
   '**/*.md',
   '**/*.markdown',
-  '**/Dockerfile',
-  '**/Dockerfile.*',
+  '**/Dockerfile*',
   '**/*.dockerfile',
+  '**/*.Dockerfile',
   '**/*.properties',
 ];
 
@@ -49,9 +48,11 @@ function recommendedRules(): Linter.RulesRecord {
   return record;
 }
 
-export interface KeyguardPlugin {
+/** An `ESLint.Plugin`, so `plugins: { 'shippo-keyguard': keyguard }` type-checks in a user's `eslint.config.ts`. */
+export interface KeyguardPlugin extends ESLint.Plugin {
   readonly meta: { readonly name: string; readonly version: string };
-  readonly rules: typeof rules;
+  /** The same rule objects as the `rules` export, typed as ESLint's own (that export has typescript-eslint's types). */
+  readonly rules: Readonly<Record<RuleName, Rule.RuleModule>>;
   readonly processors: { readonly keys: typeof keysProcessor };
   readonly configs: {
     /** Flat config object: the recommended rules for the JS/TS files your config lints. */
@@ -61,34 +62,32 @@ export interface KeyguardPlugin {
   };
 }
 
+// typescript-eslint's rule types and ESLint's differ only in their declarations.
 const plugin: KeyguardPlugin = {
   meta: { name: pkg.name, version: pkg.version },
-  rules,
+  rules: rules as unknown as KeyguardPlugin['rules'],
   processors: { keys: keysProcessor },
   configs: { recommended: {}, 'all-files': [] },
 };
 
-// typescript-eslint's rule types and ESLint's plugin type differ only in their declarations.
-const asPlugin = plugin as unknown as ESLint.Plugin;
-
 Object.assign(plugin.configs, {
   recommended: {
     name: `${PLUGIN_NAMESPACE}/recommended`,
-    plugins: { [PLUGIN_NAMESPACE]: asPlugin },
+    plugins: { [PLUGIN_NAMESPACE]: plugin },
     rules: recommendedRules(),
   },
   'all-files': [
     {
       name: `${PLUGIN_NAMESPACE}/all-files/processor`,
       files: ALL_FILES_PATTERNS,
-      plugins: { [PLUGIN_NAMESPACE]: asPlugin },
+      plugins: { [PLUGIN_NAMESPACE]: plugin },
       processor: `${PLUGIN_NAMESPACE}/keys`,
     },
     {
       // The processor's virtual blocks (one per file): every rule, no inline config from file text.
       name: `${PLUGIN_NAMESPACE}/all-files/blocks`,
       files: [`**/*${VIRTUAL_EXTENSION}`],
-      plugins: { [PLUGIN_NAMESPACE]: asPlugin },
+      plugins: { [PLUGIN_NAMESPACE]: plugin },
       linterOptions: { noInlineConfig: true },
       rules: Object.fromEntries(Object.keys(rules).map((name) => [`${PLUGIN_NAMESPACE}/${name}`, 'error'])),
     },

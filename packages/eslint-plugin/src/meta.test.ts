@@ -68,7 +68,7 @@ describe('plugin meta', () => {
   it("configs['all-files'] sets the processor on the usual names and every rule on its blocks", () => {
     const [files, blocks] = plugin.configs['all-files'];
     expect(files?.processor).toBe('shippo-keyguard/keys');
-    expect(files?.files).toEqual(expect.arrayContaining(['**/.env', '**/.env.*', '**/*.json', '**/*.yaml', '**/*.yml', '**/*.toml', '**/*.md', '**/Dockerfile', '**/*.properties']));
+    expect(files?.files).toEqual(expect.arrayContaining(['**/.env*', '**/*.json', '**/*.yaml', '**/*.yml', '**/*.toml', '**/*.md', '**/Dockerfile*', '**/*.Dockerfile', '**/*.properties']));
     expect(Object.keys(blocks?.rules ?? {}).sort()).toEqual(Object.keys(rules).map((n) => `shippo-keyguard/${n}`).sort());
   });
 });

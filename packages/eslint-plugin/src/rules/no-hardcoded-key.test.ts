@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fingerprintOf, redact } from '@shippo-keyguard/core';
-import { fakeKey, jsx, keyPrefix, runRuleTests, ts, tsx } from '../testing/rule-tester.js';
+import { fakeKey, jsx, keyPrefix, runRuleTests, spanOf, ts, tsx } from '../testing/rule-tester.js';
 import rule from './no-hardcoded-key.js';
 
 const live = fakeKey('live', 'no-hardcoded-key');
@@ -200,13 +200,75 @@ runRuleTests('no-hardcoded-key', rule, {
       errors: [{ messageId: 'liveKey', ...at(1, 11), suggestions: [] }],
     },
     {
-      name: 'TS: enum initializer, as const, class field',
+      // \`enum E { A = process.env.X }\` is TS18033 and \`process.env.X as const\` is TS1355: no suggestion there.
+      name: 'TS: enum initializer and as const are reported, not replaced; a class field is replaced',
       code: `enum E { A = "${live}" }\nconst c = '${test}' as const;\nclass C { private k = \`${test}\`; }`,
       ...ts,
       errors: [
-        { messageId: 'liveKey', ...at(1, 15), suggestions: env(`enum E { A = process.env.SHIPPO_API_KEY }\nconst c = '${test}' as const;\nclass C { private k = \`${test}\`; }`) },
-        { messageId: 'testKey', ...at(2, 12), suggestions: env(`enum E { A = "${live}" }\nconst c = process.env.SHIPPO_API_KEY as const;\nclass C { private k = \`${test}\`; }`) },
+        { messageId: 'liveKey', ...at(1, 15), suggestions: [] },
+        { messageId: 'testKey', ...at(2, 12), suggestions: [] },
         { messageId: 'testKey', ...at(3, 24), suggestions: env(`enum E { A = "${live}" }\nconst c = '${test}' as const;\nclass C { private k = process.env.SHIPPO_API_KEY; }`) },
+      ],
+    },
+    {
+      // TS1254: a const initializer in an ambient context must be a literal.
+      name: 'TS: ambient declarations (declare, declare namespace) are reported, not replaced',
+      code: `declare const k = '${live}';\ndeclare namespace N { const j = '${test}'; }\nconst v = '${test}';`,
+      ...ts,
+      errors: [
+        { messageId: 'liveKey', ...at(1, 20), suggestions: [] },
+        { messageId: 'testKey', ...at(2, 34), suggestions: [] },
+        { messageId: 'testKey', ...at(3, 12), suggestions: env(`declare const k = '${live}';\ndeclare namespace N { const j = '${test}'; }\nconst v = process.env.SHIPPO_API_KEY;`) },
+      ],
+    },
+    {
+      name: 'TS: a .d.ts file is ambient: reported, not replaced',
+      code: `export const k = '${live}';`,
+      ...ts,
+      filename: 'types.d.ts',
+      errors: [{ messageId: 'liveKey', ...at(1, 19), suggestions: [] }],
+    },
+    {
+      name: 'TS: <const> assertion is reported, not replaced',
+      code: `const c = <const>'${live}';`,
+      ...ts,
+      errors: [{ messageId: 'liveKey', ...at(1, 19), suggestions: [] }],
+    },
+    {
+      name: 'TS: member names in interfaces and classes are reported, not replaced',
+      code: `interface I { '${live}'(): void }\nabstract class B { abstract '${test}': string; abstract '${live}'(): void; accessor '${test}' = 1; }`,
+      ...ts,
+      errors: [
+        { messageId: 'liveKey', ...spanOf(`interface I { '${live}'(): void }`, live), suggestions: [] },
+        { messageId: 'testKey', ...at(2, 30), suggestions: [] },
+        { messageId: 'liveKey', ...at(2, 30 + KEY_LENGTH + 21), suggestions: [] },
+        { messageId: 'testKey', ...at(2, 30 + 2 * KEY_LENGTH + 21 + 21), suggestions: [] },
+      ],
+    },
+    {
+      name: 'module export and import names are reported, not replaced',
+      code: `import { '${live}' as a } from 'x';\nconst c = 1; export { c as '${test}' };\nexport { '${test}' as b } from 'y';`,
+      errors: [
+        { messageId: 'liveKey', ...at(1, 11), suggestions: [] },
+        { messageId: 'testKey', ...at(2, 29), suggestions: [] },
+        { messageId: 'testKey', ...at(3, 11), suggestions: [] },
+      ],
+    },
+    {
+      name: 'import attributes are reported, not replaced',
+      code: `import j from 'x' with { type: '${live}' };\nimport k from 'y' with { '${test}': 'json' };`,
+      errors: [
+        { messageId: 'liveKey', ...at(1, 33), suggestions: [] },
+        { messageId: 'testKey', ...at(2, 27), suggestions: [] },
+      ],
+    },
+    {
+      name: 'TS: a directive prologue string is reported, not replaced; a later expression statement is replaced',
+      code: `'${live}';\nconst a = 1;\n'${test}';`,
+      ...ts,
+      errors: [
+        { messageId: 'liveKey', ...at(1, 2), suggestions: [] },
+        { messageId: 'testKey', ...at(3, 2), suggestions: env(`'${live}';\nconst a = 1;\nprocess.env.SHIPPO_API_KEY;`) },
       ],
     },
     {

@@ -9,12 +9,17 @@ import { scanTextOf } from '../virtual-text.js';
 export type MessageIds = 'liveKey' | 'testKey' | 'base64Key' | 'nonstandardKey' | 'useEnvVar' | 'invalidConfig';
 export type Options = [{ checkTestKeys?: boolean; envVar?: string; foreignAllow?: boolean }];
 
-/** Parents under which a string literal is not a value (a property name, an import path, a type). */
+/** Parents under which a string literal is not a value (a property name, an import path or name, a type). */
 const NOT_A_VALUE = new Set([
   'ImportDeclaration',
   'ExportAllDeclaration',
   'ExportNamedDeclaration',
   'ImportExpression',
+  'ImportSpecifier',
+  'ExportSpecifier',
+  'ImportAttribute',
+  // TS: an enum member's name, and its initializer (a string enum needs a constant: TS18033).
+  'TSEnumMember',
   'TSLiteralType',
   'TSExternalModuleReference',
   'TSImportType',
@@ -33,9 +38,24 @@ function verdictFor(key: string): string {
   return cached ? ` (verified ${cached.status})` : '';
 }
 
+function isConstType(type: TSESTree.TypeNode): boolean {
+  return type.type === 'TSTypeReference' && type.typeName.type === 'Identifier' && type.typeName.name === 'const';
+}
+
+/** TS declarations with no run-time value (`declare …`, inside `declare namespace`, a `.d.ts` file): only a literal may stand there (TS1254). */
+function isAmbient(node: TSESTree.Node, filename: string): boolean {
+  if (/\.d\.[cm]?ts$/.test(filename)) return true;
+  // Program's parent is null in espree, undefined in typescript-eslint.
+  for (let n: TSESTree.Node | null | undefined = node.parent; n != null; n = n.parent) {
+    if ('declare' in n && n.declare === true) return true;
+  }
+  return false;
+}
+
 /** The string literal (or expression-free template) whose whole value is the key, if any. */
 function wholeValueLiteral(
   sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
   offset: number,
   key: string,
 ): TSESTree.StringLiteral | TSESTree.TemplateLiteral | undefined {
@@ -52,12 +72,12 @@ function wholeValueLiteral(
   if (candidate === undefined) return undefined;
   const parent = candidate.parent;
   if (parent === undefined || NOT_A_VALUE.has(parent.type)) return undefined;
-  // A property name (`{ 'shippo_…': 1 }`) or a directive is not a value to replace.
-  if ((parent.type === 'Property' || parent.type === 'PropertyDefinition' || parent.type === 'TSPropertySignature' || parent.type === 'MethodDefinition') && parent.key === candidate && !parent.computed) {
-    return undefined;
-  }
-  if (parent.type === 'TSEnumMember' && parent.id === candidate) return undefined;
+  // A property or member name (`{ 'shippo_…': 1 }`, class and interface members) or a directive is not a value to replace.
+  if ('key' in parent && parent.key === candidate && !('computed' in parent && parent.computed)) return undefined;
   if (parent.type === 'ExpressionStatement' && parent.directive !== undefined) return undefined;
+  // `as const` and `<const>` accept only literals (TS1355).
+  if ((parent.type === 'TSAsExpression' || parent.type === 'TSTypeAssertion') && isConstType(parent.typeAnnotation)) return undefined;
+  if (isAmbient(candidate, filename)) return undefined;
   return candidate;
 }
 
@@ -128,7 +148,7 @@ export default createRule<Options, MessageIds>({
           if (triage?.allowReason(fingerprintOf(match.key)) !== undefined) continue;
           const start = base + match.start;
           const end = base + match.end;
-          const literal = virtual || raw.detector.id === 'shippo-key-base64' ? undefined : wholeValueLiteral(sourceCode, start, match.key);
+          const literal = virtual || raw.detector.id === 'shippo-key-base64' ? undefined : wholeValueLiteral(sourceCode, context.filename, start, match.key);
           const replacement =
             literal?.parent?.type === 'JSXAttribute' ? `{process.env.${envVar}}` : `process.env.${envVar}`;
           context.report({

@@ -24,6 +24,11 @@ runRuleTests('no-public-env-key', rule, {
     'const x = process.environment.NEXT_PUBLIC_SHIPPO_KEY;',
     { code: 'const x = process.env.VITE_SHIPPO_KEY;', options: [{ prefixes: ['NEXT_PUBLIC_'] }] },
     'const NEXT_PUBLIC_SHIPPO_KEY = 1;',
+    'const { env: { NEXT_PUBLIC_SHIPPO_KEY } } = other;',
+    'const { other: { NEXT_PUBLIC_SHIPPO_KEY } } = process;',
+    'const { env: { NEXT_PUBLIC_SHIPPO_KEY } } = process.env;',
+    'function f({ NEXT_PUBLIC_SHIPPO_KEY } = other) {}',
+    { code: 'const a = (other.env as Record<string, string>).NEXT_PUBLIC_SHIPPO_KEY;', ...ts },
   ],
   invalid: [
     {
@@ -82,6 +87,35 @@ runRuleTests('no-public-env-key', rule, {
         ['NEXT_PUBLIC_SHIPPO_KEY', 'NEXT_PUBLIC_'],
         ['VITE_SHIPPO_KEY', 'VITE_'],
       ], ts),
+    },
+    {
+      name: 'nested destructuring of process and import.meta, with renames and defaults',
+      ...cases(
+        "const { env: { NEXT_PUBLIC_SHIPPO_KEY } } = process;\nconst { env: { VITE_SHIPPO_KEY: k = '' } = {} } = import.meta;\nlet a;\n({ env: { REACT_APP_SHIPPO_KEY: a } } = process);",
+        [
+          ['NEXT_PUBLIC_SHIPPO_KEY', 'NEXT_PUBLIC_'],
+          ['VITE_SHIPPO_KEY', 'VITE_'],
+          ['REACT_APP_SHIPPO_KEY', 'REACT_APP_'],
+        ],
+      ),
+    },
+    {
+      name: 'destructuring in a parameter default',
+      ...cases('function f({ GATSBY_SHIPPO_KEY } = process.env) {}', [['GATSBY_SHIPPO_KEY', 'GATSBY_']]),
+    },
+    {
+      name: 'TS: process.env behind as, !, satisfies and <T>',
+      ...cases(
+        'const a = (process.env as Record<string, string>).NEXT_PUBLIC_SHIPPO_KEY;\nconst b = process.env!.VITE_SHIPPO_KEY;\nconst { REACT_APP_SHIPPO_KEY } = process.env as Record<string, string>;\nconst { EXPO_PUBLIC_SHIPPO_KEY } = import.meta.env satisfies object;\nconst c = (<NodeJS.ProcessEnv>process.env).STORYBOOK_SHIPPO_KEY;',
+        [
+          ['NEXT_PUBLIC_SHIPPO_KEY', 'NEXT_PUBLIC_'],
+          ['VITE_SHIPPO_KEY', 'VITE_'],
+          ['REACT_APP_SHIPPO_KEY', 'REACT_APP_'],
+          ['EXPO_PUBLIC_SHIPPO_KEY', 'EXPO_PUBLIC_'],
+          ['STORYBOOK_SHIPPO_KEY', 'STORYBOOK_'],
+        ],
+        ts,
+      ),
     },
     {
       name: 'TSX: in a component',

@@ -8,14 +8,56 @@ import { scanTextOf } from '../virtual-text.js';
 export type MessageIds = 'publicEnvKey';
 export type Options = [{ prefixes?: string[] }];
 
+/** The expression under optional chaining and TS's `as`, `!`, `satisfies` and `<T>`. */
+function unwrap(node: TSESTree.Node): TSESTree.Node {
+  while (
+    node.type === 'ChainExpression' ||
+    node.type === 'TSAsExpression' ||
+    node.type === 'TSNonNullExpression' ||
+    node.type === 'TSSatisfiesExpression' ||
+    node.type === 'TSTypeAssertion'
+  ) {
+    node = node.expression;
+  }
+  return node;
+}
+
+/** `process` or `import.meta`. */
+function isEnvOwner(node: TSESTree.Node): boolean {
+  const owner = unwrap(node);
+  if (owner.type === 'Identifier') return owner.name === 'process';
+  if (owner.type === 'MetaProperty') return owner.meta.name === 'import' && owner.property.name === 'meta';
+  return false;
+}
+
 /** `process.env` or `import.meta.env`. */
 function isEnvObject(node: TSESTree.Node): boolean {
-  if (node.type === 'ChainExpression') return isEnvObject(node.expression);
-  if (node.type !== 'MemberExpression' || propertyName(node) !== 'env') return false;
-  const object = node.object;
-  if (object.type === 'Identifier') return object.name === 'process';
-  if (object.type === 'MetaProperty') return object.meta.name === 'import' && object.property.name === 'meta';
-  return false;
+  const env = unwrap(node);
+  return env.type === 'MemberExpression' && propertyName(env) === 'env' && isEnvOwner(env.object);
+}
+
+/** The expression an object pattern is matched against, where it is written beside it. */
+function patternSource(pattern: TSESTree.ObjectPattern): TSESTree.Node | undefined {
+  const parent = pattern.parent;
+  if (parent?.type === 'VariableDeclarator' && parent.id === pattern) return parent.init ?? undefined;
+  // An assignment, or a default (`function f({ X } = process.env)`).
+  if ((parent?.type === 'AssignmentExpression' || parent?.type === 'AssignmentPattern') && parent.left === pattern) return parent.right;
+  return undefined;
+}
+
+/** `{ X } = process.env`, and nested: `{ env: { X } } = process` (the inner pattern may have a default). */
+function destructuresEnv(pattern: TSESTree.ObjectPattern): boolean {
+  const source = patternSource(pattern);
+  if (source !== undefined && isEnvObject(source)) return true;
+  const holder = pattern.parent?.type === 'AssignmentPattern' && pattern.parent.left === pattern ? pattern.parent : pattern;
+  const property = holder.parent;
+  if (property?.type !== 'Property' || property.value !== holder || property.parent.type !== 'ObjectPattern' || keyName(property) !== 'env') return false;
+  const outer = patternSource(property.parent);
+  return outer !== undefined && isEnvOwner(outer);
+}
+
+function keyName(property: TSESTree.Property): string | undefined {
+  return !property.computed && property.key.type === 'Identifier' ? property.key.name : staticString(property.key);
 }
 
 /** `a.b` and `a['b']` (and `` a[`b`] ``) give `b`. */
@@ -89,19 +131,10 @@ export default createRule<Options, MessageIds>({
         if (isEnvObject(node.object)) check(propertyName(node), node.property);
       },
       ObjectPattern(node) {
-        // const { NEXT_PUBLIC_SHIPPO_KEY: key } = process.env, and ({ ... } = import.meta.env)
-        const parent = node.parent;
-        const source =
-          parent?.type === 'VariableDeclarator' && parent.id === node
-            ? parent.init
-            : parent?.type === 'AssignmentExpression' && parent.left === node
-              ? parent.right
-              : null;
-        if (source === null || !isEnvObject(source)) return;
+        // const { NEXT_PUBLIC_SHIPPO_KEY: key } = process.env, ({ ... } = import.meta.env), const { env: { ... } } = process
+        if (!destructuresEnv(node)) return;
         for (const property of node.properties) {
-          if (property.type !== 'Property') continue;
-          const key = property.key;
-          check(!property.computed && key.type === 'Identifier' ? key.name : staticString(key), key);
+          if (property.type === 'Property') check(keyName(property), property.key);
         }
       },
     };
