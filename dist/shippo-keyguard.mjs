@@ -4763,12 +4763,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve24, reject) => {
+          return new Promise((resolve25, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve24(completions);
+                resolve25(completions);
             });
           });
         } else {
@@ -10706,11 +10706,11 @@ var require_out = __commonJS({
       async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat2;
-    function statSync5(path, optionsOrSettings) {
+    function statSync6(path, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path, settings);
     }
-    exports.statSync = statSync5;
+    exports.statSync = statSync6;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -11376,41 +11376,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve24, reject) {
+        var p = new Promise(function(resolve25, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve24(result);
+            resolve25(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve24, reject) {
+        var p = new Promise(function(resolve25, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve24(result);
+            resolve25(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve24) {
+        var p = new Promise(function(resolve25) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve24();
+              resolve25();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve24();
+                resolve25();
                 queue.drain = previousDrain;
               };
             }
@@ -11896,9 +11896,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve25, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve24(stats) : reject(error);
+            return error === null ? resolve25(stats) : reject(error);
           });
         });
       }
@@ -11922,10 +11922,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve25, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve24(entries);
+              resolve25(entries);
             } else {
               reject(error);
             }
@@ -11935,10 +11935,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve25, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve24(entries));
+          stream.once("end", () => resolve25(entries));
         });
       }
     };
@@ -13144,10 +13144,23 @@ var init_sarif = __esm({
 
 // packages/core/dist/write-atomic.js
 import { randomBytes } from "node:crypto";
-import { closeSync as closeSync2, fsyncSync, openSync as openSync2, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename as basename2, dirname as dirname3, join as join2 } from "node:path";
+import { closeSync as closeSync2, fsyncSync, openSync as openSync2, realpathSync as realpathSync3, renameSync, rmSync, statSync as statSync4, writeFileSync } from "node:fs";
+import { basename as basename2, dirname as dirname3, join as join2, resolve as resolve7 } from "node:path";
 function writeFileAtomic(path, content, options = {}) {
-  const temp = join2(dirname3(path), `.${basename2(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  let stats;
+  try {
+    stats = statSync4(path);
+  } catch {
+    stats = void 0;
+  }
+  if (stats?.isDirectory())
+    throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+  if (stats !== void 0 && !stats.isFile() || FD_PATH.test(resolve7(path))) {
+    writeFileSync(path, content);
+    return;
+  }
+  const target = stats === void 0 ? path : realpathSync3(path);
+  const temp = join2(dirname3(target), `.${basename2(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   try {
     const fd = openSync2(temp, "wx", options.mode ?? 420);
     try {
@@ -13156,15 +13169,17 @@ function writeFileAtomic(path, content, options = {}) {
     } finally {
       closeSync2(fd);
     }
-    renameSync(temp, path);
+    renameSync(temp, target);
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;
   }
 }
+var FD_PATH;
 var init_write_atomic = __esm({
   "packages/core/dist/write-atomic.js"() {
     "use strict";
+    FD_PATH = /^\/(dev\/(stdin|stdout|stderr|fd\/\d+)|proc\/(self|thread-self|\d+)\/fd\/\d+)$/;
   }
 });
 
@@ -13195,7 +13210,7 @@ var init_version = __esm({
 });
 
 // cli/dist/finish.js
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 function collectedFrom(command12, result, secrets, startedAt) {
   return {
     command: command12,
@@ -13252,7 +13267,7 @@ async function finish(collected, args, io, steps = []) {
     files.push([args.jsonFile, "json"]);
   for (const [file, format3] of files) {
     try {
-      writeFileAtomic(resolve7(io.cwd, file), render(format3, false));
+      writeFileAtomic(resolve8(io.cwd, file), render(format3, false));
     } catch (error) {
       throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
     }
@@ -16134,9 +16149,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve24, reject) => {
+          return new Promise((resolve25, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve24(data);
+              return err ? reject(err) : resolve25(data);
             });
           });
         }
@@ -16174,9 +16189,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve24, reject) => {
+          return new Promise((resolve25, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve24(data);
+              return err2 ? reject(err2) : resolve25(data);
             });
           });
         }
@@ -19682,8 +19697,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve24, reject) => {
-        res = resolve24;
+      const promise = new Promise((resolve25, reject) => {
+        res = resolve25;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -21109,12 +21124,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve24, reject) => {
+      const waitForDrain = () => new Promise((resolve25, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve24;
+          callback = resolve25;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -21998,12 +22013,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve24, reject) => {
+      const waitForDrain = () => new Promise((resolve25, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve24;
+          callback = resolve25;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -22320,16 +22335,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve24) => {
+        return new Promise((resolve25) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve24;
+            this[kClosedResolve] = resolve25;
           } else {
-            resolve24(null);
+            resolve25(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve24) => {
+        return new Promise((resolve25) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -22342,7 +22357,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve24(null);
+            resolve25(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -22749,8 +22764,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve24) => {
-            this[kClosedResolve] = resolve24;
+          return new Promise((resolve25) => {
+            this[kClosedResolve] = resolve25;
           });
         }
       }
@@ -23872,7 +23887,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve24, reject) => {
+        const socket = await new Promise((resolve25, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -23882,7 +23897,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve24(socket2);
+              resolve25(socket2);
             }
           });
         });
@@ -23892,14 +23907,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve24, reject) => {
+        await new Promise((resolve25, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve24();
+            resolve25();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -23908,14 +23923,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve24();
+            resolve25();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve24, reject) => {
+        await new Promise((resolve25, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -23923,7 +23938,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve24();
+            resolve25();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -23966,8 +23981,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve24, reject) => {
-                      finalSocket.once("secureConnect", resolve24);
+                    await new Promise((resolve25, reject) => {
+                      finalSocket.once("secureConnect", resolve25);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -25100,7 +25115,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve25, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -25114,11 +25129,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve24(null);
+                resolve25(null);
               }
             });
           } else {
-            this.on("close", resolve24);
+            this.on("close", resolve25);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -25146,7 +25161,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve24, reject) => {
+      return new Promise((resolve25, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -25161,7 +25176,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve24,
+              resolve: resolve25,
               reject,
               length: 0,
               body: []
@@ -25235,18 +25250,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve24, stream, length } = consume2;
+      const { type, body, resolve: resolve25, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve24(chunksDecode(body, length, encoding));
+          resolve25(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve24(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve25(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve24(chunksConcat(body, length).buffer);
+          resolve25(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve24(new Blob(body, { type: stream[kContentType] }));
+          resolve25(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve24(chunksConcat(body, length));
+          resolve25(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -25436,9 +25451,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve25, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve25(data);
           });
         });
       }
@@ -25650,9 +25665,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve25, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve25(data);
           });
         });
       }
@@ -25940,9 +25955,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve25, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve25(data);
           });
         });
       }
@@ -26035,9 +26050,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve25, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve25(data);
           });
         });
       }
@@ -27311,7 +27326,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile2, readFile, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname7, resolve: resolve24 } = __require("node:path");
+    var { dirname: dirname7, resolve: resolve25 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -27512,7 +27527,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile(resolve24(path), "utf8");
+          const data = await readFile(resolve25(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -27541,7 +27556,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve24(path);
+        const resolvedPath = resolve25(path);
         await mkdir(dirname7(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -35521,7 +35536,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve24, reject) => agent.dispatch(
+        return new Promise((resolve25, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -35609,7 +35624,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve24({
+              resolve25({
                 status: status2,
                 statusText,
                 headersList,
@@ -35662,7 +35677,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve24({
+              resolve25({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -35686,7 +35701,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve24({
+              resolve25({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -50741,7 +50756,7 @@ var require_compile2 = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve24.call(this, root, ref);
+      let _sch = resolve25.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -50768,7 +50783,7 @@ var require_compile2 = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve24(root, ref) {
+    function resolve25(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -51632,7 +51647,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve24(baseURI, relativeURI, options) {
+    function resolve25(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -52023,7 +52038,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve24,
+      resolve: resolve25,
       resolveComponent,
       equal,
       serialize,
@@ -55884,7 +55899,7 @@ var init_validation2 = __esm({
 
 // packages/core/dist/config/load.js
 import { existsSync, readFileSync as readFileSync5 } from "node:fs";
-import { dirname as dirname5, extname as extname2, join as join4, resolve as resolve8 } from "node:path";
+import { dirname as dirname5, extname as extname2, join as join4, resolve as resolve9 } from "node:path";
 function formatProblem(file, p) {
   const message = redactKeys(p.message);
   return p.path === "" ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
@@ -55901,7 +55916,7 @@ function redactKeys(text) {
   return out;
 }
 function findConfigFile(startDir) {
-  let dir = resolve8(startDir);
+  let dir = resolve9(startDir);
   for (; ; ) {
     const here = CONFIG_FILE_NAMES.map((name) => join4(dir, name)).filter((file) => existsSync(file));
     if (here.length > 1) {
@@ -55959,10 +55974,10 @@ function readConfigFile(file) {
   return value;
 }
 function loadConfigFresh(startDir, options = {}) {
-  const start = resolve8(startDir);
+  const start = resolve9(startDir);
   if (options.noConfig)
     return { dir: start, config: {} };
-  const file = options.configFile !== void 0 ? resolve8(start, options.configFile) : findConfigFile(start);
+  const file = options.configFile !== void 0 ? resolve9(start, options.configFile) : findConfigFile(start);
   if (file === void 0)
     return { dir: start, config: {} };
   return { file, dir: dirname5(file), config: readConfigFile(file) };
@@ -56095,7 +56110,7 @@ var init_baseline = __esm({
 });
 
 // packages/core/dist/config/apply.js
-import { isAbsolute, relative as relative3, resolve as resolve9, sep as sep2 } from "node:path";
+import { isAbsolute, relative as relative3, resolve as resolve10, sep as sep2 } from "node:path";
 function ignoreMatcher(loaded) {
   const patterns = loaded.config.ignore ?? [];
   if (patterns.length === 0)
@@ -56118,7 +56133,7 @@ function applyConfig(findings, loaded, root) {
   let dropped = 0;
   for (const original of findings) {
     const setting = config.detectors?.[original.detector];
-    if (setting === "off" || original.source !== "stdin" && original.path !== "-" && ignored(resolve9(root, original.path))) {
+    if (setting === "off" || original.source !== "stdin" && original.path !== "-" && ignored(resolve10(root, original.path))) {
       dropped++;
       continue;
     }
@@ -56149,7 +56164,7 @@ var init_config = __esm({
 });
 
 // cli/dist/steps/triage-context.js
-import { isAbsolute as isAbsolute2, relative as relative4, resolve as resolve10 } from "node:path";
+import { isAbsolute as isAbsolute2, relative as relative4, resolve as resolve11 } from "node:path";
 function recordDefaulted(argv, yargs) {
   const parsed = yargs?.parsed;
   defaulted.set(argv, new Set(Object.keys(parsed?.defaulted ?? {})));
@@ -56184,9 +56199,9 @@ function prepareTriage(args, io) {
     return existing;
   try {
     const option = args["config"];
-    const start = typeof args["repo"] === "string" ? resolve10(io.cwd, args["repo"]) : io.cwd;
+    const start = typeof args["repo"] === "string" ? resolve11(io.cwd, args["repo"]) : io.cwd;
     const config = loadConfigFresh(start, {
-      ...typeof option === "string" ? { configFile: resolve10(io.cwd, option) } : {},
+      ...typeof option === "string" ? { configFile: resolve11(io.cwd, option) } : {},
       noConfig: option === false
     });
     const c = config.config;
@@ -56195,7 +56210,7 @@ function prepareTriage(args, io) {
     fillDefault(args, "verify-concurrency", c.verify?.concurrency);
     fillDefault(args, "verify-timeout", c.verify?.timeout);
     fillDefault(args, "verify-request-timeout", c.verify?.requestTimeout);
-    const baselineFile = typeof args["baseline"] === "string" ? resolve10(io.cwd, args["baseline"]) : void 0;
+    const baselineFile = typeof args["baseline"] === "string" ? resolve11(io.cwd, args["baseline"]) : void 0;
     const context = {
       config,
       ...baselineFile !== void 0 ? { baseline: { file: baselineFile, data: readBaseline(baselineFile) } } : {}
@@ -56440,7 +56455,7 @@ function gitErrorLine(stderr, fallback) {
   return (line ?? fallback).replace(/^(fatal|error):\s*/, "").trim() || fallback;
 }
 function runGit(cwd, args, options = {}) {
-  return new Promise((resolve24, reject) => {
+  return new Promise((resolve25, reject) => {
     const child = spawnGit(cwd, args);
     const out = [];
     let err = "";
@@ -56470,7 +56485,7 @@ function runGit(cwd, args, options = {}) {
         return reject(failed);
       const exit = code2 ?? -1;
       if (exit === 0 || options.okCodes?.includes(exit))
-        return resolve24({ stdout: Buffer.concat(out), code: exit });
+        return resolve25({ stdout: Buffer.concat(out), code: exit });
       reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ""} failed with exit code ${exit}`), args, code2));
     });
     child.stdin.end(options.input ?? "");
@@ -56713,7 +56728,7 @@ var init_blobs = __esm({
 
 // packages/core/dist/git/cat-file.js
 function runBatch(cwd, args, parser3, ids) {
-  return new Promise((resolve24, reject) => {
+  return new Promise((resolve25, reject) => {
     const child = spawnGit(cwd, args);
     let failure;
     let stderr = "";
@@ -56734,7 +56749,7 @@ function runBatch(cwd, args, parser3, ids) {
     child.stdin.on("error", () => {
     });
     child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on("close", (code2) => failure ? reject(failure) : resolve24({ code: code2, answered: parser3.answered, stderr }));
+    child.on("close", (code2) => failure ? reject(failure) : resolve25({ code: code2, answered: parser3.answered, stderr }));
     if (ids === void 0) {
       child.stdin.end();
       return;
@@ -56944,15 +56959,15 @@ var init_messages = __esm({
 });
 
 // packages/core/dist/git/repo.js
-import { existsSync as existsSync2, statSync as statSync4 } from "node:fs";
-import { resolve as resolve11 } from "node:path";
+import { existsSync as existsSync2, statSync as statSync5 } from "node:fs";
+import { resolve as resolve12 } from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
 function stripCredentials(url) {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 async function openRepo(dir) {
-  const abs = resolve11(dir);
-  if (!existsSync2(abs) || !statSync4(abs).isDirectory())
+  const abs = resolve12(dir);
+  if (!existsSync2(abs) || !statSync5(abs).isDirectory())
     throw new NotAGitRepositoryError(abs);
   let lines;
   try {
@@ -57289,7 +57304,7 @@ var init_history = __esm({
 
 // packages/core/dist/git/staged.js
 import { readFileSync as readFileSync6 } from "node:fs";
-import { relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
+import { relative as relative5, resolve as resolve13, sep as sep3 } from "node:path";
 async function scanStaged(options) {
   const info = await openRepo(options.repo);
   if (info.bare)
@@ -57342,7 +57357,7 @@ async function scanStaged(options) {
     warnings.push({ code: "missing-object", message: `staged object ${id} could not be read (${reason})`, path: (byId.get(id) ?? [])[0] ?? "" });
   });
   if (options.messageFile !== void 0) {
-    const file = resolve12(options.messageFile);
+    const file = resolve13(options.messageFile);
     const text = readFileSync6(file, "utf8");
     const cut = SCISSORS.exec(text);
     const message = cut ? text.slice(0, cut.index) : text;
@@ -57395,7 +57410,7 @@ __export(history_exports, {
   describe: () => describe2,
   handler: () => handler2
 });
-import { resolve as resolve13 } from "node:path";
+import { resolve as resolve14 } from "node:path";
 function builder2(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository to scan (work tree, worktree or bare)" }).option("since", { type: "string", describe: "Scan only what commits not reachable from REV introduced" }).option("range", { type: "string", describe: "Scan only what the commits of A..B introduced (a pull request)" }).option("branch", { type: "string", describe: "Scan only the history of REF instead of every ref" }).option("strict", {
     type: "boolean",
@@ -57426,7 +57441,7 @@ async function handler2(args, io, steps) {
   const maxBlobSize = maxFileSizeOf(args);
   let result;
   try {
-    const info = await openRepo(resolve13(io.cwd, args.repo));
+    const info = await openRepo(resolve14(io.cwd, args.repo));
     const revisions2 = await revisionsFor(info.root, args);
     result = await scanHistory({
       repo: info.root,
@@ -57470,7 +57485,7 @@ __export(staged_exports, {
   describe: () => describe3,
   handler: () => handler3
 });
-import { resolve as resolve14 } from "node:path";
+import { resolve as resolve15 } from "node:path";
 function builder3(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository whose index to scan" }).option("message-file", { type: "string", describe: 'Also scan this commit message file (commit-msg hook: "$1")' }).example("$0 staged", "pre-commit: block a commit that adds a key").example("$0 staged --message-file .git/COMMIT_EDITMSG", "commit-msg: block a key in the message");
 }
@@ -57480,8 +57495,8 @@ async function handler3(args, io, steps) {
   let result;
   try {
     result = await scanStaged({
-      repo: resolve14(io.cwd, args.repo),
-      ...args.messageFile !== void 0 ? { messageFile: resolve14(io.cwd, args.messageFile) } : {},
+      repo: resolve15(io.cwd, args.repo),
+      ...args.messageFile !== void 0 ? { messageFile: resolve15(io.cwd, args.messageFile) } : {},
       secrets
     });
   } catch (error) {
@@ -57563,7 +57578,7 @@ var init_git2 = __esm({
 
 // cli/dist/action/history.js
 import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve15 } from "node:path";
+import { resolve as resolve16 } from "node:path";
 function commitExists(repo, sha2) {
   return git2(repo, ["cat-file", "-e", `${sha2}^{commit}`]).ok;
 }
@@ -57572,7 +57587,7 @@ function shallowBoundary(repo) {
   if (!path.ok)
     return /* @__PURE__ */ new Set();
   try {
-    return new Set(readFileSync7(resolve15(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync7(resolve16(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -57783,7 +57798,7 @@ var init_summary2 = __esm({
 // cli/dist/action/run-action.js
 import { appendFileSync, existsSync as existsSync4, mkdtempSync, readFileSync as readFileSync8, rmSync as rmSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join6, relative as relative6, resolve as resolve16, sep as sep4 } from "node:path";
+import { join as join6, relative as relative6, resolve as resolve17, sep as sep4 } from "node:path";
 function setOutputs(env2, outputs) {
   const file = env2["GITHUB_OUTPUT"];
   if (!file)
@@ -57838,11 +57853,11 @@ function emptySarif(root) {
 }
 async function runAction(io, runCli) {
   const env2 = io.env;
-  const workspace = resolve16(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
+  const workspace = resolve17(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
   const inputs = readInputs(env2);
   const plan = planScan(inputs.mode, env2["GITHUB_EVENT_NAME"] ?? "", readPayload(env2));
-  const target = resolve16(workspace, inputs.path);
-  const sarifFile = resolve16(workspace, inputs.sarifFile);
+  const target = resolve17(workspace, inputs.path);
+  const sarifFile = resolve17(workspace, inputs.sarifFile);
   const log = [];
   const notes = [];
   if (plan.kind === "none") {
@@ -57859,9 +57874,9 @@ ${plan.why}.
   if (inputs.verify)
     common.push("--verify");
   if (inputs.baseline)
-    common.push("--baseline", resolve16(workspace, inputs.baseline));
+    common.push("--baseline", resolve17(workspace, inputs.baseline));
   if (inputs.config)
-    common.push("--config", resolve16(workspace, inputs.config));
+    common.push("--config", resolve17(workspace, inputs.config));
   const top2 = git2(target, ["rev-parse", "--show-toplevel"]);
   const repoRoot = top2.ok ? top2.stdout.trim() : void 0;
   let argv;
@@ -57985,17 +58000,17 @@ var init_action = __esm({
 
 // cli/dist/hooks/git-hooks.js
 import { chmodSync, existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync9, renameSync as renameSync2, rmSync as rmSync4 } from "node:fs";
-import { dirname as dirname6, join as join7, resolve as resolve17 } from "node:path";
+import { dirname as dirname6, join as join7, resolve as resolve18 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function hooksDir(repo) {
   const r = git2(repo, ["rev-parse", "--git-path", "hooks"]);
   if (!r.ok)
     throw new CliError(`${repo} is not a git repository (${firstLine(r.stderr)})`);
-  return resolve17(repo, r.stdout.trim());
+  return resolve18(repo, r.stdout.trim());
 }
 function binPath() {
   const here = dirname6(fileURLToPath2(import.meta.url));
-  const candidates = [resolve17(here, "../../bin/shippo-keyguard.js"), resolve17(here, "../cli/bin/shippo-keyguard.js")];
+  const candidates = [resolve18(here, "../../bin/shippo-keyguard.js"), resolve18(here, "../cli/bin/shippo-keyguard.js")];
   const found = candidates.find((c) => existsSync5(c));
   if (!found)
     throw new CliError("cannot find bin/shippo-keyguard.js to call from the hook");
@@ -58080,15 +58095,15 @@ __export(install_hook_exports, {
   describe: () => describe5,
   handler: () => handler5
 });
-import { resolve as resolve18 } from "node:path";
+import { resolve as resolve19 } from "node:path";
 function builder5(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", default: false, describe: "Install the pre-push hook (scans the commits being pushed) instead" }).option("chain", { type: "boolean", default: false, describe: "Keep an existing hook: move it aside and run it before ours" }).example("$0 install-hook", "block commits that add a key").example("$0 install-hook --pre-push --chain", "also check pushes, keeping the existing pre-push hook");
 }
 async function handler5(args, io) {
   const hook = args.prePush ? "pre-push" : "pre-commit";
-  const dir = hooksDir(resolve18(io.cwd, args.repo));
+  const dir = hooksDir(resolve19(io.cwd, args.repo));
   const outcome = installHook(dir, hook, hookScript(hook, process.execPath, binPath()), args.chain);
-  const file = resolve18(dir, hook);
+  const file = resolve19(dir, hook);
   const message = outcome === "unchanged" ? `${hook} hook already installed at ${file}` : outcome === "chained" ? `installed the ${hook} hook at ${file}; the existing hook runs first from ${hook}.shippo-keyguard-chained` : `installed the ${hook} hook at ${file}`;
   return { exitCode: EXIT.OK, stdout: `${message}
 `, stderr: "" };
@@ -58112,17 +58127,17 @@ __export(uninstall_hook_exports, {
   describe: () => describe6,
   handler: () => handler6
 });
-import { resolve as resolve19 } from "node:path";
+import { resolve as resolve20 } from "node:path";
 function builder6(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", describe: "Only the pre-push hook (default: both)" }).option("pre-commit", { type: "boolean", describe: "Only the pre-commit hook (default: both)" });
 }
 async function handler6(args, io) {
-  const dir = hooksDir(resolve19(io.cwd, args.repo));
+  const dir = hooksDir(resolve20(io.cwd, args.repo));
   const only = HOOKS.filter((h) => h === "pre-push" ? args.prePush : args.preCommit);
   const lines = [];
   for (const hook of only.length > 0 ? only : HOOKS) {
     const outcome = uninstallHook(dir, hook);
-    const file = resolve19(dir, hook);
+    const file = resolve20(dir, hook);
     if (outcome === "removed")
       lines.push(`removed the ${hook} hook ${file}`);
     else if (outcome === "restored")
@@ -58148,7 +58163,7 @@ var init_uninstall_hook = __esm({
 
 // cli/dist/hooks/advice.js
 import { existsSync as existsSync6 } from "node:fs";
-import { join as join8, resolve as resolve20 } from "node:path";
+import { join as join8, resolve as resolve21 } from "node:path";
 function blockedAdvice(what) {
   const subject = what === "commit" ? "This commit adds" : "The commits being pushed add";
   return [
@@ -58165,7 +58180,7 @@ function blockedAdvice(what) {
 function withRepoBaseline(args, cwd) {
   if (args["baseline"] !== void 0)
     return args;
-  const file = join8(resolve20(cwd, typeof args["repo"] === "string" ? args["repo"] : "."), HOOK_BASELINE);
+  const file = join8(resolve21(cwd, typeof args["repo"] === "string" ? args["repo"] : "."), HOOK_BASELINE);
   return existsSync6(file) ? { ...args, baseline: file } : args;
 }
 var HOOK_BASELINE;
@@ -58232,7 +58247,7 @@ __export(pre_push_exports, {
   parsePushLines: () => parsePushLines,
   revisionsFor: () => revisionsFor2
 });
-import { resolve as resolve21 } from "node:path";
+import { resolve as resolve22 } from "node:path";
 function builder8(y) {
   return withReportOptions(y).positional("remote", { type: "string", describe: "Name of the remote (git passes it)" }).positional("url", { type: "string", describe: "URL of the remote (git passes it)" }).option("repo", { type: "string", default: ".", describe: "The repository" }).example('echo "refs/heads/main $(git rev-parse HEAD) refs/heads/main $(git rev-parse origin/main)" | $0 pre-push origin', "what git does");
 }
@@ -58290,7 +58305,7 @@ async function handler8(given, io, steps) {
   const results = [];
   let root;
   try {
-    root = (await openRepo(resolve21(io.cwd, args.repo))).root;
+    root = (await openRepo(resolve22(io.cwd, args.repo))).root;
     for (const revisions2 of await pushedRevisions(root, args, io))
       results.push(await scanHistory({ repo: root, revisions: revisions2, secrets }));
   } catch (error) {
@@ -58333,7 +58348,7 @@ var init_pre_push = __esm({
 });
 
 // cli/dist/steps/suppress.js
-import { resolve as resolve22 } from "node:path";
+import { resolve as resolve23 } from "node:path";
 function withoutSuppression(f) {
   const { suppression: _dropped, ...rest } = f;
   return rest;
@@ -58344,7 +58359,7 @@ function seesWholeScope(collected, args, cwd) {
   if (collected.command !== "scan")
     return false;
   const paths = Array.isArray(args["paths"]) && args["paths"].length > 0 ? args["paths"] : ["."];
-  return paths.every((p) => p !== "-" && resolve22(cwd, p) === resolve22(collected.root));
+  return paths.every((p) => p !== "-" && resolve23(cwd, p) === resolve23(collected.root));
 }
 var suppressStep;
 var init_suppress = __esm({
@@ -58400,7 +58415,7 @@ __export(baseline_exports, {
   handler: () => handler9
 });
 import { existsSync as existsSync7, readFileSync as readFileSync10 } from "node:fs";
-import { resolve as resolve23 } from "node:path";
+import { resolve as resolve24 } from "node:path";
 function builder9(y) {
   return y.parserConfiguration({ "unknown-options-as-args": true, "parse-positional-numbers": false }).strict(false).positional("target", { type: "string", describe: `The scan whose findings to record: ${TARGETS.join(", ")} (default scan)` }).positional("args", { type: "string", array: true, describe: "Arguments for that scan (paths, options)" }).option("baseline-file", {
     alias: "o",
@@ -58421,7 +58436,7 @@ async function handler9(args, io, _steps) {
   const clash = rest.find((a) => OUTPUT_OPTIONS.test(a));
   if (clash !== void 0)
     throw new CliError(`baseline: ${clash.split("=")[0]} is not used here (the baseline file is the output; name it with --baseline-file)`);
-  const file = resolve23(io.cwd, args.baselineFile);
+  const file = resolve24(io.cwd, args.baselineFile);
   const shown = displayPath2(io, file);
   let previous;
   let before;

@@ -1,0 +1,78 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, runBin, runCli } from '../support/cli.js';
+import { fakeKey } from '../support/fake-keys.js';
+import { LeakGuard } from '../support/leaks.js';
+import { multitoolIssues, sarifSchemaErrors } from '../support/sarif.js';
+import { cleanup, makeTree } from '../support/tree.js';
+
+/** Edge cases of the CLI's inputs, arguments and report files, as a demanding user meets them. */
+const guard = new LeakGuard();
+const live = guard.plant(fakeKey('live', 'edges-live'));
+const dir = makeTree({ 'app/.env': `SHIPPO_API_KEY=${live}\n` }, 'skg-edges-');
+const out = makeTree({}, 'skg-edges-out-');
+afterAll(() => cleanup(dir, out));
+
+const oneLineError = (stderr: string) => {
+  expect(stderr.trim().split('\n'), stderr).toHaveLength(1);
+  expect(stderr).toMatch(/^shippo-keyguard: /);
+  expect(stderr).not.toMatch(/\n\s+at /);
+};
+
+describe('report files that are not plain files', () => {
+  it('a symbolic link to a device (as /dev/stdout is) is written through, not replaced by a plain file', async () => {
+    const link = join(out, 'to-null.json');
+    symlinkSync('/dev/null', link);
+    const r = await runCli(['scan', 'app', '--format', 'json', '-o', link], { cwd: dir, guard });
+    expect(r.stderr).toContain('✖ 1 finding');
+    expect(r.exitCode).toBe(1);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe('/dev/null');
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(readdirSync(out).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a FIFO gets the whole report (a reader on the other end), and stays a FIFO', async () => {
+    const fifo = join(out, 'report.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = spawn('cat', [fifo]);
+    let received = '';
+    reader.stdout.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
+    const closed = new Promise<void>((done) => reader.on('close', () => done()));
+    const r = await runCli(['scan', 'app', '--format', 'json', '--output', fifo], { cwd: dir, guard });
+    await closed;
+    guard.record({ scenario: 'fifo report', channel: 'fifo', text: received, revealAllowed: false });
+    expect(r.exitCode).toBe(1);
+    expect(JSON.parse(received).findings).toHaveLength(1);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it('a symbolic link to a report file: the file it points to is replaced atomically, the link is kept', async () => {
+    mkdirSync(join(out, 'artifacts'));
+    writeFileSync(join(out, 'artifacts', 'keys.sarif'), 'old');
+    const link = join(out, 'keys.sarif');
+    symlinkSync('artifacts/keys.sarif', link);
+    const r = await runCli(['scan', 'app', '--sarif-file', link], { cwd: dir, guard, writes: [link] });
+    expect(r.exitCode).toBe(1);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    const log = JSON.parse(readFileSync(join(out, 'artifacts', 'keys.sarif'), 'utf8'));
+    expect(log.runs[0].results).toHaveLength(1);
+    expect(readdirSync(out).concat(readdirSync(join(out, 'artifacts'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a directory as the report: one line naming it, exit 2, the directory untouched', async () => {
+    mkdirSync(join(out, 'a-dir'));
+    const r = await runCli(['scan', 'app', '--output', join(out, 'a-dir')], { cwd: dir, guard });
+    expect(r.exitCode).toBe(2);
+    oneLineError(r.stderr);
+    expect(r.stderr).toContain('is a directory');
+    expect(statSync(join(out, 'a-dir')).isDirectory()).toBe(true);
+  });
+});
+
+describe('leaks', () => {
+  it('no output above holds a key, except JSON under --no-redact', () => guard.assertNoLeaks());
+});
