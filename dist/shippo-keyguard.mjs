@@ -6423,6 +6423,476 @@ var init_dist2 = __esm({
   }
 });
 
+// packages/core/dist/report/summary.js
+function verificationCounts(findings) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const f of findings)
+    byKey.set(f.fingerprint, f.verification?.status ?? "unchecked");
+  const counts = { live: 0, dead: 0, unknown: 0, unchecked: 0 };
+  for (const status2 of byKey.values())
+    counts[status2]++;
+  return counts;
+}
+function distinctKeys(findings) {
+  return new Set(findings.map((f) => f.fingerprint)).size;
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+var init_summary = __esm({
+  "packages/core/dist/report/summary.js"() {
+    "use strict";
+  }
+});
+
+// packages/core/dist/report/text.js
+function paint(on) {
+  return (style, text) => on ? `\x1B[${ANSI[style]}m${text}\x1B[0m` : text;
+}
+function oneLine(path) {
+  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : ch === "	" ? "\\t" : `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+function statusLabel(f) {
+  const v = f.verification;
+  if (v === void 0 || v.status === "unchecked")
+    return void 0;
+  const label = v.status.toUpperCase();
+  return v.reason && v.status === "unknown" ? `${label} (${v.reason})` : label;
+}
+function suppressionLabel(s) {
+  return s.reason ? `${SUPPRESSED_BY[s.by]}: ${s.reason}` : SUPPRESSED_BY[s.by];
+}
+function findingLines(f, options) {
+  const c = paint(options.color);
+  const levelStyle = f.level === "error" ? "red" : f.level === "warning" ? "yellow" : "gray";
+  const shown = options.reveal?.(f.fingerprint) ?? f.redacted;
+  const status2 = statusLabel(f);
+  const statusStyle = f.verification?.status === "live" ? "red" : f.verification?.status === "dead" ? "green" : "yellow";
+  const parts = [
+    c("bold", `${oneLine(f.path)}:${f.startLine}:${f.startColumn}`),
+    c(levelStyle, f.level),
+    f.detector,
+    `${f.kind} key`,
+    shown
+  ];
+  if (f.binary)
+    parts.push(c("gray", "(binary)"));
+  if (status2 !== void 0)
+    parts.push(c(statusStyle, `[${status2}]`));
+  if (f.suppression)
+    parts.push(c("gray", `[${suppressionLabel(f.suppression)}]`));
+  const lines = [parts.join("  ")];
+  if (f.introduced) {
+    const i = f.introduced;
+    lines.push(c("gray", `    introduced in ${i.commit.slice(0, 12)} by ${i.author} <${i.email}> on ${i.date}`));
+  }
+  if (f.history) {
+    const h = f.history;
+    const facts = [h.atHead ? "still present at HEAD" : "not at HEAD (history only)"];
+    if (h.otherCommits > 0)
+      facts.push(`${plural(h.otherCommits, "other commit")}`);
+    if (h.otherPaths > 0)
+      facts.push(`${plural(h.otherPaths, "other path")}`);
+    lines.push(c("gray", `    ${facts.join(", ")}`));
+  }
+  return lines;
+}
+function formatText(report, options = {}) {
+  const c = paint(options.color);
+  const out = [];
+  for (const f of report.findings)
+    out.push(...findingLines(f, options));
+  if (report.suppressed && report.suppressed.length > 0 && options.showSuppressed) {
+    out.push("", c("gray", "Suppressed:"));
+    for (const f of report.suppressed)
+      out.push(...findingLines(f, options).map((l) => c("gray", `  ${l}`)));
+  }
+  for (const w of report.warnings)
+    out.push(c("yellow", `warning: ${w.message}`));
+  out.push(summaryLine(report, options));
+  return `${out.join("\n")}
+`;
+}
+function summaryLine(report, options = {}) {
+  const c = paint(options.color);
+  const { findings, stats } = report;
+  const unit = report.command === "history" ? "blob" : "file";
+  const where = `in ${plural(stats.scanned, unit)}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ""}`;
+  const parts = [];
+  if (findings.length === 0)
+    parts.push(c("green", `✔ no Shippo keys found ${where}`));
+  else
+    parts.push(c("red", `✖ ${plural(findings.length, "finding")} (${plural(distinctKeys(findings), "distinct key")}) ${where}`));
+  const counts = verificationCounts(findings);
+  if (findings.length > 0 && counts.unchecked < distinctKeys(findings)) {
+    parts.push(`${counts.live} live, ${counts.dead} dead, ${counts.unknown} unknown`);
+  }
+  if (report.suppressed && report.suppressed.length > 0)
+    parts.push(`${report.suppressed.length} suppressed`);
+  if (report.warnings.length > 0)
+    parts.push(plural(report.warnings.length, "warning"));
+  return parts.join(" · ");
+}
+var ANSI, SUPPRESSED_BY;
+var init_text = __esm({
+  "packages/core/dist/report/text.js"() {
+    "use strict";
+    init_summary();
+    ANSI = { red: 31, yellow: 33, green: 32, gray: 90, bold: 1, cyan: 36 };
+    SUPPRESSED_BY = {
+      inline: "allowed inline",
+      "inline-foreign": "allowed inline (foreign marker)",
+      config: "allowed by config",
+      baseline: "in baseline"
+    };
+  }
+});
+
+// packages/core/dist/report/json.js
+function formatJson(report, options = {}) {
+  const withKey = (f) => {
+    const key = options.reveal?.(f.fingerprint);
+    return key === void 0 ? f : { ...f, key };
+  };
+  const body = {
+    version: JSON_REPORT_VERSION,
+    tool: report.tool,
+    command: report.command,
+    startedAt: report.startedAt,
+    endedAt: report.endedAt,
+    exitCode: report.exitCode,
+    summary: {
+      findings: report.findings.length,
+      keys: distinctKeys(report.findings),
+      ...verificationCounts(report.findings),
+      suppressed: report.suppressed?.length ?? 0,
+      warnings: report.warnings.length,
+      ...report.stats
+    },
+    ...report.repository ? { repository: report.repository } : {},
+    findings: report.findings.map(withKey),
+    ...report.suppressed ? { suppressed: report.suppressed.map(withKey) } : {},
+    warnings: report.warnings
+  };
+  return `${JSON.stringify(body, null, 2)}
+`;
+}
+var JSON_REPORT_VERSION;
+var init_json = __esm({
+  "packages/core/dist/report/json.js"() {
+    "use strict";
+    init_summary();
+    JSON_REPORT_VERSION = 1;
+  }
+});
+
+// packages/core/dist/report/sarif.js
+import { createHash as createHash2 } from "node:crypto";
+import { pathToFileURL } from "node:url";
+function ruleFor(d) {
+  return {
+    id: d.id,
+    name: d.name,
+    shortDescription: { text: d.description },
+    fullDescription: { text: `${d.description} ${d.confidence === "low" ? "Low confidence." : ""}`.trim() },
+    help: { text: d.help.text, markdown: d.help.markdown },
+    helpUri: `https://github.com/shippo-keyguard/shippo-keyguard#${d.id}`,
+    defaultConfiguration: { level: d.level },
+    properties: {
+      tags: [...d.tags],
+      precision: d.confidence === "high" ? "very-high" : "medium",
+      "security-severity": d.securitySeverity.toFixed(1),
+      problem: { severity: d.level === "note" ? "recommendation" : d.level }
+    }
+  };
+}
+function sarifLevel(f) {
+  switch (f.verification?.status) {
+    case "live":
+    case "unknown":
+      return "error";
+    case "dead":
+      return "note";
+    default:
+      return f.level;
+  }
+}
+function resultMessage(f, shown) {
+  const status2 = f.verification && f.verification.status !== "unchecked" ? `${f.verification.status.toUpperCase()} ` : "";
+  const what = f.detector === "shippo-key-base64" ? ` encoded in base64` : "";
+  const reason = f.verification?.status === "unknown" && f.verification.reason ? ` (verification: ${f.verification.reason})` : "";
+  const where = f.introduced ? ` introduced in commit ${f.introduced.commit.slice(0, 12)}` : "";
+  return `${status2}Shippo ${f.kind}-mode key ${shown}${what}${where}${reason}.`;
+}
+function toUriReference(path) {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+function resultFor(f, ruleIndex, reveal) {
+  const shown = reveal?.(f.fingerprint) ?? f.redacted;
+  const properties = {
+    kind: f.kind,
+    keyFingerprint: f.fingerprint,
+    redacted: f.redacted,
+    source: f.source,
+    binary: f.binary,
+    verification: f.verification?.status ?? "unchecked"
+  };
+  if (f.verification?.reason)
+    properties["verificationReason"] = f.verification.reason;
+  if (f.blob)
+    properties["blob"] = f.blob;
+  if (f.introduced) {
+    properties["commit"] = f.introduced.commit;
+    properties["author"] = f.introduced.author;
+    properties["authorEmail"] = f.introduced.email;
+    properties["commitDate"] = f.introduced.date;
+  }
+  if (f.history)
+    Object.assign(properties, f.history);
+  return {
+    ruleId: f.detector,
+    ruleIndex,
+    level: sarifLevel(f),
+    message: { text: resultMessage(f, shown) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: toUriReference(f.path), uriBaseId: "%SRCROOT%" },
+          region: {
+            startLine: f.startLine,
+            startColumn: f.startColumn,
+            endLine: f.endLine,
+            endColumn: f.endColumn
+          }
+        }
+      }
+    ],
+    partialFingerprints: {
+      [PARTIAL_FINGERPRINT]: createHash2("sha256").update(`${f.fingerprint}\0${f.path}`).digest("hex")
+    },
+    properties
+  };
+}
+function buildSarif(report, reveal) {
+  const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
+  const root = pathToFileURL(report.root).href;
+  const run2 = {
+    tool: {
+      driver: {
+        name: report.tool.name,
+        semanticVersion: report.tool.version,
+        version: report.tool.version,
+        informationUri: report.tool.informationUri,
+        rules: detectors.map(ruleFor)
+      }
+    },
+    automationDetails: { id: `shippo-keyguard/${report.command}/` },
+    originalUriBaseIds: { "%SRCROOT%": { uri: root.endsWith("/") ? root : `${root}/` } },
+    invocations: [
+      {
+        executionSuccessful: report.exitCode !== 2,
+        exitCode: report.exitCode,
+        startTimeUtc: report.startedAt,
+        endTimeUtc: report.endedAt,
+        toolExecutionNotifications: report.warnings.map((w) => ({
+          level: "warning",
+          message: { text: w.message },
+          descriptor: { id: w.code },
+          ...w.path ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUriReference(w.path), uriBaseId: "%SRCROOT%" } } }] } : {}
+        }))
+      }
+    ],
+    results: report.findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
+    columnKind: "utf16CodeUnits"
+  };
+  if (report.repository?.uri) {
+    run2.versionControlProvenance = [
+      {
+        repositoryUri: report.repository.uri,
+        ...report.repository.revision ? { revisionId: report.repository.revision } : {},
+        ...report.repository.branch ? { branch: report.repository.branch } : {},
+        // Ties result paths (relative to %SRCROOT%) to this repository (Multitool rule SARIF2007).
+        mappedTo: { uriBaseId: "%SRCROOT%" }
+      }
+    ];
+  }
+  return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run2] };
+}
+function formatSarif(report) {
+  return `${JSON.stringify(buildSarif(report), null, 2)}
+`;
+}
+var SARIF_SCHEMA, PARTIAL_FINGERPRINT;
+var init_sarif = __esm({
+  "packages/core/dist/report/sarif.js"() {
+    "use strict";
+    init_dist();
+    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+    PARTIAL_FINGERPRINT = "shippoKeyguard/keyAtPath/v1";
+  }
+});
+
+// packages/core/dist/write-atomic.js
+import { randomBytes } from "node:crypto";
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync as statSync3, writeFileSync } from "node:fs";
+import { basename as basename2, dirname as dirname3, join as join2, resolve as resolve5 } from "node:path";
+function writeFileAtomic(path, content, options = {}) {
+  let stats;
+  try {
+    stats = statSync3(path);
+  } catch {
+    stats = void 0;
+  }
+  if (stats?.isDirectory())
+    throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+  if (stats !== void 0 && !stats.isFile() || FD_PATH.test(resolve5(path))) {
+    writeFileSync(path, content);
+    return;
+  }
+  const target = stats === void 0 ? path : realpathSync(path);
+  const temp = join2(dirname3(target), `.${basename2(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    const fd = openSync(temp, "wx", options.mode ?? 420);
+    try {
+      writeFileSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+var FD_PATH;
+var init_write_atomic = __esm({
+  "packages/core/dist/write-atomic.js"() {
+    "use strict";
+    FD_PATH = /^\/(dev\/(stdin|stdout|stderr|fd\/\d+)|proc\/(self|thread-self|\d+)\/fd\/\d+)$/;
+  }
+});
+
+// packages/core/dist/report/index.js
+var init_report = __esm({
+  "packages/core/dist/report/index.js"() {
+    "use strict";
+    init_text();
+    init_json();
+    init_sarif();
+    init_summary();
+    init_write_atomic();
+  }
+});
+
+// cli/dist/version.js
+var pkg, TOOL;
+var init_version = __esm({
+  "cli/dist/version.js"() {
+    "use strict";
+    pkg = { "version": "0.1.0" };
+    TOOL = {
+      name: "shippo-keyguard",
+      version: pkg.version,
+      informationUri: "https://github.com/shippo-keyguard/shippo-keyguard"
+    };
+  }
+});
+
+// cli/dist/finish.js
+import { resolve as resolve6 } from "node:path";
+function collectedFrom(command12, result, secrets, startedAt) {
+  return {
+    command: command12,
+    root: result.root,
+    findings: result.findings,
+    suppressed: [],
+    warnings: result.warnings,
+    stats: result.stats,
+    secrets,
+    startedAt,
+    ...result.repository ? { repository: result.repository } : {}
+  };
+}
+function reportFiles(args) {
+  const files = [];
+  if (args.output)
+    files.push(["--output", args.output, args.format ?? "text"]);
+  if (args.sarifFile)
+    files.push(["--sarif-file", args.sarifFile, "sarif"]);
+  if (args.jsonFile)
+    files.push(["--json-file", args.jsonFile, "json"]);
+  return files;
+}
+function checkReportFiles(args, cwd) {
+  const files = reportFiles(args);
+  for (const [i, [option, file]] of files.entries()) {
+    const other = files.findIndex(([, f]) => resolve6(cwd, f) === resolve6(cwd, file));
+    if (other < i)
+      throw new CliError(`${files[other][0]} and ${option} name the same file (${file}); give each report its own file`);
+  }
+}
+async function finish(collected, args, io, steps = []) {
+  const stderr = [];
+  collected.findings = sortFindings(dedupeFindings(collected.findings));
+  for (const step of steps)
+    await step(collected, args, io);
+  collected.findings = sortFindings(collected.findings);
+  const failing = collected.findings.some((f) => failsPolicy(f, args.failOn));
+  const exitCode = collected.forceError ? EXIT.ERROR : failing ? EXIT.FINDINGS : EXIT.OK;
+  const report = {
+    tool: TOOL,
+    command: collected.command,
+    root: collected.root,
+    findings: collected.findings,
+    warnings: collected.warnings,
+    stats: { ...collected.stats, durationMs: Date.now() - collected.startedAt.getTime() },
+    ...collected.suppressed.length > 0 ? { suppressed: sortFindings(collected.suppressed) } : {},
+    ...collected.repository ? { repository: collected.repository } : {},
+    startedAt: collected.startedAt.toISOString(),
+    endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+    exitCode
+  };
+  const reveal = args.redact ? void 0 : (fp) => collected.secrets.get(fp);
+  if (!args.redact)
+    stderr.push("warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs");
+  const render = (format3, color) => {
+    switch (format3) {
+      case "json":
+        return formatJson(report, reveal ? { reveal } : {});
+      case "sarif":
+        return formatSarif(report);
+      case "text":
+        return formatText(report, { color, showSuppressed: args.showSuppressed, ...reveal ? { reveal } : {} });
+    }
+  };
+  for (const [, file, format3] of reportFiles(args)) {
+    try {
+      writeFileAtomic(resolve6(io.cwd, file), render(format3, false));
+    } catch (error) {
+      throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
+    }
+  }
+  const stdout = args.output ? "" : render(args.format, args.format === "text" && useColor(io));
+  if (args.format !== "text" || args.output)
+    for (const w of report.warnings)
+      stderr.push(`warning: ${w.message}`);
+  if (args.output)
+    stderr.push(summaryLine(report));
+  return { exitCode, stdout, stderr: stderr.length > 0 ? `${stderr.join("\n")}
+` : "" };
+}
+var init_finish = __esm({
+  "cli/dist/finish.js"() {
+    "use strict";
+    init_dist2();
+    init_report();
+    init_errors();
+    init_io();
+    init_version();
+  }
+});
+
 // packages/core/dist/files/batch-codec.js
 function encodeBatch(targets) {
   const flags = new Uint8Array(targets.length);
@@ -6486,7 +6956,7 @@ var init_fs_path = __esm({
 
 // packages/core/dist/files/read-scan.js
 import { isUtf8 as isUtf82 } from "node:buffer";
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { closeSync as closeSync2, constants, fstatSync, openSync as openSync2, readSync, realpathSync as realpathSync2 } from "node:fs";
 function emptyResult() {
   return { findings: [], keys: [], warnings: [], scanned: 0, bytes: 0, skipped: 0, missingFromGit: [] };
 }
@@ -6616,7 +7086,7 @@ var init_read_scan = __esm({
         const warn = (code2, why) => out.warnings.push({ code: code2, message: `${printablePath(target.rel)}: ${why}`, path: target.rel });
         let fd;
         try {
-          fd = openSync(target.path, OPEN_FLAGS);
+          fd = openSync2(target.path, OPEN_FLAGS);
         } catch (error) {
           const code2 = error.code ?? "EIO";
           if (code2 === "ELOOP")
@@ -6658,7 +7128,7 @@ var init_read_scan = __esm({
           else
             warn("unreadable", `skipped, ${REASONS[code2] ?? code2}`);
         } finally {
-          closeSync(fd);
+          closeSync2(fd);
         }
       }
       /**
@@ -6682,7 +7152,7 @@ var init_read_scan = __esm({
         const root = this.options.roots[target.root];
         let real;
         try {
-          real = realpathSync(target.path);
+          real = realpathSync2(target.path);
         } catch {
           return;
         }
@@ -12665,14 +13135,14 @@ var init_list_glob = __esm({
 });
 
 // packages/core/dist/files/targets.js
-import { lstatSync, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
-import { relative as relative2, resolve as resolve5 } from "node:path";
+import { lstatSync, realpathSync as realpathSync3, statSync as statSync4 } from "node:fs";
+import { relative as relative2, resolve as resolve7 } from "node:path";
 function relPath(root, path) {
   const rel = toPosix(relative2(root, displayPath(path)));
   return rel === "" ? "." : rel;
 }
 async function listTargets(options) {
-  const root = resolve5(options.cwd);
+  const root = resolve7(options.cwd);
   const list = { targets: [], roots: [], warnings: [], failed: 0, gitDirs: [] };
   const seen = /* @__PURE__ */ new Set();
   const rootIndex = (real) => {
@@ -12700,7 +13170,7 @@ async function listTargets(options) {
     list.warnings.push({ code: code2, message: `${printablePath(rel)}: ${message}`, path: rel });
   };
   for (const given of options.paths) {
-    const abs = resolve5(root, given);
+    const abs = resolve7(root, given);
     const rel = relPath(root, abs);
     if (insideGitDir(relative2(root, abs)) || insideGitDir(given)) {
       fail(rel, "git-dir", "skipped, git's own directory is never scanned");
@@ -12710,14 +13180,14 @@ async function listTargets(options) {
     try {
       stats = lstatSync(abs);
       if (stats.isSymbolicLink()) {
-        const real = realpathSync2(abs);
-        if (!isWithin(realpathSync2(root), real)) {
+        const real = realpathSync3(abs);
+        if (!isWithin(realpathSync3(root), real)) {
           fail(rel, "symlink-outside-root", "skipped, symbolic link out of the scan root");
           continue;
         }
-        stats = statSync3(abs);
+        stats = statSync4(abs);
         if (stats.isFile()) {
-          add(real, rootIndex(realpathSync2(root)), false, rel);
+          add(real, rootIndex(realpathSync3(root)), false, rel);
           continue;
         }
       }
@@ -12727,10 +13197,10 @@ async function listTargets(options) {
       continue;
     }
     if (!stats.isDirectory()) {
-      add(abs, rootIndex(realpathSync2(root)), false);
+      add(abs, rootIndex(realpathSync3(root)), false);
       continue;
     }
-    await listDirectory(abs, rootIndex(realpathSync2(abs)), options.gitignore, list, add, fail, root, sizeHint);
+    await listDirectory(abs, rootIndex(realpathSync3(abs)), options.gitignore, list, add, fail, root, sizeHint);
   }
   return list;
 }
@@ -12774,7 +13244,7 @@ function vanishedFromGit(missing, gitDirs, cwd) {
   const deleted = /* @__PURE__ */ new Set();
   for (const dir of gitDirs)
     for (const path of gitDeletedFiles(dir))
-      deleted.add(relPath(resolve5(cwd), path));
+      deleted.add(relPath(resolve7(cwd), path));
   return missing.filter((rel) => !deleted.has(rel)).map((rel) => ({ code: "vanished", message: `${printablePath(rel)}: skipped, vanished before it could be read`, path: rel }));
 }
 var init_targets = __esm({
@@ -12787,9 +13257,9 @@ var init_targets = __esm({
 });
 
 // packages/core/dist/files/index.js
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 async function scanFiles(options) {
-  const root = resolve6(options.cwd);
+  const root = resolve8(options.cwd);
   const threads = options.threads ?? defaultThreads();
   let workers;
   const list = await listTargets({
@@ -12830,465 +13300,6 @@ var init_files = __esm({
     init_pool();
     init_targets();
     DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
-  }
-});
-
-// packages/core/dist/report/summary.js
-function verificationCounts(findings) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const f of findings)
-    byKey.set(f.fingerprint, f.verification?.status ?? "unchecked");
-  const counts = { live: 0, dead: 0, unknown: 0, unchecked: 0 };
-  for (const status2 of byKey.values())
-    counts[status2]++;
-  return counts;
-}
-function distinctKeys(findings) {
-  return new Set(findings.map((f) => f.fingerprint)).size;
-}
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-var init_summary = __esm({
-  "packages/core/dist/report/summary.js"() {
-    "use strict";
-  }
-});
-
-// packages/core/dist/report/text.js
-function paint(on) {
-  return (style, text) => on ? `\x1B[${ANSI[style]}m${text}\x1B[0m` : text;
-}
-function oneLine(path) {
-  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : ch === "	" ? "\\t" : `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-function statusLabel(f) {
-  const v = f.verification;
-  if (v === void 0 || v.status === "unchecked")
-    return void 0;
-  const label = v.status.toUpperCase();
-  return v.reason && v.status === "unknown" ? `${label} (${v.reason})` : label;
-}
-function suppressionLabel(s) {
-  return s.reason ? `${SUPPRESSED_BY[s.by]}: ${s.reason}` : SUPPRESSED_BY[s.by];
-}
-function findingLines(f, options) {
-  const c = paint(options.color);
-  const levelStyle = f.level === "error" ? "red" : f.level === "warning" ? "yellow" : "gray";
-  const shown = options.reveal?.(f.fingerprint) ?? f.redacted;
-  const status2 = statusLabel(f);
-  const statusStyle = f.verification?.status === "live" ? "red" : f.verification?.status === "dead" ? "green" : "yellow";
-  const parts = [
-    c("bold", `${oneLine(f.path)}:${f.startLine}:${f.startColumn}`),
-    c(levelStyle, f.level),
-    f.detector,
-    `${f.kind} key`,
-    shown
-  ];
-  if (f.binary)
-    parts.push(c("gray", "(binary)"));
-  if (status2 !== void 0)
-    parts.push(c(statusStyle, `[${status2}]`));
-  if (f.suppression)
-    parts.push(c("gray", `[${suppressionLabel(f.suppression)}]`));
-  const lines = [parts.join("  ")];
-  if (f.introduced) {
-    const i = f.introduced;
-    lines.push(c("gray", `    introduced in ${i.commit.slice(0, 12)} by ${i.author} <${i.email}> on ${i.date}`));
-  }
-  if (f.history) {
-    const h = f.history;
-    const facts = [h.atHead ? "still present at HEAD" : "not at HEAD (history only)"];
-    if (h.otherCommits > 0)
-      facts.push(`${plural(h.otherCommits, "other commit")}`);
-    if (h.otherPaths > 0)
-      facts.push(`${plural(h.otherPaths, "other path")}`);
-    lines.push(c("gray", `    ${facts.join(", ")}`));
-  }
-  return lines;
-}
-function formatText(report, options = {}) {
-  const c = paint(options.color);
-  const out = [];
-  for (const f of report.findings)
-    out.push(...findingLines(f, options));
-  if (report.suppressed && report.suppressed.length > 0 && options.showSuppressed) {
-    out.push("", c("gray", "Suppressed:"));
-    for (const f of report.suppressed)
-      out.push(...findingLines(f, options).map((l) => c("gray", `  ${l}`)));
-  }
-  for (const w of report.warnings)
-    out.push(c("yellow", `warning: ${w.message}`));
-  out.push(summaryLine(report, options));
-  return `${out.join("\n")}
-`;
-}
-function summaryLine(report, options = {}) {
-  const c = paint(options.color);
-  const { findings, stats } = report;
-  const unit = report.command === "history" ? "blob" : "file";
-  const where = `in ${plural(stats.scanned, unit)}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ""}`;
-  const parts = [];
-  if (findings.length === 0)
-    parts.push(c("green", `✔ no Shippo keys found ${where}`));
-  else
-    parts.push(c("red", `✖ ${plural(findings.length, "finding")} (${plural(distinctKeys(findings), "distinct key")}) ${where}`));
-  const counts = verificationCounts(findings);
-  if (findings.length > 0 && counts.unchecked < distinctKeys(findings)) {
-    parts.push(`${counts.live} live, ${counts.dead} dead, ${counts.unknown} unknown`);
-  }
-  if (report.suppressed && report.suppressed.length > 0)
-    parts.push(`${report.suppressed.length} suppressed`);
-  if (report.warnings.length > 0)
-    parts.push(plural(report.warnings.length, "warning"));
-  return parts.join(" · ");
-}
-var ANSI, SUPPRESSED_BY;
-var init_text = __esm({
-  "packages/core/dist/report/text.js"() {
-    "use strict";
-    init_summary();
-    ANSI = { red: 31, yellow: 33, green: 32, gray: 90, bold: 1, cyan: 36 };
-    SUPPRESSED_BY = {
-      inline: "allowed inline",
-      "inline-foreign": "allowed inline (foreign marker)",
-      config: "allowed by config",
-      baseline: "in baseline"
-    };
-  }
-});
-
-// packages/core/dist/report/json.js
-function formatJson(report, options = {}) {
-  const withKey = (f) => {
-    const key = options.reveal?.(f.fingerprint);
-    return key === void 0 ? f : { ...f, key };
-  };
-  const body = {
-    version: JSON_REPORT_VERSION,
-    tool: report.tool,
-    command: report.command,
-    startedAt: report.startedAt,
-    endedAt: report.endedAt,
-    exitCode: report.exitCode,
-    summary: {
-      findings: report.findings.length,
-      keys: distinctKeys(report.findings),
-      ...verificationCounts(report.findings),
-      suppressed: report.suppressed?.length ?? 0,
-      warnings: report.warnings.length,
-      ...report.stats
-    },
-    ...report.repository ? { repository: report.repository } : {},
-    findings: report.findings.map(withKey),
-    ...report.suppressed ? { suppressed: report.suppressed.map(withKey) } : {},
-    warnings: report.warnings
-  };
-  return `${JSON.stringify(body, null, 2)}
-`;
-}
-var JSON_REPORT_VERSION;
-var init_json = __esm({
-  "packages/core/dist/report/json.js"() {
-    "use strict";
-    init_summary();
-    JSON_REPORT_VERSION = 1;
-  }
-});
-
-// packages/core/dist/report/sarif.js
-import { createHash as createHash2 } from "node:crypto";
-import { pathToFileURL } from "node:url";
-function ruleFor(d) {
-  return {
-    id: d.id,
-    name: d.name,
-    shortDescription: { text: d.description },
-    fullDescription: { text: `${d.description} ${d.confidence === "low" ? "Low confidence." : ""}`.trim() },
-    help: { text: d.help.text, markdown: d.help.markdown },
-    helpUri: `https://github.com/shippo-keyguard/shippo-keyguard#${d.id}`,
-    defaultConfiguration: { level: d.level },
-    properties: {
-      tags: [...d.tags],
-      precision: d.confidence === "high" ? "very-high" : "medium",
-      "security-severity": d.securitySeverity.toFixed(1),
-      problem: { severity: d.level === "note" ? "recommendation" : d.level }
-    }
-  };
-}
-function sarifLevel(f) {
-  switch (f.verification?.status) {
-    case "live":
-    case "unknown":
-      return "error";
-    case "dead":
-      return "note";
-    default:
-      return f.level;
-  }
-}
-function resultMessage(f, shown) {
-  const status2 = f.verification && f.verification.status !== "unchecked" ? `${f.verification.status.toUpperCase()} ` : "";
-  const what = f.detector === "shippo-key-base64" ? ` encoded in base64` : "";
-  const reason = f.verification?.status === "unknown" && f.verification.reason ? ` (verification: ${f.verification.reason})` : "";
-  const where = f.introduced ? ` introduced in commit ${f.introduced.commit.slice(0, 12)}` : "";
-  return `${status2}Shippo ${f.kind}-mode key ${shown}${what}${where}${reason}.`;
-}
-function toUriReference(path) {
-  return path.split("/").map(encodeURIComponent).join("/");
-}
-function resultFor(f, ruleIndex, reveal) {
-  const shown = reveal?.(f.fingerprint) ?? f.redacted;
-  const properties = {
-    kind: f.kind,
-    keyFingerprint: f.fingerprint,
-    redacted: f.redacted,
-    source: f.source,
-    binary: f.binary,
-    verification: f.verification?.status ?? "unchecked"
-  };
-  if (f.verification?.reason)
-    properties["verificationReason"] = f.verification.reason;
-  if (f.blob)
-    properties["blob"] = f.blob;
-  if (f.introduced) {
-    properties["commit"] = f.introduced.commit;
-    properties["author"] = f.introduced.author;
-    properties["authorEmail"] = f.introduced.email;
-    properties["commitDate"] = f.introduced.date;
-  }
-  if (f.history)
-    Object.assign(properties, f.history);
-  return {
-    ruleId: f.detector,
-    ruleIndex,
-    level: sarifLevel(f),
-    message: { text: resultMessage(f, shown) },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: toUriReference(f.path), uriBaseId: "%SRCROOT%" },
-          region: {
-            startLine: f.startLine,
-            startColumn: f.startColumn,
-            endLine: f.endLine,
-            endColumn: f.endColumn
-          }
-        }
-      }
-    ],
-    partialFingerprints: {
-      [PARTIAL_FINGERPRINT]: createHash2("sha256").update(`${f.fingerprint}\0${f.path}`).digest("hex")
-    },
-    properties
-  };
-}
-function buildSarif(report, reveal) {
-  const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
-  const root = pathToFileURL(report.root).href;
-  const run2 = {
-    tool: {
-      driver: {
-        name: report.tool.name,
-        semanticVersion: report.tool.version,
-        version: report.tool.version,
-        informationUri: report.tool.informationUri,
-        rules: detectors.map(ruleFor)
-      }
-    },
-    automationDetails: { id: `shippo-keyguard/${report.command}/` },
-    originalUriBaseIds: { "%SRCROOT%": { uri: root.endsWith("/") ? root : `${root}/` } },
-    invocations: [
-      {
-        executionSuccessful: report.exitCode !== 2,
-        exitCode: report.exitCode,
-        startTimeUtc: report.startedAt,
-        endTimeUtc: report.endedAt,
-        toolExecutionNotifications: report.warnings.map((w) => ({
-          level: "warning",
-          message: { text: w.message },
-          descriptor: { id: w.code },
-          ...w.path ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUriReference(w.path), uriBaseId: "%SRCROOT%" } } }] } : {}
-        }))
-      }
-    ],
-    results: report.findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
-    columnKind: "utf16CodeUnits"
-  };
-  if (report.repository?.uri) {
-    run2.versionControlProvenance = [
-      {
-        repositoryUri: report.repository.uri,
-        ...report.repository.revision ? { revisionId: report.repository.revision } : {},
-        ...report.repository.branch ? { branch: report.repository.branch } : {},
-        // Ties result paths (relative to %SRCROOT%) to this repository (Multitool rule SARIF2007).
-        mappedTo: { uriBaseId: "%SRCROOT%" }
-      }
-    ];
-  }
-  return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run2] };
-}
-function formatSarif(report) {
-  return `${JSON.stringify(buildSarif(report), null, 2)}
-`;
-}
-var SARIF_SCHEMA, PARTIAL_FINGERPRINT;
-var init_sarif = __esm({
-  "packages/core/dist/report/sarif.js"() {
-    "use strict";
-    init_dist();
-    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-    PARTIAL_FINGERPRINT = "shippoKeyguard/keyAtPath/v1";
-  }
-});
-
-// packages/core/dist/write-atomic.js
-import { randomBytes } from "node:crypto";
-import { closeSync as closeSync2, fsyncSync, openSync as openSync2, realpathSync as realpathSync3, renameSync, rmSync, statSync as statSync4, writeFileSync } from "node:fs";
-import { basename as basename2, dirname as dirname3, join as join2, resolve as resolve7 } from "node:path";
-function writeFileAtomic(path, content, options = {}) {
-  let stats;
-  try {
-    stats = statSync4(path);
-  } catch {
-    stats = void 0;
-  }
-  if (stats?.isDirectory())
-    throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-  if (stats !== void 0 && !stats.isFile() || FD_PATH.test(resolve7(path))) {
-    writeFileSync(path, content);
-    return;
-  }
-  const target = stats === void 0 ? path : realpathSync3(path);
-  const temp = join2(dirname3(target), `.${basename2(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    const fd = openSync2(temp, "wx", options.mode ?? 420);
-    try {
-      writeFileSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync2(fd);
-    }
-    renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
-var FD_PATH;
-var init_write_atomic = __esm({
-  "packages/core/dist/write-atomic.js"() {
-    "use strict";
-    FD_PATH = /^\/(dev\/(stdin|stdout|stderr|fd\/\d+)|proc\/(self|thread-self|\d+)\/fd\/\d+)$/;
-  }
-});
-
-// packages/core/dist/report/index.js
-var init_report = __esm({
-  "packages/core/dist/report/index.js"() {
-    "use strict";
-    init_text();
-    init_json();
-    init_sarif();
-    init_summary();
-    init_write_atomic();
-  }
-});
-
-// cli/dist/version.js
-var pkg, TOOL;
-var init_version = __esm({
-  "cli/dist/version.js"() {
-    "use strict";
-    pkg = { "version": "0.1.0" };
-    TOOL = {
-      name: "shippo-keyguard",
-      version: pkg.version,
-      informationUri: "https://github.com/shippo-keyguard/shippo-keyguard"
-    };
-  }
-});
-
-// cli/dist/finish.js
-import { resolve as resolve8 } from "node:path";
-function collectedFrom(command12, result, secrets, startedAt) {
-  return {
-    command: command12,
-    root: result.root,
-    findings: result.findings,
-    suppressed: [],
-    warnings: result.warnings,
-    stats: result.stats,
-    secrets,
-    startedAt,
-    ...result.repository ? { repository: result.repository } : {}
-  };
-}
-async function finish(collected, args, io, steps = []) {
-  const stderr = [];
-  collected.findings = sortFindings(dedupeFindings(collected.findings));
-  for (const step of steps)
-    await step(collected, args, io);
-  collected.findings = sortFindings(collected.findings);
-  const failing = collected.findings.some((f) => failsPolicy(f, args.failOn));
-  const exitCode = collected.forceError ? EXIT.ERROR : failing ? EXIT.FINDINGS : EXIT.OK;
-  const report = {
-    tool: TOOL,
-    command: collected.command,
-    root: collected.root,
-    findings: collected.findings,
-    warnings: collected.warnings,
-    stats: { ...collected.stats, durationMs: Date.now() - collected.startedAt.getTime() },
-    ...collected.suppressed.length > 0 ? { suppressed: sortFindings(collected.suppressed) } : {},
-    ...collected.repository ? { repository: collected.repository } : {},
-    startedAt: collected.startedAt.toISOString(),
-    endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-    exitCode
-  };
-  const reveal = args.redact ? void 0 : (fp) => collected.secrets.get(fp);
-  if (!args.redact)
-    stderr.push("warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs");
-  const render = (format3, color) => {
-    switch (format3) {
-      case "json":
-        return formatJson(report, reveal ? { reveal } : {});
-      case "sarif":
-        return formatSarif(report);
-      case "text":
-        return formatText(report, { color, showSuppressed: args.showSuppressed, ...reveal ? { reveal } : {} });
-    }
-  };
-  const files = [];
-  if (args.output)
-    files.push([args.output, args.format]);
-  if (args.sarifFile)
-    files.push([args.sarifFile, "sarif"]);
-  if (args.jsonFile)
-    files.push([args.jsonFile, "json"]);
-  for (const [file, format3] of files) {
-    try {
-      writeFileAtomic(resolve8(io.cwd, file), render(format3, false));
-    } catch (error) {
-      throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
-    }
-  }
-  const stdout = args.output ? "" : render(args.format, args.format === "text" && useColor(io));
-  if (args.format !== "text" || args.output)
-    for (const w of report.warnings)
-      stderr.push(`warning: ${w.message}`);
-  if (args.output)
-    stderr.push(summaryLine(report));
-  return { exitCode, stdout, stderr: stderr.length > 0 ? `${stderr.join("\n")}
-` : "" };
-}
-var init_finish = __esm({
-  "cli/dist/finish.js"() {
-    "use strict";
-    init_dist2();
-    init_report();
-    init_errors();
-    init_io();
-    init_version();
   }
 });
 
@@ -58514,9 +58525,17 @@ __export(run_exports, {
   EXIT: () => EXIT,
   run: () => run
 });
+function refuseRepeated(argv, y) {
+  const arrays = new Set(y.getOptions().array);
+  for (const [key, value] of Object.entries(argv)) {
+    if (key.length === 1 || /[A-Z]/.test(key) || key === "_" || !Array.isArray(value) || arrays.has(key))
+      continue;
+    throw new CliError(`--${key} given more than once; give it once`);
+  }
+}
 function parser2(argv) {
   let y = yargs_default([...argv]).scriptName("shippo-keyguard").usage("$0 <command> [options]\n\nFind leaked Shippo API keys, verify them, and report them as text, JSON or SARIF.").strict().demandCommand(1, "Specify a command (see --help)").recommendCommands().help().alias("h", "help").version(`${TOOL.version}
-`).epilogue(EPILOGUE).wrap(Math.min(110, process.stdout.columns || 100)).exitProcess(false).fail((message, error) => {
+`).epilogue(EPILOGUE).middleware(refuseRepeated, true).wrap(Math.min(110, process.stdout.columns || 100)).exitProcess(false).fail((message, error) => {
     throw error instanceof CliError ? error : new CliError((message ?? describeError(error)).replace(/\s*\n\s*/g, " "));
   });
   for (const c of COMMANDS)
@@ -58536,6 +58555,7 @@ async function run(argv, io) {
       return { exitCode: EXIT.OK, stdout: helpOutput.endsWith("\n") ? helpOutput : `${helpOutput}
 `, stderr: "" };
     }
+    checkReportFiles(args, io.cwd);
     prepareTriage(args, io);
     return await match.handler(args, io, STEPS);
   } catch (error) {
@@ -58551,6 +58571,7 @@ var init_run = __esm({
     "use strict";
     init_yargs();
     init_errors();
+    init_finish();
     init_scan();
     init_history2();
     init_staged2();

@@ -73,6 +73,40 @@ describe('report files that are not plain files', () => {
   });
 });
 
+describe('options given twice or in conflict', () => {
+  it('an option given twice is one line and exit 2, never a run without a report', async () => {
+    for (const args of [
+      ['--format', 'json', '--format', 'sarif'],
+      ['-f', 'json', '--format', 'sarif'],
+      ['-o', 'a.json', '-o', 'b.json'],
+      ['--sarif-file', 'a.sarif', '--sarif-file', 'b.sarif'],
+      ['--max-file-size', '1', '--max-file-size', '2'],
+      ['--verify-timeout', '3', '--verify-timeout', '4'],
+      ['--fail-on', 'live', '--fail-on', 'any'],
+    ]) {
+      const r = await runCli(['scan', 'app', ...args], { cwd: dir, guard });
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      oneLineError(r.stderr);
+      expect(r.stderr, args.join(' ')).toMatch(/--[a-z-]+ given more than once/);
+    }
+    expect(readdirSync(dir)).toEqual(['app']);
+  });
+
+  it('two reports to the same file: one line and exit 2, nothing written', async () => {
+    const r = await runCli(['scan', 'app', '-o', 'same.out', '--sarif-file', './same.out'], { cwd: dir, guard });
+    expect(r.exitCode).toBe(2);
+    oneLineError(r.stderr);
+    expect(r.stderr).toContain('same file');
+    expect(readdirSync(dir)).toEqual(['app']);
+  });
+
+  it('repeatable things still repeat: several paths, --no-redact after --redact', async () => {
+    const r = await runCli(['scan', 'app', 'app/.env', '--redact', '--no-redact', '--format', 'json'], { cwd: dir, guard });
+    expect(r.exitCode).toBe(1);
+    expect(JSON.parse(r.stdout).findings[0].key).toBe(live);
+  });
+});
+
 describe('leaks', () => {
   it('no output above holds a key, except JSON under --no-redact', () => guard.assertNoLeaks());
 });
