@@ -3514,13 +3514,13 @@ function usage(yargs, shim3) {
   };
   self.stringifiedValues = function stringifiedValues(values, separator) {
     let string = "";
-    const sep5 = separator || ", ";
+    const sep6 = separator || ", ";
     const array = [].concat(values);
     if (!values || !array.length)
       return string;
     array.forEach((value) => {
       if (string.length)
-        string += sep5;
+        string += sep6;
       string += JSON.stringify(value);
     });
     return string;
@@ -4763,12 +4763,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve25, reject) => {
+          return new Promise((resolve26, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve25(completions);
+                resolve26(completions);
             });
           });
         } else {
@@ -10747,15 +10747,15 @@ var require_pattern = __commonJS({
     exports.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative7 = [];
+      const relative8 = [];
       for (const pattern2 of patterns) {
         if (isAbsolute3(pattern2)) {
           absolute.push(pattern2);
         } else {
-          relative7.push(pattern2);
+          relative8.push(pattern2);
         }
       }
-      return [absolute, relative7];
+      return [absolute, relative8];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute3(pattern2) {
@@ -11846,41 +11846,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve25, reject) {
+        var p = new Promise(function(resolve26, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve25(result);
+            resolve26(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve25, reject) {
+        var p = new Promise(function(resolve26, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve25(result);
+            resolve26(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve25) {
+        var p = new Promise(function(resolve26) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve25();
+              resolve26();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve25();
+                resolve26();
                 queue.drain = previousDrain;
               };
             }
@@ -12366,9 +12366,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve25, reject) => {
+        return new Promise((resolve26, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve25(stats) : reject(error);
+            return error === null ? resolve26(stats) : reject(error);
           });
         });
       }
@@ -12392,10 +12392,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve25, reject) => {
+        return new Promise((resolve26, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve25(entries);
+              resolve26(entries);
             } else {
               reject(error);
             }
@@ -12405,10 +12405,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve25, reject) => {
+        return new Promise((resolve26, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve25(entries));
+          stream.once("end", () => resolve26(entries));
         });
       }
     };
@@ -16160,9 +16160,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve25, reject) => {
+          return new Promise((resolve26, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve25(data);
+              return err ? reject(err) : resolve26(data);
             });
           });
         }
@@ -16200,9 +16200,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve25, reject) => {
+          return new Promise((resolve26, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve25(data);
+              return err2 ? reject(err2) : resolve26(data);
             });
           });
         }
@@ -19708,8 +19708,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve25, reject) => {
-        res = resolve25;
+      const promise = new Promise((resolve26, reject) => {
+        res = resolve26;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -21135,12 +21135,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve25, reject) => {
+      const waitForDrain = () => new Promise((resolve26, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve25;
+          callback = resolve26;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -22024,12 +22024,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve25, reject) => {
+      const waitForDrain = () => new Promise((resolve26, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve25;
+          callback = resolve26;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -22346,16 +22346,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve25) => {
+        return new Promise((resolve26) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve25;
+            this[kClosedResolve] = resolve26;
           } else {
-            resolve25(null);
+            resolve26(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve25) => {
+        return new Promise((resolve26) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -22368,7 +22368,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve25(null);
+            resolve26(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -22775,8 +22775,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve25) => {
-            this[kClosedResolve] = resolve25;
+          return new Promise((resolve26) => {
+            this[kClosedResolve] = resolve26;
           });
         }
       }
@@ -23898,7 +23898,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve25, reject) => {
+        const socket = await new Promise((resolve26, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -23908,7 +23908,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve25(socket2);
+              resolve26(socket2);
             }
           });
         });
@@ -23918,14 +23918,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve25, reject) => {
+        await new Promise((resolve26, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve25();
+            resolve26();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -23934,14 +23934,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve25();
+            resolve26();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve25, reject) => {
+        await new Promise((resolve26, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -23949,7 +23949,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve25();
+            resolve26();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -23992,8 +23992,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve25, reject) => {
-                      finalSocket.once("secureConnect", resolve25);
+                    await new Promise((resolve26, reject) => {
+                      finalSocket.once("secureConnect", resolve26);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -25126,7 +25126,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve25, reject) => {
+        return new Promise((resolve26, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -25140,11 +25140,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve25(null);
+                resolve26(null);
               }
             });
           } else {
-            this.on("close", resolve25);
+            this.on("close", resolve26);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -25172,7 +25172,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve25, reject) => {
+      return new Promise((resolve26, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -25187,7 +25187,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve25,
+              resolve: resolve26,
               reject,
               length: 0,
               body: []
@@ -25261,18 +25261,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve25, stream, length } = consume2;
+      const { type, body, resolve: resolve26, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve25(chunksDecode(body, length, encoding));
+          resolve26(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve25(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve26(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve25(chunksConcat(body, length).buffer);
+          resolve26(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve25(new Blob(body, { type: stream[kContentType] }));
+          resolve26(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve25(chunksConcat(body, length));
+          resolve26(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -25462,9 +25462,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve25, reject) => {
+        return new Promise((resolve26, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve25(data);
+            return err ? reject(err) : resolve26(data);
           });
         });
       }
@@ -25676,9 +25676,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve25, reject) => {
+        return new Promise((resolve26, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve25(data);
+            return err ? reject(err) : resolve26(data);
           });
         });
       }
@@ -25966,9 +25966,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve25, reject) => {
+        return new Promise((resolve26, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve25(data);
+            return err ? reject(err) : resolve26(data);
           });
         });
       }
@@ -26061,9 +26061,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve25, reject) => {
+        return new Promise((resolve26, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve25(data);
+            return err ? reject(err) : resolve26(data);
           });
         });
       }
@@ -27337,7 +27337,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile2, readFile, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname7, resolve: resolve25 } = __require("node:path");
+    var { dirname: dirname7, resolve: resolve26 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -27538,7 +27538,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile(resolve25(path), "utf8");
+          const data = await readFile(resolve26(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -27567,7 +27567,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve25(path);
+        const resolvedPath = resolve26(path);
         await mkdir(dirname7(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -35547,7 +35547,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve25, reject) => agent.dispatch(
+        return new Promise((resolve26, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -35635,7 +35635,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve25({
+              resolve26({
                 status: status2,
                 statusText,
                 headersList,
@@ -35688,7 +35688,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve25({
+              resolve26({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -35712,7 +35712,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve25({
+              resolve26({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -44449,10 +44449,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -44466,7 +44466,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -44490,7 +44490,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -44506,7 +44506,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -44597,7 +44597,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -44611,13 +44611,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep5 + cb;
-              sep5 = "";
+                comment += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -44660,18 +44660,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -44725,8 +44725,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -44738,7 +44738,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -44749,8 +44749,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -44767,7 +44767,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -44947,7 +44947,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -44964,24 +44964,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep5 + content;
-          sep5 = " ";
+          value += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -45164,25 +45164,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -45992,14 +45992,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -47166,18 +47166,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -47330,15 +47330,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -47532,13 +47532,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -50767,7 +50767,7 @@ var require_compile2 = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve25.call(this, root, ref);
+      let _sch = resolve26.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -50794,7 +50794,7 @@ var require_compile2 = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve25(root, ref) {
+    function resolve26(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -51658,7 +51658,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve25(baseURI, relativeURI, options) {
+    function resolve26(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -51694,50 +51694,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative7, options, skipNormalization) {
+    function resolveComponent(base, relative8, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative7 = parse(serialize(relative7, options), options);
+        relative8 = parse(serialize(relative8, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative7.scheme) {
-        target.scheme = relative7.scheme;
-        target.userinfo = relative7.userinfo;
-        target.host = relative7.host;
-        target.port = relative7.port;
-        target.path = removeDotSegments(relative7.path || "");
-        target.query = relative7.query;
+      if (!options.tolerant && relative8.scheme) {
+        target.scheme = relative8.scheme;
+        target.userinfo = relative8.userinfo;
+        target.host = relative8.host;
+        target.port = relative8.port;
+        target.path = removeDotSegments(relative8.path || "");
+        target.query = relative8.query;
       } else {
-        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
-          target.userinfo = relative7.userinfo;
-          target.host = relative7.host;
-          target.port = relative7.port;
-          target.path = removeDotSegments(relative7.path || "");
-          target.query = relative7.query;
+        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
+          target.userinfo = relative8.userinfo;
+          target.host = relative8.host;
+          target.port = relative8.port;
+          target.path = removeDotSegments(relative8.path || "");
+          target.query = relative8.query;
         } else {
-          if (!relative7.path) {
+          if (!relative8.path) {
             target.path = base.path;
-            if (relative7.query !== void 0) {
-              target.query = relative7.query;
+            if (relative8.query !== void 0) {
+              target.query = relative8.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative7.path[0] === "/") {
-              target.path = removeDotSegments(relative7.path);
+            if (relative8.path[0] === "/") {
+              target.path = removeDotSegments(relative8.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative7.path;
+                target.path = "/" + relative8.path;
               } else if (!base.path) {
-                target.path = relative7.path;
+                target.path = relative8.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative7.query;
+            target.query = relative8.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -51745,7 +51745,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative7.fragment;
+      target.fragment = relative8.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -52049,7 +52049,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve25,
+      resolve: resolve26,
       resolveComponent,
       equal,
       serialize,
@@ -56355,12 +56355,13 @@ __export(scan_exports, {
   handler: () => handler,
   progressReporter: () => progressReporter
 });
+import { relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
 function builder(y) {
   return withReportOptions(y).positional("paths", { type: "string", array: true, default: ["."], describe: 'Files and directories to scan; "-" reads stdin' }).option("gitignore", {
     type: "boolean",
     default: true,
     describe: "Inside a git work tree, scan what git would track; --no-gitignore walks everything"
-  }).option("max-file-size", maxFileSizeOption("files")).option("stdin-filename", { type: "string", describe: "Name to give stdin in reports" }).example("$0 scan", "scan the current directory").example("$0 scan src config/.env --format sarif -o keys.sarif", "write SARIF for GitHub code scanning").example("cat file | $0 scan - --stdin-filename file", "scan stdin").epilogue(SCAN_EPILOGUE);
+  }).option("max-file-size", maxFileSizeOption("files")).option("stdin-filename", { type: "string", describe: "Name to give stdin in reports (relative to the current directory, like file paths)" }).example("$0 scan", "scan the current directory").example("$0 scan src config/.env --format sarif -o keys.sarif", "write SARIF for GitHub code scanning").example("cat file | $0 scan - --stdin-filename file", "scan stdin").epilogue(SCAN_EPILOGUE);
 }
 async function readStdin(io) {
   const chunks = [];
@@ -56409,7 +56410,7 @@ async function handler(args, io, steps) {
     if (paths.length > 1)
       throw new CliError('"-" (stdin) cannot be combined with other paths');
     const content = await readStdin(io);
-    const path = args.stdinFilename ?? "-";
+    const path = args.stdinFilename ? relative5(io.cwd, resolve12(io.cwd, args.stdinFilename)).split(sep3).join("/") || "." : "-";
     collected.findings.push(...scanContent(content, { path, source: "stdin", secrets }));
     Object.assign(collected.stats, { scanned: 1, bytes: content.length });
     return finish(collected, args, io, steps);
@@ -56466,7 +56467,7 @@ function gitErrorLine(stderr, fallback) {
   return (line ?? fallback).replace(/^(fatal|error):\s*/, "").trim() || fallback;
 }
 function runGit(cwd, args, options = {}) {
-  return new Promise((resolve25, reject) => {
+  return new Promise((resolve26, reject) => {
     const child = spawnGit(cwd, args);
     const out = [];
     let err = "";
@@ -56496,7 +56497,7 @@ function runGit(cwd, args, options = {}) {
         return reject(failed);
       const exit = code2 ?? -1;
       if (exit === 0 || options.okCodes?.includes(exit))
-        return resolve25({ stdout: Buffer.concat(out), code: exit });
+        return resolve26({ stdout: Buffer.concat(out), code: exit });
       reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ""} failed with exit code ${exit}`), args, code2));
     });
     child.stdin.end(options.input ?? "");
@@ -56739,7 +56740,7 @@ var init_blobs = __esm({
 
 // packages/core/dist/git/cat-file.js
 function runBatch(cwd, args, parser3, ids) {
-  return new Promise((resolve25, reject) => {
+  return new Promise((resolve26, reject) => {
     const child = spawnGit(cwd, args);
     let failure;
     let stderr = "";
@@ -56760,7 +56761,7 @@ function runBatch(cwd, args, parser3, ids) {
     child.stdin.on("error", () => {
     });
     child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on("close", (code2) => failure ? reject(failure) : resolve25({ code: code2, answered: parser3.answered, stderr }));
+    child.on("close", (code2) => failure ? reject(failure) : resolve26({ code: code2, answered: parser3.answered, stderr }));
     if (ids === void 0) {
       child.stdin.end();
       return;
@@ -56971,13 +56972,13 @@ var init_messages = __esm({
 
 // packages/core/dist/git/repo.js
 import { existsSync as existsSync2, statSync as statSync5 } from "node:fs";
-import { resolve as resolve12 } from "node:path";
+import { resolve as resolve13 } from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
 function stripCredentials(url) {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 async function openRepo(dir) {
-  const abs = resolve12(dir);
+  const abs = resolve13(dir);
   if (!existsSync2(abs) || !statSync5(abs).isDirectory())
     throw new NotAGitRepositoryError(abs);
   let lines;
@@ -57315,7 +57316,7 @@ var init_history = __esm({
 
 // packages/core/dist/git/staged.js
 import { readFileSync as readFileSync6 } from "node:fs";
-import { relative as relative5, resolve as resolve13, sep as sep3 } from "node:path";
+import { relative as relative6, resolve as resolve14, sep as sep4 } from "node:path";
 async function scanStaged(options) {
   const info = await openRepo(options.repo);
   if (info.bare)
@@ -57368,11 +57369,11 @@ async function scanStaged(options) {
     warnings.push({ code: "missing-object", message: `staged object ${id} could not be read (${reason})`, path: (byId.get(id) ?? [])[0] ?? "" });
   });
   if (options.messageFile !== void 0) {
-    const file = resolve13(options.messageFile);
+    const file = resolve14(options.messageFile);
     const text = readFileSync6(file, "utf8");
     const cut = SCISSORS.exec(text);
     const message = cut ? text.slice(0, cut.index) : text;
-    const rel = relative5(root, file).split(sep3).join("/");
+    const rel = relative6(root, file).split(sep4).join("/");
     const path = rel.startsWith("..") ? file : rel;
     stats.scanned++;
     stats.bytes += Buffer.byteLength(message);
@@ -57421,7 +57422,7 @@ __export(history_exports, {
   describe: () => describe2,
   handler: () => handler2
 });
-import { resolve as resolve14 } from "node:path";
+import { resolve as resolve15 } from "node:path";
 function builder2(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository to scan (work tree, worktree or bare)" }).option("since", { type: "string", describe: "Scan only what commits not reachable from REV introduced" }).option("range", { type: "string", describe: "Scan only what the commits of A..B introduced (a pull request)" }).option("branch", { type: "string", describe: "Scan only the history of REF instead of every ref" }).option("strict", {
     type: "boolean",
@@ -57452,7 +57453,7 @@ async function handler2(args, io, steps) {
   const maxBlobSize = maxFileSizeOf(args);
   let result;
   try {
-    const info = await openRepo(resolve14(io.cwd, args.repo));
+    const info = await openRepo(resolve15(io.cwd, args.repo));
     const revisions2 = await revisionsFor(info.root, args);
     result = await scanHistory({
       repo: info.root,
@@ -57496,7 +57497,7 @@ __export(staged_exports, {
   describe: () => describe3,
   handler: () => handler3
 });
-import { resolve as resolve15 } from "node:path";
+import { resolve as resolve16 } from "node:path";
 function builder3(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository whose index to scan" }).option("message-file", { type: "string", describe: 'Also scan this commit message file (commit-msg hook: "$1")' }).example("$0 staged", "pre-commit: block a commit that adds a key").example("$0 staged --message-file .git/COMMIT_EDITMSG", "commit-msg: block a key in the message");
 }
@@ -57506,8 +57507,8 @@ async function handler3(args, io, steps) {
   let result;
   try {
     result = await scanStaged({
-      repo: resolve15(io.cwd, args.repo),
-      ...args.messageFile !== void 0 ? { messageFile: resolve15(io.cwd, args.messageFile) } : {},
+      repo: resolve16(io.cwd, args.repo),
+      ...args.messageFile !== void 0 ? { messageFile: resolve16(io.cwd, args.messageFile) } : {},
       secrets
     });
   } catch (error) {
@@ -57589,7 +57590,7 @@ var init_git2 = __esm({
 
 // cli/dist/action/history.js
 import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve16 } from "node:path";
+import { resolve as resolve17 } from "node:path";
 function commitExists(repo, sha2) {
   return git2(repo, ["cat-file", "-e", `${sha2}^{commit}`]).ok;
 }
@@ -57598,7 +57599,7 @@ function shallowBoundary(repo) {
   if (!path.ok)
     return /* @__PURE__ */ new Set();
   try {
-    return new Set(readFileSync7(resolve16(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync7(resolve17(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -57809,7 +57810,7 @@ var init_summary2 = __esm({
 // cli/dist/action/run-action.js
 import { appendFileSync, existsSync as existsSync4, mkdtempSync, readFileSync as readFileSync8, rmSync as rmSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join6, relative as relative6, resolve as resolve17, sep as sep4 } from "node:path";
+import { join as join6, relative as relative7, resolve as resolve18, sep as sep5 } from "node:path";
 function setOutputs(env2, outputs) {
   const file = env2["GITHUB_OUTPUT"];
   if (!file)
@@ -57836,7 +57837,7 @@ function readPayload(env2) {
   }
 }
 function toPosix2(path) {
-  return sep4 === "/" ? path : path.split(sep4).join("/");
+  return sep5 === "/" ? path : path.split(sep5).join("/");
 }
 function historyFlags(plan) {
   switch (plan.kind) {
@@ -57864,11 +57865,11 @@ function emptySarif(root) {
 }
 async function runAction(io, runCli) {
   const env2 = io.env;
-  const workspace = resolve17(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
+  const workspace = resolve18(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
   const inputs = readInputs(env2);
   const plan = planScan(inputs.mode, env2["GITHUB_EVENT_NAME"] ?? "", readPayload(env2));
-  const target = resolve17(workspace, inputs.path);
-  const sarifFile = resolve17(workspace, inputs.sarifFile);
+  const target = resolve18(workspace, inputs.path);
+  const sarifFile = resolve18(workspace, inputs.sarifFile);
   const log = [];
   const notes = [];
   if (plan.kind === "none") {
@@ -57885,9 +57886,9 @@ ${plan.why}.
   if (inputs.verify)
     common.push("--verify");
   if (inputs.baseline)
-    common.push("--baseline", resolve17(workspace, inputs.baseline));
+    common.push("--baseline", resolve18(workspace, inputs.baseline));
   if (inputs.config)
-    common.push("--config", resolve17(workspace, inputs.config));
+    common.push("--config", resolve18(workspace, inputs.config));
   const top2 = git2(target, ["rev-parse", "--show-toplevel"]);
   const repoRoot = top2.ok ? top2.stdout.trim() : void 0;
   let argv;
@@ -57897,7 +57898,7 @@ ${plan.why}.
   let sha2 = env2["GITHUB_SHA"] ?? "HEAD";
   if (plan.kind === "files") {
     argv = ["scan", target];
-    scope = `the files in ${toPosix2(relative6(workspace, target)) || "."}`;
+    scope = `the files in ${toPosix2(relative7(workspace, target)) || "."}`;
   } else {
     if (repoRoot === void 0)
       throw new CliError(`${target} is not a git repository (${firstLine(top2.stderr)}); use mode: files to scan files only`);
@@ -58011,17 +58012,17 @@ var init_action = __esm({
 
 // cli/dist/hooks/git-hooks.js
 import { chmodSync, existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync9, renameSync as renameSync2, rmSync as rmSync4 } from "node:fs";
-import { dirname as dirname6, join as join7, resolve as resolve18 } from "node:path";
+import { dirname as dirname6, join as join7, resolve as resolve19 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function hooksDir(repo) {
   const r = git2(repo, ["rev-parse", "--git-path", "hooks"]);
   if (!r.ok)
     throw new CliError(`${repo} is not a git repository (${firstLine(r.stderr)})`);
-  return resolve18(repo, r.stdout.trim());
+  return resolve19(repo, r.stdout.trim());
 }
 function binPath() {
   const here = dirname6(fileURLToPath2(import.meta.url));
-  const candidates = [resolve18(here, "../../bin/shippo-keyguard.js"), resolve18(here, "../cli/bin/shippo-keyguard.js")];
+  const candidates = [resolve19(here, "../../bin/shippo-keyguard.js"), resolve19(here, "../cli/bin/shippo-keyguard.js")];
   const found = candidates.find((c) => existsSync5(c));
   if (!found)
     throw new CliError("cannot find bin/shippo-keyguard.js to call from the hook");
@@ -58106,15 +58107,15 @@ __export(install_hook_exports, {
   describe: () => describe5,
   handler: () => handler5
 });
-import { resolve as resolve19 } from "node:path";
+import { resolve as resolve20 } from "node:path";
 function builder5(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", default: false, describe: "Install the pre-push hook (scans the commits being pushed) instead" }).option("chain", { type: "boolean", default: false, describe: "Keep an existing hook: move it aside and run it before ours" }).example("$0 install-hook", "block commits that add a key").example("$0 install-hook --pre-push --chain", "also check pushes, keeping the existing pre-push hook");
 }
 async function handler5(args, io) {
   const hook = args.prePush ? "pre-push" : "pre-commit";
-  const dir = hooksDir(resolve19(io.cwd, args.repo));
+  const dir = hooksDir(resolve20(io.cwd, args.repo));
   const outcome = installHook(dir, hook, hookScript(hook, process.execPath, binPath()), args.chain);
-  const file = resolve19(dir, hook);
+  const file = resolve20(dir, hook);
   const message = outcome === "unchanged" ? `${hook} hook already installed at ${file}` : outcome === "chained" ? `installed the ${hook} hook at ${file}; the existing hook runs first from ${hook}.shippo-keyguard-chained` : `installed the ${hook} hook at ${file}`;
   return { exitCode: EXIT.OK, stdout: `${message}
 `, stderr: "" };
@@ -58138,17 +58139,17 @@ __export(uninstall_hook_exports, {
   describe: () => describe6,
   handler: () => handler6
 });
-import { resolve as resolve20 } from "node:path";
+import { resolve as resolve21 } from "node:path";
 function builder6(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", describe: "Only the pre-push hook (default: both)" }).option("pre-commit", { type: "boolean", describe: "Only the pre-commit hook (default: both)" });
 }
 async function handler6(args, io) {
-  const dir = hooksDir(resolve20(io.cwd, args.repo));
+  const dir = hooksDir(resolve21(io.cwd, args.repo));
   const only = HOOKS.filter((h) => h === "pre-push" ? args.prePush : args.preCommit);
   const lines = [];
   for (const hook of only.length > 0 ? only : HOOKS) {
     const outcome = uninstallHook(dir, hook);
-    const file = resolve20(dir, hook);
+    const file = resolve21(dir, hook);
     if (outcome === "removed")
       lines.push(`removed the ${hook} hook ${file}`);
     else if (outcome === "restored")
@@ -58174,7 +58175,7 @@ var init_uninstall_hook = __esm({
 
 // cli/dist/hooks/advice.js
 import { existsSync as existsSync6 } from "node:fs";
-import { join as join8, resolve as resolve21 } from "node:path";
+import { join as join8, resolve as resolve22 } from "node:path";
 function blockedAdvice(what) {
   const subject = what === "commit" ? "This commit adds" : "The commits being pushed add";
   return [
@@ -58191,7 +58192,7 @@ function blockedAdvice(what) {
 function withRepoBaseline(args, cwd) {
   if (args["baseline"] !== void 0)
     return args;
-  const file = join8(resolve21(cwd, typeof args["repo"] === "string" ? args["repo"] : "."), HOOK_BASELINE);
+  const file = join8(resolve22(cwd, typeof args["repo"] === "string" ? args["repo"] : "."), HOOK_BASELINE);
   return existsSync6(file) ? { ...args, baseline: file } : args;
 }
 var HOOK_BASELINE;
@@ -58258,7 +58259,7 @@ __export(pre_push_exports, {
   parsePushLines: () => parsePushLines,
   revisionsFor: () => revisionsFor2
 });
-import { resolve as resolve22 } from "node:path";
+import { resolve as resolve23 } from "node:path";
 function builder8(y) {
   return withReportOptions(y).positional("remote", { type: "string", describe: "Name of the remote (git passes it)" }).positional("url", { type: "string", describe: "URL of the remote (git passes it)" }).option("repo", { type: "string", default: ".", describe: "The repository" }).example('echo "refs/heads/main $(git rev-parse HEAD) refs/heads/main $(git rev-parse origin/main)" | $0 pre-push origin', "what git does");
 }
@@ -58316,7 +58317,7 @@ async function handler8(given, io, steps) {
   const results = [];
   let root;
   try {
-    root = (await openRepo(resolve22(io.cwd, args.repo))).root;
+    root = (await openRepo(resolve23(io.cwd, args.repo))).root;
     for (const revisions2 of await pushedRevisions(root, args, io))
       results.push(await scanHistory({ repo: root, revisions: revisions2, secrets }));
   } catch (error) {
@@ -58359,7 +58360,7 @@ var init_pre_push = __esm({
 });
 
 // cli/dist/steps/suppress.js
-import { resolve as resolve23 } from "node:path";
+import { resolve as resolve24 } from "node:path";
 function withoutSuppression(f) {
   const { suppression: _dropped, ...rest } = f;
   return rest;
@@ -58370,7 +58371,7 @@ function seesWholeScope(collected, args, cwd) {
   if (collected.command !== "scan")
     return false;
   const paths = Array.isArray(args["paths"]) && args["paths"].length > 0 ? args["paths"] : ["."];
-  return paths.every((p) => p !== "-" && resolve23(cwd, p) === resolve23(collected.root));
+  return paths.every((p) => p !== "-" && resolve24(cwd, p) === resolve24(collected.root));
 }
 var suppressStep;
 var init_suppress = __esm({
@@ -58426,7 +58427,7 @@ __export(baseline_exports, {
   handler: () => handler9
 });
 import { existsSync as existsSync7, readFileSync as readFileSync10 } from "node:fs";
-import { resolve as resolve24 } from "node:path";
+import { resolve as resolve25 } from "node:path";
 function builder9(y) {
   return y.parserConfiguration({ "unknown-options-as-args": true, "parse-positional-numbers": false }).strict(false).positional("target", { type: "string", describe: `The scan whose findings to record: ${TARGETS.join(", ")} (default scan)` }).positional("args", { type: "string", array: true, describe: "Arguments for that scan (paths, options)" }).option("baseline-file", {
     alias: "o",
@@ -58447,7 +58448,7 @@ async function handler9(args, io, _steps) {
   const clash = rest.find((a) => OUTPUT_OPTIONS.test(a));
   if (clash !== void 0)
     throw new CliError(`baseline: ${clash.split("=")[0]} is not used here (the baseline file is the output; name it with --baseline-file)`);
-  const file = resolve24(io.cwd, args.baselineFile);
+  const file = resolve25(io.cwd, args.baselineFile);
   const shown = displayPath2(io, file);
   let previous;
   let before;

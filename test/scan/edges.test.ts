@@ -107,6 +107,32 @@ describe('options given twice or in conflict', () => {
   });
 });
 
+describe('stdin', () => {
+  it('an absolute --stdin-filename is made relative to the current directory, so SARIF URIs stay relative', async () => {
+    const sarif = join(out, 'stdin-abs.sarif');
+    for (const [name, expected] of [
+      [join(dir, 'app', 'pasted.env'), 'app/pasted.env'],
+      ['//host/share/x.env', null],
+    ] as const) {
+      const r = await runCli(['scan', '-', '--stdin-filename', name, '--sarif-file', sarif, '--format', 'json'], {
+        cwd: dir,
+        guard,
+        stdin: `k=${live}\n`,
+        writes: [sarif],
+      });
+      expect(r.exitCode).toBe(1);
+      const path: string = JSON.parse(r.stdout).findings[0].path;
+      if (expected !== null) expect(path).toBe(expected);
+      expect(path).not.toMatch(/^\//);
+      const log = JSON.parse(r.files[sarif]!);
+      expect(sarifSchemaErrors(log)).toEqual([]);
+      expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).not.toMatch(/^\//);
+      expect(multitoolIssues([sarif], out).filter((i) => i.level === 'error' || i.level === 'warning')).toEqual([]);
+    }
+  }, 120_000);
+
+});
+
 describe('leaks', () => {
   it('no output above holds a key, except JSON under --no-redact', () => guard.assertNoLeaks());
 });

@@ -1,3 +1,4 @@
+import { relative, resolve, sep } from 'node:path';
 import type { Argv } from 'yargs';
 import { SecretStore, scanContent } from '@shippo-keyguard/core';
 import { scanFiles } from '@shippo-keyguard/core/files';
@@ -18,7 +19,7 @@ export function builder<T>(y: Argv<T>) {
       describe: 'Inside a git work tree, scan what git would track; --no-gitignore walks everything',
     })
     .option('max-file-size', maxFileSizeOption('files'))
-    .option('stdin-filename', { type: 'string', describe: 'Name to give stdin in reports' })
+    .option('stdin-filename', { type: 'string', describe: 'Name to give stdin in reports (relative to the current directory, like file paths)' })
     .example('$0 scan', 'scan the current directory')
     .example('$0 scan src config/.env --format sarif -o keys.sarif', 'write SARIF for GitHub code scanning')
     .example('cat file | $0 scan - --stdin-filename file', 'scan stdin')
@@ -89,7 +90,8 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
   if (paths.includes('-')) {
     if (paths.length > 1) throw new CliError('"-" (stdin) cannot be combined with other paths');
     const content = await readStdin(io);
-    const path = args.stdinFilename ?? '-';
+    // Like a file's path: relative to the current directory (SARIF's %SRCROOT%), `/`-separated.
+    const path = args.stdinFilename ? relative(io.cwd, resolve(io.cwd, args.stdinFilename)).split(sep).join('/') || '.' : '-';
     collected.findings.push(...scanContent(content, { path, source: 'stdin', secrets }));
     Object.assign(collected.stats, { scanned: 1, bytes: content.length });
     return finish(collected, args, io, steps);
