@@ -13299,6 +13299,7 @@ var init_files = __esm({
     init_targets();
     init_pool();
     init_targets();
+    init_fs_path();
     DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
   }
 });
@@ -56363,11 +56364,17 @@ function builder(y) {
     describe: "Inside a git work tree, scan what git would track; --no-gitignore walks everything"
   }).option("max-file-size", maxFileSizeOption("files")).option("stdin-filename", { type: "string", describe: "Name to give stdin in reports (relative to the current directory, like file paths)" }).example("$0 scan", "scan the current directory").example("$0 scan src config/.env --format sarif -o keys.sarif", "write SARIF for GitHub code scanning").example("cat file | $0 scan - --stdin-filename file", "scan stdin").epilogue(SCAN_EPILOGUE);
 }
-async function readStdin(io) {
+async function readStdin(io, limit) {
   const chunks = [];
-  for await (const chunk of io.stdin)
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
+  let size = 0;
+  for await (const chunk of io.stdin) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += bytes.length;
+    if (size > limit)
+      return void 0;
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, size);
 }
 function progressReporter(io) {
   if (!showProgress(io) || !io.progress)
@@ -56409,8 +56416,15 @@ async function handler(args, io, steps) {
   if (paths.includes("-")) {
     if (paths.length > 1)
       throw new CliError('"-" (stdin) cannot be combined with other paths');
-    const content = await readStdin(io);
     const path = args.stdinFilename ? relative5(io.cwd, resolve12(io.cwd, args.stdinFilename)).split(sep3).join("/") || "." : "-";
+    const content = await readStdin(io, maxFileSize);
+    if (content === void 0) {
+      const message = `${printablePath(path)}: skipped, stdin is over the size limit of ${maxFileSize} bytes (--max-file-size)`;
+      collected.warnings.push({ code: "too-large", message, path });
+      Object.assign(collected.stats, { skipped: 1 });
+      collected.forceError = true;
+      return finish(collected, args, io, steps);
+    }
     collected.findings.push(...scanContent(content, { path, source: "stdin", secrets }));
     Object.assign(collected.stats, { scanned: 1, bytes: content.length });
     return finish(collected, args, io, steps);

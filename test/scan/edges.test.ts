@@ -131,6 +131,27 @@ describe('stdin', () => {
     }
   }, 120_000);
 
+  it('stdin over --max-file-size is not held in memory: a too-large warning and exit 2, as for a file', () => {
+    const r = runBin(['scan', '-', '--max-file-size', '1KiB', '--format', 'json'], { cwd: dir, guard, stdin: `k=${live}\n${'x'.repeat(4096)}` });
+    expect(r.exitCode).toBe(2);
+    const report = JSON.parse(r.stdout);
+    expect(report.warnings).toEqual([expect.objectContaining({ code: 'too-large', path: '-' })]);
+    expect(report.summary).toMatchObject({ scanned: 0, skipped: 1 });
+    expect(r.stderr).toContain('1024');
+  });
+
+  it('stdin up to the limit is scanned, a key split across pipe writes included', async () => {
+    const child = spawn(process.execPath, [BIN, 'scan', '-', '--max-file-size', '1KiB', '--format', 'json'], { cwd: dir });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    child.stdin.write(`a=1\nk=${live.slice(0, 20)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    child.stdin.end(`${live.slice(20)}\n`);
+    expect(await exit).toBe(1);
+    guard.record({ scenario: 'stdin split', channel: 'stdout', text: stdout, revealAllowed: false });
+    expect(JSON.parse(stdout).findings[0]).toMatchObject({ path: '-', startLine: 2, startColumn: 3 });
+  });
 });
 
 describe('leaks', () => {
