@@ -6956,7 +6956,7 @@ var init_fs_path = __esm({
 
 // packages/core/dist/files/read-scan.js
 import { isUtf8 as isUtf82 } from "node:buffer";
-import { closeSync as closeSync2, constants, fstatSync, openSync as openSync2, readSync, realpathSync as realpathSync2 } from "node:fs";
+import { closeSync as closeSync2, constants, fstatSync, lstatSync, openSync as openSync2, readSync, realpathSync as realpathSync2 } from "node:fs";
 function emptyResult() {
   return { findings: [], keys: [], warnings: [], scanned: 0, bytes: 0, skipped: 0, missingFromGit: [] };
 }
@@ -7091,6 +7091,16 @@ var init_read_scan = __esm({
           const code2 = error.code ?? "EIO";
           if (code2 === "ELOOP")
             return this.#symlink(target, warn);
+          if (code2 === "ENXIO") {
+            out.skipped++;
+            let what = "not a regular file";
+            try {
+              what = special(lstatSync(target.path));
+            } catch {
+            }
+            warn("not-regular", `skipped, ${what}`);
+            return;
+          }
           if (code2 === "ENOENT" && target.fromGit) {
             out.missingFromGit.push(target.rel);
             return;
@@ -13135,7 +13145,7 @@ var init_list_glob = __esm({
 });
 
 // packages/core/dist/files/targets.js
-import { lstatSync, realpathSync as realpathSync3, statSync as statSync4 } from "node:fs";
+import { lstatSync as lstatSync2, realpathSync as realpathSync3, statSync as statSync4 } from "node:fs";
 import { relative as relative2, resolve as resolve7 } from "node:path";
 function relPath(root, path) {
   const rel = toPosix(relative2(root, displayPath(path)));
@@ -13178,7 +13188,7 @@ async function listTargets(options) {
     }
     let stats;
     try {
-      stats = lstatSync(abs);
+      stats = lstatSync2(abs);
       if (stats.isSymbolicLink()) {
         const real = realpathSync3(abs);
         if (!isWithin(realpathSync3(root), real)) {

@@ -154,6 +154,22 @@ describe('stdin', () => {
   });
 });
 
+describe('special files', () => {
+  it('a socket is skipped with a warning that says so', async () => {
+    const sockDir = makeTree({}, 'skg-sock-');
+    const server = createServer();
+    await new Promise<void>((done) => server.listen(join(sockDir, 'agent.sock'), () => done()));
+    try {
+      const r = await runCli(['scan', '--format', 'json', join(sockDir, 'agent.sock')], { cwd: sockDir, guard });
+      expect(r.exitCode).toBe(2);
+      expect(JSON.parse(r.stdout).warnings).toEqual([{ code: 'not-regular', message: 'agent.sock: skipped, a socket', path: 'agent.sock' }]);
+    } finally {
+      await new Promise<void>((done) => server.close(() => done()));
+      cleanup(sockDir);
+    }
+  });
+});
+
 describe('leaks', () => {
   it('no output above holds a key, except JSON under --no-redact', () => guard.assertNoLeaks());
 });
