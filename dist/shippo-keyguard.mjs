@@ -58555,7 +58555,7 @@ function refuseRepeated(argv, y) {
   for (const [key, value] of Object.entries(argv)) {
     if (key.length === 1 || /[A-Z]/.test(key) || key === "_" || !Array.isArray(value) || arrays.has(key))
       continue;
-    throw new CliError(`--${key} given more than once; give it once`);
+    throw new CliError(`--${key}: given more than once; give it once`);
   }
 }
 function parser2(argv) {

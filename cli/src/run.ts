@@ -59,7 +59,7 @@ function refuseRepeated(argv: Record<string, unknown>, y: Argv): void {
   for (const [key, value] of Object.entries(argv)) {
     // Aliases (-f) and camelCase copies (stdinFilename) come with the --long-name key too.
     if (key.length === 1 || /[A-Z]/.test(key) || key === '_' || !Array.isArray(value) || arrays.has(key)) continue;
-    throw new CliError(`--${key} given more than once; give it once`);
+    throw new CliError(`--${key}: given more than once; give it once`);
   }
 }
 

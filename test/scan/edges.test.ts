@@ -87,7 +87,7 @@ describe('options given twice or in conflict', () => {
       const r = await runCli(['scan', 'app', ...args], { cwd: dir, guard });
       expect(r.exitCode, args.join(' ')).toBe(2);
       oneLineError(r.stderr);
-      expect(r.stderr, args.join(' ')).toMatch(/--[a-z-]+ given more than once/);
+      expect(r.stderr, args.join(' ')).toMatch(/^shippo-keyguard: --[a-z-]+: given more than once/);
     }
     expect(readdirSync(dir)).toEqual(['app']);
   });
