@@ -6825,6 +6825,10 @@ function reportFiles(args) {
   return files;
 }
 function checkReportFiles(args, cwd) {
+  for (const [option, value] of [["--output", args.output], ["--sarif-file", args.sarifFile], ["--json-file", args.jsonFile]]) {
+    if (value === "")
+      throw new CliError(`${option}: the file name is empty`);
+  }
   const files = reportFiles(args);
   for (const [i, [option, file]] of files.entries()) {
     const other = files.findIndex(([, f]) => resolve6(cwd, f) === resolve6(cwd, file));
@@ -56261,17 +56265,19 @@ var init_triage_context = __esm({
 // cli/dist/options.js
 function withReportOptions(y) {
   return y.option("format", {
+    requiresArg: true,
     alias: "f",
     choices: FORMATS,
     default: "text",
     describe: "Report format for stdout (or --output)",
     group: "Output:"
-  }).option("output", { alias: "o", type: "string", describe: "Write the report to FILE (atomically) instead of stdout", group: "Output:" }).option("sarif-file", { type: "string", describe: "Also write a SARIF 2.1.0 report to FILE", group: "Output:" }).option("json-file", { type: "string", describe: "Also write a JSON report to FILE", group: "Output:" }).option("redact", {
+  }).option("output", { requiresArg: true, alias: "o", type: "string", describe: "Write the report to FILE (atomically) instead of stdout", group: "Output:" }).option("sarif-file", { requiresArg: true, type: "string", describe: "Also write a SARIF 2.1.0 report to FILE", group: "Output:" }).option("json-file", { requiresArg: true, type: "string", describe: "Also write a JSON report to FILE", group: "Output:" }).option("redact", {
     type: "boolean",
     default: true,
     describe: "Redact keys in reports; --no-redact prints full keys in text and JSON (never in SARIF)",
     group: "Output:"
   }).option("show-suppressed", { type: "boolean", default: false, describe: "List suppressed findings too", group: "Output:" }).option("fail-on", {
+    requiresArg: true,
     choices: FAIL_ON,
     default: "any",
     describe: "Findings that make the exit code 1: any, not-dead (all but verified-dead keys), live (verified-live keys only)",
@@ -56281,13 +56287,15 @@ function withReportOptions(y) {
     default: false,
     describe: "Ask the Shippo API whether each distinct key is live, dead or unknown (one read-only GET per key, cached)",
     group: "Verification:"
-  }).option("verify-concurrency", { type: "number", default: 4, coerce: verifyConcurrency, describe: "Requests in flight at once (1-64)", group: "Verification:" }).option("verify-timeout", {
+  }).option("verify-concurrency", { requiresArg: true, type: "number", default: 4, coerce: verifyConcurrency, describe: "Requests in flight at once (1-64)", group: "Verification:" }).option("verify-timeout", {
+    requiresArg: true,
     type: "number",
     default: 60,
     coerce: verifyTimeout,
     describe: "Seconds for all of verification, retries and rate-limit waits included; keys not done by then are unknown",
     group: "Verification:"
   }).option("verify-request-timeout", {
+    requiresArg: true,
     type: "number",
     default: 10,
     coerce: verifyRequestTimeout,
@@ -56299,15 +56307,17 @@ function withReportOptions(y) {
     describe: "Use the on-disk verdict cache (live 1 h, dead 30 days); --no-verify-cache bypasses it",
     group: "Verification:"
   }).option("api-base-url", {
+    requiresArg: true,
     type: "string",
     coerce: apiBaseUrlFlag,
     describe: "Send keys to this API instead of https://api.goshippo.com (also SHIPPO_API_BASE_URL; never read from a config file; http only to loopback)",
     group: "Verification:"
   }).option("config", {
+    requiresArg: true,
     type: "string",
     describe: "Read the configuration from FILE (default: the nearest .shippo-keyguard.json/.yaml up to the git top-level); --no-config reads none",
     group: "Triage:"
-  }).option("baseline", { type: "string", describe: "Report only keys not in this baseline file (see the baseline command)", group: "Triage:" }).option("inline-allow", {
+  }).option("baseline", { requiresArg: true, type: "string", describe: "Report only keys not in this baseline file (see the baseline command)", group: "Triage:" }).option("inline-allow", {
     type: "boolean",
     default: true,
     describe: "Honour shippo-keyguard:allow comments; --no-inline-allow reports them (audits)",
@@ -56332,6 +56342,7 @@ function parseSize(value) {
 function maxFileSizeOption(what) {
   return {
     type: "string",
+    requiresArg: true,
     default: DEFAULT_MAX_FILE_SIZE % 1024 ** 2 === 0 ? `${DEFAULT_MAX_FILE_SIZE / 1024 ** 2}MiB` : String(DEFAULT_MAX_FILE_SIZE),
     describe: `Skip (with a warning) ${what} larger than this (bytes, or e.g. 100MiB)`
   };
@@ -56372,7 +56383,7 @@ function builder(y) {
     type: "boolean",
     default: true,
     describe: "Inside a git work tree, scan what git would track; --no-gitignore walks everything"
-  }).option("max-file-size", maxFileSizeOption("files")).option("stdin-filename", { type: "string", describe: "Name to give stdin in reports (relative to the current directory, like file paths)" }).example("$0 scan", "scan the current directory").example("$0 scan src config/.env --format sarif -o keys.sarif", "write SARIF for GitHub code scanning").example("cat file | $0 scan - --stdin-filename file", "scan stdin").epilogue(SCAN_EPILOGUE);
+  }).option("max-file-size", maxFileSizeOption("files")).option("stdin-filename", { type: "string", requiresArg: true, describe: "Name to give stdin in reports (relative to the current directory, like file paths)" }).example("$0 scan", "scan the current directory").example("$0 scan src config/.env --format sarif -o keys.sarif", "write SARIF for GitHub code scanning").example("cat file | $0 scan - --stdin-filename file", "scan stdin").epilogue(SCAN_EPILOGUE);
 }
 async function readStdin(io, limit) {
   const chunks = [];

@@ -65,8 +65,12 @@ function reportFiles(args: Partial<ReportArgs>): [string, string, Format][] {
   return files;
 }
 
-/** Two reports to one file would leave only the last: refuse it before scanning. */
+/** An empty file name, or two reports to one file (only the last would be left): refuse them before scanning. */
 export function checkReportFiles(args: Partial<ReportArgs>, cwd: string): void {
+  // `--sarif-file ""` (an unset variable in CI) would quietly write no report at all.
+  for (const [option, value] of [['--output', args.output], ['--sarif-file', args.sarifFile], ['--json-file', args.jsonFile]] as const) {
+    if (value === '') throw new CliError(`${option}: the file name is empty`);
+  }
   const files = reportFiles(args);
   for (const [i, [option, file]] of files.entries()) {
     const other = files.findIndex(([, f]) => resolve(cwd, f) === resolve(cwd, file));

@@ -100,6 +100,30 @@ describe('options given twice or in conflict', () => {
     expect(readdirSync(dir)).toEqual(['app']);
   });
 
+  it('an option without its value, or an empty report file name: one line and exit 2, not a run without that report', async () => {
+    for (const args of [
+      ['--sarif-file'],
+      ['--sarif-file', '--format', 'json'],
+      ['--sarif-file='],
+      ['-o', ''],
+      ['--json-file', ''],
+      ['--fail-on'],
+      ['--format'],
+      ['--max-file-size'],
+      ['--stdin-filename'],
+      ['--config'],
+      ['--baseline'],
+    ]) {
+      const r = await runCli(['scan', 'app', ...args], { cwd: dir, guard });
+      expect(r.exitCode, args.join(' ')).toBe(2);
+      oneLineError(r.stderr);
+      expect(r.stdout).toBe('');
+    }
+    const noConfig = await runCli(['scan', 'app', '--no-config'], { cwd: dir, guard });
+    expect(noConfig.exitCode).toBe(1);
+    expect(readdirSync(dir)).toEqual(['app']);
+  });
+
   it('repeatable things still repeat: several paths, --no-redact after --redact', async () => {
     const r = await runCli(['scan', 'app', 'app/.env', '--redact', '--no-redact', '--format', 'json'], { cwd: dir, guard });
     expect(r.exitCode).toBe(1);

@@ -19,7 +19,7 @@ export function builder<T>(y: Argv<T>) {
       describe: 'Inside a git work tree, scan what git would track; --no-gitignore walks everything',
     })
     .option('max-file-size', maxFileSizeOption('files'))
-    .option('stdin-filename', { type: 'string', describe: 'Name to give stdin in reports (relative to the current directory, like file paths)' })
+    .option('stdin-filename', { type: 'string', requiresArg: true, describe: 'Name to give stdin in reports (relative to the current directory, like file paths)' })
     .example('$0 scan', 'scan the current directory')
     .example('$0 scan src config/.env --format sarif -o keys.sarif', 'write SARIF for GitHub code scanning')
     .example('cat file | $0 scan - --stdin-filename file', 'scan stdin')
