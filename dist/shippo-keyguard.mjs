@@ -6761,7 +6761,10 @@ function writeFileAtomic(path, content, options = {}) {
     }
     renameSync(temp, target);
   } catch (error) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+    }
     throw error;
   }
 }

@@ -71,6 +71,13 @@ describe('report files that are not plain files', () => {
     expect(r.stderr).toContain('is a directory');
     expect(statSync(join(out, 'a-dir')).isDirectory()).toBe(true);
   });
+
+  it('a report that cannot be created: the error is the one that stopped it, not the cleanup after it', async () => {
+    const r = await runCli(['scan', 'app', '--json-file', 'app/.env/report.json'], { cwd: dir, guard });
+    expect(r.exitCode).toBe(2);
+    oneLineError(r.stderr);
+    expect(r.stderr).toMatch(/^shippo-keyguard: cannot write report app\/\.env\/report\.json: ENOTDIR: not a directory, open /);
+  });
 });
 
 describe('options given twice or in conflict', () => {

@@ -40,7 +40,11 @@ export function writeFileAtomic(path: string, content: string | Buffer, options:
     }
     renameSync(temp, target);
   } catch (error) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // no temp file to remove (its directory is missing or closed): report the error that stopped the write
+    }
     throw error;
   }
 }
