@@ -49,6 +49,38 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// cli/dist/errors.js
+function describeError(error) {
+  if (error instanceof Error) {
+    const code2 = error.code;
+    const firstLine2 = error.message.split("\n")[0] ?? "";
+    return code2 && !firstLine2.includes(code2) ? `${firstLine2} (${code2})` : firstLine2;
+  }
+  return String(error);
+}
+var EXIT, CliError;
+var init_errors = __esm({
+  "cli/dist/errors.js"() {
+    "use strict";
+    EXIT = {
+      /** Nothing fails the policy. */
+      OK: 0,
+      /** Findings fail the policy. */
+      FINDINGS: 1,
+      /** The tool could not do what was asked: bad arguments or config, not a git repository, unreadable input. */
+      ERROR: 2
+    };
+    CliError = class extends Error {
+      exitCode;
+      constructor(message, exitCode = EXIT.ERROR) {
+        super(message);
+        this.name = "CliError";
+        this.exitCode = exitCode;
+      }
+    };
+  }
+});
+
 // cli/dist/io.js
 function processIO() {
   return {
@@ -5817,38 +5849,6 @@ var init_yargs = __esm({
     init_yargs_factory();
     Yargs = YargsFactory(esm_default);
     yargs_default = Yargs;
-  }
-});
-
-// cli/dist/errors.js
-function describeError(error) {
-  if (error instanceof Error) {
-    const code2 = error.code;
-    const firstLine2 = error.message.split("\n")[0] ?? "";
-    return code2 && !firstLine2.includes(code2) ? `${firstLine2} (${code2})` : firstLine2;
-  }
-  return String(error);
-}
-var EXIT, CliError;
-var init_errors = __esm({
-  "cli/dist/errors.js"() {
-    "use strict";
-    EXIT = {
-      /** Nothing fails the policy. */
-      OK: 0,
-      /** Findings fail the policy. */
-      FINDINGS: 1,
-      /** The tool could not do what was asked: bad arguments or config, not a git repository, unreadable input. */
-      ERROR: 2
-    };
-    CliError = class extends Error {
-      exitCode;
-      constructor(message, exitCode = EXIT.ERROR) {
-        super(message);
-        this.name = "CliError";
-        this.exitCode = exitCode;
-      }
-    };
   }
 });
 
@@ -58648,15 +58648,29 @@ Keys are never printed in full unless you pass --no-redact. Docs: ${TOOL.informa
 });
 
 // cli/dist/main.js
+init_errors();
 init_io();
 init_run();
+function writeStdout(text) {
+  return new Promise((done) => {
+    process.stdout.once("error", () => done());
+    process.stdout.write(text, () => done());
+  });
+}
 async function main(argv) {
-  const io = processIO();
+  let io;
+  try {
+    io = processIO();
+  } catch (error) {
+    process.stderr.write(`shippo-keyguard: cannot use the current directory: ${describeError(error)}
+`);
+    return EXIT.ERROR;
+  }
   const result = await run(argv, io);
   if (result.stderr)
     process.stderr.write(result.stderr);
   if (result.stdout)
-    await new Promise((done) => process.stdout.write(result.stdout, () => done()));
+    await writeStdout(result.stdout);
   return result.exitCode;
 }
 export {

@@ -201,6 +201,39 @@ describe('special files', () => {
   });
 });
 
+describe('the process', () => {
+  it('a reader that stops early (| head) ends the run quietly: no stack trace, the exit code kept', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => guard.plant(fakeKey('live', `edges-many-${i}`)));
+    const tree = makeTree({ 'many.env': many.map((k) => `k=${k}\n`).join('') }, 'skg-epipe-');
+    try {
+      const script = `"${process.execPath}" "${BIN}" scan many.env 2>err.txt | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}" > rc.txt`;
+      expect(spawnSync('bash', ['-c', script], { cwd: tree }).status).toBe(0);
+      const stderr = readFileSync(join(tree, 'err.txt'), 'utf8');
+      guard.record({ scenario: 'epipe', channel: 'stderr', text: stderr, revealAllowed: false });
+      expect(stderr).toBe('');
+      expect(readFileSync(join(tree, 'rc.txt'), 'utf8').trim()).toBe('1');
+    } finally {
+      cleanup(tree);
+    }
+  });
+
+  it('a current directory that was deleted: one line and exit 2, no stack trace', () => {
+    const parent = makeTree({}, 'skg-gone-');
+    try {
+      const child = spawnSync('bash', ['-c', `mkdir gone && cd gone && rmdir ../gone && exec "${process.execPath}" "${BIN}" scan`], {
+        cwd: parent,
+        encoding: 'utf8',
+      });
+      expect(child.status).toBe(2);
+      oneLineError(child.stderr);
+      expect(child.stderr).toContain('current directory');
+      expect(child.stdout).toBe('');
+    } finally {
+      cleanup(parent);
+    }
+  });
+});
+
 describe('leaks', () => {
   it('no output above holds a key, except JSON under --no-redact', () => guard.assertNoLeaks());
 });
