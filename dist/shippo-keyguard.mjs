@@ -6734,32 +6734,38 @@ var init_sarif = __esm({
 
 // packages/core/dist/write-atomic.js
 import { randomBytes } from "node:crypto";
-import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync as statSync3, writeFileSync } from "node:fs";
+import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename as basename2, dirname as dirname3, join as join2, resolve as resolve5 } from "node:path";
 function writeFileAtomic(path, content, options = {}) {
   let stats;
   try {
-    stats = statSync3(path);
+    stats = lstatSync(path);
   } catch {
     stats = void 0;
   }
   if (stats?.isDirectory())
     throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-  if (stats !== void 0 && !stats.isFile() || FD_PATH.test(resolve5(path))) {
+  if (FD_PATH.test(resolve5(path))) {
+    writeFileSync(path, content, { flag: "a" });
+    return;
+  }
+  if (stats?.isFIFO() || stats?.isCharacterDevice() || stats?.isBlockDevice()) {
     writeFileSync(path, content);
     return;
   }
-  const target = stats === void 0 ? path : realpathSync(path);
-  const temp = join2(dirname3(target), `.${basename2(target)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const keep = options.mode === void 0 && stats?.isFile() ? stats.mode & 511 : void 0;
+  const temp = join2(dirname3(path), `.${basename2(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   try {
-    const fd = openSync(temp, "wx", options.mode ?? 420);
+    const fd = openSync(temp, "wx", options.mode ?? keep ?? 420);
     try {
+      if (keep !== void 0)
+        fchmodSync(fd, keep);
       writeFileSync(fd, content);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(temp, target);
+    renameSync(temp, path);
   } catch (error) {
     try {
       rmSync(temp, { force: true });
@@ -6963,7 +6969,7 @@ var init_fs_path = __esm({
 
 // packages/core/dist/files/read-scan.js
 import { isUtf8 as isUtf82 } from "node:buffer";
-import { closeSync as closeSync2, constants, fstatSync, lstatSync, openSync as openSync2, readSync, realpathSync as realpathSync2 } from "node:fs";
+import { closeSync as closeSync2, constants, fstatSync, lstatSync as lstatSync2, openSync as openSync2, readSync, realpathSync } from "node:fs";
 function emptyResult() {
   return { findings: [], keys: [], warnings: [], scanned: 0, bytes: 0, skipped: 0, missingFromGit: [] };
 }
@@ -7102,7 +7108,7 @@ var init_read_scan = __esm({
             out.skipped++;
             let what = "not a regular file";
             try {
-              what = special(lstatSync(target.path));
+              what = special(lstatSync2(target.path));
             } catch {
             }
             warn("not-regular", `skipped, ${what}`);
@@ -7169,7 +7175,7 @@ var init_read_scan = __esm({
         const root = this.options.roots[target.root];
         let real;
         try {
-          real = realpathSync2(target.path);
+          real = realpathSync(target.path);
         } catch {
           return;
         }
@@ -11193,11 +11199,11 @@ var require_out = __commonJS({
       async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat2;
-    function statSync6(path, optionsOrSettings) {
+    function statSync5(path, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path, settings);
     }
-    exports.statSync = statSync6;
+    exports.statSync = statSync5;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -13152,7 +13158,7 @@ var init_list_glob = __esm({
 });
 
 // packages/core/dist/files/targets.js
-import { lstatSync as lstatSync2, realpathSync as realpathSync3, statSync as statSync4 } from "node:fs";
+import { lstatSync as lstatSync3, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
 import { relative as relative2, resolve as resolve7 } from "node:path";
 function relPath(root, path) {
   const rel = toPosix(relative2(root, displayPath(path)));
@@ -13195,16 +13201,16 @@ async function listTargets(options) {
     }
     let stats;
     try {
-      stats = lstatSync2(abs);
+      stats = lstatSync3(abs);
       if (stats.isSymbolicLink()) {
-        const real = realpathSync3(abs);
-        if (!isWithin(realpathSync3(root), real)) {
+        const real = realpathSync2(abs);
+        if (!isWithin(realpathSync2(root), real)) {
           fail(rel, "symlink-outside-root", "skipped, symbolic link out of the scan root");
           continue;
         }
-        stats = statSync4(abs);
+        stats = statSync3(abs);
         if (stats.isFile()) {
-          add(real, rootIndex(realpathSync3(root)), false, rel);
+          add(real, rootIndex(realpathSync2(root)), false, rel);
           continue;
         }
       }
@@ -13214,10 +13220,10 @@ async function listTargets(options) {
       continue;
     }
     if (!stats.isDirectory()) {
-      add(abs, rootIndex(realpathSync3(root)), false);
+      add(abs, rootIndex(realpathSync2(root)), false);
       continue;
     }
-    await listDirectory(abs, rootIndex(realpathSync3(abs)), options.gitignore, list, add, fail, root, sizeHint);
+    await listDirectory(abs, rootIndex(realpathSync2(abs)), options.gitignore, list, add, fail, root, sizeHint);
   }
   return list;
 }
@@ -57009,7 +57015,7 @@ var init_messages = __esm({
 });
 
 // packages/core/dist/git/repo.js
-import { existsSync as existsSync2, statSync as statSync5 } from "node:fs";
+import { existsSync as existsSync2, statSync as statSync4 } from "node:fs";
 import { resolve as resolve13 } from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
 function stripCredentials(url) {
@@ -57017,7 +57023,7 @@ function stripCredentials(url) {
 }
 async function openRepo(dir) {
   const abs = resolve13(dir);
-  if (!existsSync2(abs) || !statSync5(abs).isDirectory())
+  if (!existsSync2(abs) || !statSync4(abs).isDirectory())
     throw new NotAGitRepositoryError(abs);
   let lines;
   try {

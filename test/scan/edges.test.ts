@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,16 +23,18 @@ const oneLineError = (stderr: string) => {
 };
 
 describe('report files that are not plain files', () => {
-  it('a symbolic link to a device (as /dev/stdout is) is written through, not replaced by a plain file', async () => {
-    const link = join(out, 'to-null.json');
-    symlinkSync('/dev/null', link);
-    const r = await runCli(['scan', 'app', '--format', 'json', '-o', link], { cwd: dir, guard });
-    expect(r.stderr).toContain('✖ 1 finding');
-    expect(r.exitCode).toBe(1);
-    expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    expect(readlinkSync(link)).toBe('/dev/null');
-    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
-    expect(readdirSync(out).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  it('a file descriptor named as the report (/dev/fd/1, /proc/self/fd/1) is written through, appending to a >> log', () => {
+    for (const fdPath of ['/dev/fd/1', '/proc/self/fd/1']) {
+      const log = join(out, 'ci.log');
+      writeFileSync(log, 'earlier step\n');
+      const script = `"${process.execPath}" "${BIN}" scan app --format json -o ${fdPath} >> "${log}"`;
+      const child = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8' });
+      const text = readFileSync(log, 'utf8');
+      guard.record({ scenario: `-o ${fdPath}`, channel: 'log', text: `${text}${child.stderr}`, revealAllowed: false });
+      expect(child.status, child.stderr).toBe(1);
+      expect(text.startsWith('earlier step\n{')).toBe(true);
+      expect(JSON.parse(text.slice('earlier step\n'.length)).findings).toHaveLength(1);
+    }
   });
 
   it('a FIFO gets the whole report (a reader on the other end), and stays a FIFO', async () => {
@@ -50,17 +52,31 @@ describe('report files that are not plain files', () => {
     expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 
-  it('a symbolic link to a report file: the file it points to is replaced atomically, the link is kept', async () => {
+  it('a symbolic link is replaced, never written through (a link in a checkout cannot aim the report elsewhere)', async () => {
     mkdirSync(join(out, 'artifacts'));
     writeFileSync(join(out, 'artifacts', 'keys.sarif'), 'old');
     const link = join(out, 'keys.sarif');
     symlinkSync('artifacts/keys.sarif', link);
-    const r = await runCli(['scan', 'app', '--sarif-file', link], { cwd: dir, guard, writes: [link] });
+    const toNull = join(out, 'to-null.json');
+    symlinkSync('/dev/null', toNull);
+    const r = await runCli(['scan', 'app', '--sarif-file', link, '--json-file', toNull], { cwd: dir, guard, writes: [link, toNull] });
     expect(r.exitCode).toBe(1);
-    expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    const log = JSON.parse(readFileSync(join(out, 'artifacts', 'keys.sarif'), 'utf8'));
-    expect(log.runs[0].results).toHaveLength(1);
-    expect(readdirSync(out).concat(readdirSync(join(out, 'artifacts'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(lstatSync(link).isFile()).toBe(true);
+    expect(JSON.parse(readFileSync(link, 'utf8')).runs[0].results).toHaveLength(1);
+    expect(readFileSync(join(out, 'artifacts', 'keys.sarif'), 'utf8')).toBe('old');
+    expect(lstatSync(toNull).isFile()).toBe(true);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(readdirSync(out).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a report file that is replaced keeps its permissions (a private report stays private)', async () => {
+    const file = join(out, 'private.json');
+    writeFileSync(file, '{}', { mode: 0o600 });
+    chmodSync(file, 0o600);
+    const r = await runCli(['scan', 'app', '--json-file', file], { cwd: dir, guard, writes: [file] });
+    expect(r.exitCode).toBe(1);
+    expect(JSON.parse(readFileSync(file, 'utf8')).findings).toHaveLength(1);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
   it('a directory as the report: one line naming it, exit 2, the directory untouched', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: a file descriptor this process already has. */
@@ -11,34 +11,41 @@ const FD_PATH = /^\/(dev\/(stdin|stdout|stderr|fd\/\d+)|proc\/(self|thread-self|
  * writers (a pre-commit hook and an editor, say) from sharing a temp file. Used for reports,
  * baselines, hooks and verification cache entries.
  *
- * Renaming over anything but a plain file would replace it: a device, a FIFO or a name for an
- * open file descriptor (`-o /dev/stdout`, also when stdout is a file opened for appending) is
- * written straight through, as a shell's `>` would; a symbolic link to a file is kept and the
- * file it points to is replaced atomically.
+ * Renaming over a FIFO, a device or a name for an open file descriptor (`-o /dev/stdout`, also
+ * when stdout is a file opened for appending) would replace it with a plain file: those are
+ * written straight through, as a shell's `>` would. A symbolic link is replaced, never followed:
+ * a link committed to a repository must not aim a report or a baseline at another file. A file
+ * that is replaced keeps its permissions (a report kept private stays private).
  */
 export function writeFileAtomic(path: string, content: string | Buffer, options: { mode?: number } = {}): void {
   let stats;
   try {
-    stats = statSync(path);
+    stats = lstatSync(path);
   } catch {
-    stats = undefined; // missing (or a dangling link): created below
+    stats = undefined; // missing: created below
   }
   if (stats?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-  if ((stats !== undefined && !stats.isFile()) || FD_PATH.test(resolve(path))) {
+  if (FD_PATH.test(resolve(path))) {
+    // Opened anew, so append: truncating would wipe what a `>>` log already holds.
+    writeFileSync(path, content, { flag: 'a' });
+    return;
+  }
+  if (stats?.isFIFO() || stats?.isCharacterDevice() || stats?.isBlockDevice()) {
     writeFileSync(path, content);
     return;
   }
-  const target = stats === undefined ? path : realpathSync(path);
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const keep = options.mode === undefined && stats?.isFile() ? stats.mode & 0o777 : undefined;
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const fd = openSync(temp, 'wx', options.mode ?? 0o644);
+    const fd = openSync(temp, 'wx', options.mode ?? keep ?? 0o644);
     try {
+      if (keep !== undefined) fchmodSync(fd, keep); // exactly the old mode, whatever the umask
       writeFileSync(fd, content); // loops until every byte is written
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(temp, target);
+    renameSync(temp, path);
   } catch (error) {
     try {
       rmSync(temp, { force: true });
