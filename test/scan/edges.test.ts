@@ -44,8 +44,11 @@ describe('report files that are not plain files', () => {
     let received = '';
     reader.stdout.on('data', (chunk: Buffer) => (received += chunk.toString('utf8')));
     const closed = new Promise<void>((done) => reader.on('close', () => done()));
+    // Were the FIFO replaced instead of written, cat would wait on it forever: end it after a while.
+    const stop = setTimeout(() => reader.kill(), 10_000);
     const r = await runCli(['scan', 'app', '--format', 'json', '--output', fifo], { cwd: dir, guard });
     await closed;
+    clearTimeout(stop);
     guard.record({ scenario: 'fifo report', channel: 'fifo', text: received, revealAllowed: false });
     expect(r.exitCode).toBe(1);
     expect(JSON.parse(received).findings).toHaveLength(1);
