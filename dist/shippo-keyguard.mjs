@@ -49,6 +49,38 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// cli/dist/errors.js
+function describeError(error) {
+  if (error instanceof Error) {
+    const code2 = error.code;
+    const firstLine2 = error.message.split("\n")[0] ?? "";
+    return code2 && !firstLine2.includes(code2) ? `${firstLine2} (${code2})` : firstLine2;
+  }
+  return String(error);
+}
+var EXIT, CliError;
+var init_errors = __esm({
+  "cli/dist/errors.js"() {
+    "use strict";
+    EXIT = {
+      /** Nothing fails the policy. */
+      OK: 0,
+      /** Findings fail the policy. */
+      FINDINGS: 1,
+      /** The tool could not do what was asked: bad arguments or config, not a git repository, unreadable input. */
+      ERROR: 2
+    };
+    CliError = class extends Error {
+      exitCode;
+      constructor(message, exitCode = EXIT.ERROR) {
+        super(message);
+        this.name = "CliError";
+        this.exitCode = exitCode;
+      }
+    };
+  }
+});
+
 // cli/dist/io.js
 function processIO() {
   return {
@@ -3514,13 +3546,13 @@ function usage(yargs, shim3) {
   };
   self.stringifiedValues = function stringifiedValues(values, separator) {
     let string = "";
-    const sep5 = separator || ", ";
+    const sep6 = separator || ", ";
     const array = [].concat(values);
     if (!values || !array.length)
       return string;
     array.forEach((value) => {
       if (string.length)
-        string += sep5;
+        string += sep6;
       string += JSON.stringify(value);
     });
     return string;
@@ -4763,12 +4795,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve24, reject) => {
+          return new Promise((resolve26, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve24(completions);
+                resolve26(completions);
             });
           });
         } else {
@@ -5820,38 +5852,6 @@ var init_yargs = __esm({
   }
 });
 
-// cli/dist/errors.js
-function describeError(error) {
-  if (error instanceof Error) {
-    const code2 = error.code;
-    const firstLine2 = error.message.split("\n")[0] ?? "";
-    return code2 && !firstLine2.includes(code2) ? `${firstLine2} (${code2})` : firstLine2;
-  }
-  return String(error);
-}
-var EXIT, CliError;
-var init_errors = __esm({
-  "cli/dist/errors.js"() {
-    "use strict";
-    EXIT = {
-      /** Nothing fails the policy. */
-      OK: 0,
-      /** Findings fail the policy. */
-      FINDINGS: 1,
-      /** The tool could not do what was asked: bad arguments or config, not a git repository, unreadable input. */
-      ERROR: 2
-    };
-    CliError = class extends Error {
-      exitCode;
-      constructor(message, exitCode = EXIT.ERROR) {
-        super(message);
-        this.name = "CliError";
-        this.exitCode = exitCode;
-      }
-    };
-  }
-});
-
 // rules/dist/key-shape.js
 function isLeftBoundary(text, start) {
   if (start === 0)
@@ -6423,6 +6423,489 @@ var init_dist2 = __esm({
   }
 });
 
+// packages/core/dist/report/summary.js
+function verificationCounts(findings) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const f of findings)
+    byKey.set(f.fingerprint, f.verification?.status ?? "unchecked");
+  const counts = { live: 0, dead: 0, unknown: 0, unchecked: 0 };
+  for (const status2 of byKey.values())
+    counts[status2]++;
+  return counts;
+}
+function distinctKeys(findings) {
+  return new Set(findings.map((f) => f.fingerprint)).size;
+}
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+var init_summary = __esm({
+  "packages/core/dist/report/summary.js"() {
+    "use strict";
+  }
+});
+
+// packages/core/dist/report/text.js
+function paint(on) {
+  return (style, text) => on ? `\x1B[${ANSI[style]}m${text}\x1B[0m` : text;
+}
+function oneLine(path) {
+  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : ch === "	" ? "\\t" : `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+function statusLabel(f) {
+  const v = f.verification;
+  if (v === void 0 || v.status === "unchecked")
+    return void 0;
+  const label = v.status.toUpperCase();
+  return v.reason && v.status === "unknown" ? `${label} (${v.reason})` : label;
+}
+function suppressionLabel(s) {
+  return s.reason ? `${SUPPRESSED_BY[s.by]}: ${s.reason}` : SUPPRESSED_BY[s.by];
+}
+function findingLines(f, options) {
+  const c = paint(options.color);
+  const levelStyle = f.level === "error" ? "red" : f.level === "warning" ? "yellow" : "gray";
+  const shown = options.reveal?.(f.fingerprint) ?? f.redacted;
+  const status2 = statusLabel(f);
+  const statusStyle = f.verification?.status === "live" ? "red" : f.verification?.status === "dead" ? "green" : "yellow";
+  const parts = [
+    c("bold", `${oneLine(f.path)}:${f.startLine}:${f.startColumn}`),
+    c(levelStyle, f.level),
+    f.detector,
+    `${f.kind} key`,
+    shown
+  ];
+  if (f.binary)
+    parts.push(c("gray", "(binary)"));
+  if (status2 !== void 0)
+    parts.push(c(statusStyle, `[${status2}]`));
+  if (f.suppression)
+    parts.push(c("gray", `[${suppressionLabel(f.suppression)}]`));
+  const lines = [parts.join("  ")];
+  if (f.introduced) {
+    const i = f.introduced;
+    lines.push(c("gray", `    introduced in ${i.commit.slice(0, 12)} by ${i.author} <${i.email}> on ${i.date}`));
+  }
+  if (f.history) {
+    const h = f.history;
+    const facts = [h.atHead ? "still present at HEAD" : "not at HEAD (history only)"];
+    if (h.otherCommits > 0)
+      facts.push(`${plural(h.otherCommits, "other commit")}`);
+    if (h.otherPaths > 0)
+      facts.push(`${plural(h.otherPaths, "other path")}`);
+    lines.push(c("gray", `    ${facts.join(", ")}`));
+  }
+  return lines;
+}
+function formatText(report, options = {}) {
+  const c = paint(options.color);
+  const out = [];
+  for (const f of report.findings)
+    out.push(...findingLines(f, options));
+  if (report.suppressed && report.suppressed.length > 0 && options.showSuppressed) {
+    out.push("", c("gray", "Suppressed:"));
+    for (const f of report.suppressed)
+      out.push(...findingLines(f, options).map((l) => c("gray", `  ${l}`)));
+  }
+  for (const w of report.warnings)
+    out.push(c("yellow", `warning: ${w.message}`));
+  out.push(summaryLine(report, options));
+  return `${out.join("\n")}
+`;
+}
+function summaryLine(report, options = {}) {
+  const c = paint(options.color);
+  const { findings, stats } = report;
+  const unit = report.command === "history" ? "blob" : "file";
+  const where = `in ${plural(stats.scanned, unit)}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ""}`;
+  const parts = [];
+  if (findings.length === 0)
+    parts.push(c("green", `✔ no Shippo keys found ${where}`));
+  else
+    parts.push(c("red", `✖ ${plural(findings.length, "finding")} (${plural(distinctKeys(findings), "distinct key")}) ${where}`));
+  const counts = verificationCounts(findings);
+  if (findings.length > 0 && counts.unchecked < distinctKeys(findings)) {
+    parts.push(`${counts.live} live, ${counts.dead} dead, ${counts.unknown} unknown`);
+  }
+  if (report.suppressed && report.suppressed.length > 0)
+    parts.push(`${report.suppressed.length} suppressed`);
+  if (report.warnings.length > 0)
+    parts.push(plural(report.warnings.length, "warning"));
+  return parts.join(" · ");
+}
+var ANSI, SUPPRESSED_BY;
+var init_text = __esm({
+  "packages/core/dist/report/text.js"() {
+    "use strict";
+    init_summary();
+    ANSI = { red: 31, yellow: 33, green: 32, gray: 90, bold: 1, cyan: 36 };
+    SUPPRESSED_BY = {
+      inline: "allowed inline",
+      "inline-foreign": "allowed inline (foreign marker)",
+      config: "allowed by config",
+      baseline: "in baseline"
+    };
+  }
+});
+
+// packages/core/dist/report/json.js
+function formatJson(report, options = {}) {
+  const withKey = (f) => {
+    const key = options.reveal?.(f.fingerprint);
+    return key === void 0 ? f : { ...f, key };
+  };
+  const body = {
+    version: JSON_REPORT_VERSION,
+    tool: report.tool,
+    command: report.command,
+    startedAt: report.startedAt,
+    endedAt: report.endedAt,
+    exitCode: report.exitCode,
+    summary: {
+      findings: report.findings.length,
+      keys: distinctKeys(report.findings),
+      ...verificationCounts(report.findings),
+      suppressed: report.suppressed?.length ?? 0,
+      warnings: report.warnings.length,
+      ...report.stats
+    },
+    ...report.repository ? { repository: report.repository } : {},
+    findings: report.findings.map(withKey),
+    ...report.suppressed ? { suppressed: report.suppressed.map(withKey) } : {},
+    warnings: report.warnings
+  };
+  return `${JSON.stringify(body, null, 2)}
+`;
+}
+var JSON_REPORT_VERSION;
+var init_json = __esm({
+  "packages/core/dist/report/json.js"() {
+    "use strict";
+    init_summary();
+    JSON_REPORT_VERSION = 1;
+  }
+});
+
+// packages/core/dist/report/sarif.js
+import { createHash as createHash2 } from "node:crypto";
+import { pathToFileURL } from "node:url";
+function ruleFor(d) {
+  return {
+    id: d.id,
+    name: d.name,
+    shortDescription: { text: d.description },
+    fullDescription: { text: `${d.description} ${d.confidence === "low" ? "Low confidence." : ""}`.trim() },
+    help: { text: d.help.text, markdown: d.help.markdown },
+    helpUri: `https://github.com/shippo-keyguard/shippo-keyguard#${d.id}`,
+    defaultConfiguration: { level: d.level },
+    properties: {
+      tags: [...d.tags],
+      precision: d.confidence === "high" ? "very-high" : "medium",
+      "security-severity": d.securitySeverity.toFixed(1),
+      problem: { severity: d.level === "note" ? "recommendation" : d.level }
+    }
+  };
+}
+function sarifLevel(f) {
+  switch (f.verification?.status) {
+    case "live":
+    case "unknown":
+      return "error";
+    case "dead":
+      return "note";
+    default:
+      return f.level;
+  }
+}
+function resultMessage(f, shown) {
+  const status2 = f.verification && f.verification.status !== "unchecked" ? `${f.verification.status.toUpperCase()} ` : "";
+  const what = f.detector === "shippo-key-base64" ? ` encoded in base64` : "";
+  const reason = f.verification?.status === "unknown" && f.verification.reason ? ` (verification: ${f.verification.reason})` : "";
+  const where = f.introduced ? ` introduced in commit ${f.introduced.commit.slice(0, 12)}` : "";
+  return `${status2}Shippo ${f.kind}-mode key ${shown}${what}${where}${reason}.`;
+}
+function toUriReference(path) {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+function resultFor(f, ruleIndex, reveal) {
+  const shown = reveal?.(f.fingerprint) ?? f.redacted;
+  const properties = {
+    kind: f.kind,
+    keyFingerprint: f.fingerprint,
+    redacted: f.redacted,
+    source: f.source,
+    binary: f.binary,
+    verification: f.verification?.status ?? "unchecked"
+  };
+  if (f.verification?.reason)
+    properties["verificationReason"] = f.verification.reason;
+  if (f.blob)
+    properties["blob"] = f.blob;
+  if (f.introduced) {
+    properties["commit"] = f.introduced.commit;
+    properties["author"] = f.introduced.author;
+    properties["authorEmail"] = f.introduced.email;
+    properties["commitDate"] = f.introduced.date;
+  }
+  if (f.history)
+    Object.assign(properties, f.history);
+  return {
+    ruleId: f.detector,
+    ruleIndex,
+    level: sarifLevel(f),
+    message: { text: resultMessage(f, shown) },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: toUriReference(f.path), uriBaseId: "%SRCROOT%" },
+          region: {
+            startLine: f.startLine,
+            startColumn: f.startColumn,
+            endLine: f.endLine,
+            endColumn: f.endColumn
+          }
+        }
+      }
+    ],
+    partialFingerprints: {
+      [PARTIAL_FINGERPRINT]: createHash2("sha256").update(`${f.fingerprint}\0${f.path}`).digest("hex")
+    },
+    properties
+  };
+}
+function buildSarif(report, reveal) {
+  const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
+  const root = pathToFileURL(report.root).href;
+  const run2 = {
+    tool: {
+      driver: {
+        name: report.tool.name,
+        semanticVersion: report.tool.version,
+        version: report.tool.version,
+        informationUri: report.tool.informationUri,
+        rules: detectors.map(ruleFor)
+      }
+    },
+    automationDetails: { id: `shippo-keyguard/${report.command}/` },
+    originalUriBaseIds: { "%SRCROOT%": { uri: root.endsWith("/") ? root : `${root}/` } },
+    invocations: [
+      {
+        executionSuccessful: report.exitCode !== 2,
+        exitCode: report.exitCode,
+        startTimeUtc: report.startedAt,
+        endTimeUtc: report.endedAt,
+        toolExecutionNotifications: report.warnings.map((w) => ({
+          level: "warning",
+          message: { text: w.message },
+          descriptor: { id: w.code },
+          ...w.path ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUriReference(w.path), uriBaseId: "%SRCROOT%" } } }] } : {}
+        }))
+      }
+    ],
+    results: report.findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
+    columnKind: "utf16CodeUnits"
+  };
+  if (report.repository?.uri) {
+    run2.versionControlProvenance = [
+      {
+        repositoryUri: report.repository.uri,
+        ...report.repository.revision ? { revisionId: report.repository.revision } : {},
+        ...report.repository.branch ? { branch: report.repository.branch } : {},
+        // Ties result paths (relative to %SRCROOT%) to this repository (Multitool rule SARIF2007).
+        mappedTo: { uriBaseId: "%SRCROOT%" }
+      }
+    ];
+  }
+  return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run2] };
+}
+function formatSarif(report) {
+  return `${JSON.stringify(buildSarif(report), null, 2)}
+`;
+}
+var SARIF_SCHEMA, PARTIAL_FINGERPRINT;
+var init_sarif = __esm({
+  "packages/core/dist/report/sarif.js"() {
+    "use strict";
+    init_dist();
+    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+    PARTIAL_FINGERPRINT = "shippoKeyguard/keyAtPath/v1";
+  }
+});
+
+// packages/core/dist/write-atomic.js
+import { randomBytes } from "node:crypto";
+import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename as basename2, dirname as dirname3, join as join2, resolve as resolve5 } from "node:path";
+function writeFileAtomic(path, content, options = {}) {
+  let stats;
+  try {
+    stats = lstatSync(path);
+  } catch {
+    stats = void 0;
+  }
+  if (stats?.isDirectory())
+    throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+  if (FD_PATH.test(resolve5(path))) {
+    writeFileSync(path, content, { flag: "a" });
+    return;
+  }
+  if (stats?.isFIFO() || stats?.isCharacterDevice() || stats?.isBlockDevice()) {
+    writeFileSync(path, content);
+    return;
+  }
+  const keep = options.mode === void 0 && stats?.isFile() ? stats.mode & 511 : void 0;
+  const temp = join2(dirname3(path), `.${basename2(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    const fd = openSync(temp, "wx", options.mode ?? keep ?? 420);
+    try {
+      if (keep !== void 0)
+        fchmodSync(fd, keep);
+      writeFileSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+    }
+    throw error;
+  }
+}
+var FD_PATH;
+var init_write_atomic = __esm({
+  "packages/core/dist/write-atomic.js"() {
+    "use strict";
+    FD_PATH = /^\/(dev\/(stdin|stdout|stderr|fd\/\d+)|proc\/(self|thread-self|\d+)\/fd\/\d+)$/;
+  }
+});
+
+// packages/core/dist/report/index.js
+var init_report = __esm({
+  "packages/core/dist/report/index.js"() {
+    "use strict";
+    init_text();
+    init_json();
+    init_sarif();
+    init_summary();
+    init_write_atomic();
+  }
+});
+
+// cli/dist/version.js
+var pkg, TOOL;
+var init_version = __esm({
+  "cli/dist/version.js"() {
+    "use strict";
+    pkg = { "version": "0.1.0" };
+    TOOL = {
+      name: "shippo-keyguard",
+      version: pkg.version,
+      informationUri: "https://github.com/shippo-keyguard/shippo-keyguard"
+    };
+  }
+});
+
+// cli/dist/finish.js
+import { resolve as resolve6 } from "node:path";
+function collectedFrom(command12, result, secrets, startedAt) {
+  return {
+    command: command12,
+    root: result.root,
+    findings: result.findings,
+    suppressed: [],
+    warnings: result.warnings,
+    stats: result.stats,
+    secrets,
+    startedAt,
+    ...result.repository ? { repository: result.repository } : {}
+  };
+}
+function reportFiles(args) {
+  const files = [];
+  if (args.output)
+    files.push(["--output", args.output, args.format ?? "text"]);
+  if (args.sarifFile)
+    files.push(["--sarif-file", args.sarifFile, "sarif"]);
+  if (args.jsonFile)
+    files.push(["--json-file", args.jsonFile, "json"]);
+  return files;
+}
+function checkReportFiles(args, cwd) {
+  for (const [option, value] of [["--output", args.output], ["--sarif-file", args.sarifFile], ["--json-file", args.jsonFile]]) {
+    if (value === "")
+      throw new CliError(`${option}: the file name is empty`);
+  }
+  const files = reportFiles(args);
+  for (const [i, [option, file]] of files.entries()) {
+    const other = files.findIndex(([, f]) => resolve6(cwd, f) === resolve6(cwd, file));
+    if (other < i)
+      throw new CliError(`${files[other][0]} and ${option} name the same file (${file}); give each report its own file`);
+  }
+}
+async function finish(collected, args, io, steps = []) {
+  const stderr = [];
+  collected.findings = sortFindings(dedupeFindings(collected.findings));
+  for (const step of steps)
+    await step(collected, args, io);
+  collected.findings = sortFindings(collected.findings);
+  const failing = collected.findings.some((f) => failsPolicy(f, args.failOn));
+  const exitCode = collected.forceError ? EXIT.ERROR : failing ? EXIT.FINDINGS : EXIT.OK;
+  const report = {
+    tool: TOOL,
+    command: collected.command,
+    root: collected.root,
+    findings: collected.findings,
+    warnings: collected.warnings,
+    stats: { ...collected.stats, durationMs: Date.now() - collected.startedAt.getTime() },
+    ...collected.suppressed.length > 0 ? { suppressed: sortFindings(collected.suppressed) } : {},
+    ...collected.repository ? { repository: collected.repository } : {},
+    startedAt: collected.startedAt.toISOString(),
+    endedAt: (/* @__PURE__ */ new Date()).toISOString(),
+    exitCode
+  };
+  const reveal = args.redact ? void 0 : (fp) => collected.secrets.get(fp);
+  if (!args.redact)
+    stderr.push("warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs");
+  const render = (format3, color) => {
+    switch (format3) {
+      case "json":
+        return formatJson(report, reveal ? { reveal } : {});
+      case "sarif":
+        return formatSarif(report);
+      case "text":
+        return formatText(report, { color, showSuppressed: args.showSuppressed, ...reveal ? { reveal } : {} });
+    }
+  };
+  for (const [, file, format3] of reportFiles(args)) {
+    try {
+      writeFileAtomic(resolve6(io.cwd, file), render(format3, false));
+    } catch (error) {
+      throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
+    }
+  }
+  const stdout = args.output ? "" : render(args.format, args.format === "text" && useColor(io));
+  if (args.format !== "text" || args.output)
+    for (const w of report.warnings)
+      stderr.push(`warning: ${w.message}`);
+  if (args.output)
+    stderr.push(summaryLine(report));
+  return { exitCode, stdout, stderr: stderr.length > 0 ? `${stderr.join("\n")}
+` : "" };
+}
+var init_finish = __esm({
+  "cli/dist/finish.js"() {
+    "use strict";
+    init_dist2();
+    init_report();
+    init_errors();
+    init_io();
+    init_version();
+  }
+});
+
 // packages/core/dist/files/batch-codec.js
 function encodeBatch(targets) {
   const flags = new Uint8Array(targets.length);
@@ -6486,7 +6969,7 @@ var init_fs_path = __esm({
 
 // packages/core/dist/files/read-scan.js
 import { isUtf8 as isUtf82 } from "node:buffer";
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { closeSync as closeSync2, constants, fstatSync, lstatSync as lstatSync2, openSync as openSync2, readSync, realpathSync } from "node:fs";
 function emptyResult() {
   return { findings: [], keys: [], warnings: [], scanned: 0, bytes: 0, skipped: 0, missingFromGit: [] };
 }
@@ -6616,11 +7099,21 @@ var init_read_scan = __esm({
         const warn = (code2, why) => out.warnings.push({ code: code2, message: `${printablePath(target.rel)}: ${why}`, path: target.rel });
         let fd;
         try {
-          fd = openSync(target.path, OPEN_FLAGS);
+          fd = openSync2(target.path, OPEN_FLAGS);
         } catch (error) {
           const code2 = error.code ?? "EIO";
           if (code2 === "ELOOP")
             return this.#symlink(target, warn);
+          if (code2 === "ENXIO") {
+            out.skipped++;
+            let what = "not a regular file";
+            try {
+              what = special(lstatSync2(target.path));
+            } catch {
+            }
+            warn("not-regular", `skipped, ${what}`);
+            return;
+          }
           if (code2 === "ENOENT" && target.fromGit) {
             out.missingFromGit.push(target.rel);
             return;
@@ -6658,7 +7151,7 @@ var init_read_scan = __esm({
           else
             warn("unreadable", `skipped, ${REASONS[code2] ?? code2}`);
         } finally {
-          closeSync(fd);
+          closeSync2(fd);
         }
       }
       /**
@@ -10277,15 +10770,15 @@ var require_pattern = __commonJS({
     exports.removeDuplicateSlashes = removeDuplicateSlashes;
     function partitionAbsoluteAndRelative(patterns) {
       const absolute = [];
-      const relative7 = [];
+      const relative8 = [];
       for (const pattern2 of patterns) {
         if (isAbsolute3(pattern2)) {
           absolute.push(pattern2);
         } else {
-          relative7.push(pattern2);
+          relative8.push(pattern2);
         }
       }
-      return [absolute, relative7];
+      return [absolute, relative8];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute3(pattern2) {
@@ -11376,41 +11869,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve24, reject) {
+        var p = new Promise(function(resolve26, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve24(result);
+            resolve26(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve24, reject) {
+        var p = new Promise(function(resolve26, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve24(result);
+            resolve26(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve24) {
+        var p = new Promise(function(resolve26) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve24();
+              resolve26();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve24();
+                resolve26();
                 queue.drain = previousDrain;
               };
             }
@@ -11896,9 +12389,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve26, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve24(stats) : reject(error);
+            return error === null ? resolve26(stats) : reject(error);
           });
         });
       }
@@ -11922,10 +12415,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve26, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve24(entries);
+              resolve26(entries);
             } else {
               reject(error);
             }
@@ -11935,10 +12428,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve26, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve24(entries));
+          stream.once("end", () => resolve26(entries));
         });
       }
     };
@@ -12665,14 +13158,14 @@ var init_list_glob = __esm({
 });
 
 // packages/core/dist/files/targets.js
-import { lstatSync, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
-import { relative as relative2, resolve as resolve5 } from "node:path";
+import { lstatSync as lstatSync3, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
+import { relative as relative2, resolve as resolve7 } from "node:path";
 function relPath(root, path) {
   const rel = toPosix(relative2(root, displayPath(path)));
   return rel === "" ? "." : rel;
 }
 async function listTargets(options) {
-  const root = resolve5(options.cwd);
+  const root = resolve7(options.cwd);
   const list = { targets: [], roots: [], warnings: [], failed: 0, gitDirs: [] };
   const seen = /* @__PURE__ */ new Set();
   const rootIndex = (real) => {
@@ -12700,7 +13193,7 @@ async function listTargets(options) {
     list.warnings.push({ code: code2, message: `${printablePath(rel)}: ${message}`, path: rel });
   };
   for (const given of options.paths) {
-    const abs = resolve5(root, given);
+    const abs = resolve7(root, given);
     const rel = relPath(root, abs);
     if (insideGitDir(relative2(root, abs)) || insideGitDir(given)) {
       fail(rel, "git-dir", "skipped, git's own directory is never scanned");
@@ -12708,7 +13201,7 @@ async function listTargets(options) {
     }
     let stats;
     try {
-      stats = lstatSync(abs);
+      stats = lstatSync3(abs);
       if (stats.isSymbolicLink()) {
         const real = realpathSync2(abs);
         if (!isWithin(realpathSync2(root), real)) {
@@ -12774,7 +13267,7 @@ function vanishedFromGit(missing, gitDirs, cwd) {
   const deleted = /* @__PURE__ */ new Set();
   for (const dir of gitDirs)
     for (const path of gitDeletedFiles(dir))
-      deleted.add(relPath(resolve5(cwd), path));
+      deleted.add(relPath(resolve7(cwd), path));
   return missing.filter((rel) => !deleted.has(rel)).map((rel) => ({ code: "vanished", message: `${printablePath(rel)}: skipped, vanished before it could be read`, path: rel }));
 }
 var init_targets = __esm({
@@ -12787,9 +13280,9 @@ var init_targets = __esm({
 });
 
 // packages/core/dist/files/index.js
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 async function scanFiles(options) {
-  const root = resolve6(options.cwd);
+  const root = resolve8(options.cwd);
   const threads = options.threads ?? defaultThreads();
   let workers;
   const list = await listTargets({
@@ -12829,451 +13322,8 @@ var init_files = __esm({
     init_targets();
     init_pool();
     init_targets();
+    init_fs_path();
     DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
-  }
-});
-
-// packages/core/dist/report/summary.js
-function verificationCounts(findings) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const f of findings)
-    byKey.set(f.fingerprint, f.verification?.status ?? "unchecked");
-  const counts = { live: 0, dead: 0, unknown: 0, unchecked: 0 };
-  for (const status2 of byKey.values())
-    counts[status2]++;
-  return counts;
-}
-function distinctKeys(findings) {
-  return new Set(findings.map((f) => f.fingerprint)).size;
-}
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-var init_summary = __esm({
-  "packages/core/dist/report/summary.js"() {
-    "use strict";
-  }
-});
-
-// packages/core/dist/report/text.js
-function paint(on) {
-  return (style, text) => on ? `\x1B[${ANSI[style]}m${text}\x1B[0m` : text;
-}
-function oneLine(path) {
-  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : ch === "	" ? "\\t" : `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-function statusLabel(f) {
-  const v = f.verification;
-  if (v === void 0 || v.status === "unchecked")
-    return void 0;
-  const label = v.status.toUpperCase();
-  return v.reason && v.status === "unknown" ? `${label} (${v.reason})` : label;
-}
-function suppressionLabel(s) {
-  return s.reason ? `${SUPPRESSED_BY[s.by]}: ${s.reason}` : SUPPRESSED_BY[s.by];
-}
-function findingLines(f, options) {
-  const c = paint(options.color);
-  const levelStyle = f.level === "error" ? "red" : f.level === "warning" ? "yellow" : "gray";
-  const shown = options.reveal?.(f.fingerprint) ?? f.redacted;
-  const status2 = statusLabel(f);
-  const statusStyle = f.verification?.status === "live" ? "red" : f.verification?.status === "dead" ? "green" : "yellow";
-  const parts = [
-    c("bold", `${oneLine(f.path)}:${f.startLine}:${f.startColumn}`),
-    c(levelStyle, f.level),
-    f.detector,
-    `${f.kind} key`,
-    shown
-  ];
-  if (f.binary)
-    parts.push(c("gray", "(binary)"));
-  if (status2 !== void 0)
-    parts.push(c(statusStyle, `[${status2}]`));
-  if (f.suppression)
-    parts.push(c("gray", `[${suppressionLabel(f.suppression)}]`));
-  const lines = [parts.join("  ")];
-  if (f.introduced) {
-    const i = f.introduced;
-    lines.push(c("gray", `    introduced in ${i.commit.slice(0, 12)} by ${i.author} <${i.email}> on ${i.date}`));
-  }
-  if (f.history) {
-    const h = f.history;
-    const facts = [h.atHead ? "still present at HEAD" : "not at HEAD (history only)"];
-    if (h.otherCommits > 0)
-      facts.push(`${plural(h.otherCommits, "other commit")}`);
-    if (h.otherPaths > 0)
-      facts.push(`${plural(h.otherPaths, "other path")}`);
-    lines.push(c("gray", `    ${facts.join(", ")}`));
-  }
-  return lines;
-}
-function formatText(report, options = {}) {
-  const c = paint(options.color);
-  const out = [];
-  for (const f of report.findings)
-    out.push(...findingLines(f, options));
-  if (report.suppressed && report.suppressed.length > 0 && options.showSuppressed) {
-    out.push("", c("gray", "Suppressed:"));
-    for (const f of report.suppressed)
-      out.push(...findingLines(f, options).map((l) => c("gray", `  ${l}`)));
-  }
-  for (const w of report.warnings)
-    out.push(c("yellow", `warning: ${w.message}`));
-  out.push(summaryLine(report, options));
-  return `${out.join("\n")}
-`;
-}
-function summaryLine(report, options = {}) {
-  const c = paint(options.color);
-  const { findings, stats } = report;
-  const unit = report.command === "history" ? "blob" : "file";
-  const where = `in ${plural(stats.scanned, unit)}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ""}`;
-  const parts = [];
-  if (findings.length === 0)
-    parts.push(c("green", `✔ no Shippo keys found ${where}`));
-  else
-    parts.push(c("red", `✖ ${plural(findings.length, "finding")} (${plural(distinctKeys(findings), "distinct key")}) ${where}`));
-  const counts = verificationCounts(findings);
-  if (findings.length > 0 && counts.unchecked < distinctKeys(findings)) {
-    parts.push(`${counts.live} live, ${counts.dead} dead, ${counts.unknown} unknown`);
-  }
-  if (report.suppressed && report.suppressed.length > 0)
-    parts.push(`${report.suppressed.length} suppressed`);
-  if (report.warnings.length > 0)
-    parts.push(plural(report.warnings.length, "warning"));
-  return parts.join(" · ");
-}
-var ANSI, SUPPRESSED_BY;
-var init_text = __esm({
-  "packages/core/dist/report/text.js"() {
-    "use strict";
-    init_summary();
-    ANSI = { red: 31, yellow: 33, green: 32, gray: 90, bold: 1, cyan: 36 };
-    SUPPRESSED_BY = {
-      inline: "allowed inline",
-      "inline-foreign": "allowed inline (foreign marker)",
-      config: "allowed by config",
-      baseline: "in baseline"
-    };
-  }
-});
-
-// packages/core/dist/report/json.js
-function formatJson(report, options = {}) {
-  const withKey = (f) => {
-    const key = options.reveal?.(f.fingerprint);
-    return key === void 0 ? f : { ...f, key };
-  };
-  const body = {
-    version: JSON_REPORT_VERSION,
-    tool: report.tool,
-    command: report.command,
-    startedAt: report.startedAt,
-    endedAt: report.endedAt,
-    exitCode: report.exitCode,
-    summary: {
-      findings: report.findings.length,
-      keys: distinctKeys(report.findings),
-      ...verificationCounts(report.findings),
-      suppressed: report.suppressed?.length ?? 0,
-      warnings: report.warnings.length,
-      ...report.stats
-    },
-    ...report.repository ? { repository: report.repository } : {},
-    findings: report.findings.map(withKey),
-    ...report.suppressed ? { suppressed: report.suppressed.map(withKey) } : {},
-    warnings: report.warnings
-  };
-  return `${JSON.stringify(body, null, 2)}
-`;
-}
-var JSON_REPORT_VERSION;
-var init_json = __esm({
-  "packages/core/dist/report/json.js"() {
-    "use strict";
-    init_summary();
-    JSON_REPORT_VERSION = 1;
-  }
-});
-
-// packages/core/dist/report/sarif.js
-import { createHash as createHash2 } from "node:crypto";
-import { pathToFileURL } from "node:url";
-function ruleFor(d) {
-  return {
-    id: d.id,
-    name: d.name,
-    shortDescription: { text: d.description },
-    fullDescription: { text: `${d.description} ${d.confidence === "low" ? "Low confidence." : ""}`.trim() },
-    help: { text: d.help.text, markdown: d.help.markdown },
-    helpUri: `https://github.com/shippo-keyguard/shippo-keyguard#${d.id}`,
-    defaultConfiguration: { level: d.level },
-    properties: {
-      tags: [...d.tags],
-      precision: d.confidence === "high" ? "very-high" : "medium",
-      "security-severity": d.securitySeverity.toFixed(1),
-      problem: { severity: d.level === "note" ? "recommendation" : d.level }
-    }
-  };
-}
-function sarifLevel(f) {
-  switch (f.verification?.status) {
-    case "live":
-    case "unknown":
-      return "error";
-    case "dead":
-      return "note";
-    default:
-      return f.level;
-  }
-}
-function resultMessage(f, shown) {
-  const status2 = f.verification && f.verification.status !== "unchecked" ? `${f.verification.status.toUpperCase()} ` : "";
-  const what = f.detector === "shippo-key-base64" ? ` encoded in base64` : "";
-  const reason = f.verification?.status === "unknown" && f.verification.reason ? ` (verification: ${f.verification.reason})` : "";
-  const where = f.introduced ? ` introduced in commit ${f.introduced.commit.slice(0, 12)}` : "";
-  return `${status2}Shippo ${f.kind}-mode key ${shown}${what}${where}${reason}.`;
-}
-function toUriReference(path) {
-  return path.split("/").map(encodeURIComponent).join("/");
-}
-function resultFor(f, ruleIndex, reveal) {
-  const shown = reveal?.(f.fingerprint) ?? f.redacted;
-  const properties = {
-    kind: f.kind,
-    keyFingerprint: f.fingerprint,
-    redacted: f.redacted,
-    source: f.source,
-    binary: f.binary,
-    verification: f.verification?.status ?? "unchecked"
-  };
-  if (f.verification?.reason)
-    properties["verificationReason"] = f.verification.reason;
-  if (f.blob)
-    properties["blob"] = f.blob;
-  if (f.introduced) {
-    properties["commit"] = f.introduced.commit;
-    properties["author"] = f.introduced.author;
-    properties["authorEmail"] = f.introduced.email;
-    properties["commitDate"] = f.introduced.date;
-  }
-  if (f.history)
-    Object.assign(properties, f.history);
-  return {
-    ruleId: f.detector,
-    ruleIndex,
-    level: sarifLevel(f),
-    message: { text: resultMessage(f, shown) },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: toUriReference(f.path), uriBaseId: "%SRCROOT%" },
-          region: {
-            startLine: f.startLine,
-            startColumn: f.startColumn,
-            endLine: f.endLine,
-            endColumn: f.endColumn
-          }
-        }
-      }
-    ],
-    partialFingerprints: {
-      [PARTIAL_FINGERPRINT]: createHash2("sha256").update(`${f.fingerprint}\0${f.path}`).digest("hex")
-    },
-    properties
-  };
-}
-function buildSarif(report, reveal) {
-  const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
-  const root = pathToFileURL(report.root).href;
-  const run2 = {
-    tool: {
-      driver: {
-        name: report.tool.name,
-        semanticVersion: report.tool.version,
-        version: report.tool.version,
-        informationUri: report.tool.informationUri,
-        rules: detectors.map(ruleFor)
-      }
-    },
-    automationDetails: { id: `shippo-keyguard/${report.command}/` },
-    originalUriBaseIds: { "%SRCROOT%": { uri: root.endsWith("/") ? root : `${root}/` } },
-    invocations: [
-      {
-        executionSuccessful: report.exitCode !== 2,
-        exitCode: report.exitCode,
-        startTimeUtc: report.startedAt,
-        endTimeUtc: report.endedAt,
-        toolExecutionNotifications: report.warnings.map((w) => ({
-          level: "warning",
-          message: { text: w.message },
-          descriptor: { id: w.code },
-          ...w.path ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUriReference(w.path), uriBaseId: "%SRCROOT%" } } }] } : {}
-        }))
-      }
-    ],
-    results: report.findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
-    columnKind: "utf16CodeUnits"
-  };
-  if (report.repository?.uri) {
-    run2.versionControlProvenance = [
-      {
-        repositoryUri: report.repository.uri,
-        ...report.repository.revision ? { revisionId: report.repository.revision } : {},
-        ...report.repository.branch ? { branch: report.repository.branch } : {},
-        // Ties result paths (relative to %SRCROOT%) to this repository (Multitool rule SARIF2007).
-        mappedTo: { uriBaseId: "%SRCROOT%" }
-      }
-    ];
-  }
-  return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run2] };
-}
-function formatSarif(report) {
-  return `${JSON.stringify(buildSarif(report), null, 2)}
-`;
-}
-var SARIF_SCHEMA, PARTIAL_FINGERPRINT;
-var init_sarif = __esm({
-  "packages/core/dist/report/sarif.js"() {
-    "use strict";
-    init_dist();
-    SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-    PARTIAL_FINGERPRINT = "shippoKeyguard/keyAtPath/v1";
-  }
-});
-
-// packages/core/dist/write-atomic.js
-import { randomBytes } from "node:crypto";
-import { closeSync as closeSync2, fsyncSync, openSync as openSync2, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename as basename2, dirname as dirname3, join as join2 } from "node:path";
-function writeFileAtomic(path, content, options = {}) {
-  const temp = join2(dirname3(path), `.${basename2(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    const fd = openSync2(temp, "wx", options.mode ?? 420);
-    try {
-      writeFileSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync2(fd);
-    }
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
-var init_write_atomic = __esm({
-  "packages/core/dist/write-atomic.js"() {
-    "use strict";
-  }
-});
-
-// packages/core/dist/report/index.js
-var init_report = __esm({
-  "packages/core/dist/report/index.js"() {
-    "use strict";
-    init_text();
-    init_json();
-    init_sarif();
-    init_summary();
-    init_write_atomic();
-  }
-});
-
-// cli/dist/version.js
-var pkg, TOOL;
-var init_version = __esm({
-  "cli/dist/version.js"() {
-    "use strict";
-    pkg = { "version": "0.1.0" };
-    TOOL = {
-      name: "shippo-keyguard",
-      version: pkg.version,
-      informationUri: "https://github.com/shippo-keyguard/shippo-keyguard"
-    };
-  }
-});
-
-// cli/dist/finish.js
-import { resolve as resolve7 } from "node:path";
-function collectedFrom(command12, result, secrets, startedAt) {
-  return {
-    command: command12,
-    root: result.root,
-    findings: result.findings,
-    suppressed: [],
-    warnings: result.warnings,
-    stats: result.stats,
-    secrets,
-    startedAt,
-    ...result.repository ? { repository: result.repository } : {}
-  };
-}
-async function finish(collected, args, io, steps = []) {
-  const stderr = [];
-  collected.findings = sortFindings(dedupeFindings(collected.findings));
-  for (const step of steps)
-    await step(collected, args, io);
-  collected.findings = sortFindings(collected.findings);
-  const failing = collected.findings.some((f) => failsPolicy(f, args.failOn));
-  const exitCode = collected.forceError ? EXIT.ERROR : failing ? EXIT.FINDINGS : EXIT.OK;
-  const report = {
-    tool: TOOL,
-    command: collected.command,
-    root: collected.root,
-    findings: collected.findings,
-    warnings: collected.warnings,
-    stats: { ...collected.stats, durationMs: Date.now() - collected.startedAt.getTime() },
-    ...collected.suppressed.length > 0 ? { suppressed: sortFindings(collected.suppressed) } : {},
-    ...collected.repository ? { repository: collected.repository } : {},
-    startedAt: collected.startedAt.toISOString(),
-    endedAt: (/* @__PURE__ */ new Date()).toISOString(),
-    exitCode
-  };
-  const reveal = args.redact ? void 0 : (fp) => collected.secrets.get(fp);
-  if (!args.redact)
-    stderr.push("warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs");
-  const render = (format3, color) => {
-    switch (format3) {
-      case "json":
-        return formatJson(report, reveal ? { reveal } : {});
-      case "sarif":
-        return formatSarif(report);
-      case "text":
-        return formatText(report, { color, showSuppressed: args.showSuppressed, ...reveal ? { reveal } : {} });
-    }
-  };
-  const files = [];
-  if (args.output)
-    files.push([args.output, args.format]);
-  if (args.sarifFile)
-    files.push([args.sarifFile, "sarif"]);
-  if (args.jsonFile)
-    files.push([args.jsonFile, "json"]);
-  for (const [file, format3] of files) {
-    try {
-      writeFileAtomic(resolve7(io.cwd, file), render(format3, false));
-    } catch (error) {
-      throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
-    }
-  }
-  const stdout = args.output ? "" : render(args.format, args.format === "text" && useColor(io));
-  if (args.format !== "text" || args.output)
-    for (const w of report.warnings)
-      stderr.push(`warning: ${w.message}`);
-  if (args.output)
-    stderr.push(summaryLine(report));
-  return { exitCode, stdout, stderr: stderr.length > 0 ? `${stderr.join("\n")}
-` : "" };
-}
-var init_finish = __esm({
-  "cli/dist/finish.js"() {
-    "use strict";
-    init_dist2();
-    init_report();
-    init_errors();
-    init_io();
-    init_version();
   }
 });
 
@@ -16134,9 +16184,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve24, reject) => {
+          return new Promise((resolve26, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve24(data);
+              return err ? reject(err) : resolve26(data);
             });
           });
         }
@@ -16174,9 +16224,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve24, reject) => {
+          return new Promise((resolve26, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve24(data);
+              return err2 ? reject(err2) : resolve26(data);
             });
           });
         }
@@ -19682,8 +19732,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve24, reject) => {
-        res = resolve24;
+      const promise = new Promise((resolve26, reject) => {
+        res = resolve26;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -21109,12 +21159,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve24, reject) => {
+      const waitForDrain = () => new Promise((resolve26, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve24;
+          callback = resolve26;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -21998,12 +22048,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve24, reject) => {
+      const waitForDrain = () => new Promise((resolve26, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve24;
+          callback = resolve26;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -22320,16 +22370,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve24) => {
+        return new Promise((resolve26) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve24;
+            this[kClosedResolve] = resolve26;
           } else {
-            resolve24(null);
+            resolve26(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve24) => {
+        return new Promise((resolve26) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -22342,7 +22392,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve24(null);
+            resolve26(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -22749,8 +22799,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve24) => {
-            this[kClosedResolve] = resolve24;
+          return new Promise((resolve26) => {
+            this[kClosedResolve] = resolve26;
           });
         }
       }
@@ -23872,7 +23922,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve24, reject) => {
+        const socket = await new Promise((resolve26, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -23882,7 +23932,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve24(socket2);
+              resolve26(socket2);
             }
           });
         });
@@ -23892,14 +23942,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve24, reject) => {
+        await new Promise((resolve26, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve24();
+            resolve26();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -23908,14 +23958,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve24();
+            resolve26();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve24, reject) => {
+        await new Promise((resolve26, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -23923,7 +23973,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve24();
+            resolve26();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -23966,8 +24016,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve24, reject) => {
-                      finalSocket.once("secureConnect", resolve24);
+                    await new Promise((resolve26, reject) => {
+                      finalSocket.once("secureConnect", resolve26);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -25100,7 +25150,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve26, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -25114,11 +25164,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve24(null);
+                resolve26(null);
               }
             });
           } else {
-            this.on("close", resolve24);
+            this.on("close", resolve26);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -25146,7 +25196,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve24, reject) => {
+      return new Promise((resolve26, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -25161,7 +25211,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve24,
+              resolve: resolve26,
               reject,
               length: 0,
               body: []
@@ -25235,18 +25285,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve24, stream, length } = consume2;
+      const { type, body, resolve: resolve26, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve24(chunksDecode(body, length, encoding));
+          resolve26(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve24(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve26(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve24(chunksConcat(body, length).buffer);
+          resolve26(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve24(new Blob(body, { type: stream[kContentType] }));
+          resolve26(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve24(chunksConcat(body, length));
+          resolve26(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -25436,9 +25486,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve26, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve26(data);
           });
         });
       }
@@ -25650,9 +25700,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve26, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve26(data);
           });
         });
       }
@@ -25940,9 +25990,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve26, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve26(data);
           });
         });
       }
@@ -26035,9 +26085,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve26, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve26(data);
           });
         });
       }
@@ -27311,7 +27361,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile2, readFile, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname7, resolve: resolve24 } = __require("node:path");
+    var { dirname: dirname7, resolve: resolve26 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -27512,7 +27562,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile(resolve24(path), "utf8");
+          const data = await readFile(resolve26(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -27541,7 +27591,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve24(path);
+        const resolvedPath = resolve26(path);
         await mkdir(dirname7(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -35521,7 +35571,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve24, reject) => agent.dispatch(
+        return new Promise((resolve26, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -35609,7 +35659,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve24({
+              resolve26({
                 status: status2,
                 statusText,
                 headersList,
@@ -35662,7 +35712,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve24({
+              resolve26({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -35686,7 +35736,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve24({
+              resolve26({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -44423,10 +44473,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -44440,7 +44490,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -44464,7 +44514,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -44480,7 +44530,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -44571,7 +44621,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -44585,13 +44635,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep5 + cb;
-              sep5 = "";
+                comment += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -44634,18 +44684,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -44699,8 +44749,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -44712,7 +44762,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -44723,8 +44773,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -44741,7 +44791,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -44921,7 +44971,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -44938,24 +44988,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep5 + content;
-          sep5 = " ";
+          value += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -45138,25 +45188,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -45966,14 +46016,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -47140,18 +47190,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -47304,15 +47354,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -47506,13 +47556,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -50741,7 +50791,7 @@ var require_compile2 = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve24.call(this, root, ref);
+      let _sch = resolve26.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -50768,7 +50818,7 @@ var require_compile2 = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve24(root, ref) {
+    function resolve26(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -51632,7 +51682,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve24(baseURI, relativeURI, options) {
+    function resolve26(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -51668,50 +51718,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative7, options, skipNormalization) {
+    function resolveComponent(base, relative8, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative7 = parse(serialize(relative7, options), options);
+        relative8 = parse(serialize(relative8, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative7.scheme) {
-        target.scheme = relative7.scheme;
-        target.userinfo = relative7.userinfo;
-        target.host = relative7.host;
-        target.port = relative7.port;
-        target.path = removeDotSegments(relative7.path || "");
-        target.query = relative7.query;
+      if (!options.tolerant && relative8.scheme) {
+        target.scheme = relative8.scheme;
+        target.userinfo = relative8.userinfo;
+        target.host = relative8.host;
+        target.port = relative8.port;
+        target.path = removeDotSegments(relative8.path || "");
+        target.query = relative8.query;
       } else {
-        if (relative7.userinfo !== void 0 || relative7.host !== void 0 || relative7.port !== void 0) {
-          target.userinfo = relative7.userinfo;
-          target.host = relative7.host;
-          target.port = relative7.port;
-          target.path = removeDotSegments(relative7.path || "");
-          target.query = relative7.query;
+        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
+          target.userinfo = relative8.userinfo;
+          target.host = relative8.host;
+          target.port = relative8.port;
+          target.path = removeDotSegments(relative8.path || "");
+          target.query = relative8.query;
         } else {
-          if (!relative7.path) {
+          if (!relative8.path) {
             target.path = base.path;
-            if (relative7.query !== void 0) {
-              target.query = relative7.query;
+            if (relative8.query !== void 0) {
+              target.query = relative8.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative7.path[0] === "/") {
-              target.path = removeDotSegments(relative7.path);
+            if (relative8.path[0] === "/") {
+              target.path = removeDotSegments(relative8.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative7.path;
+                target.path = "/" + relative8.path;
               } else if (!base.path) {
-                target.path = relative7.path;
+                target.path = relative8.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative7.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative7.query;
+            target.query = relative8.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -51719,7 +51769,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative7.fragment;
+      target.fragment = relative8.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -52023,7 +52073,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve24,
+      resolve: resolve26,
       resolveComponent,
       equal,
       serialize,
@@ -55884,7 +55934,7 @@ var init_validation2 = __esm({
 
 // packages/core/dist/config/load.js
 import { existsSync, readFileSync as readFileSync5 } from "node:fs";
-import { dirname as dirname5, extname as extname2, join as join4, resolve as resolve8 } from "node:path";
+import { dirname as dirname5, extname as extname2, join as join4, resolve as resolve9 } from "node:path";
 function formatProblem(file, p) {
   const message = redactKeys(p.message);
   return p.path === "" ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
@@ -55901,7 +55951,7 @@ function redactKeys(text) {
   return out;
 }
 function findConfigFile(startDir) {
-  let dir = resolve8(startDir);
+  let dir = resolve9(startDir);
   for (; ; ) {
     const here = CONFIG_FILE_NAMES.map((name) => join4(dir, name)).filter((file) => existsSync(file));
     if (here.length > 1) {
@@ -55959,10 +56009,10 @@ function readConfigFile(file) {
   return value;
 }
 function loadConfigFresh(startDir, options = {}) {
-  const start = resolve8(startDir);
+  const start = resolve9(startDir);
   if (options.noConfig)
     return { dir: start, config: {} };
-  const file = options.configFile !== void 0 ? resolve8(start, options.configFile) : findConfigFile(start);
+  const file = options.configFile !== void 0 ? resolve9(start, options.configFile) : findConfigFile(start);
   if (file === void 0)
     return { dir: start, config: {} };
   return { file, dir: dirname5(file), config: readConfigFile(file) };
@@ -56095,7 +56145,7 @@ var init_baseline = __esm({
 });
 
 // packages/core/dist/config/apply.js
-import { isAbsolute, relative as relative3, resolve as resolve9, sep as sep2 } from "node:path";
+import { isAbsolute, relative as relative3, resolve as resolve10, sep as sep2 } from "node:path";
 function ignoreMatcher(loaded) {
   const patterns = loaded.config.ignore ?? [];
   if (patterns.length === 0)
@@ -56118,7 +56168,7 @@ function applyConfig(findings, loaded, root) {
   let dropped = 0;
   for (const original of findings) {
     const setting = config.detectors?.[original.detector];
-    if (setting === "off" || original.source !== "stdin" && original.path !== "-" && ignored(resolve9(root, original.path))) {
+    if (setting === "off" || original.source !== "stdin" && original.path !== "-" && ignored(resolve10(root, original.path))) {
       dropped++;
       continue;
     }
@@ -56149,7 +56199,7 @@ var init_config = __esm({
 });
 
 // cli/dist/steps/triage-context.js
-import { isAbsolute as isAbsolute2, relative as relative4, resolve as resolve10 } from "node:path";
+import { isAbsolute as isAbsolute2, relative as relative4, resolve as resolve11 } from "node:path";
 function recordDefaulted(argv, yargs) {
   const parsed = yargs?.parsed;
   defaulted.set(argv, new Set(Object.keys(parsed?.defaulted ?? {})));
@@ -56184,9 +56234,9 @@ function prepareTriage(args, io) {
     return existing;
   try {
     const option = args["config"];
-    const start = typeof args["repo"] === "string" ? resolve10(io.cwd, args["repo"]) : io.cwd;
+    const start = typeof args["repo"] === "string" ? resolve11(io.cwd, args["repo"]) : io.cwd;
     const config = loadConfigFresh(start, {
-      ...typeof option === "string" ? { configFile: resolve10(io.cwd, option) } : {},
+      ...typeof option === "string" ? { configFile: resolve11(io.cwd, option) } : {},
       noConfig: option === false
     });
     const c = config.config;
@@ -56195,7 +56245,7 @@ function prepareTriage(args, io) {
     fillDefault(args, "verify-concurrency", c.verify?.concurrency);
     fillDefault(args, "verify-timeout", c.verify?.timeout);
     fillDefault(args, "verify-request-timeout", c.verify?.requestTimeout);
-    const baselineFile = typeof args["baseline"] === "string" ? resolve10(io.cwd, args["baseline"]) : void 0;
+    const baselineFile = typeof args["baseline"] === "string" ? resolve11(io.cwd, args["baseline"]) : void 0;
     const context = {
       config,
       ...baselineFile !== void 0 ? { baseline: { file: baselineFile, data: readBaseline(baselineFile) } } : {}
@@ -56224,17 +56274,19 @@ var init_triage_context = __esm({
 // cli/dist/options.js
 function withReportOptions(y) {
   return y.option("format", {
+    requiresArg: true,
     alias: "f",
     choices: FORMATS,
     default: "text",
     describe: "Report format for stdout (or --output)",
     group: "Output:"
-  }).option("output", { alias: "o", type: "string", describe: "Write the report to FILE (atomically) instead of stdout", group: "Output:" }).option("sarif-file", { type: "string", describe: "Also write a SARIF 2.1.0 report to FILE", group: "Output:" }).option("json-file", { type: "string", describe: "Also write a JSON report to FILE", group: "Output:" }).option("redact", {
+  }).option("output", { requiresArg: true, alias: "o", type: "string", describe: "Write the report to FILE (atomically) instead of stdout", group: "Output:" }).option("sarif-file", { requiresArg: true, type: "string", describe: "Also write a SARIF 2.1.0 report to FILE", group: "Output:" }).option("json-file", { requiresArg: true, type: "string", describe: "Also write a JSON report to FILE", group: "Output:" }).option("redact", {
     type: "boolean",
     default: true,
     describe: "Redact keys in reports; --no-redact prints full keys in text and JSON (never in SARIF)",
     group: "Output:"
   }).option("show-suppressed", { type: "boolean", default: false, describe: "List suppressed findings too", group: "Output:" }).option("fail-on", {
+    requiresArg: true,
     choices: FAIL_ON,
     default: "any",
     describe: "Findings that make the exit code 1: any, not-dead (all but verified-dead keys), live (verified-live keys only)",
@@ -56244,13 +56296,15 @@ function withReportOptions(y) {
     default: false,
     describe: "Ask the Shippo API whether each distinct key is live, dead or unknown (one read-only GET per key, cached)",
     group: "Verification:"
-  }).option("verify-concurrency", { type: "number", default: 4, coerce: verifyConcurrency, describe: "Requests in flight at once (1-64)", group: "Verification:" }).option("verify-timeout", {
+  }).option("verify-concurrency", { requiresArg: true, type: "number", default: 4, coerce: verifyConcurrency, describe: "Requests in flight at once (1-64)", group: "Verification:" }).option("verify-timeout", {
+    requiresArg: true,
     type: "number",
     default: 60,
     coerce: verifyTimeout,
     describe: "Seconds for all of verification, retries and rate-limit waits included; keys not done by then are unknown",
     group: "Verification:"
   }).option("verify-request-timeout", {
+    requiresArg: true,
     type: "number",
     default: 10,
     coerce: verifyRequestTimeout,
@@ -56262,15 +56316,17 @@ function withReportOptions(y) {
     describe: "Use the on-disk verdict cache (live 1 h, dead 30 days); --no-verify-cache bypasses it",
     group: "Verification:"
   }).option("api-base-url", {
+    requiresArg: true,
     type: "string",
     coerce: apiBaseUrlFlag,
     describe: "Send keys to this API instead of https://api.goshippo.com (also SHIPPO_API_BASE_URL; never read from a config file; http only to loopback)",
     group: "Verification:"
   }).option("config", {
+    requiresArg: true,
     type: "string",
     describe: "Read the configuration from FILE (default: the nearest .shippo-keyguard.json/.yaml up to the git top-level); --no-config reads none",
     group: "Triage:"
-  }).option("baseline", { type: "string", describe: "Report only keys not in this baseline file (see the baseline command)", group: "Triage:" }).option("inline-allow", {
+  }).option("baseline", { requiresArg: true, type: "string", describe: "Report only keys not in this baseline file (see the baseline command)", group: "Triage:" }).option("inline-allow", {
     type: "boolean",
     default: true,
     describe: "Honour shippo-keyguard:allow comments; --no-inline-allow reports them (audits)",
@@ -56295,6 +56351,7 @@ function parseSize(value) {
 function maxFileSizeOption(what) {
   return {
     type: "string",
+    requiresArg: true,
     default: DEFAULT_MAX_FILE_SIZE % 1024 ** 2 === 0 ? `${DEFAULT_MAX_FILE_SIZE / 1024 ** 2}MiB` : String(DEFAULT_MAX_FILE_SIZE),
     describe: `Skip (with a warning) ${what} larger than this (bytes, or e.g. 100MiB)`
   };
@@ -56329,18 +56386,25 @@ __export(scan_exports, {
   handler: () => handler,
   progressReporter: () => progressReporter
 });
+import { relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
 function builder(y) {
   return withReportOptions(y).positional("paths", { type: "string", array: true, default: ["."], describe: 'Files and directories to scan; "-" reads stdin' }).option("gitignore", {
     type: "boolean",
     default: true,
     describe: "Inside a git work tree, scan what git would track; --no-gitignore walks everything"
-  }).option("max-file-size", maxFileSizeOption("files")).option("stdin-filename", { type: "string", describe: "Name to give stdin in reports" }).example("$0 scan", "scan the current directory").example("$0 scan src config/.env --format sarif -o keys.sarif", "write SARIF for GitHub code scanning").example("cat file | $0 scan - --stdin-filename file", "scan stdin").epilogue(SCAN_EPILOGUE);
+  }).option("max-file-size", maxFileSizeOption("files")).option("stdin-filename", { type: "string", requiresArg: true, describe: "Name to give stdin in reports (relative to the current directory, like file paths)" }).example("$0 scan", "scan the current directory").example("$0 scan src config/.env --format sarif -o keys.sarif", "write SARIF for GitHub code scanning").example("cat file | $0 scan - --stdin-filename file", "scan stdin").epilogue(SCAN_EPILOGUE);
 }
-async function readStdin(io) {
+async function readStdin(io, limit) {
   const chunks = [];
-  for await (const chunk of io.stdin)
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks);
+  let size = 0;
+  for await (const chunk of io.stdin) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    size += bytes.length;
+    if (size > limit)
+      return void 0;
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, size);
 }
 function progressReporter(io) {
   if (!showProgress(io) || !io.progress)
@@ -56382,8 +56446,15 @@ async function handler(args, io, steps) {
   if (paths.includes("-")) {
     if (paths.length > 1)
       throw new CliError('"-" (stdin) cannot be combined with other paths');
-    const content = await readStdin(io);
-    const path = args.stdinFilename ?? "-";
+    const path = args.stdinFilename ? relative5(io.cwd, resolve12(io.cwd, args.stdinFilename)).split(sep3).join("/") || "." : "-";
+    const content = await readStdin(io, maxFileSize);
+    if (content === void 0) {
+      const message = `${printablePath(path)}: skipped, stdin is over the size limit of ${maxFileSize} bytes (--max-file-size)`;
+      collected.warnings.push({ code: "too-large", message, path });
+      Object.assign(collected.stats, { skipped: 1 });
+      collected.forceError = true;
+      return finish(collected, args, io, steps);
+    }
     collected.findings.push(...scanContent(content, { path, source: "stdin", secrets }));
     Object.assign(collected.stats, { scanned: 1, bytes: content.length });
     return finish(collected, args, io, steps);
@@ -56441,7 +56512,7 @@ function gitErrorLine(stderr, fallback) {
   return (line ?? fallback).replace(/^(fatal|error):\s*/, "").trim() || fallback;
 }
 function runGit(cwd, args, options = {}) {
-  return new Promise((resolve24, reject) => {
+  return new Promise((resolve26, reject) => {
     const child = spawnGit(cwd, args);
     const out = [];
     let err = "";
@@ -56471,7 +56542,7 @@ function runGit(cwd, args, options = {}) {
         return reject(failed);
       const exit = code2 ?? -1;
       if (exit === 0 || options.okCodes?.includes(exit))
-        return resolve24({ stdout: Buffer.concat(out), code: exit });
+        return resolve26({ stdout: Buffer.concat(out), code: exit });
       reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ""} failed with exit code ${exit}`), args, code2));
     });
     child.stdin.end(options.input ?? "");
@@ -56716,7 +56787,7 @@ var init_blobs = __esm({
 
 // packages/core/dist/git/cat-file.js
 function runBatch(cwd, args, parser3, ids) {
-  return new Promise((resolve24, reject) => {
+  return new Promise((resolve26, reject) => {
     const child = spawnGit(cwd, args);
     let failure;
     let stderr = "";
@@ -56737,7 +56808,7 @@ function runBatch(cwd, args, parser3, ids) {
     child.stdin.on("error", () => {
     });
     child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on("close", (code2) => failure ? reject(failure) : resolve24({ code: code2, answered: parser3.answered, stderr }));
+    child.on("close", (code2) => failure ? reject(failure) : resolve26({ code: code2, answered: parser3.answered, stderr }));
     if (ids === void 0) {
       child.stdin.end();
       return;
@@ -56948,13 +57019,13 @@ var init_messages = __esm({
 
 // packages/core/dist/git/repo.js
 import { existsSync as existsSync2, statSync as statSync4 } from "node:fs";
-import { resolve as resolve11 } from "node:path";
+import { resolve as resolve13 } from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
 function stripCredentials(url) {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 async function openRepo(dir) {
-  const abs = resolve11(dir);
+  const abs = resolve13(dir);
   if (!existsSync2(abs) || !statSync4(abs).isDirectory())
     throw new NotAGitRepositoryError(abs);
   let lines;
@@ -57297,7 +57368,7 @@ var init_history = __esm({
 
 // packages/core/dist/git/staged.js
 import { readFileSync as readFileSync6 } from "node:fs";
-import { relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
+import { relative as relative6, resolve as resolve14, sep as sep4 } from "node:path";
 async function scanStaged(options) {
   const info = await openRepo(options.repo);
   if (info.bare)
@@ -57350,11 +57421,11 @@ async function scanStaged(options) {
     warnings.push({ code: "missing-object", message: `staged object ${id} could not be read (${reason})`, path: (byId.get(id) ?? [])[0] ?? "" });
   });
   if (options.messageFile !== void 0) {
-    const file = resolve12(options.messageFile);
+    const file = resolve14(options.messageFile);
     const text = readFileSync6(file, "utf8");
     const cut = SCISSORS.exec(text);
     const message = cut ? text.slice(0, cut.index) : text;
-    const rel = relative5(root, file).split(sep3).join("/");
+    const rel = relative6(root, file).split(sep4).join("/");
     const path = rel.startsWith("..") ? file : rel;
     stats.scanned++;
     stats.bytes += Buffer.byteLength(message);
@@ -57399,7 +57470,7 @@ __export(history_exports, {
   describe: () => describe2,
   handler: () => handler2
 });
-import { resolve as resolve13 } from "node:path";
+import { resolve as resolve15 } from "node:path";
 function builder2(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository to scan (work tree, worktree or bare)" }).option("since", { type: "string", describe: "Scan only what commits not reachable from REV introduced" }).option("range", { type: "string", describe: "Scan only what the commits of A..B introduced (a pull request)" }).option("branch", { type: "string", describe: "Scan only the history of REF instead of every ref" }).option("strict", {
     type: "boolean",
@@ -57430,7 +57501,7 @@ async function handler2(args, io, steps) {
   const maxBlobSize = maxFileSizeOf(args);
   let result;
   try {
-    const info = await openRepo(resolve13(io.cwd, args.repo));
+    const info = await openRepo(resolve15(io.cwd, args.repo));
     const revisions2 = await revisionsFor(info.root, args);
     result = await scanHistory({
       repo: info.root,
@@ -57474,7 +57545,7 @@ __export(staged_exports, {
   describe: () => describe3,
   handler: () => handler3
 });
-import { resolve as resolve14 } from "node:path";
+import { resolve as resolve16 } from "node:path";
 function builder3(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository whose index to scan" }).option("message-file", { type: "string", describe: 'Also scan this commit message file (commit-msg hook: "$1")' }).example("$0 staged", "pre-commit: block a commit that adds a key").example("$0 staged --message-file .git/COMMIT_EDITMSG", "commit-msg: block a key in the message");
 }
@@ -57484,8 +57555,8 @@ async function handler3(args, io, steps) {
   let result;
   try {
     result = await scanStaged({
-      repo: resolve14(io.cwd, args.repo),
-      ...args.messageFile !== void 0 ? { messageFile: resolve14(io.cwd, args.messageFile) } : {},
+      repo: resolve16(io.cwd, args.repo),
+      ...args.messageFile !== void 0 ? { messageFile: resolve16(io.cwd, args.messageFile) } : {},
       secrets
     });
   } catch (error) {
@@ -57567,7 +57638,7 @@ var init_git2 = __esm({
 
 // cli/dist/action/history.js
 import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve15 } from "node:path";
+import { resolve as resolve17 } from "node:path";
 function commitExists(repo, sha2) {
   return git2(repo, ["cat-file", "-e", `${sha2}^{commit}`]).ok;
 }
@@ -57576,7 +57647,7 @@ function shallowBoundary(repo) {
   if (!path.ok)
     return /* @__PURE__ */ new Set();
   try {
-    return new Set(readFileSync7(resolve15(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync7(resolve17(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -57787,7 +57858,7 @@ var init_summary2 = __esm({
 // cli/dist/action/run-action.js
 import { appendFileSync, existsSync as existsSync4, mkdtempSync, readFileSync as readFileSync8, rmSync as rmSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join6, relative as relative6, resolve as resolve16, sep as sep4 } from "node:path";
+import { join as join6, relative as relative7, resolve as resolve18, sep as sep5 } from "node:path";
 function setOutputs(env2, outputs) {
   const file = env2["GITHUB_OUTPUT"];
   if (!file)
@@ -57814,7 +57885,7 @@ function readPayload(env2) {
   }
 }
 function toPosix2(path) {
-  return sep4 === "/" ? path : path.split(sep4).join("/");
+  return sep5 === "/" ? path : path.split(sep5).join("/");
 }
 function historyFlags(plan) {
   switch (plan.kind) {
@@ -57842,11 +57913,11 @@ function emptySarif(root) {
 }
 async function runAction(io, runCli) {
   const env2 = io.env;
-  const workspace = resolve16(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
+  const workspace = resolve18(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
   const inputs = readInputs(env2);
   const plan = planScan(inputs.mode, env2["GITHUB_EVENT_NAME"] ?? "", readPayload(env2));
-  const target = resolve16(workspace, inputs.path);
-  const sarifFile = resolve16(workspace, inputs.sarifFile);
+  const target = resolve18(workspace, inputs.path);
+  const sarifFile = resolve18(workspace, inputs.sarifFile);
   const log = [];
   const notes = [];
   if (plan.kind === "none") {
@@ -57863,9 +57934,9 @@ ${plan.why}.
   if (inputs.verify)
     common.push("--verify");
   if (inputs.baseline)
-    common.push("--baseline", resolve16(workspace, inputs.baseline));
+    common.push("--baseline", resolve18(workspace, inputs.baseline));
   if (inputs.config)
-    common.push("--config", resolve16(workspace, inputs.config));
+    common.push("--config", resolve18(workspace, inputs.config));
   const top2 = git2(target, ["rev-parse", "--show-toplevel"]);
   const repoRoot = top2.ok ? top2.stdout.trim() : void 0;
   let argv;
@@ -57875,7 +57946,7 @@ ${plan.why}.
   let sha2 = env2["GITHUB_SHA"] ?? "HEAD";
   if (plan.kind === "files") {
     argv = ["scan", target];
-    scope = `the files in ${toPosix2(relative6(workspace, target)) || "."}`;
+    scope = `the files in ${toPosix2(relative7(workspace, target)) || "."}`;
   } else {
     if (repoRoot === void 0)
       throw new CliError(`${target} is not a git repository (${firstLine(top2.stderr)}); use mode: files to scan files only`);
@@ -57989,17 +58060,17 @@ var init_action = __esm({
 
 // cli/dist/hooks/git-hooks.js
 import { chmodSync, existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync9, renameSync as renameSync2, rmSync as rmSync4 } from "node:fs";
-import { dirname as dirname6, join as join7, resolve as resolve17 } from "node:path";
+import { dirname as dirname6, join as join7, resolve as resolve19 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function hooksDir(repo) {
   const r = git2(repo, ["rev-parse", "--git-path", "hooks"]);
   if (!r.ok)
     throw new CliError(`${repo} is not a git repository (${firstLine(r.stderr)})`);
-  return resolve17(repo, r.stdout.trim());
+  return resolve19(repo, r.stdout.trim());
 }
 function binPath() {
   const here = dirname6(fileURLToPath2(import.meta.url));
-  const candidates = [resolve17(here, "../../bin/shippo-keyguard.js"), resolve17(here, "../cli/bin/shippo-keyguard.js")];
+  const candidates = [resolve19(here, "../../bin/shippo-keyguard.js"), resolve19(here, "../cli/bin/shippo-keyguard.js")];
   const found = candidates.find((c) => existsSync5(c));
   if (!found)
     throw new CliError("cannot find bin/shippo-keyguard.js to call from the hook");
@@ -58084,15 +58155,15 @@ __export(install_hook_exports, {
   describe: () => describe5,
   handler: () => handler5
 });
-import { resolve as resolve18 } from "node:path";
+import { resolve as resolve20 } from "node:path";
 function builder5(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", default: false, describe: "Install the pre-push hook (scans the commits being pushed) instead" }).option("chain", { type: "boolean", default: false, describe: "Keep an existing hook: move it aside and run it before ours" }).example("$0 install-hook", "block commits that add a key").example("$0 install-hook --pre-push --chain", "also check pushes, keeping the existing pre-push hook");
 }
 async function handler5(args, io) {
   const hook = args.prePush ? "pre-push" : "pre-commit";
-  const dir = hooksDir(resolve18(io.cwd, args.repo));
+  const dir = hooksDir(resolve20(io.cwd, args.repo));
   const outcome = installHook(dir, hook, hookScript(hook, process.execPath, binPath()), args.chain);
-  const file = resolve18(dir, hook);
+  const file = resolve20(dir, hook);
   const message = outcome === "unchanged" ? `${hook} hook already installed at ${file}` : outcome === "chained" ? `installed the ${hook} hook at ${file}; the existing hook runs first from ${hook}.shippo-keyguard-chained` : `installed the ${hook} hook at ${file}`;
   return { exitCode: EXIT.OK, stdout: `${message}
 `, stderr: "" };
@@ -58116,17 +58187,17 @@ __export(uninstall_hook_exports, {
   describe: () => describe6,
   handler: () => handler6
 });
-import { resolve as resolve19 } from "node:path";
+import { resolve as resolve21 } from "node:path";
 function builder6(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", describe: "Only the pre-push hook (default: both)" }).option("pre-commit", { type: "boolean", describe: "Only the pre-commit hook (default: both)" });
 }
 async function handler6(args, io) {
-  const dir = hooksDir(resolve19(io.cwd, args.repo));
+  const dir = hooksDir(resolve21(io.cwd, args.repo));
   const only = HOOKS.filter((h) => h === "pre-push" ? args.prePush : args.preCommit);
   const lines = [];
   for (const hook of only.length > 0 ? only : HOOKS) {
     const outcome = uninstallHook(dir, hook);
-    const file = resolve19(dir, hook);
+    const file = resolve21(dir, hook);
     if (outcome === "removed")
       lines.push(`removed the ${hook} hook ${file}`);
     else if (outcome === "restored")
@@ -58152,7 +58223,7 @@ var init_uninstall_hook = __esm({
 
 // cli/dist/hooks/advice.js
 import { existsSync as existsSync6 } from "node:fs";
-import { join as join8, resolve as resolve20 } from "node:path";
+import { join as join8, resolve as resolve22 } from "node:path";
 function blockedAdvice(what) {
   const subject = what === "commit" ? "This commit adds" : "The commits being pushed add";
   return [
@@ -58169,7 +58240,7 @@ function blockedAdvice(what) {
 function withRepoBaseline(args, cwd) {
   if (args["baseline"] !== void 0)
     return args;
-  const file = join8(resolve20(cwd, typeof args["repo"] === "string" ? args["repo"] : "."), HOOK_BASELINE);
+  const file = join8(resolve22(cwd, typeof args["repo"] === "string" ? args["repo"] : "."), HOOK_BASELINE);
   return existsSync6(file) ? { ...args, baseline: file } : args;
 }
 var HOOK_BASELINE;
@@ -58236,7 +58307,7 @@ __export(pre_push_exports, {
   parsePushLines: () => parsePushLines,
   revisionsFor: () => revisionsFor2
 });
-import { resolve as resolve21 } from "node:path";
+import { resolve as resolve23 } from "node:path";
 function builder8(y) {
   return withReportOptions(y).positional("remote", { type: "string", describe: "Name of the remote (git passes it)" }).positional("url", { type: "string", describe: "URL of the remote (git passes it)" }).option("repo", { type: "string", default: ".", describe: "The repository" }).example('echo "refs/heads/main $(git rev-parse HEAD) refs/heads/main $(git rev-parse origin/main)" | $0 pre-push origin', "what git does");
 }
@@ -58294,7 +58365,7 @@ async function handler8(given, io, steps) {
   const results = [];
   let root;
   try {
-    root = (await openRepo(resolve21(io.cwd, args.repo))).root;
+    root = (await openRepo(resolve23(io.cwd, args.repo))).root;
     for (const revisions2 of await pushedRevisions(root, args, io))
       results.push(await scanHistory({ repo: root, revisions: revisions2, secrets }));
   } catch (error) {
@@ -58337,7 +58408,7 @@ var init_pre_push = __esm({
 });
 
 // cli/dist/steps/suppress.js
-import { resolve as resolve22 } from "node:path";
+import { resolve as resolve24 } from "node:path";
 function withoutSuppression(f) {
   const { suppression: _dropped, ...rest } = f;
   return rest;
@@ -58348,7 +58419,7 @@ function seesWholeScope(collected, args, cwd) {
   if (collected.command !== "scan")
     return false;
   const paths = Array.isArray(args["paths"]) && args["paths"].length > 0 ? args["paths"] : ["."];
-  return paths.every((p) => p !== "-" && resolve22(cwd, p) === resolve22(collected.root));
+  return paths.every((p) => p !== "-" && resolve24(cwd, p) === resolve24(collected.root));
 }
 var suppressStep;
 var init_suppress = __esm({
@@ -58404,7 +58475,7 @@ __export(baseline_exports, {
   handler: () => handler9
 });
 import { existsSync as existsSync7, readFileSync as readFileSync10 } from "node:fs";
-import { resolve as resolve23 } from "node:path";
+import { resolve as resolve25 } from "node:path";
 function builder9(y) {
   return y.parserConfiguration({ "unknown-options-as-args": true, "parse-positional-numbers": false }).strict(false).positional("target", { type: "string", describe: `The scan whose findings to record: ${TARGETS.join(", ")} (default scan)` }).positional("args", { type: "string", array: true, describe: "Arguments for that scan (paths, options)" }).option("baseline-file", {
     alias: "o",
@@ -58425,7 +58496,7 @@ async function handler9(args, io, _steps) {
   const clash = rest.find((a) => OUTPUT_OPTIONS.test(a));
   if (clash !== void 0)
     throw new CliError(`baseline: ${clash.split("=")[0]} is not used here (the baseline file is the output; name it with --baseline-file)`);
-  const file = resolve23(io.cwd, args.baselineFile);
+  const file = resolve25(io.cwd, args.baselineFile);
   const shown = displayPath2(io, file);
   let previous;
   let before;
@@ -58503,9 +58574,17 @@ __export(run_exports, {
   EXIT: () => EXIT,
   run: () => run
 });
+function refuseRepeated(argv, y) {
+  const arrays = new Set(y.getOptions().array);
+  for (const [key, value] of Object.entries(argv)) {
+    if (key.length === 1 || /[A-Z]/.test(key) || key === "_" || !Array.isArray(value) || arrays.has(key))
+      continue;
+    throw new CliError(`--${key}: given more than once; give it once`);
+  }
+}
 function parser2(argv) {
   let y = yargs_default([...argv]).scriptName("shippo-keyguard").usage("$0 <command> [options]\n\nFind leaked Shippo API keys, verify them, and report them as text, JSON or SARIF.").strict().demandCommand(1, "Specify a command (see --help)").recommendCommands().help().alias("h", "help").version(`${TOOL.version}
-`).epilogue(EPILOGUE).wrap(Math.min(110, process.stdout.columns || 100)).exitProcess(false).fail((message, error) => {
+`).epilogue(EPILOGUE).middleware(refuseRepeated, true).wrap(Math.min(110, process.stdout.columns || 100)).exitProcess(false).fail((message, error) => {
     throw error instanceof CliError ? error : new CliError((message ?? describeError(error)).replace(/\s*\n\s*/g, " "));
   });
   for (const c of COMMANDS)
@@ -58525,6 +58604,7 @@ async function run(argv, io) {
       return { exitCode: EXIT.OK, stdout: helpOutput.endsWith("\n") ? helpOutput : `${helpOutput}
 `, stderr: "" };
     }
+    checkReportFiles(args, io.cwd);
     prepareTriage(args, io);
     return await match.handler(args, io, STEPS);
   } catch (error) {
@@ -58540,6 +58620,7 @@ var init_run = __esm({
     "use strict";
     init_yargs();
     init_errors();
+    init_finish();
     init_scan();
     init_history2();
     init_staged2();
@@ -58577,15 +58658,29 @@ Keys are never printed in full unless you pass --no-redact. Docs: ${TOOL.informa
 });
 
 // cli/dist/main.js
+init_errors();
 init_io();
 init_run();
+function writeStdout(text) {
+  return new Promise((done) => {
+    process.stdout.once("error", () => done());
+    process.stdout.write(text, () => done());
+  });
+}
 async function main(argv) {
-  const io = processIO();
+  let io;
+  try {
+    io = processIO();
+  } catch (error) {
+    process.stderr.write(`shippo-keyguard: cannot use the current directory: ${describeError(error)}
+`);
+    return EXIT.ERROR;
+  }
   const result = await run(argv, io);
   if (result.stderr)
     process.stderr.write(result.stderr);
   if (result.stdout)
-    await new Promise((done) => process.stdout.write(result.stdout, () => done()));
+    await writeStdout(result.stdout);
   return result.exitCode;
 }
 export {

@@ -56,6 +56,28 @@ export function collectedFrom(
  */
 export type Step = (collected: Collected, args: ReportArgs & Record<string, unknown>, io: RunIO) => Promise<void> | void;
 
+/** The report files asked for: option, file, format. */
+function reportFiles(args: Partial<ReportArgs>): [string, string, Format][] {
+  const files: [string, string, Format][] = [];
+  if (args.output) files.push(['--output', args.output, args.format ?? 'text']);
+  if (args.sarifFile) files.push(['--sarif-file', args.sarifFile, 'sarif']);
+  if (args.jsonFile) files.push(['--json-file', args.jsonFile, 'json']);
+  return files;
+}
+
+/** An empty file name, or two reports to one file (only the last would be left): refuse them before scanning. */
+export function checkReportFiles(args: Partial<ReportArgs>, cwd: string): void {
+  // `--sarif-file ""` (an unset variable in CI) would quietly write no report at all.
+  for (const [option, value] of [['--output', args.output], ['--sarif-file', args.sarifFile], ['--json-file', args.jsonFile]] as const) {
+    if (value === '') throw new CliError(`${option}: the file name is empty`);
+  }
+  const files = reportFiles(args);
+  for (const [i, [option, file]] of files.entries()) {
+    const other = files.findIndex(([, f]) => resolve(cwd, f) === resolve(cwd, file));
+    if (other < i) throw new CliError(`${files[other]![0]} and ${option} name the same file (${file}); give each report its own file`);
+  }
+}
+
 /** Run the steps, render every requested report, and decide the exit code. */
 export async function finish(
   collected: Collected,
@@ -98,11 +120,7 @@ export async function finish(
     }
   };
 
-  const files: [string, Format][] = [];
-  if (args.output) files.push([args.output, args.format]);
-  if (args.sarifFile) files.push([args.sarifFile, 'sarif']);
-  if (args.jsonFile) files.push([args.jsonFile, 'json']);
-  for (const [file, format] of files) {
+  for (const [, file, format] of reportFiles(args)) {
     try {
       writeFileAtomic(resolve(io.cwd, file), render(format, false));
     } catch (error) {

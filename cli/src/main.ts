@@ -1,11 +1,27 @@
-import { processIO } from './io.js';
+import { EXIT, describeError } from './errors.js';
+import { processIO, type RunIO } from './io.js';
 import { run } from './run.js';
+
+/** Write to stdout; a reader that went away (`| head`) ends the output quietly, not with a stack trace. */
+function writeStdout(text: string): Promise<void> {
+  return new Promise<void>((done) => {
+    process.stdout.once('error', () => done());
+    process.stdout.write(text, () => done());
+  });
+}
 
 /** Entry for the bin shim: run, write the output, return the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const io = processIO();
+  let io: RunIO;
+  try {
+    io = processIO();
+  } catch (error) {
+    // process.cwd() throws when the current directory was deleted.
+    process.stderr.write(`shippo-keyguard: cannot use the current directory: ${describeError(error)}\n`);
+    return EXIT.ERROR;
+  }
   const result = await run(argv, io);
   if (result.stderr) process.stderr.write(result.stderr);
-  if (result.stdout) await new Promise<void>((done) => process.stdout.write(result.stdout, () => done()));
+  if (result.stdout) await writeStdout(result.stdout);
   return result.exitCode;
 }

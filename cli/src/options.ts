@@ -38,15 +38,16 @@ export interface ReportArgs {
 export function withReportOptions<T>(y: Argv<T>) {
   return y
     .option('format', {
+      requiresArg: true,
       alias: 'f',
       choices: FORMATS,
       default: 'text' as Format,
       describe: 'Report format for stdout (or --output)',
       group: 'Output:',
     })
-    .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (atomically) instead of stdout', group: 'Output:' })
-    .option('sarif-file', { type: 'string', describe: 'Also write a SARIF 2.1.0 report to FILE', group: 'Output:' })
-    .option('json-file', { type: 'string', describe: 'Also write a JSON report to FILE', group: 'Output:' })
+    .option('output', { requiresArg: true, alias: 'o', type: 'string', describe: 'Write the report to FILE (atomically) instead of stdout', group: 'Output:' })
+    .option('sarif-file', { requiresArg: true, type: 'string', describe: 'Also write a SARIF 2.1.0 report to FILE', group: 'Output:' })
+    .option('json-file', { requiresArg: true, type: 'string', describe: 'Also write a JSON report to FILE', group: 'Output:' })
     .option('redact', {
       type: 'boolean',
       default: true,
@@ -55,6 +56,7 @@ export function withReportOptions<T>(y: Argv<T>) {
     })
     .option('show-suppressed', { type: 'boolean', default: false, describe: 'List suppressed findings too', group: 'Output:' })
     .option('fail-on', {
+      requiresArg: true,
       choices: FAIL_ON,
       default: 'any' as FailOn,
       describe: 'Findings that make the exit code 1: any, not-dead (all but verified-dead keys), live (verified-live keys only)',
@@ -66,8 +68,9 @@ export function withReportOptions<T>(y: Argv<T>) {
       describe: 'Ask the Shippo API whether each distinct key is live, dead or unknown (one read-only GET per key, cached)',
       group: 'Verification:',
     })
-    .option('verify-concurrency', { type: 'number', default: 4, coerce: verifyConcurrency, describe: 'Requests in flight at once (1-64)', group: 'Verification:' })
+    .option('verify-concurrency', { requiresArg: true, type: 'number', default: 4, coerce: verifyConcurrency, describe: 'Requests in flight at once (1-64)', group: 'Verification:' })
     .option('verify-timeout', {
+      requiresArg: true,
       type: 'number',
       default: 60,
       coerce: verifyTimeout,
@@ -75,6 +78,7 @@ export function withReportOptions<T>(y: Argv<T>) {
       group: 'Verification:',
     })
     .option('verify-request-timeout', {
+      requiresArg: true,
       type: 'number',
       default: 10,
       coerce: verifyRequestTimeout,
@@ -88,17 +92,19 @@ export function withReportOptions<T>(y: Argv<T>) {
       group: 'Verification:',
     })
     .option('api-base-url', {
+      requiresArg: true,
       type: 'string',
       coerce: apiBaseUrlFlag,
       describe: 'Send keys to this API instead of https://api.goshippo.com (also SHIPPO_API_BASE_URL; never read from a config file; http only to loopback)',
       group: 'Verification:',
     })
     .option('config', {
+      requiresArg: true,
       type: 'string',
       describe: 'Read the configuration from FILE (default: the nearest .shippo-keyguard.json/.yaml up to the git top-level); --no-config reads none',
       group: 'Triage:',
     })
-    .option('baseline', { type: 'string', describe: 'Report only keys not in this baseline file (see the baseline command)', group: 'Triage:' })
+    .option('baseline', { requiresArg: true, type: 'string', describe: 'Report only keys not in this baseline file (see the baseline command)', group: 'Triage:' })
     .option('inline-allow', {
       type: 'boolean',
       default: true,
@@ -129,6 +135,7 @@ export function parseSize(value: string | number): number {
 export function maxFileSizeOption(what: 'files' | 'blobs') {
   return {
     type: 'string' as const,
+    requiresArg: true,
     default: DEFAULT_MAX_FILE_SIZE % 1024 ** 2 === 0 ? `${DEFAULT_MAX_FILE_SIZE / 1024 ** 2}MiB` : String(DEFAULT_MAX_FILE_SIZE),
     describe: `Skip (with a warning) ${what} larger than this (bytes, or e.g. 100MiB)`,
   };

@@ -1,6 +1,6 @@
 import yargs, { type Argv } from 'yargs';
 import { CliError, EXIT, describeError } from './errors.js';
-import type { Step } from './finish.js';
+import { checkReportFiles, type Step } from './finish.js';
 import type { RunIO, RunResult } from './io.js';
 import * as scan from './commands/scan.js';
 import * as history from './commands/history.js';
@@ -15,7 +15,7 @@ import { verifyStep } from './steps/verify.js';
 import * as baseline from './commands/baseline.js';
 import { prepareTriage } from './steps/triage-context.js';
 import { TOOL } from './version.js';
-import { STDIN_ARG } from './options.js';
+import { STDIN_ARG, type ReportArgs } from './options.js';
 
 export type { RunIO, RunResult } from './io.js';
 export { EXIT, CliError } from './errors.js';
@@ -49,6 +49,20 @@ const COMMANDS: readonly Command[] = [
   action as Command,
 ];
 
+/**
+ * yargs collects an option given twice into an array, which the commands do not expect (a
+ * repeated --format printed no report at all). Refuse it before any option's own checks run;
+ * options that take several values (paths) are arrays on purpose.
+ */
+function refuseRepeated(argv: Record<string, unknown>, y: Argv): void {
+  const arrays = new Set((y as unknown as { getOptions(): { array: string[] } }).getOptions().array);
+  for (const [key, value] of Object.entries(argv)) {
+    // Aliases (-f) and camelCase copies (stdinFilename) come with the --long-name key too.
+    if (key.length === 1 || /[A-Z]/.test(key) || key === '_' || !Array.isArray(value) || arrays.has(key)) continue;
+    throw new CliError(`--${key}: given more than once; give it once`);
+  }
+}
+
 function parser(argv: readonly string[]): Argv {
   let y = yargs([...argv])
     .scriptName('shippo-keyguard')
@@ -60,6 +74,7 @@ function parser(argv: readonly string[]): Argv {
     .alias('h', 'help')
     .version(`${TOOL.version}\n`)
     .epilogue(EPILOGUE)
+    .middleware(refuseRepeated as (argv: object) => void, true)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((message, error) => {
@@ -87,6 +102,7 @@ export async function run(argv: readonly string[], io: RunIO): Promise<RunResult
       return { exitCode: EXIT.OK, stdout: helpOutput.endsWith('\n') ? helpOutput : `${helpOutput}\n`, stderr: '' };
     }
     // Configuration and baseline load before the scan: a bad file fails fast with exit 2.
+    checkReportFiles(args as Partial<ReportArgs>, io.cwd);
     prepareTriage(args, io);
     return await match.handler(args, io, STEPS);
   } catch (error) {

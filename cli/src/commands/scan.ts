@@ -1,6 +1,7 @@
+import { relative, resolve, sep } from 'node:path';
 import type { Argv } from 'yargs';
 import { SecretStore, scanContent } from '@shippo-keyguard/core';
-import { scanFiles } from '@shippo-keyguard/core/files';
+import { printablePath, scanFiles } from '@shippo-keyguard/core/files';
 import { CliError } from '../errors.js';
 import { finish, type Collected, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
@@ -18,7 +19,7 @@ export function builder<T>(y: Argv<T>) {
       describe: 'Inside a git work tree, scan what git would track; --no-gitignore walks everything',
     })
     .option('max-file-size', maxFileSizeOption('files'))
-    .option('stdin-filename', { type: 'string', describe: 'Name to give stdin in reports' })
+    .option('stdin-filename', { type: 'string', requiresArg: true, describe: 'Name to give stdin in reports (relative to the current directory, like file paths)' })
     .example('$0 scan', 'scan the current directory')
     .example('$0 scan src config/.env --format sarif -o keys.sarif', 'write SARIF for GitHub code scanning')
     .example('cat file | $0 scan - --stdin-filename file', 'scan stdin')
@@ -42,10 +43,17 @@ export interface ScanArgs extends ReportArgs {
   stdinFilename?: string;
 }
 
-async function readStdin(io: RunIO): Promise<Buffer> {
+/** stdin, or undefined once it passes `limit` bytes (the rest is not read: `cat /dev/zero` ends). */
+async function readStdin(io: RunIO, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
+  let size = 0;
+  for await (const chunk of io.stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += bytes.length;
+    if (size > limit) return undefined;
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 /** Files and bytes on stderr, for a person at a terminal, once the scan takes more than a moment. */
@@ -88,8 +96,17 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
   const paths = (args.paths.length > 0 ? args.paths : ['.']).map((p) => (p === STDIN_ARG ? '-' : p));
   if (paths.includes('-')) {
     if (paths.length > 1) throw new CliError('"-" (stdin) cannot be combined with other paths');
-    const content = await readStdin(io);
-    const path = args.stdinFilename ?? '-';
+    // Like a file's path: relative to the current directory (SARIF's %SRCROOT%), `/`-separated.
+    const path = args.stdinFilename ? relative(io.cwd, resolve(io.cwd, args.stdinFilename)).split(sep).join('/') || '.' : '-';
+    const content = await readStdin(io, maxFileSize);
+    if (content === undefined) {
+      // As for a file over the limit: a warning, and exit 2 since nothing else was scanned.
+      const message = `${printablePath(path)}: skipped, stdin is over the size limit of ${maxFileSize} bytes (--max-file-size)`;
+      collected.warnings.push({ code: 'too-large', message, path });
+      Object.assign(collected.stats, { skipped: 1 });
+      collected.forceError = true;
+      return finish(collected, args, io, steps);
+    }
     collected.findings.push(...scanContent(content, { path, source: 'stdin', secrets }));
     Object.assign(collected.stats, { scanned: 1, bytes: content.length });
     return finish(collected, args, io, steps);

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import type { Finding } from '../finding.js';
 import type { ScanWarning } from '../report/model.js';
 import { detectors as catalogue } from '@shippo-keyguard/rules';
@@ -183,6 +183,18 @@ export class BatchScanner {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
       if (code === 'ELOOP') return this.#symlink(target, warn);
+      if (code === 'ENXIO') {
+        // A socket (or a device with no driver) cannot be opened at all: say what it is.
+        out.skipped++;
+        let what = 'not a regular file';
+        try {
+          what = special(lstatSync(target.path));
+        } catch {
+          // gone meanwhile: the generic words will do
+        }
+        warn('not-regular', `skipped, ${what}`);
+        return;
+      }
       if (code === 'ENOENT' && target.fromGit) {
         out.missingFromGit.push(target.rel);
         return;
