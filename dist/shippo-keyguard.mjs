@@ -13351,7 +13351,7 @@ var init_backoff = __esm({
 });
 
 // packages/core/dist/verify/classify.js
-function classifyStatus(status2, kind, authHeaderMissing = false) {
+function classifyStatus(status2, kind, unauthorized = "token-rejected") {
   const mode = `${kind} mode`;
   if (status2 >= 200 && status2 < 300)
     return { final: true, status: "live", reason: `authenticated, ${mode} (HTTP ${status2})` };
@@ -13360,7 +13360,9 @@ function classifyStatus(status2, kind, authHeaderMissing = false) {
   if (status2 === 403)
     return { final: true, status: "live", reason: `authenticated but not permitted, ${mode} (HTTP 403)` };
   if (status2 === 401) {
-    return authHeaderMissing ? { final: true, status: "unknown", reason: "the API did not receive the Authorization header (HTTP 401); is a proxy stripping it?" } : { final: true, status: "dead", reason: "rejected by the API (HTTP 401)" };
+    if (unauthorized === "token-rejected")
+      return { final: true, status: "dead", reason: "rejected by the API (HTTP 401)" };
+    return unauthorized === "no-credentials" ? { final: true, status: "unknown", reason: "the API did not receive the Authorization header (HTTP 401); is a proxy stripping it?" } : { final: true, status: "unknown", reason: "HTTP 401 without the API's JSON error; is a proxy or gateway answering instead?" };
   }
   if (status2 === 429)
     return { final: false, retry: "rate-limited", reason: "rate limited (HTTP 429)" };
@@ -40064,6 +40066,17 @@ async function readPrefix(body, limit) {
   }
   return text.slice(0, limit);
 }
+function unauthorizedKind(body) {
+  if (/credentials were not provided|no credentials provided/i.test(body))
+    return "no-credentials";
+  try {
+    const parsed = JSON.parse(body);
+    if (typeof parsed?.detail === "string")
+      return "token-rejected";
+  } catch {
+  }
+  return "unrecognised";
+}
 async function probeOnce(key, req) {
   const { request } = await loadUndici();
   const url = new URL(PROBE_PATH, req.baseUrl);
@@ -40085,17 +40098,17 @@ async function probeOnce(key, req) {
   } catch (error) {
     throw describeNetworkError(signal.aborted ? signal.reason : error, req.timeoutMs);
   }
-  let authHeaderMissing = false;
+  let unauthorized = "unrecognised";
   try {
     if (response.statusCode === 401) {
-      authHeaderMissing = /credentials were not provided/i.test(await readPrefix(response.body, MAX_401_BODY));
+      unauthorized = unauthorizedKind(await readPrefix(response.body, MAX_401_BODY));
     } else {
       await response.body.dump({ limit: 64 * 1024, signal });
     }
   } catch {
     response.body.destroy();
   }
-  return { status: response.statusCode, headers: response.headers, authHeaderMissing };
+  return { status: response.statusCode, headers: response.headers, unauthorized };
 }
 var undici, loadUndici, PROBE_PATH, MAX_401_BODY, ProbeNetworkError;
 var init_http = __esm({
@@ -40235,7 +40248,7 @@ async function verifyKeys(keys, options) {
       try {
         const timeoutMs = Math.min(requestTimeoutMs, remaining);
         const answer = await probeOnce(k.key, { ...request, timeoutMs });
-        const verdict = classifyStatus(answer.status, k.kind, answer.authHeaderMissing);
+        const verdict = classifyStatus(answer.status, k.kind, answer.unauthorized);
         if (verdict.final) {
           const checkedAt = new Date(clock.now()).toISOString();
           return { status: verdict.status, reason: verdict.reason, checkedAt, cached: false };

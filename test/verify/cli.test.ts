@@ -143,6 +143,11 @@ describe('--fail-on with verification', () => {
     expect(await exit('not-dead', { [LIVE]: 'dead', [DEAD]: 'dead', [FLAKY]: RATE_LIMITED })).toBe(1);
     expect(await exit('not-dead', { [LIVE]: 'ok', [DEAD]: 'dead', [FLAKY]: 'dead' })).toBe(1);
   });
+  it("not-dead: a 401 that is not the API's answer (a gateway's login page, an empty body) is unknown, so it fails", async () => {
+    const gateway = { status: 401, headers: { 'content-type': 'text/html' }, body: '<html>Sign in to the network</html>' };
+    expect(await exit('not-dead', { [LIVE]: gateway, [DEAD]: 'dead', [FLAKY]: 'dead' })).toBe(1);
+    expect(await exit('not-dead', { [LIVE]: { status: 401 }, [DEAD]: 'dead', [FLAKY]: 'dead' })).toBe(1);
+  });
   it('live: fails only on verified-live keys (403 counts as live)', async () => {
     expect(await exit('live', { [LIVE]: 'dead', [DEAD]: RATE_LIMITED, [FLAKY]: 'no-credentials' })).toBe(0);
     expect(await exit('live', { [LIVE]: 'forbidden', [DEAD]: 'dead', [FLAKY]: 'dead' })).toBe(1);

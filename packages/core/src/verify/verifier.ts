@@ -118,7 +118,7 @@ export async function verifyKeys(keys: readonly KeyToVerify[], options: VerifyOp
       try {
         const timeoutMs = Math.min(requestTimeoutMs, remaining);
         const answer = await probeOnce(k.key, { ...request, timeoutMs });
-        const verdict = classifyStatus(answer.status, k.kind, answer.authHeaderMissing);
+        const verdict = classifyStatus(answer.status, k.kind, answer.unauthorized);
         if (verdict.final) {
           const checkedAt = new Date(clock.now()).toISOString();
           return { status: verdict.status, reason: verdict.reason, checkedAt, cached: false };
