@@ -13333,7 +13333,7 @@ function serverRequestedWait(headers, nowMs) {
   if (retryAfter !== void 0) {
     if (/^\d+(\.\d+)?$/.test(retryAfter))
       return Math.round(Number(retryAfter) * 1e3);
-    const date = Date.parse(retryAfter);
+    const date = HTTP_DATE_START.test(retryAfter) ? Date.parse(retryAfter) : NaN;
     if (!Number.isNaN(date))
       return Math.max(0, date - nowMs);
   }
@@ -13344,9 +13344,11 @@ function serverRequestedWait(headers, nowMs) {
   }
   return void 0;
 }
+var HTTP_DATE_START;
 var init_backoff = __esm({
   "packages/core/dist/verify/backoff.js"() {
     "use strict";
+    HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
   }
 });
 

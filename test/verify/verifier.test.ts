@@ -121,6 +121,13 @@ describe('rate limits', () => {
     expect(get(key)?.status).toBe('dead');
   });
 
+  it.each(['-5', 'garbage 1', '1 2', 'Tomorrow 9'])('a Retry-After of %j is no hint: back off, never retry at once', async (value) => {
+    const key = fakeKey('test', `retry-garbage-${value}`);
+    const { get, sleeps } = await verify({ [key]: [{ status: 429, headers: { 'retry-after': value } }, { status: 429, headers: { 'retry-after': value } }, 'live'] }, [key]);
+    expect(sleeps).toEqual([375, 750]);
+    expect(get(key)?.status).toBe('live');
+  });
+
   it('honours X-RateLimit-Reset in epoch seconds', async () => {
     const key = fakeKey('live', 'reset');
     const reset = String(Math.floor(fakeClock().now / 1000) + 9);
