@@ -10279,7 +10279,7 @@ var require_pattern = __commonJS({
       const absolute = [];
       const relative7 = [];
       for (const pattern2 of patterns) {
-        if (isAbsolute3(pattern2)) {
+        if (isAbsolute4(pattern2)) {
           absolute.push(pattern2);
         } else {
           relative7.push(pattern2);
@@ -10288,10 +10288,10 @@ var require_pattern = __commonJS({
       return [absolute, relative7];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute3(pattern2) {
+    function isAbsolute4(pattern2) {
       return path.isAbsolute(pattern2);
     }
-    exports.isAbsolute = isAbsolute3;
+    exports.isAbsolute = isAbsolute4;
   }
 });
 
@@ -40135,10 +40135,19 @@ var init_http = __esm({
 // packages/core/dist/cache/index.js
 import { mkdirSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
 import { homedir } from "node:os";
-import { dirname as dirname4, join as join3 } from "node:path";
+import { dirname as dirname4, isAbsolute, join as join3 } from "node:path";
 function cacheDirectory(env2 = process.env) {
-  const base = env2["XDG_CACHE_HOME"] && env2["XDG_CACHE_HOME"] !== "" ? env2["XDG_CACHE_HOME"] : join3(homedir(), ".cache");
-  return join3(base, "shippo-keyguard", "verify", "v1");
+  const xdg = env2["XDG_CACHE_HOME"];
+  if (xdg !== void 0 && isAbsolute(xdg))
+    return join3(xdg, "shippo-keyguard", "verify", "v1");
+  let home = "";
+  try {
+    home = homedir();
+  } catch {
+  }
+  if (!isAbsolute(home))
+    throw new NoCacheDirectoryError();
+  return join3(home, ".cache", "shippo-keyguard", "verify", "v1");
 }
 function cacheFile(fingerprint, env2 = process.env) {
   if (!/^[0-9a-f]{64}$/.test(fingerprint))
@@ -40146,7 +40155,14 @@ function cacheFile(fingerprint, env2 = process.env) {
   return join3(cacheDirectory(env2), `${fingerprint}.json`);
 }
 function readCachedVerification(fingerprint, options = {}) {
-  const file = cacheFile(fingerprint, options.env);
+  let file;
+  try {
+    file = cacheFile(fingerprint, options.env);
+  } catch (error) {
+    if (error instanceof NoCacheDirectoryError)
+      return void 0;
+    throw error;
+  }
   let text;
   try {
     text = readFileSync4(file, "utf8");
@@ -40182,11 +40198,17 @@ function writeCachedVerification(fingerprint, status2, options = {}) {
 function removeCachedVerification(fingerprint, options = {}) {
   rmSync2(cacheFile(fingerprint, options.env), { force: true });
 }
-var CACHE_TTL_MS;
+var NoCacheDirectoryError, CACHE_TTL_MS;
 var init_cache = __esm({
   "packages/core/dist/cache/index.js"() {
     "use strict";
     init_write_atomic();
+    NoCacheDirectoryError = class extends Error {
+      constructor() {
+        super("no cache directory: XDG_CACHE_HOME is not an absolute path and there is no home directory");
+        this.name = "NoCacheDirectoryError";
+      }
+    };
     CACHE_TTL_MS = { live: 60 * 60 * 1e3, dead: 30 * 24 * 60 * 60 * 1e3 };
   }
 });
@@ -40279,6 +40301,7 @@ async function verifyKeys(keys, options) {
     }
   }
   const queue = [...todo];
+  let cacheWarned = false;
   const worker = async () => {
     for (let k = queue.shift(); k !== void 0; k = queue.shift()) {
       const verdict = await verifyOne(k);
@@ -40293,8 +40316,11 @@ async function verifyKeys(keys, options) {
         } else if (corrupt.has(name))
           removeCachedVerification(name, { env: env2 });
       } catch (error) {
-        const code2 = error.code ?? "error";
-        options.onWarning?.("verify-cache-unwritable", `cannot write the verification cache (${code2}); results are not cached`);
+        if (cacheWarned)
+          continue;
+        cacheWarned = true;
+        const why = error instanceof NoCacheDirectoryError ? error.message : error.code ?? "error";
+        options.onWarning?.("verify-cache-unwritable", `cannot write the verification cache (${why}); results are not cached`);
       }
     }
   };
@@ -56110,7 +56136,7 @@ var init_baseline = __esm({
 });
 
 // packages/core/dist/config/apply.js
-import { isAbsolute, relative as relative3, resolve as resolve9, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve9, sep as sep2 } from "node:path";
 function ignoreMatcher(loaded) {
   const patterns = loaded.config.ignore ?? [];
   if (patterns.length === 0)
@@ -56118,7 +56144,7 @@ function ignoreMatcher(loaded) {
   const ig = ignoreFactory()().add([...patterns]);
   return (absolutePath, isDirectory = false) => {
     const rel = relative3(loaded.dir, absolutePath);
-    if (rel === "" || rel.startsWith("..") || isAbsolute(rel))
+    if (rel === "" || rel.startsWith("..") || isAbsolute2(rel))
       return false;
     const posix = sep2 === "/" ? rel : rel.split(sep2).join("/");
     return ig.ignores(isDirectory ? `${posix}/` : posix);
@@ -56164,7 +56190,7 @@ var init_config = __esm({
 });
 
 // cli/dist/steps/triage-context.js
-import { isAbsolute as isAbsolute2, relative as relative4, resolve as resolve10 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve10 } from "node:path";
 function recordDefaulted(argv, yargs) {
   const parsed = yargs?.parsed;
   defaulted.set(argv, new Set(Object.keys(parsed?.defaulted ?? {})));
@@ -56183,7 +56209,7 @@ function fillDefault(args, kebab, value) {
 }
 function displayPath2(io, file) {
   const rel = relative4(io.cwd, file);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : file;
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : file;
 }
 function asCliError(io, error) {
   return error instanceof ConfigError ? new CliError(error.lines((f) => displayPath2(io, f)).join("\n")) : error;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { KeyKind } from '@shippo-keyguard/rules';
-import { readCachedVerification, removeCachedVerification, writeCachedVerification } from '../cache/index.js';
+import { NoCacheDirectoryError, readCachedVerification, removeCachedVerification, writeCachedVerification } from '../cache/index.js';
 import type { Verification } from '../finding.js';
 import { backoffDelay, serverRequestedWait } from './backoff.js';
 import { DEFAULT_API_BASE_URL } from './base-url.js';
@@ -144,6 +144,7 @@ export async function verifyKeys(keys: readonly KeyToVerify[], options: VerifyOp
   }
 
   const queue = [...todo];
+  let cacheWarned = false; // one warning, not one per key
   const worker = async () => {
     for (let k = queue.shift(); k !== undefined; k = queue.shift()) {
       const verdict = await verifyOne(k);
@@ -156,8 +157,10 @@ export async function verifyKeys(keys: readonly KeyToVerify[], options: VerifyOp
           writeCachedVerification(name, verdict.status, { env, now: new Date(clock.now()) });
         } else if (corrupt.has(name)) removeCachedVerification(name, { env });
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'error';
-        options.onWarning?.('verify-cache-unwritable', `cannot write the verification cache (${code}); results are not cached`);
+        if (cacheWarned) continue;
+        cacheWarned = true;
+        const why = error instanceof NoCacheDirectoryError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error');
+        options.onWarning?.('verify-cache-unwritable', `cannot write the verification cache (${why}); results are not cached`);
       }
     }
   };
