@@ -40257,7 +40257,8 @@ async function verifyKeys(keys, options) {
   options.onProgress?.(results.size, total);
   if (todo.length === 0)
     return results;
-  const dispatcher = options.dispatcher ?? await dispatcherFor(env2, concurrency);
+  const proxyEnv = isLoopbackHost(options.baseUrl.hostname) ? {} : env2;
+  const dispatcher = options.dispatcher ?? await dispatcherFor(proxyEnv, concurrency);
   const request = { baseUrl: options.baseUrl, userAgent: options.userAgent, dispatcher };
   const unknown = (reason) => ({ status: "unknown", reason, checkedAt: new Date(clock.now()).toISOString(), cached: false });
   async function verifyOne(k) {

@@ -280,6 +280,38 @@ describe('where keys may go', () => {
     }
   });
 
+  it('HTTPS_PROXY: an https API is reached through CONNECT, so the proxy sees the host and never the key', async () => {
+    const proxy = await startRefusingProxy();
+    try {
+      // A reserved name (.invalid) that cannot resolve: nothing can leave the machine even if the proxy were bypassed.
+      const args = ['scan', '.', '--verify', '--api-base-url', 'https://api.shippo.invalid', '--verify-timeout', '5', '--format', 'json'];
+      const result = await run(args, io({ HTTPS_PROXY: proxy.url }));
+      expect(proxy.connects.length).toBeGreaterThan(0);
+      expect(new Set(proxy.connects)).toEqual(new Set(['api.shippo.invalid:443']));
+      const report = JSON.parse(result.stdout) as { summary: Record<string, number>; findings: { verification: { reason: string } }[] };
+      expect(report.summary).toMatchObject({ live: 0, dead: 0, unknown: 3 });
+      expect(report.findings.every((f) => /proxy refused the connection \(403\)/.test(f.verification.reason))).toBe(true);
+      expectNoLeak(result.stdout, result.stderr);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a loopback base URL never goes through a proxy, even without NO_PROXY: plain http must not cross the network', async () => {
+    const proxy = await startRefusingProxy();
+    try {
+      for (const variable of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy']) {
+        server.requests.length = 0;
+        const result = await run(['scan', '.', ...verifyArgs(), '--no-verify-cache'], io({ [variable]: proxy.url }));
+        expect(result.stdout, variable).toMatch(/1 live, 1 dead, 1 unknown/);
+        expect(server.requests).toHaveLength(3);
+      }
+      expect(proxy.connects).toHaveLength(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('NO_PROXY lets loopback bypass the proxy', async () => {
     const proxy = await startRefusingProxy();
     try {

@@ -4,7 +4,7 @@ import type { KeyKind } from '@shippo-keyguard/rules';
 import { NoCacheDirectoryError, readCachedVerification, removeCachedVerification, writeCachedVerification } from '../cache/index.js';
 import type { Verification } from '../finding.js';
 import { backoffDelay, serverRequestedWait } from './backoff.js';
-import { DEFAULT_API_BASE_URL } from './base-url.js';
+import { DEFAULT_API_BASE_URL, isLoopbackHost } from './base-url.js';
 import { classifyStatus } from './classify.js';
 import { systemClock, type Clock } from './clock.js';
 import { ProbeNetworkError, dispatcherFor, probeOnce } from './http.js';
@@ -102,7 +102,10 @@ export async function verifyKeys(keys: readonly KeyToVerify[], options: VerifyOp
   options.onProgress?.(results.size, total);
   if (todo.length === 0) return results;
 
-  const dispatcher = options.dispatcher ?? (await dispatcherFor(env, concurrency));
+  // A loopback base URL is never proxied (as Go's ProxyFromEnvironment): plain http to a local
+  // server would otherwise carry keys in clear text to the proxy, and reach the proxy's loopback.
+  const proxyEnv = isLoopbackHost(options.baseUrl.hostname) ? {} : env;
+  const dispatcher = options.dispatcher ?? (await dispatcherFor(proxyEnv, concurrency));
   const request = { baseUrl: options.baseUrl, userAgent: options.userAgent, dispatcher };
 
   const unknown = (reason: string): Verification => ({ status: 'unknown', reason, checkedAt: new Date(clock.now()).toISOString(), cached: false });
