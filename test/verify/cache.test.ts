@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fingerprintOf } from '@shippo-keyguard/core';
@@ -159,5 +159,40 @@ describe('where the cache lives when the environment gives no good place', () =>
     const prefix = process.getuid?.() === 0 ? ['setpriv', '--reuid=54321', '--regid=54321', '--clear-groups'] : [];
     const run = await scanWith({}, prefix);
     expectVerifiedWithoutCacheInRepo(run);
+  });
+});
+
+describe('interrupted verification', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s mid-verification: the process ends by the signal, no report, only whole cache entries', async (signal) => {
+    tmp = tempDir('cache-signal');
+    const repo = join(tmp.dir, 'repo');
+    mkdirSync(repo);
+    const keys = Array.from({ length: 12 }, (_, i) => fakeKey('live', `signal-${i}`));
+    writeFileSync(join(repo, 'app.env'), keys.map((k, i) => `K${i}=${k}`).join('\n'));
+    // Half the keys get an answer at once, the other half never do: the run is mid-way when killed.
+    const server = await startFakeShippo({ keys: Object.fromEntries(keys.map((k, i) => [k, i % 2 ? ('silent' as const) : ('live' as const)])) });
+    try {
+      const cacheHome = join(tmp.dir, 'cache');
+      const args = [BIN, 'scan', '.', '--verify', '--api-base-url', server.url, '--verify-timeout', '60', '--sarif-file', 'out.sarif'];
+      const child = spawn(process.execPath, args, { cwd: repo, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tmp.dir, XDG_CACHE_HOME: cacheHome } });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const ended = new Promise<[number | null, string | null]>((done) => child.on('close', (code, sig) => done([code, sig])));
+      while (server.requests.length < 6) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200)); // the answered keys get written
+      child.kill(signal);
+      expect(await ended).toEqual([null, signal]); // a shell shows 128 + the signal number: 130, 143
+      expect(existsSync(join(repo, 'out.sarif'))).toBe(false);
+      const entries = readdirSync(cacheDirectory({ XDG_CACHE_HOME: cacheHome }));
+      expect(entries.length).toBeGreaterThan(0);
+      for (const name of entries) {
+        expect(name).toMatch(/^[0-9a-f]{64}\.json$/);
+        expect(JSON.parse(readFileSync(join(cacheDirectory({ XDG_CACHE_HOME: cacheHome }), name), 'utf8'))).toMatchObject({ status: 'live' });
+      }
+      for (const k of keys) expect(output).not.toContain(k.slice(12));
+    } finally {
+      await server.close();
+    }
   });
 });
