@@ -6388,9 +6388,9 @@ var init_postprocess = __esm({
 
 // packages/core/dist/policy.js
 function failsPolicy(finding, failOn) {
-  if (finding.level === "note")
-    return false;
   const status2 = finding.verification?.status ?? "unchecked";
+  if (finding.level === "note" && status2 !== "live")
+    return false;
   switch (failOn) {
     case "any":
       return true;

@@ -148,6 +148,18 @@ describe('--fail-on with verification', () => {
     expect(await exit('not-dead', { [LIVE]: gateway, [DEAD]: 'dead', [FLAKY]: 'dead' })).toBe(1);
     expect(await exit('not-dead', { [LIVE]: { status: 401 }, [DEAD]: 'dead', [FLAKY]: 'dead' })).toBe(1);
   });
+  it('a low-confidence (note) finding passes every policy unless the API says its key is live: then it fails them all', async () => {
+    const older = fakeKey('live', 'e2e-32-hex', 32); // the older 32-hex style: a note by default
+    writeFileSync(join(repo, 'src', 'a.js'), `const old = "${older}";\n`);
+    writeFileSync(join(repo, 'src', 'b.env'), '');
+    writeFileSync(join(repo, 'c.txt'), '');
+    for (const failOn of ['any', 'not-dead', 'live']) {
+      expect(await exit(failOn, { [older]: 'live' }), `${failOn}, live`).toBe(1);
+      expect(await exit(failOn, { [older]: 'dead' }), `${failOn}, dead`).toBe(0);
+      expect(await exit(failOn, { [older]: RATE_LIMITED }), `${failOn}, unknown`).toBe(0);
+    }
+    expect((await run(['scan', '.', '--fail-on', 'live'], io())).exitCode).toBe(0); // unchecked
+  });
   it('live: fails only on verified-live keys (403 counts as live)', async () => {
     expect(await exit('live', { [LIVE]: 'dead', [DEAD]: RATE_LIMITED, [FLAKY]: 'no-credentials' })).toBe(0);
     expect(await exit('live', { [LIVE]: 'forbidden', [DEAD]: 'dead', [FLAKY]: 'dead' })).toBe(1);
