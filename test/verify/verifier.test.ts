@@ -47,6 +47,8 @@ describe('status mapping', () => {
     ['401 "No credentials provided" (keyword kept, key lost)', { status: 401, body: '{"detail": "Invalid token header. No credentials provided."}' }, 'unknown', /did not receive the Authorization header/],
     ['401 with an HTML login page (a gateway, not the API)', { status: 401, headers: { 'content-type': 'text/html' }, body: '<html><body>Please sign in</body></html>' }, 'unknown', /HTTP 401 without the API's JSON error/],
     ['401 with no body', { status: 401 }, 'unknown', /HTTP 401 without the API's JSON error/],
+    ['401 whose body breaks off', { status: 401, body: '{"detail": "Token does not exist"}', breakOff: true }, 'unknown', /HTTP 401 without the API's JSON error/],
+    ['404 whose body breaks off (the status is the answer)', { status: 404, body: '{"detail": "Not found."}', breakOff: true }, 'live', /HTTP 404/],
     ['401 with JSON that is not an API error', { status: 401, body: '{"error": "unauthorized"}' }, 'unknown', /HTTP 401 without the API's JSON error/],
     ['429 forever', { status: 429, body: '' }, 'unknown', /rate limited \(HTTP 429\)/],
     ['500 forever', { status: 500, body: 'oops' }, 'unknown', /server error \(HTTP 500\), gave up after 3 attempts/],
