@@ -84,6 +84,19 @@ describe('status mapping', () => {
     expect(JSON.stringify([...results])).not.toContain(key);
   });
 
+  it.each([301, 302, 307, 308])('a %i to another server is not followed: the key never reaches it', async (status) => {
+    const elsewhere = await startFakeShippo({ otherKeys: 'live' });
+    try {
+      const key = fakeKey('live', `redirect-${status}`);
+      const { get } = await verify({ [key]: { status, headers: { location: `${elsewhere.url}/addresses/${'0'.repeat(32)}` } } }, [key]);
+      expect(get(key)).toMatchObject({ status: 'unknown', reason: `unexpected redirect (HTTP ${status}), not followed` });
+      expect(elsewhere.requests).toHaveLength(0);
+      expect(server.countFor(key)).toBe(1);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('a TLS failure is unknown with the reason, never dead', async () => {
     const key = fakeKey('live', 'tls');
     server.setKeys({ [key]: 'dead' });
