@@ -6388,9 +6388,9 @@ var init_postprocess = __esm({
 
 // packages/core/dist/policy.js
 function failsPolicy(finding, failOn) {
-  if (finding.level === "note")
-    return false;
   const status2 = finding.verification?.status ?? "unchecked";
+  if (finding.level === "note" && status2 !== "live")
+    return false;
   switch (failOn) {
     case "any":
       return true;
@@ -10772,7 +10772,7 @@ var require_pattern = __commonJS({
       const absolute = [];
       const relative8 = [];
       for (const pattern2 of patterns) {
-        if (isAbsolute3(pattern2)) {
+        if (isAbsolute4(pattern2)) {
           absolute.push(pattern2);
         } else {
           relative8.push(pattern2);
@@ -10781,10 +10781,10 @@ var require_pattern = __commonJS({
       return [absolute, relative8];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute3(pattern2) {
+    function isAbsolute4(pattern2) {
       return path.isAbsolute(pattern2);
     }
-    exports.isAbsolute = isAbsolute3;
+    exports.isAbsolute = isAbsolute4;
   }
 });
 
@@ -13383,7 +13383,7 @@ function serverRequestedWait(headers, nowMs) {
   if (retryAfter !== void 0) {
     if (/^\d+(\.\d+)?$/.test(retryAfter))
       return Math.round(Number(retryAfter) * 1e3);
-    const date = Date.parse(retryAfter);
+    const date = HTTP_DATE_START.test(retryAfter) ? Date.parse(retryAfter) : NaN;
     if (!Number.isNaN(date))
       return Math.max(0, date - nowMs);
   }
@@ -13394,14 +13394,16 @@ function serverRequestedWait(headers, nowMs) {
   }
   return void 0;
 }
+var HTTP_DATE_START;
 var init_backoff = __esm({
   "packages/core/dist/verify/backoff.js"() {
     "use strict";
+    HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
   }
 });
 
 // packages/core/dist/verify/classify.js
-function classifyStatus(status2, kind, authHeaderMissing = false) {
+function classifyStatus(status2, kind, unauthorized = "token-rejected") {
   const mode = `${kind} mode`;
   if (status2 >= 200 && status2 < 300)
     return { final: true, status: "live", reason: `authenticated, ${mode} (HTTP ${status2})` };
@@ -13410,7 +13412,9 @@ function classifyStatus(status2, kind, authHeaderMissing = false) {
   if (status2 === 403)
     return { final: true, status: "live", reason: `authenticated but not permitted, ${mode} (HTTP 403)` };
   if (status2 === 401) {
-    return authHeaderMissing ? { final: true, status: "unknown", reason: "the API did not receive the Authorization header (HTTP 401); is a proxy stripping it?" } : { final: true, status: "dead", reason: "rejected by the API (HTTP 401)" };
+    if (unauthorized === "token-rejected")
+      return { final: true, status: "dead", reason: "rejected by the API (HTTP 401)" };
+    return unauthorized === "no-credentials" ? { final: true, status: "unknown", reason: "the API did not receive the Authorization header (HTTP 401); is a proxy stripping it?" } : { final: true, status: "unknown", reason: "HTTP 401 without the API's JSON error; is a proxy or gateway answering instead?" };
   }
   if (status2 === 429)
     return { final: false, retry: "rate-limited", reason: "rate limited (HTTP 429)" };
@@ -40114,6 +40118,17 @@ async function readPrefix(body, limit) {
   }
   return text.slice(0, limit);
 }
+function unauthorizedKind(body) {
+  if (/credentials were not provided|no credentials provided/i.test(body))
+    return "no-credentials";
+  try {
+    const parsed = JSON.parse(body);
+    if (typeof parsed?.detail === "string")
+      return "token-rejected";
+  } catch {
+  }
+  return "unrecognised";
+}
 async function probeOnce(key, req) {
   const { request } = await loadUndici();
   const url = new URL(PROBE_PATH, req.baseUrl);
@@ -40135,17 +40150,17 @@ async function probeOnce(key, req) {
   } catch (error) {
     throw describeNetworkError(signal.aborted ? signal.reason : error, req.timeoutMs);
   }
-  let authHeaderMissing = false;
+  let unauthorized = "unrecognised";
   try {
     if (response.statusCode === 401) {
-      authHeaderMissing = /credentials were not provided/i.test(await readPrefix(response.body, MAX_401_BODY));
+      unauthorized = unauthorizedKind(await readPrefix(response.body, MAX_401_BODY));
     } else {
       await response.body.dump({ limit: 64 * 1024, signal });
     }
   } catch {
     response.body.destroy();
   }
-  return { status: response.statusCode, headers: response.headers, authHeaderMissing };
+  return { status: response.statusCode, headers: response.headers, unauthorized };
 }
 var undici, loadUndici, PROBE_PATH, MAX_401_BODY, ProbeNetworkError;
 var init_http = __esm({
@@ -40170,10 +40185,19 @@ var init_http = __esm({
 // packages/core/dist/cache/index.js
 import { mkdirSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
 import { homedir } from "node:os";
-import { dirname as dirname4, join as join3 } from "node:path";
+import { dirname as dirname4, isAbsolute, join as join3 } from "node:path";
 function cacheDirectory(env2 = process.env) {
-  const base = env2["XDG_CACHE_HOME"] && env2["XDG_CACHE_HOME"] !== "" ? env2["XDG_CACHE_HOME"] : join3(homedir(), ".cache");
-  return join3(base, "shippo-keyguard", "verify", "v1");
+  const xdg = env2["XDG_CACHE_HOME"];
+  if (xdg !== void 0 && isAbsolute(xdg))
+    return join3(xdg, "shippo-keyguard", "verify", "v1");
+  let home = "";
+  try {
+    home = homedir();
+  } catch {
+  }
+  if (!isAbsolute(home))
+    throw new NoCacheDirectoryError();
+  return join3(home, ".cache", "shippo-keyguard", "verify", "v1");
 }
 function cacheFile(fingerprint, env2 = process.env) {
   if (!/^[0-9a-f]{64}$/.test(fingerprint))
@@ -40181,7 +40205,14 @@ function cacheFile(fingerprint, env2 = process.env) {
   return join3(cacheDirectory(env2), `${fingerprint}.json`);
 }
 function readCachedVerification(fingerprint, options = {}) {
-  const file = cacheFile(fingerprint, options.env);
+  let file;
+  try {
+    file = cacheFile(fingerprint, options.env);
+  } catch (error) {
+    if (error instanceof NoCacheDirectoryError)
+      return void 0;
+    throw error;
+  }
   let text;
   try {
     text = readFileSync4(file, "utf8");
@@ -40217,11 +40248,17 @@ function writeCachedVerification(fingerprint, status2, options = {}) {
 function removeCachedVerification(fingerprint, options = {}) {
   rmSync2(cacheFile(fingerprint, options.env), { force: true });
 }
-var CACHE_TTL_MS;
+var NoCacheDirectoryError, CACHE_TTL_MS;
 var init_cache = __esm({
   "packages/core/dist/cache/index.js"() {
     "use strict";
     init_write_atomic();
+    NoCacheDirectoryError = class extends Error {
+      constructor() {
+        super("no cache directory: XDG_CACHE_HOME is not an absolute path and there is no home directory");
+        this.name = "NoCacheDirectoryError";
+      }
+    };
     CACHE_TTL_MS = { live: 60 * 60 * 1e3, dead: 30 * 24 * 60 * 60 * 1e3 };
   }
 });
@@ -40270,7 +40307,8 @@ async function verifyKeys(keys, options) {
   options.onProgress?.(results.size, total);
   if (todo.length === 0)
     return results;
-  const dispatcher = options.dispatcher ?? await dispatcherFor(env2, concurrency);
+  const proxyEnv = isLoopbackHost(options.baseUrl.hostname) ? {} : env2;
+  const dispatcher = options.dispatcher ?? await dispatcherFor(proxyEnv, concurrency);
   const request = { baseUrl: options.baseUrl, userAgent: options.userAgent, dispatcher };
   const unknown = (reason) => ({ status: "unknown", reason, checkedAt: new Date(clock.now()).toISOString(), cached: false });
   async function verifyOne(k) {
@@ -40285,7 +40323,7 @@ async function verifyKeys(keys, options) {
       try {
         const timeoutMs = Math.min(requestTimeoutMs, remaining);
         const answer = await probeOnce(k.key, { ...request, timeoutMs });
-        const verdict = classifyStatus(answer.status, k.kind, answer.authHeaderMissing);
+        const verdict = classifyStatus(answer.status, k.kind, answer.unauthorized);
         if (verdict.final) {
           const checkedAt = new Date(clock.now()).toISOString();
           return { status: verdict.status, reason: verdict.reason, checkedAt, cached: false };
@@ -40314,6 +40352,7 @@ async function verifyKeys(keys, options) {
     }
   }
   const queue = [...todo];
+  let cacheWarned = false;
   const worker = async () => {
     for (let k = queue.shift(); k !== void 0; k = queue.shift()) {
       const verdict = await verifyOne(k);
@@ -40328,8 +40367,11 @@ async function verifyKeys(keys, options) {
         } else if (corrupt.has(name))
           removeCachedVerification(name, { env: env2 });
       } catch (error) {
-        const code2 = error.code ?? "error";
-        options.onWarning?.("verify-cache-unwritable", `cannot write the verification cache (${code2}); results are not cached`);
+        if (cacheWarned)
+          continue;
+        cacheWarned = true;
+        const why = error instanceof NoCacheDirectoryError ? error.message : error.code ?? "error";
+        options.onWarning?.("verify-cache-unwritable", `cannot write the verification cache (${why}); results are not cached`);
       }
     }
   };
@@ -56145,7 +56187,7 @@ var init_baseline = __esm({
 });
 
 // packages/core/dist/config/apply.js
-import { isAbsolute, relative as relative3, resolve as resolve10, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve10, sep as sep2 } from "node:path";
 function ignoreMatcher(loaded) {
   const patterns = loaded.config.ignore ?? [];
   if (patterns.length === 0)
@@ -56153,7 +56195,7 @@ function ignoreMatcher(loaded) {
   const ig = ignoreFactory()().add([...patterns]);
   return (absolutePath, isDirectory = false) => {
     const rel = relative3(loaded.dir, absolutePath);
-    if (rel === "" || rel.startsWith("..") || isAbsolute(rel))
+    if (rel === "" || rel.startsWith("..") || isAbsolute2(rel))
       return false;
     const posix = sep2 === "/" ? rel : rel.split(sep2).join("/");
     return ig.ignores(isDirectory ? `${posix}/` : posix);
@@ -56199,7 +56241,7 @@ var init_config = __esm({
 });
 
 // cli/dist/steps/triage-context.js
-import { isAbsolute as isAbsolute2, relative as relative4, resolve as resolve11 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve11 } from "node:path";
 function recordDefaulted(argv, yargs) {
   const parsed = yargs?.parsed;
   defaulted.set(argv, new Set(Object.keys(parsed?.defaulted ?? {})));
@@ -56218,7 +56260,7 @@ function fillDefault(args, kebab, value) {
 }
 function displayPath2(io, file) {
   const rel = relative4(io.cwd, file);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : file;
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : file;
 }
 function asCliError(io, error) {
   return error instanceof ConfigError ? new CliError(error.lines((f) => displayPath2(io, f)).join("\n")) : error;

@@ -20,7 +20,8 @@ export type Reply =
   | 'silent'
   /** Drop the connection without an answer. */
   | 'reset'
-  | { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string };
+  /** `breakOff`: send the headers and half the body, then drop the connection. */
+  | { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string; readonly breakOff?: boolean };
 
 export const ACCOUNT_EMAIL = 'owner-of-the-account@example.com';
 const BODIES = {
@@ -106,6 +107,12 @@ export async function startFakeShippo(options: FakeShippoOptions = {}): Promise<
       if (!/^\/addresses\/[^/]+$/.test(req.url ?? '')) return send(res, 404, BODIES.notFound);
       if (reply === 'live') return send(res, 404, BODIES.notFound);
       if (reply === 'ok') return send(res, 200, BODIES.ok);
+      if (reply.breakOff) {
+        const body = reply.body ?? '';
+        res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...reply.headers });
+        res.write(body.slice(0, body.length >> 1));
+        return void setTimeout(() => req.socket.destroy(), 20);
+      }
       return send(res, reply.status, reply.body ?? '', reply.headers);
     };
     if (options.delayMs) setTimeout(answer, options.delayMs);

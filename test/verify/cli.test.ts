@@ -143,6 +143,23 @@ describe('--fail-on with verification', () => {
     expect(await exit('not-dead', { [LIVE]: 'dead', [DEAD]: 'dead', [FLAKY]: RATE_LIMITED })).toBe(1);
     expect(await exit('not-dead', { [LIVE]: 'ok', [DEAD]: 'dead', [FLAKY]: 'dead' })).toBe(1);
   });
+  it("not-dead: a 401 that is not the API's answer (a gateway's login page, an empty body) is unknown, so it fails", async () => {
+    const gateway = { status: 401, headers: { 'content-type': 'text/html' }, body: '<html>Sign in to the network</html>' };
+    expect(await exit('not-dead', { [LIVE]: gateway, [DEAD]: 'dead', [FLAKY]: 'dead' })).toBe(1);
+    expect(await exit('not-dead', { [LIVE]: { status: 401 }, [DEAD]: 'dead', [FLAKY]: 'dead' })).toBe(1);
+  });
+  it('a low-confidence (note) finding passes every policy unless the API says its key is live: then it fails them all', async () => {
+    const older = fakeKey('live', 'e2e-32-hex', 32); // the older 32-hex style: a note by default
+    writeFileSync(join(repo, 'src', 'a.js'), `const old = "${older}";\n`);
+    writeFileSync(join(repo, 'src', 'b.env'), '');
+    writeFileSync(join(repo, 'c.txt'), '');
+    for (const failOn of ['any', 'not-dead', 'live']) {
+      expect(await exit(failOn, { [older]: 'live' }), `${failOn}, live`).toBe(1);
+      expect(await exit(failOn, { [older]: 'dead' }), `${failOn}, dead`).toBe(0);
+      expect(await exit(failOn, { [older]: RATE_LIMITED }), `${failOn}, unknown`).toBe(0);
+    }
+    expect((await run(['scan', '.', '--fail-on', 'live'], io())).exitCode).toBe(0); // unchecked
+  });
   it('live: fails only on verified-live keys (403 counts as live)', async () => {
     expect(await exit('live', { [LIVE]: 'dead', [DEAD]: RATE_LIMITED, [FLAKY]: 'no-credentials' })).toBe(0);
     expect(await exit('live', { [LIVE]: 'forbidden', [DEAD]: 'dead', [FLAKY]: 'dead' })).toBe(1);
@@ -273,6 +290,38 @@ describe('where keys may go', () => {
       rmSync(join(repo, '.shippo-keyguard.json'));
     } finally {
       await evil.close();
+      await proxy.close();
+    }
+  });
+
+  it('HTTPS_PROXY: an https API is reached through CONNECT, so the proxy sees the host and never the key', async () => {
+    const proxy = await startRefusingProxy();
+    try {
+      // A reserved name (.invalid) that cannot resolve: nothing can leave the machine even if the proxy were bypassed.
+      const args = ['scan', '.', '--verify', '--api-base-url', 'https://api.shippo.invalid', '--verify-timeout', '5', '--format', 'json'];
+      const result = await run(args, io({ HTTPS_PROXY: proxy.url }));
+      expect(proxy.connects.length).toBeGreaterThan(0);
+      expect(new Set(proxy.connects)).toEqual(new Set(['api.shippo.invalid:443']));
+      const report = JSON.parse(result.stdout) as { summary: Record<string, number>; findings: { verification: { reason: string } }[] };
+      expect(report.summary).toMatchObject({ live: 0, dead: 0, unknown: 3 });
+      expect(report.findings.every((f) => /proxy refused the connection \(403\)/.test(f.verification.reason))).toBe(true);
+      expectNoLeak(result.stdout, result.stderr);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a loopback base URL never goes through a proxy, even without NO_PROXY: plain http must not cross the network', async () => {
+    const proxy = await startRefusingProxy();
+    try {
+      for (const variable of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy']) {
+        server.requests.length = 0;
+        const result = await run(['scan', '.', ...verifyArgs(), '--no-verify-cache'], io({ [variable]: proxy.url }));
+        expect(result.stdout, variable).toMatch(/1 live, 1 dead, 1 unknown/);
+        expect(server.requests).toHaveLength(3);
+      }
+      expect(proxy.connects).toHaveLength(0);
+    } finally {
       await proxy.close();
     }
   });

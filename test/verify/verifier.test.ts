@@ -43,6 +43,13 @@ describe('status mapping', () => {
     ['401 Token does not exist', 'dead', 'dead', /HTTP 401/],
     ['403', 'forbidden', 'live', /not permitted.*HTTP 403/],
     ['401 without credentials (header stripped)', 'no-credentials', 'unknown', /did not receive the Authorization header/],
+    ['401 with another JSON error from the API', { status: 401, body: '{"detail": "Invalid token."}' }, 'dead', /rejected by the API \(HTTP 401\)/],
+    ['401 "No credentials provided" (keyword kept, key lost)', { status: 401, body: '{"detail": "Invalid token header. No credentials provided."}' }, 'unknown', /did not receive the Authorization header/],
+    ['401 with an HTML login page (a gateway, not the API)', { status: 401, headers: { 'content-type': 'text/html' }, body: '<html><body>Please sign in</body></html>' }, 'unknown', /HTTP 401 without the API's JSON error/],
+    ['401 with no body', { status: 401 }, 'unknown', /HTTP 401 without the API's JSON error/],
+    ['401 whose body breaks off', { status: 401, body: '{"detail": "Token does not exist"}', breakOff: true }, 'unknown', /HTTP 401 without the API's JSON error/],
+    ['404 whose body breaks off (the status is the answer)', { status: 404, body: '{"detail": "Not found."}', breakOff: true }, 'live', /HTTP 404/],
+    ['401 with JSON that is not an API error', { status: 401, body: '{"error": "unauthorized"}' }, 'unknown', /HTTP 401 without the API's JSON error/],
     ['429 forever', { status: 429, body: '' }, 'unknown', /rate limited \(HTTP 429\)/],
     ['500 forever', { status: 500, body: 'oops' }, 'unknown', /server error \(HTTP 500\), gave up after 3 attempts/],
     ['502 then 404', [{ status: 502 }, 'live'], 'live', /HTTP 404/],
@@ -75,6 +82,19 @@ describe('status mapping', () => {
     expect(results.get(fingerprintOf(key))?.reason).toMatch(/live mode/);
     expect(JSON.stringify([...results])).not.toContain(ACCOUNT_EMAIL);
     expect(JSON.stringify([...results])).not.toContain(key);
+  });
+
+  it.each([301, 302, 307, 308])('a %i to another server is not followed: the key never reaches it', async (status) => {
+    const elsewhere = await startFakeShippo({ otherKeys: 'live' });
+    try {
+      const key = fakeKey('live', `redirect-${status}`);
+      const { get } = await verify({ [key]: { status, headers: { location: `${elsewhere.url}/addresses/${'0'.repeat(32)}` } } }, [key]);
+      expect(get(key)).toMatchObject({ status: 'unknown', reason: `unexpected redirect (HTTP ${status}), not followed` });
+      expect(elsewhere.requests).toHaveLength(0);
+      expect(server.countFor(key)).toBe(1);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('a TLS failure is unknown with the reason, never dead', async () => {
@@ -114,6 +134,13 @@ describe('rate limits', () => {
     const { get, sleeps } = await verify({ [key]: [{ status: 429, headers: { 'retry-after': at } }, 'dead'] }, [key]);
     expect(sleeps).toEqual([12_000]);
     expect(get(key)?.status).toBe('dead');
+  });
+
+  it.each(['-5', 'garbage 1', '1 2', 'Tomorrow 9'])('a Retry-After of %j is no hint: back off, never retry at once', async (value) => {
+    const key = fakeKey('test', `retry-garbage-${value}`);
+    const { get, sleeps } = await verify({ [key]: [{ status: 429, headers: { 'retry-after': value } }, { status: 429, headers: { 'retry-after': value } }, 'live'] }, [key]);
+    expect(sleeps).toEqual([375, 750]);
+    expect(get(key)?.status).toBe('live');
   });
 
   it('honours X-RateLimit-Reset in epoch seconds', async () => {

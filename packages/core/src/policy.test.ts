@@ -11,6 +11,8 @@ describe('failsPolicy', () => {
     expect(failsPolicy(withStatus('dead'), 'any')).toBe(true);
     expect(failsPolicy({ ...base, level: 'warning' } as Finding, 'any')).toBe(true);
     expect(failsPolicy({ ...base, level: 'note' } as Finding, 'any')).toBe(false);
+    expect(failsPolicy({ ...withStatus('dead'), level: 'note' } as Finding, 'any')).toBe(false);
+    expect(failsPolicy({ ...withStatus('live'), level: 'note' } as Finding, 'live')).toBe(true);
   });
   it('not-dead lets verified-dead keys pass; live fails only verified-live keys', () => {
     expect(failsPolicy(withStatus('dead'), 'not-dead')).toBe(false);

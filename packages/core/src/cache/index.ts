@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../write-atomic.js';
 
 /**
@@ -17,9 +17,30 @@ export interface CachedVerification {
   readonly expiresAt: string;
 }
 
+/** Neither an absolute `XDG_CACHE_HOME` nor a home directory: there is no cache (reads miss, writes throw this). */
+export class NoCacheDirectoryError extends Error {
+  constructor() {
+    super('no cache directory: XDG_CACHE_HOME is not an absolute path and there is no home directory');
+    this.name = 'NoCacheDirectoryError';
+  }
+}
+
+/**
+ * `$XDG_CACHE_HOME/shippo-keyguard/verify/v1`, else under `~/.cache`. A relative `XDG_CACHE_HOME`
+ * is ignored (as the XDG spec says) and an empty or relative home is none: either would put the
+ * cache in whatever directory is being scanned.
+ */
 export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env['XDG_CACHE_HOME'] && env['XDG_CACHE_HOME'] !== '' ? env['XDG_CACHE_HOME'] : join(homedir(), '.cache');
-  return join(base, 'shippo-keyguard', 'verify', 'v1');
+  const xdg = env['XDG_CACHE_HOME'];
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'shippo-keyguard', 'verify', 'v1');
+  let home = '';
+  try {
+    home = homedir();
+  } catch {
+    // No HOME and no passwd entry for the user (a container running as an arbitrary uid).
+  }
+  if (!isAbsolute(home)) throw new NoCacheDirectoryError();
+  return join(home, '.cache', 'shippo-keyguard', 'verify', 'v1');
 }
 
 export function cacheFile(fingerprint: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -35,7 +56,13 @@ export function readCachedVerification(
   fingerprint: string,
   options: { env?: NodeJS.ProcessEnv; now?: Date; onCorrupt?: (file: string) => void } = {},
 ): CachedVerification | undefined {
-  const file = cacheFile(fingerprint, options.env);
+  let file: string;
+  try {
+    file = cacheFile(fingerprint, options.env);
+  } catch (error) {
+    if (error instanceof NoCacheDirectoryError) return undefined;
+    throw error;
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

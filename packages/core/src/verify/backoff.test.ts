@@ -19,6 +19,8 @@ describe('serverRequestedWait', () => {
   it('Retry-After wins over X-RateLimit-Reset; nonsense is no hint', () => {
     expect(serverRequestedWait({ 'retry-after': '2', 'x-ratelimit-reset': String(NOW / 1000 + 30) }, NOW)).toBe(2000);
     expect(serverRequestedWait({ 'retry-after': 'soon' }, NOW)).toBeUndefined();
+    // Date.parse takes these as dates in 2001: they must not read as "retry now".
+    for (const junk of ['-5', 'garbage 1', '1 2', '-0.5']) expect(serverRequestedWait({ 'retry-after': junk }, NOW)).toBeUndefined();
     expect(serverRequestedWait({ 'x-ratelimit-reset': '-5' }, NOW)).toBeUndefined();
     expect(serverRequestedWait({}, NOW)).toBeUndefined();
   });

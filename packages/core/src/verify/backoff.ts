@@ -11,6 +11,9 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
 }
 
+/** IMF-fixdate (`Sun, 06 Nov 1994 ...`), RFC 850 (`Sunday, 06-Nov-94 ...`) and asctime (`Sun Nov  6 ...`). */
+const HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
+
 /**
  * How long the server asks us to wait, in ms, or undefined when it does not say:
  * `Retry-After` (delta seconds or an HTTP date), else `X-RateLimit-Reset` (epoch seconds; a small
@@ -20,7 +23,8 @@ export function serverRequestedWait(headers: IncomingHttpHeaders, nowMs: number)
   const retryAfter = header(headers, 'retry-after');
   if (retryAfter !== undefined) {
     if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
-    const date = Date.parse(retryAfter);
+    // Every HTTP-date form starts with the day's name; Date.parse alone reads "-5" or "x 1" as 2001.
+    const date = HTTP_DATE_START.test(retryAfter) ? Date.parse(retryAfter) : NaN;
     if (!Number.isNaN(date)) return Math.max(0, date - nowMs);
   }
   const reset = header(headers, 'x-ratelimit-reset');

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { Unauthorized } from './classify.js';
 
 /** undici loads on the first verification: about 75 ms of start-up that runs without `--verify` skip. */
 let undici: Promise<typeof import('undici')> | undefined;
@@ -12,7 +13,7 @@ const loadUndici = () => (undici ??= import('undici'));
  */
 export const PROBE_PATH = 'addresses/00000000000000000000000000000000';
 
-/** Read at most this much of a 401 body, to tell "no credentials arrived" from "bad key". */
+/** Read at most this much of a 401 body, to tell "bad key" from "no credentials arrived" or a gateway's page. */
 const MAX_401_BODY = 2048;
 
 /**
@@ -44,7 +45,8 @@ export class ProbeNetworkError extends Error {
 export interface ProbeAnswer {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
-  readonly authHeaderMissing: boolean;
+  /** For a 401: what its body says. */
+  readonly unauthorized: Unauthorized;
 }
 
 export interface ProbeRequest {
@@ -86,6 +88,23 @@ async function readPrefix(body: Dispatcher.ResponseData['body'], limit: number):
 }
 
 /**
+ * The API (Django REST Framework) answers 401 with a JSON `{"detail": "..."}`: "Token does not
+ * exist" for a bad key, "credentials were not provided" (or DRF's "No credentials provided" when
+ * the header kept its keyword but lost the key) when the key never arrived. Anything else (an
+ * HTML login page, an empty body) is someone else's 401 and says nothing about the key.
+ */
+function unauthorizedKind(body: string): Unauthorized {
+  if (/credentials were not provided|no credentials provided/i.test(body)) return 'no-credentials';
+  try {
+    const parsed = JSON.parse(body) as { detail?: unknown } | null;
+    if (typeof parsed?.detail === 'string') return 'token-rejected';
+  } catch {
+    // not JSON
+  }
+  return 'unrecognised';
+}
+
+/**
  * One GET with the key. The body is drained (so the socket is reused) and never kept, logged or,
  * for a 429, read at all; only a 401 body is glanced at for the "no credentials" case.
  */
@@ -110,10 +129,11 @@ export async function probeOnce(key: string, req: ProbeRequest): Promise<ProbeAn
   } catch (error) {
     throw describeNetworkError(signal.aborted ? signal.reason : error, req.timeoutMs);
   }
-  let authHeaderMissing = false;
+  // A 401 body that breaks off stays unrecognised: never dead without the API's answer.
+  let unauthorized: Unauthorized = 'unrecognised';
   try {
     if (response.statusCode === 401) {
-      authHeaderMissing = /credentials were not provided/i.test(await readPrefix(response.body, MAX_401_BODY));
+      unauthorized = unauthorizedKind(await readPrefix(response.body, MAX_401_BODY));
     } else {
       await response.body.dump({ limit: 64 * 1024, signal });
     }
@@ -121,5 +141,5 @@ export async function probeOnce(key: string, req: ProbeRequest): Promise<ProbeAn
     // The status is what counts; a body that breaks off does not change it.
     response.body.destroy();
   }
-  return { status: response.statusCode, headers: response.headers, authHeaderMissing };
+  return { status: response.statusCode, headers: response.headers, unauthorized };
 }

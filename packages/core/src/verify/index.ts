@@ -4,7 +4,7 @@
  */
 export { DEFAULT_API_BASE_URL, ApiBaseUrlError, isLoopbackHost, resolveApiBaseUrl, type ApiBase } from './base-url.js';
 export { backoffDelay, serverRequestedWait } from './backoff.js';
-export { classifyStatus, type Classified } from './classify.js';
+export { classifyStatus, type Classified, type Unauthorized } from './classify.js';
 export { systemClock, type Clock } from './clock.js';
 export { PROBE_PATH, ProbeNetworkError, dispatcherFor, probeOnce } from './http.js';
 export { VERIFY_DEFAULTS, cacheKeyFor, verifyKeys, type KeyToVerify, type VerifyOptions } from './verifier.js';

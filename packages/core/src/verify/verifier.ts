@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { KeyKind } from '@shippo-keyguard/rules';
-import { readCachedVerification, removeCachedVerification, writeCachedVerification } from '../cache/index.js';
+import { NoCacheDirectoryError, readCachedVerification, removeCachedVerification, writeCachedVerification } from '../cache/index.js';
 import type { Verification } from '../finding.js';
 import { backoffDelay, serverRequestedWait } from './backoff.js';
-import { DEFAULT_API_BASE_URL } from './base-url.js';
+import { DEFAULT_API_BASE_URL, isLoopbackHost } from './base-url.js';
 import { classifyStatus } from './classify.js';
 import { systemClock, type Clock } from './clock.js';
 import { ProbeNetworkError, dispatcherFor, probeOnce } from './http.js';
@@ -102,7 +102,10 @@ export async function verifyKeys(keys: readonly KeyToVerify[], options: VerifyOp
   options.onProgress?.(results.size, total);
   if (todo.length === 0) return results;
 
-  const dispatcher = options.dispatcher ?? (await dispatcherFor(env, concurrency));
+  // A loopback base URL is never proxied (as Go's ProxyFromEnvironment): plain http to a local
+  // server would otherwise carry keys in clear text to the proxy, and reach the proxy's loopback.
+  const proxyEnv = isLoopbackHost(options.baseUrl.hostname) ? {} : env;
+  const dispatcher = options.dispatcher ?? (await dispatcherFor(proxyEnv, concurrency));
   const request = { baseUrl: options.baseUrl, userAgent: options.userAgent, dispatcher };
 
   const unknown = (reason: string): Verification => ({ status: 'unknown', reason, checkedAt: new Date(clock.now()).toISOString(), cached: false });
@@ -118,7 +121,7 @@ export async function verifyKeys(keys: readonly KeyToVerify[], options: VerifyOp
       try {
         const timeoutMs = Math.min(requestTimeoutMs, remaining);
         const answer = await probeOnce(k.key, { ...request, timeoutMs });
-        const verdict = classifyStatus(answer.status, k.kind, answer.authHeaderMissing);
+        const verdict = classifyStatus(answer.status, k.kind, answer.unauthorized);
         if (verdict.final) {
           const checkedAt = new Date(clock.now()).toISOString();
           return { status: verdict.status, reason: verdict.reason, checkedAt, cached: false };
@@ -144,6 +147,7 @@ export async function verifyKeys(keys: readonly KeyToVerify[], options: VerifyOp
   }
 
   const queue = [...todo];
+  let cacheWarned = false; // one warning, not one per key
   const worker = async () => {
     for (let k = queue.shift(); k !== undefined; k = queue.shift()) {
       const verdict = await verifyOne(k);
@@ -156,8 +160,10 @@ export async function verifyKeys(keys: readonly KeyToVerify[], options: VerifyOp
           writeCachedVerification(name, verdict.status, { env, now: new Date(clock.now()) });
         } else if (corrupt.has(name)) removeCachedVerification(name, { env });
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'error';
-        options.onWarning?.('verify-cache-unwritable', `cannot write the verification cache (${code}); results are not cached`);
+        if (cacheWarned) continue;
+        cacheWarned = true;
+        const why = error instanceof NoCacheDirectoryError ? error.message : ((error as NodeJS.ErrnoException).code ?? 'error');
+        options.onWarning?.('verify-cache-unwritable', `cannot write the verification cache (${why}); results are not cached`);
       }
     }
   };
