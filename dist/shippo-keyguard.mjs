@@ -6516,8 +6516,8 @@ function formatText(report, options = {}) {
 function summaryLine(report, options = {}) {
   const c = paint(options.color);
   const { findings, stats } = report;
-  const unit = report.command === "history" ? "blob" : "file";
-  const where = `in ${plural(stats.scanned, unit)}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ""}`;
+  const scanned = report.command === "history" ? `${stats.scanned} ${stats.scanned === 1 ? "blob or message" : "blobs and messages"}` : plural(stats.scanned, "file");
+  const where = `in ${scanned}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ""}`;
   const parts = [];
   if (findings.length === 0)
     parts.push(c("green", `✔ no Shippo keys found ${where}`));
@@ -57863,7 +57863,7 @@ function row(f, links) {
 }
 function jobSummary(report, links, scope, notes) {
   const s = report.summary;
-  const out = ["## shippo-keyguard", "", `Scanned: ${scope} (${s.scanned} ${report.command === "history" ? "blobs" : "files"}).`, ""];
+  const out = ["## shippo-keyguard", "", `Scanned: ${scope} (${s.scanned} ${report.command === "history" ? "blobs and messages" : "files"}).`, ""];
   for (const note of notes)
     out.push(`> ${note}`, "");
   if (report.findings.length === 0) {

@@ -320,7 +320,7 @@ describe('history: edge cases', () => {
     const repo = new Repo();
     const res = await cli(repo.dir, 'history');
     expect(res.exitCode).toBe(0);
-    expect(res.stdout).toContain('no Shippo keys found in 0 blobs');
+    expect(res.stdout).toContain('no Shippo keys found in 0 blobs and messages');
   });
 });
 

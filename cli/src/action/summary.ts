@@ -27,7 +27,7 @@ function row(f: Finding, links: RepoLinks): string {
 /** The job summary (`$GITHUB_STEP_SUMMARY`): what was scanned, a table of findings, verification counts. */
 export function jobSummary(report: JsonReport, links: RepoLinks, scope: string, notes: readonly string[]): string {
   const s = report.summary;
-  const out = ['## shippo-keyguard', '', `Scanned: ${scope} (${s.scanned} ${report.command === 'history' ? 'blobs' : 'files'}).`, ''];
+  const out = ['## shippo-keyguard', '', `Scanned: ${scope} (${s.scanned} ${report.command === 'history' ? 'blobs and messages' : 'files'}).`, ''];
   for (const note of notes) out.push(`> ${note}`, '');
   if (report.findings.length === 0) {
     out.push('No Shippo keys found.');

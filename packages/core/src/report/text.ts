@@ -88,8 +88,9 @@ export function formatText(report: ScanReport, options: TextOptions = {}): strin
 export function summaryLine(report: ScanReport, options: TextOptions = {}): string {
   const c = paint(options.color);
   const { findings, stats } = report;
-  const unit = report.command === 'history' ? 'blob' : 'file';
-  const where = `in ${plural(stats.scanned, unit)}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ''}`;
+  // History counts commit and tag messages too: they are searched as well as blobs.
+  const scanned = report.command === 'history' ? `${stats.scanned} ${stats.scanned === 1 ? 'blob or message' : 'blobs and messages'}` : plural(stats.scanned, 'file');
+  const where = `in ${scanned}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ''}`;
   const parts: string[] = [];
   if (findings.length === 0) parts.push(c('green', `✔ no Shippo keys found ${where}`));
   else parts.push(c('red', `✖ ${plural(findings.length, 'finding')} (${plural(distinctKeys(findings), 'distinct key')}) ${where}`));
