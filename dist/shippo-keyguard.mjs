@@ -5856,10 +5856,9 @@ var init_errors = __esm({
 function isLeftBoundary(text, start) {
   if (start === 0)
     return true;
-  const prev = text.charAt(start - 1);
-  if (!WORD_CHAR.test(prev))
+  if (!WORD_CHAR.test(text.charAt(start - 1)))
     return true;
-  return (prev === "n" || prev === "t" || prev === "r") && start >= 2 && text.charAt(start - 2) === "\\";
+  return ESCAPE_BEFORE.test(text.slice(Math.max(0, start - LEFT_CONTEXT), start));
 }
 function isRightBoundary(text, end) {
   return end >= text.length || !WORD_CHAR.test(text.charAt(end));
@@ -5900,13 +5899,15 @@ function isPlaceholderHex(hex) {
   }
   return false;
 }
-var KEY_NEEDLE, KEY_HEX_LENGTH, WORD_CHAR, ROTATE_HELP;
+var KEY_NEEDLE, KEY_HEX_LENGTH, WORD_CHAR, ESCAPE_BEFORE, LEFT_CONTEXT, ROTATE_HELP;
 var init_key_shape = __esm({
   "rules/dist/key-shape.js"() {
     "use strict";
     KEY_NEEDLE = "shippo_";
     KEY_HEX_LENGTH = 40;
     WORD_CHAR = /[A-Za-z0-9_]/;
+    ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})$/;
+    LEFT_CONTEXT = 6;
     ROTATE_HELP = "Treat the key as compromised: anyone who can read this file or its git history can use it. Create a new key in the Shippo dashboard (Settings, API), move the code to read it from the environment or a secret manager, then delete the leaked key in the dashboard. Deleting the line is not enough: the key stays in git history until it is revoked.";
   }
 });
@@ -5958,7 +5959,7 @@ var init_shippo_live_key = __esm({
       securitySeverity: 9.1,
       tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
       needles: [KEY_NEEDLE],
-      window: { before: 2, after: 160 },
+      window: { before: LEFT_CONTEXT, after: 160 },
       matchAt: (text, hit) => matchHexKey(text, hit, "live", isStandardLength)
     };
   }
@@ -5984,7 +5985,7 @@ var init_shippo_test_key = __esm({
       securitySeverity: 5.3,
       tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
       needles: [KEY_NEEDLE],
-      window: { before: 2, after: 160 },
+      window: { before: LEFT_CONTEXT, after: 160 },
       matchAt: (text, hit) => matchHexKey(text, hit, "test", isStandardLength)
     };
   }
@@ -6086,7 +6087,7 @@ It is reported at low confidence (\`note\`) and does not fail the default policy
       securitySeverity: 3,
       tags: ["security", "secret", "shippo"],
       needles: [KEY_NEEDLE],
-      window: { before: 2, after: 160 },
+      window: { before: LEFT_CONTEXT, after: 160 },
       matchAt: (text, hit) => matchHexKey(text, hit, void 0, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH)
     };
   }

@@ -9,14 +9,22 @@ export const KEY_HEX_LENGTH = 40;
 const WORD_CHAR = /[A-Za-z0-9_]/;
 
 /**
+ * Escapes that end in a word character but stand for a delimiter: `\n`, `\t`, `\r` inside a
+ * string literal, `\x22` and `\u0022` (JSON, JavaScript, C), `%3D` and `%22` (URL encoding).
+ */
+const ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})$/;
+
+/** How far before a key `isLeftBoundary` looks (the longest escape, `\u0022`). */
+export const LEFT_CONTEXT = 6;
+
+/**
  * True when the key starting at `start` stands on its own: nothing word-like is glued in front,
- * except an escape such as `\n`, `\t` or `\r` inside a string literal.
+ * except an escape that stands for a delimiter (see `ESCAPE_BEFORE`).
  */
 export function isLeftBoundary(text: string, start: number): boolean {
   if (start === 0) return true;
-  const prev = text.charAt(start - 1);
-  if (!WORD_CHAR.test(prev)) return true;
-  return (prev === 'n' || prev === 't' || prev === 'r') && start >= 2 && text.charAt(start - 2) === '\\';
+  if (!WORD_CHAR.test(text.charAt(start - 1))) return true;
+  return ESCAPE_BEFORE.test(text.slice(Math.max(0, start - LEFT_CONTEXT), start));
 }
 
 /** True when the character at `end` cannot continue a key. */

@@ -1,5 +1,5 @@
 import type { Detector } from './types.js';
-import { KEY_HEX_LENGTH, KEY_NEEDLE, ROTATE_HELP } from './key-shape.js';
+import { KEY_HEX_LENGTH, KEY_NEEDLE, LEFT_CONTEXT, ROTATE_HELP } from './key-shape.js';
 import { matchHexKey } from './hex-key.js';
 
 const MIN = 24;
@@ -24,6 +24,6 @@ export const shippoKeyNonstandard: Detector = {
   securitySeverity: 3.0,
   tags: ['security', 'secret', 'shippo'],
   needles: [KEY_NEEDLE],
-  window: { before: 2, after: 160 },
+  window: { before: LEFT_CONTEXT, after: 160 },
   matchAt: (text, hit) => matchHexKey(text, hit, undefined, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH),
 };

@@ -1,5 +1,5 @@
 import type { Detector } from './types.js';
-import { KEY_NEEDLE, ROTATE_HELP } from './key-shape.js';
+import { KEY_NEEDLE, LEFT_CONTEXT, ROTATE_HELP } from './key-shape.js';
 import { isStandardLength, matchHexKey } from './hex-key.js';
 
 export const shippoTestKey: Detector = {
@@ -20,6 +20,6 @@ export const shippoTestKey: Detector = {
   securitySeverity: 5.3,
   tags: ['security', 'secret', 'shippo', 'external/cwe/cwe-798'],
   needles: [KEY_NEEDLE],
-  window: { before: 2, after: 160 },
+  window: { before: LEFT_CONTEXT, after: 160 },
   matchAt: (text, hit) => matchHexKey(text, hit, 'test', isStandardLength),
 };

@@ -130,6 +130,11 @@ function files(): Record<string, { text: string; marks: Mark[] }> {
       text: `apiVersion: v1\nkind: Secret\ndata:\n  SHIPPO_API_KEY: ${b64}\n`,
       marks: [[b64.slice(0, 70), HARD, 'base64Key']],
     },
+    // A key after an escape that stands for a quote: JSON's \u0022 inside a string.
+    'config/escaped.json': {
+      text: `{ "payload": "{\\u0022apiKey\\u0022:\\u0022${jsonLive}\\u0022}" }\n`,
+      marks: [[jsonLive, HARD, 'liveKey']],
+    },
     'pyproject.toml': {
       text: `[tool.shippo]\r\napi_key = "${old32}"\r\n`,
       marks: [[old32, HARD, 'nonstandardKey']],
