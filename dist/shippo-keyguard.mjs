@@ -5995,44 +5995,72 @@ var init_shippo_test_key = __esm({
 function isBase64Char(c) {
   return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47 || c === 45 || c === 95;
 }
+function continuationAfterBreak(text, i) {
+  let j = i;
+  if (text.charCodeAt(j) === 13)
+    j++;
+  if (text.charCodeAt(j) !== 10)
+    return -1;
+  j++;
+  const indentEnd = Math.min(text.length, j + MAX_INDENT);
+  while (j < indentEnd && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9))
+    j++;
+  return j < text.length && isBase64Char(text.charCodeAt(j)) ? j : -1;
+}
 function matchBase64(text, hit, needle) {
+  return matchBase64Run(text, hit, needle, 0) ?? matchBase64Run(text, hit, needle, MAX_LINE_BREAKS);
+}
+function matchBase64Run(text, hit, needle, lineBreaks) {
   const alignment = ALIGNMENTS.find((a) => a.needle === needle);
   if (alignment === void 0)
     return void 0;
   const groupStart = hit - alignment.leadChars;
   if (groupStart < 0)
     return void 0;
-  for (let i = groupStart; i < hit; i++)
-    if (!isBase64Char(text.charCodeAt(i)))
+  for (let i2 = groupStart; i2 < hit; i2++)
+    if (!isBase64Char(text.charCodeAt(i2)))
       return void 0;
   let decodeStart = groupStart;
   if (groupStart >= 4) {
     let previousGroupIsBase64 = true;
-    for (let i = groupStart - 4; i < groupStart; i++)
-      previousGroupIsBase64 &&= isBase64Char(text.charCodeAt(i));
+    for (let i2 = groupStart - 4; i2 < groupStart; i2++)
+      previousGroupIsBase64 &&= isBase64Char(text.charCodeAt(i2));
     if (previousGroupIsBase64)
       decodeStart = groupStart - 4;
   }
-  let decodeEnd = hit;
-  const limit = Math.min(text.length, decodeStart + MAX_CHARS);
-  while (decodeEnd < limit && isBase64Char(text.charCodeAt(decodeEnd)))
-    decodeEnd++;
-  const decoded = Buffer.from(text.slice(decodeStart, decodeEnd), "base64").toString("latin1");
+  const at = [];
+  for (let i2 = decodeStart; i2 < hit; i2++)
+    at.push(i2);
+  let i = hit;
+  let breaks = 0;
+  while (at.length < MAX_CHARS && i < text.length) {
+    if (isBase64Char(text.charCodeAt(i))) {
+      at.push(i++);
+      continue;
+    }
+    const next = breaks < lineBreaks ? continuationAfterBreak(text, i) : -1;
+    if (next === -1)
+      break;
+    breaks++;
+    i = next;
+  }
+  const encoded = at.map((index) => text.charAt(index)).join("");
+  const decoded = Buffer.from(encoded, "base64").toString("latin1");
   const keyOffset = (groupStart - decodeStart) / 4 * 3 + alignment.byteOffset;
   const found = matchHexKey(decoded, keyOffset, void 0, isStandardLength);
   if (found === void 0)
     return void 0;
-  if (found.end === decoded.length && decodeEnd === limit && limit < text.length)
+  if (found.end === decoded.length && at.length === MAX_CHARS && i < text.length)
     return void 0;
   const lastByte = found.end - 1;
   return {
-    start: decodeStart + Math.floor(found.start * 8 / 6),
-    end: decodeStart + Math.floor((lastByte * 8 + 7) / 6) + 1,
+    start: at[Math.floor(found.start * 8 / 6)],
+    end: at[Math.floor((lastByte * 8 + 7) / 6)] + 1,
     key: found.key,
     kind: found.kind
   };
 }
-var ALIGNMENTS, MAX_CHARS, shippoKeyBase64;
+var ALIGNMENTS, MAX_CHARS, MAX_LINE_BREAKS, MAX_INDENT, shippoKeyBase64;
 var init_shippo_key_base64 = __esm({
   "rules/dist/shippo-key-base64.js"() {
     "use strict";
@@ -6044,6 +6072,8 @@ var init_shippo_key_base64 = __esm({
       { needle: "zaGlwcG9f", byteOffset: 2, leadChars: 3 }
     ];
     MAX_CHARS = 4 + Math.ceil((2 + 12 + 40 + 1) * 4 / 3) + 4;
+    MAX_LINE_BREAKS = 2;
+    MAX_INDENT = 16;
     shippoKeyBase64 = {
       id: "shippo-key-base64",
       name: "ShippoKeyBase64",
@@ -6057,7 +6087,7 @@ var init_shippo_key_base64 = __esm({
       securitySeverity: 9.1,
       tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
       needles: ALIGNMENTS.map((a) => a.needle),
-      window: { before: 8, after: MAX_CHARS },
+      window: { before: 8, after: MAX_CHARS + MAX_LINE_BREAKS * (2 + MAX_INDENT) },
       matchAt: matchBase64
     };
   }

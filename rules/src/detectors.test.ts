@@ -125,6 +125,34 @@ describe('shippo-key-base64', () => {
       expect(run(shippoKeyBase64, encoded).map((m) => m.key)).toEqual([test]);
     }
   });
+  it('finds a key whose encoding runs over the line breaks of wrapped base64 (LF, CRLF, indented)', () => {
+    for (const lead of ['', 'u', 'us']) {
+      const encoded = Buffer.from(`${'#'.repeat(30)}\n${lead}=${live}\n`).toString('base64');
+      for (const [width, eol] of [
+        [76, '\n'],
+        [64, '\r\n'],
+        [60, '\n    '],
+      ] as const) {
+        const text = `data: |\n    ${encoded.match(new RegExp(`.{1,${width}}`, 'g'))!.join(eol)}\n`;
+        const m = run(shippoKeyBase64, text);
+        expect(m.map((x) => x.key)).toEqual([live]);
+        expect(text.slice(m[0]!.start, m[0]!.end)).toMatch(/\n/);
+      }
+    }
+  });
+  it('does not join an unpadded value that ends its line with the next line', () => {
+    // 2 + 52 bytes: no padding, so the value ends with its last character at the line end.
+    const value = Buffer.from(`="${live}`).toString('base64');
+    expect(value).not.toMatch(/=$/);
+    const text = `KEY_A: ${value}\nABCDEFabcdef0123456789abcdefABCDEF\n`;
+    const m = run(shippoKeyBase64, text);
+    expect(m.map((x) => x.key)).toEqual([live]);
+    expect(m[0]!.end).toBeLessThanOrEqual(text.indexOf('\n'));
+  });
+  it('does not join a key cut off at a line end with an unrelated line', () => {
+    const cut = Buffer.from(`=${live}`).toString('base64').slice(0, 40);
+    expect(run(shippoKeyBase64, `${cut}\n${Buffer.from('unrelated text here').toString('base64')}\n`)).toEqual([]);
+  });
   it('ignores base64 of a placeholder or of a key glued to a word', () => {
     expect(run(shippoKeyBase64, Buffer.from(`${keyPrefix('live')}xxx`).toString('base64'))).toEqual([]);
     expect(run(shippoKeyBase64, Buffer.from(`abc${live}`).toString('base64'))).toEqual([]);

@@ -30,11 +30,78 @@ add('after a URL-encoded quote (%22)', 'pct-quote', (k) => `body=%7B%22key%22%3A
 add('after a JSON \\u0022 escape', 'json-u', (k) => `{"payload": "{\\u0022apiKey\\u0022:\\u0022${k}\\u0022}"}\n`);
 add('after a \\x22 escape', 'hex-esc', (k) => `printf "\\x22${k}\\x22"\n`);
 
+/**
+ * Base64 wrapped into lines, as `base64` (76 columns, LF) and PEM tools (64 columns, CRLF) write
+ * it: a `.env` file encoded whole, the key's encoding running over a line break, at each of the
+ * three byte alignments. Start and end are where the key's first and last bytes are encoded.
+ */
+interface Wrapped {
+  readonly name: string;
+  readonly key: string;
+  readonly text: string;
+  readonly start: { line: number; column: number };
+  readonly end: { line: number; column: number };
+}
+const wrapped: Wrapped[] = [];
+for (const [width, eol] of [
+  [76, '\n'],
+  [64, '\r\n'],
+] as const) {
+  for (const lead of [0, 1, 2]) {
+    const k = key(`wrapped-${width}-${lead}`, lead === 1 ? 'test' : 'live');
+    const env = `# ${'x'.repeat(18 + lead)}\nSHIPPO_API_KEY=${k}\nOTHER=1\n`;
+    const encoded = Buffer.from(env).toString('base64');
+    const lines = encoded.match(new RegExp(`.{1,${width}}`, 'g'))!;
+    const at = (index: number) => ({ line: Math.floor(index / width) + 1, column: (index % width) + 1 });
+    const first = env.indexOf(k);
+    const last = first + k.length - 1;
+    const start = at(Math.floor((first * 8) / 6));
+    const lastChar = at(Math.floor((last * 8 + 7) / 6));
+    // The needle (the first 9 characters) stays on one line; the rest runs over the break.
+    expect(start.line).toBe(1);
+    expect(lastChar.line).toBe(2);
+    wrapped.push({
+      name: `${width} columns, ${eol === '\n' ? 'LF' : 'CRLF'}, ${lead} byte(s) of alignment`,
+      key: k,
+      text: `${lines.join(eol)}${eol}`,
+      start,
+      end: { line: lastChar.line, column: lastChar.column + 1 },
+    });
+  }
+}
+
 let dir: string;
 beforeAll(() => {
-  dir = makeTree(Object.fromEntries(cases.map((c, i) => [`case-${i}.txt`, c.text])));
+  dir = makeTree({
+    ...Object.fromEntries(cases.map((c, i) => [`case-${i}.txt`, c.text])),
+    ...Object.fromEntries(wrapped.map((w, i) => [`wrapped-${i}.b64`, w.text])),
+  });
 });
 afterAll(() => cleanup(dir));
+
+describe('base64 wrapped into lines', () => {
+  wrapped.forEach((w, i) => {
+    it(`${w.name}: the key is found across the line break, in a file and on stdin`, async () => {
+      const expected = {
+        detector: 'shippo-key-base64',
+        kind: w.key.includes('_test_') ? 'test' : 'live',
+        startLine: w.start.line,
+        startColumn: w.start.column,
+        endLine: w.end.line,
+        endColumn: w.end.column,
+      };
+      const file = await runCli(['scan', `wrapped-${i}.b64`, '--format', 'json', '--no-config'], { cwd: dir, guard });
+      expect(file.exitCode, file.stderr).toBe(1);
+      const report = JSON.parse(file.stdout);
+      expect(report.findings).toMatchObject([expected]);
+      const stdin = await runCli(['scan', '-', '--format', 'json', '--no-config'], { cwd: dir, guard, stdin: w.text });
+      expect(JSON.parse(stdin.stdout).findings).toMatchObject([expected]);
+      // The same key as in plain text: one fingerprint whichever way it was written.
+      const plain = await runCli(['scan', '-', '--format', 'json', '--no-config'], { cwd: dir, guard, stdin: `k=${w.key}\n` });
+      expect(report.findings[0].fingerprint).toBe(JSON.parse(plain.stdout).findings[0].fingerprint);
+    });
+  });
+});
 
 describe('a key is found wherever it stands', () => {
   cases.forEach((c, i) => {
