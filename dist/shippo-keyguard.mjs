@@ -5899,11 +5899,12 @@ function isPlaceholderHex(hex) {
   }
   return false;
 }
-var KEY_NEEDLE, KEY_HEX_LENGTH, WORD_CHAR, ESCAPE_BEFORE, LEFT_CONTEXT, ROTATE_HELP;
+var KEY_NEEDLE, KEY_NEEDLE_UTF16, KEY_HEX_LENGTH, WORD_CHAR, ESCAPE_BEFORE, LEFT_CONTEXT, ROTATE_HELP;
 var init_key_shape = __esm({
   "rules/dist/key-shape.js"() {
     "use strict";
     KEY_NEEDLE = "shippo_";
+    KEY_NEEDLE_UTF16 = "s\0h\0i\0p\0p\0o\0_";
     KEY_HEX_LENGTH = 40;
     WORD_CHAR = /[A-Za-z0-9_]/;
     ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})$/;
@@ -5930,11 +5931,33 @@ function matchHexKey(text, hit, wantKind, acceptLength) {
     return void 0;
   return { start: hit, end, key: text.slice(hit, end), kind };
 }
-var isStandardLength;
+function matchHexKeyUtf16(text, hit, wantKind, acceptLength) {
+  const littleEndian = hit % 2 === 0;
+  const first = littleEndian ? hit : hit - 1;
+  const before = Math.min(LEFT_CONTEXT, Math.floor(first / 2));
+  const from = first - 2 * before;
+  const to = Math.min(text.length, first + 2 * UTF16_CHARS_AFTER);
+  let decoded = "";
+  for (let i = from; i + 1 < to; i += 2) {
+    const a = text.charCodeAt(i) & 255;
+    const b = text.charCodeAt(i + 1) & 255;
+    decoded += String.fromCharCode(littleEndian ? a | b << 8 : a << 8 | b);
+  }
+  const found = matchHexKey(decoded, before, wantKind, acceptLength);
+  if (found === void 0)
+    return void 0;
+  return { start: from + 2 * found.start, end: from + 2 * found.end, key: found.key, kind: found.kind };
+}
+function matchHexKeyAt(text, hit, needle, wantKind, acceptLength) {
+  return needle === KEY_NEEDLE ? matchHexKey(text, hit, wantKind, acceptLength) : matchHexKeyUtf16(text, hit, wantKind, acceptLength);
+}
+var UTF16_CHARS_AFTER, HEX_KEY_WINDOW, isStandardLength;
 var init_hex_key = __esm({
   "rules/dist/hex-key.js"() {
     "use strict";
     init_key_shape();
+    UTF16_CHARS_AFTER = "shippo_live_".length + 128 + 1;
+    HEX_KEY_WINDOW = { before: 2 * LEFT_CONTEXT + 1, after: 2 * UTF16_CHARS_AFTER };
     isStandardLength = (length) => length === KEY_HEX_LENGTH;
   }
 });
@@ -5958,9 +5981,9 @@ var init_shippo_live_key = __esm({
       confidence: "high",
       securitySeverity: 9.1,
       tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
-      needles: [KEY_NEEDLE],
-      window: { before: LEFT_CONTEXT, after: 160 },
-      matchAt: (text, hit) => matchHexKey(text, hit, "live", isStandardLength)
+      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+      window: HEX_KEY_WINDOW,
+      matchAt: (text, hit, needle) => matchHexKeyAt(text, hit, needle, "live", isStandardLength)
     };
   }
 });
@@ -5984,9 +6007,9 @@ var init_shippo_test_key = __esm({
       confidence: "high",
       securitySeverity: 5.3,
       tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
-      needles: [KEY_NEEDLE],
-      window: { before: LEFT_CONTEXT, after: 160 },
-      matchAt: (text, hit) => matchHexKey(text, hit, "test", isStandardLength)
+      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+      window: HEX_KEY_WINDOW,
+      matchAt: (text, hit, needle) => matchHexKeyAt(text, hit, needle, "test", isStandardLength)
     };
   }
 });
@@ -6116,9 +6139,9 @@ It is reported at low confidence (\`note\`) and does not fail the default policy
       confidence: "low",
       securitySeverity: 3,
       tags: ["security", "secret", "shippo"],
-      needles: [KEY_NEEDLE],
-      window: { before: LEFT_CONTEXT, after: 160 },
-      matchAt: (text, hit) => matchHexKey(text, hit, void 0, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH)
+      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+      window: HEX_KEY_WINDOW,
+      matchAt: (text, hit, needle) => matchHexKeyAt(text, hit, needle, void 0, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH)
     };
   }
 });
@@ -6185,7 +6208,8 @@ function findKeys(content, list = detectors) {
   return [...found.values()].sort((a, b) => a.match.start - b.match.start || a.match.end - b.match.end);
 }
 function matchInWindow(buffer, hit, needle, detector) {
-  const from = Math.max(0, hit - detector.window.before);
+  const unaligned = Math.max(0, hit - detector.window.before);
+  const from = unaligned - unaligned % 2;
   const to = Math.min(buffer.length, hit + needle.length + detector.window.after);
   const match = detector.matchAt(buffer.toString("latin1", from, to), hit - from, needle);
   if (match === void 0)
@@ -6274,7 +6298,7 @@ function lineBounds(content, offset) {
   return [start, end];
 }
 function lineText(content, start, end) {
-  return typeof content === "string" ? content.slice(start, end) : content.toString("latin1", start, end);
+  return (typeof content === "string" ? content.slice(start, end) : content.toString("latin1", start, end)).replace(/\0/g, "");
 }
 function inlineAllowMarker(content, offset) {
   const [start, end] = lineBounds(content, offset);
@@ -6284,6 +6308,8 @@ function inlineAllowMarker(content, offset) {
     let prevEnd = start - 1;
     if (prevEnd > 0 && lineText(content, prevEnd - 1, prevEnd + 1) === "\r\n")
       prevEnd--;
+    else if (prevEnd > 1 && lineText(content, prevEnd - 2, prevEnd + 1) === "\r\n")
+      prevEnd -= 2;
     const [prevStart] = lineBounds(content, prevEnd);
     previous = lineText(content, Math.max(prevStart, prevEnd - MAX_LINE), prevEnd);
   }
@@ -6352,15 +6378,39 @@ function isBinary(content) {
     return false;
   return content.subarray(0, 8e3).includes(0);
 }
+function utf16Order(content, start) {
+  if (content[start] === 0)
+    return "be";
+  if (content[start + 1] === 0)
+    return "le";
+  return void 0;
+}
+function utf16Lines(content, order, parity) {
+  const bytes = content.subarray(parity, content.length - (content.length - parity) % 2);
+  const index = new LineIndex((order === "be" ? Buffer.from(bytes).swap16() : bytes).toString("utf16le"));
+  return (offset) => index.position((offset - parity) / 2);
+}
 function scanContent(content, options) {
   const raw = findKeys(content, options.detectors ?? detectors);
   if (raw.length === 0)
     return [];
   const lines = new LineIndex(content);
+  const utf16 = /* @__PURE__ */ new Map();
+  const positions = (offset) => {
+    const order = typeof content === "string" ? void 0 : utf16Order(content, offset);
+    if (order === void 0 || typeof content === "string")
+      return (o) => lines.position(o);
+    const id = `${order}${offset % 2}`;
+    let position = utf16.get(id);
+    if (position === void 0)
+      utf16.set(id, position = utf16Lines(content, order, offset % 2));
+    return position;
+  };
   const binary = isBinary(content);
   return raw.map(({ detector, match }) => {
-    const start = lines.position(match.start);
-    const end = lines.position(match.end);
+    const position = positions(match.start);
+    const start = position(match.start);
+    const end = position(match.end);
     const fingerprint = options.secrets ? options.secrets.add(match.key) : fingerprintOf(match.key);
     const marker = inlineAllowMarker(content, match.start);
     return {
@@ -6553,6 +6603,7 @@ var init_read_scan = __esm({
     };
     RARER_PART = {
       shippo_: "hippo_",
+      "s\0h\0i\0p\0p\0o\0_": "h\0i\0p\0p\0o\0_",
       c2hpcHBvX: "HBvX",
       NoaXBwb19: "XBwb19",
       zaGlwcG9f: "GlwcG9f"

@@ -83,6 +83,37 @@ describe('shippo-live-key boundaries', () => {
   });
 });
 
+describe('UTF-16 text (read as bytes: one character per byte)', () => {
+  const bytesOf = (text: string, order: 'le' | 'be') => {
+    const le = Buffer.from(text, 'utf16le');
+    return (order === 'le' ? le : Buffer.from(le).swap16()).toString('latin1');
+  };
+  for (const order of ['le', 'be'] as const) {
+    it(`finds live and test keys in UTF-16${order.toUpperCase()}, with the span of their bytes`, () => {
+      const text = `\uFEFFKEY=${live}\r\nTEST="${test}"\r\n`;
+      const bytes = bytesOf(text, order);
+      for (const [detector, key] of [
+        [shippoLiveKey, live],
+        [shippoTestKey, test],
+      ] as const) {
+        const m = run(detector, bytes);
+        expect(m).toHaveLength(1);
+        expect(m[0]!.key).toBe(key);
+        expect(m[0]!.start).toBe(2 * text.indexOf(key));
+        expect(m[0]!.end).toBe(2 * (text.indexOf(key) + key.length));
+      }
+      expect(run(shippoKeyNonstandard, bytes)).toEqual([]);
+    });
+    it(`keeps the same boundaries and placeholders in UTF-16${order.toUpperCase()}`, () => {
+      for (const text of [`x${live}`, `${live}a`, `${live}_`, `${keyPrefix('live')}${'0'.repeat(40)}`, `${keyPrefix('live')}xxx`]) {
+        expect(run(shippoLiveKey, bytesOf(text, order))).toEqual([]);
+      }
+      expect(run(shippoLiveKey, bytesOf(`url=%3D${live}`, order))).toHaveLength(1);
+      expect(run(shippoKeyNonstandard, bytesOf(`k=${fakeKey('test', 'old', 32)}`, order))).toHaveLength(1);
+    });
+  }
+});
+
 describe('shippo-key-nonstandard', () => {
   it('finds 32-hex keys at low confidence', () => {
     const old = fakeKey('test', 'old', 32);

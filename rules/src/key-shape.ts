@@ -3,6 +3,12 @@ import type { KeyKind } from './types.js';
 /** Every Shippo key, and every prefilter hit, starts with this. */
 export const KEY_NEEDLE = 'shippo_';
 
+/**
+ * `shippo_` in UTF-16 text (Windows PowerShell 5's `>` and `Out-File`, `.reg` exports), without
+ * the NUL before it (big-endian) or after it (little-endian), so one needle finds both byte orders.
+ */
+export const KEY_NEEDLE_UTF16 = 's\0h\0i\0p\0p\0o\0_';
+
 /** Length of the hex part of a current Shippo key. */
 export const KEY_HEX_LENGTH = 40;
 

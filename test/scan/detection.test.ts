@@ -70,14 +70,88 @@ for (const [width, eol] of [
   }
 }
 
+/**
+ * UTF-16 text, as Windows PowerShell 5's `>` and `Out-File`, `.reg` exports and .NET tools write it:
+ * little- and big-endian, with and without a byte order mark.
+ */
+interface Utf16 {
+  readonly name: string;
+  readonly key: string;
+  readonly bytes: Buffer;
+  /** Byte offsets of the key's first and past its last code unit. */
+  readonly startOffset: number;
+  readonly endOffset: number;
+  /** Columns of the key on its line, in the text's own characters (a BOM takes none). */
+  readonly startColumn: number;
+}
+const utf16: Utf16[] = [];
+for (const endian of ['LE', 'BE'] as const) {
+  for (const bom of [true, false]) {
+    const k = key(`utf16-${endian}-${bom}`, endian === 'BE' && !bom ? 'test' : 'live');
+    const text = `${bom ? '\uFEFF' : ''}# written by PowerShell\r\nSHIPPO_API_KEY=${k}\r\nOTHER=1\r\n`;
+    const le = Buffer.from(text, 'utf16le');
+    const bytes = endian === 'LE' ? le : Buffer.from(le).swap16();
+    utf16.push({ name: `UTF-16${endian}${bom ? ' with a BOM' : ', no BOM'}`, key: k, bytes, startOffset: 2 * text.indexOf(k), endOffset: 2 * (text.indexOf(k) + k.length), startColumn: columnOf(`SHIPPO_API_KEY=${k}`, k) });
+  }
+}
+
 let dir: string;
 beforeAll(() => {
   dir = makeTree({
     ...Object.fromEntries(cases.map((c, i) => [`case-${i}.txt`, c.text])),
     ...Object.fromEntries(wrapped.map((w, i) => [`wrapped-${i}.b64`, w.text])),
+    ...Object.fromEntries(utf16.map((u, i) => [`utf16-${i}.env`, u.bytes])),
   });
 });
 afterAll(() => cleanup(dir));
+
+describe('UTF-16 files', () => {
+  utf16.forEach((u, i) => {
+    it(`${u.name}: the key is found, on its line, with the fingerprint of the key itself`, async () => {
+      const plain = await runCli(['scan', '-', '--format', 'json', '--no-config'], { cwd: dir, guard, stdin: `k=${u.key}\n` });
+      const expected = {
+        detector: u.key.includes('_test_') ? 'shippo-test-key' : 'shippo-live-key',
+        startLine: 2,
+        endLine: 2,
+        startColumn: u.startColumn,
+        endColumn: u.startColumn + u.key.length,
+        startOffset: u.startOffset,
+        endOffset: u.endOffset,
+        binary: true,
+        fingerprint: JSON.parse(plain.stdout).findings[0].fingerprint,
+        redacted: JSON.parse(plain.stdout).findings[0].redacted,
+      };
+      const file = await runCli(['scan', `utf16-${i}.env`, '--format', 'json', '--no-config'], { cwd: dir, guard });
+      expect(file.exitCode, file.stderr).toBe(1);
+      expect(JSON.parse(file.stdout).findings).toMatchObject([expected]);
+      const stdin = await runCli(['scan', '-', '--format', 'json', '--no-config'], { cwd: dir, guard, stdin: u.bytes });
+      expect(JSON.parse(stdin.stdout).findings).toMatchObject([expected]);
+    });
+  });
+
+  for (const endian of ['LE', 'BE'] as const) {
+    it(`inline allow comments work in UTF-16${endian} too (same line, and the line before with CRLF)`, async () => {
+      const k = key(`utf16-allow-${endian}`);
+      for (const text of [`\uFEFFKEY=${k} # shippo-keyguard:allow\r\n`, `\uFEFF# shippo-keyguard:allow-next-line\r\nKEY=${k}\r\n`]) {
+        const le = Buffer.from(text, 'utf16le');
+        const stdin = endian === 'LE' ? le : Buffer.from(le).swap16();
+        const r = await runCli(['scan', '-', '--format', 'json', '--no-config'], { cwd: dir, guard, stdin });
+        expect(r.exitCode, r.stderr).toBe(0);
+        const report = JSON.parse(r.stdout);
+        expect(report.findings).toEqual([]);
+        expect(report.suppressed).toMatchObject([{ detector: 'shippo-live-key', suppression: { by: 'inline' } }]);
+      }
+    });
+  }
+
+  it('a UTF-16 placeholder or a key glued to a word is still no key', async () => {
+    const k = key('utf16-glued');
+    for (const text of [`KEY=x${k}\r\n`, `KEY=${k}0\r\n`, `KEY=${k.slice(0, 12)}${'0'.repeat(40)}\r\n`]) {
+      const r = await runCli(['scan', '-', '--format', 'json', '--no-config'], { cwd: dir, guard, stdin: Buffer.from(text, 'utf16le') });
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
+  });
+});
 
 describe('base64 wrapped into lines', () => {
   wrapped.forEach((w, i) => {
