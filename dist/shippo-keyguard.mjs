@@ -5858,10 +5858,11 @@ function isLeftBoundary(text, start) {
     return true;
   if (!WORD_CHAR.test(text.charAt(start - 1)))
     return true;
-  return ESCAPE_BEFORE.test(text.slice(Math.max(0, start - LEFT_CONTEXT), start));
+  const before = text.slice(Math.max(0, start - LEFT_CONTEXT), start);
+  return ESCAPE_BEFORE.test(before) || KEY_BEFORE.test(before);
 }
 function isRightBoundary(text, end) {
-  return end >= text.length || !WORD_CHAR.test(text.charAt(end));
+  return end >= text.length || !WORD_CHAR.test(text.charAt(end)) || kindAt(text, end) !== void 0;
 }
 function kindAt(text, at) {
   if (text.startsWith("shippo_live_", at))
@@ -5899,7 +5900,7 @@ function isPlaceholderHex(hex) {
   }
   return false;
 }
-var KEY_NEEDLE, KEY_NEEDLE_UTF16, KEY_HEX_LENGTH, WORD_CHAR, ESCAPE_BEFORE, LEFT_CONTEXT, ROTATE_HELP;
+var KEY_NEEDLE, KEY_NEEDLE_UTF16, KEY_HEX_LENGTH, WORD_CHAR, ESCAPE_BEFORE, KEY_BEFORE, LEFT_CONTEXT, ROTATE_HELP;
 var init_key_shape = __esm({
   "rules/dist/key-shape.js"() {
     "use strict";
@@ -5908,7 +5909,8 @@ var init_key_shape = __esm({
     KEY_HEX_LENGTH = 40;
     WORD_CHAR = /[A-Za-z0-9_]/;
     ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})$/;
-    LEFT_CONTEXT = 6;
+    KEY_BEFORE = /shippo_(?:live|test)_[0-9A-Fa-f]{24,64}$/;
+    LEFT_CONTEXT = "shippo_live_".length + 64;
     ROTATE_HELP = "Treat the key as compromised: anyone who can read this file or its git history can use it. Create a new key in the Shippo dashboard (Settings, API), move the code to read it from the environment or a secret manager, then delete the leaked key in the dashboard. Deleting the line is not enough: the key stays in git history until it is revoked.";
   }
 });

@@ -76,6 +76,18 @@ describe('shippo-live-key boundaries', () => {
     });
   }
 
+  it('finds two keys written back to back, with no separator, and the same key twice', () => {
+    for (const [text, keys] of [
+      [`${live}${test}`, [live, test]],
+      [`k=${live}${live};`, [live, live]],
+      [`${test}${fakeKey('live', 'old', 32)}`, [test]],
+    ] as const) {
+      const found = detectors.flatMap((d) => run(d, text)).sort((a, b) => a.start - b.start);
+      expect(found.filter((m) => m.key.length === live.length).map((m) => m.key)).toEqual(keys);
+      for (const m of found) expect(text.slice(m.start, m.end)).toBe(m.key);
+    }
+  });
+
   it('tells live from test', () => {
     expect(run(shippoLiveKey, test)).toEqual([]);
     expect(run(shippoTestKey, test)).toHaveLength(1);

@@ -20,22 +20,26 @@ const WORD_CHAR = /[A-Za-z0-9_]/;
  */
 const ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})$/;
 
-/** How far before a key `isLeftBoundary` looks (the longest escape, `\u0022`). */
-export const LEFT_CONTEXT = 6;
+/** A whole key (of any length the catalogue knows) glued in front of another: two keys back to back. */
+const KEY_BEFORE = /shippo_(?:live|test)_[0-9A-Fa-f]{24,64}$/;
+
+/** How far before a key `isLeftBoundary` looks (a whole key of 64 hex characters). */
+export const LEFT_CONTEXT = 'shippo_live_'.length + 64;
 
 /**
  * True when the key starting at `start` stands on its own: nothing word-like is glued in front,
- * except an escape that stands for a delimiter (see `ESCAPE_BEFORE`).
+ * except an escape that stands for a delimiter (see `ESCAPE_BEFORE`) or another key.
  */
 export function isLeftBoundary(text: string, start: number): boolean {
   if (start === 0) return true;
   if (!WORD_CHAR.test(text.charAt(start - 1))) return true;
-  return ESCAPE_BEFORE.test(text.slice(Math.max(0, start - LEFT_CONTEXT), start));
+  const before = text.slice(Math.max(0, start - LEFT_CONTEXT), start);
+  return ESCAPE_BEFORE.test(before) || KEY_BEFORE.test(before);
 }
 
-/** True when the character at `end` cannot continue a key. */
+/** True when the character at `end` cannot continue a key: not a word character, or the start of another key. */
 export function isRightBoundary(text: string, end: number): boolean {
-  return end >= text.length || !WORD_CHAR.test(text.charAt(end));
+  return end >= text.length || !WORD_CHAR.test(text.charAt(end)) || kindAt(text, end) !== undefined;
 }
 
 /** `shippo_live_` or `shippo_test_` at `at`, as a kind. */

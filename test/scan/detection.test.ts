@@ -95,6 +95,24 @@ for (const endian of ['LE', 'BE'] as const) {
   }
 }
 
+describe('keys written back to back', () => {
+  it('two keys with no separator are two findings; so is the same key twice', async () => {
+    const a = key('glued-a');
+    const b = key('glued-b', 'test');
+    const text = `KEYS=${a}${b}\nTWICE="${a}${a}"\n`;
+    const r = await runCli(['scan', '-', '--format', 'json', '--no-config'], { cwd: dir, guard, stdin: text });
+    expect(r.exitCode, r.stderr).toBe(1);
+    const at = (line: string, k: string, from = 0) => ({ startColumn: line.indexOf(k, from) + 1, endColumn: line.indexOf(k, from) + 1 + k.length });
+    const [first, second] = text.split('\n') as [string, string];
+    expect(JSON.parse(r.stdout).findings).toMatchObject([
+      { detector: 'shippo-live-key', startLine: 1, ...at(first, a) },
+      { detector: 'shippo-test-key', startLine: 1, ...at(first, b) },
+      { detector: 'shippo-live-key', startLine: 2, ...at(second, a) },
+      { detector: 'shippo-live-key', startLine: 2, ...at(second, a, second.indexOf(a) + 1) },
+    ]);
+  });
+});
+
 let dir: string;
 beforeAll(() => {
   dir = makeTree({
