@@ -6605,7 +6605,8 @@ var init_read_scan = __esm({
     };
     RARER_PART = {
       shippo_: "hippo_",
-      "s\0h\0i\0p\0p\0o\0_": "h\0i\0p\0p\0o\0_",
+      // UTF-16: NUL is the rarest byte of all in text (here: the pack's separators only).
+      "s\0h\0i\0p\0p\0o\0_": "\0p\0o\0_",
       c2hpcHBvX: "HBvX",
       NoaXBwb19: "XBwb19",
       zaGlwcG9f: "GlwcG9f"

@@ -147,6 +147,14 @@ describe('UTF-16 files', () => {
     });
   });
 
+  it('a directory scan (small files packed and searched together) finds every UTF-16 key too', async () => {
+    const r = await runCli(['scan', '.', '--format', 'json', '--no-config', '--no-gitignore'], { cwd: dir, guard });
+    const found = JSON.parse(r.stdout).findings;
+    utf16.forEach((u, i) => {
+      expect(found.filter((f: any) => f.path === `utf16-${i}.env`)).toMatchObject([{ startLine: 2, startOffset: u.startOffset }]);
+    });
+  });
+
   for (const endian of ['LE', 'BE'] as const) {
     it(`inline allow comments work in UTF-16${endian} too (same line, and the line before with CRLF)`, async () => {
       const k = key(`utf16-allow-${endian}`);
