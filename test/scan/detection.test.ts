@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBin, runCli } from '../support/cli.js';
+import { detectors } from '@shippo-keyguard/rules';
+import { REPO_ROOT, runBin, runCli } from '../support/cli.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { LeakGuard } from '../support/leaks.js';
 import { cleanup, columnOf, makeTree } from '../support/tree.js';
@@ -221,6 +223,15 @@ describe('a key is found wherever it stands', () => {
     const r = runBin(['scan', '-', '--format', 'json', '--no-config'], { cwd: dir, guard, stdin: c.text });
     expect(r.exitCode, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).findings).toHaveLength(1);
+  });
+});
+
+describe('the README', () => {
+  it("lists every detector of the catalogue with its default level under 'What counts as a key'", () => {
+    const readme = readFileSync(`${REPO_ROOT}README.md`, 'utf8');
+    const section = readme.slice(readme.indexOf('## What counts as a key'), readme.indexOf('\n## ', readme.indexOf('## What counts as a key') + 1));
+    const rows = [...section.matchAll(/^\| `([a-z0-9-]+)` \|.*\| `(error|warning|note)` \|$/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual(detectors.map((d) => [d.id, d.level]));
   });
 });
 
