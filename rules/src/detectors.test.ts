@@ -39,6 +39,7 @@ describe('shippo-live-key boundaries', () => {
     ['after a percent-encoded quote', `q=%22${live}%22`],
     ['after a JSON \\u0022 escape', `{\\u0022key\\u0022:\\u0022${live}\\u0022}`],
     ['after a \\x22 escape', `"\\x22${live}\\x22"`],
+    ['after an ANSI colour escape (a coloured log)', `\u001b[1;32m${live}\u001b[0m`],
     ['at end of line', `x ${live}\nnext`],
     ['upper-case hex', `${keyPrefix('live')}${fakeHex('upper').toUpperCase()}`],
   ] as const;

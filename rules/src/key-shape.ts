@@ -16,9 +16,10 @@ const WORD_CHAR = /[A-Za-z0-9_]/;
 
 /**
  * Escapes that end in a word character but stand for a delimiter: `\n`, `\t`, `\r` inside a
- * string literal, `\x22` and `\u0022` (JSON, JavaScript, C), `%3D` and `%22` (URL encoding).
+ * string literal, `\x22` and `\u0022` (JSON, JavaScript, C), `%3D` and `%22` (URL encoding), and
+ * a terminal colour code (`ESC [ 1;32 m`, in coloured logs).
  */
-const ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})$/;
+const ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}|\x1b\[[0-9;]*m)$/;
 
 /** A whole key (of any length the catalogue knows) glued in front of another: two keys back to back. */
 const KEY_BEFORE = /shippo_(?:live|test)_[0-9A-Fa-f]{24,64}$/;

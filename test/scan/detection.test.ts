@@ -31,6 +31,7 @@ add('after a URL-encoded = (token%3D)', 'pct-eq', (k) => `GET /hook?payload=toke
 add('after a URL-encoded quote (%22)', 'pct-quote', (k) => `body=%7B%22key%22%3A%22${k}%22%7D\n`);
 add('after a JSON \\u0022 escape', 'json-u', (k) => `{"payload": "{\\u0022apiKey\\u0022:\\u0022${k}\\u0022}"}\n`);
 add('after a \\x22 escape', 'hex-esc', (k) => `printf "\\x22${k}\\x22"\n`);
+add('after an ANSI colour escape (a coloured CI log)', 'ansi', (k) => `\u001b[36mINFO\u001b[0m token \u001b[1;33m${k}\u001b[0m\n`);
 
 /**
  * Base64 wrapped into lines, as `base64` (76 columns, LF) and PEM tools (64 columns, CRLF) write
