@@ -6022,11 +6022,17 @@ function isBase64Char(c) {
 }
 function continuationAfterBreak(text, i) {
   let j = i;
-  if (text.charCodeAt(j) === 13)
+  if (text.startsWith("\\r\\n", j))
+    j += 4;
+  else if (text.startsWith("\\n", j))
+    j += 2;
+  else {
+    if (text.charCodeAt(j) === 13)
+      j++;
+    if (text.charCodeAt(j) !== 10)
+      return -1;
     j++;
-  if (text.charCodeAt(j) !== 10)
-    return -1;
-  j++;
+  }
   const indentEnd = Math.min(text.length, j + MAX_INDENT);
   while (j < indentEnd && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9))
     j++;
@@ -6112,7 +6118,7 @@ var init_shippo_key_base64 = __esm({
       securitySeverity: 9.1,
       tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
       needles: ALIGNMENTS.map((a) => a.needle),
-      window: { before: 8, after: MAX_CHARS + MAX_LINE_BREAKS * (2 + MAX_INDENT) },
+      window: { before: 8, after: MAX_CHARS + MAX_LINE_BREAKS * (4 + MAX_INDENT) },
       matchAt: matchBase64
     };
   }

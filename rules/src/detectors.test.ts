@@ -184,6 +184,15 @@ describe('shippo-key-base64', () => {
       }
     }
   });
+  it('finds a key in wrapped base64 inside a JSON string, where the line breaks are \\n escapes', () => {
+    const encoded = Buffer.from(`${'#'.repeat(30)}\n=${live}\n`).toString('base64');
+    for (const escape of ['\\n', '\\r\\n']) {
+      const text = `{"env": "${encoded.match(/.{1,64}/g)!.join(escape)}"}`;
+      const m = run(shippoKeyBase64, text);
+      expect(m.map((x) => x.key)).toEqual([live]);
+      expect(text.slice(m[0]!.start, m[0]!.end)).toContain(escape);
+    }
+  });
   it('does not join an unpadded value that ends its line with the next line', () => {
     // 2 + 52 bytes: no padding, so the value ends with its last character at the line end.
     const value = Buffer.from(`="${live}`).toString('base64');

@@ -19,7 +19,8 @@ const MAX_CHARS = 4 + Math.ceil(((2 + 12 + 40 + 1) * 4) / 3) + 4;
 
 /**
  * Wrapped base64 (`base64` writes 76 columns, PEM tools 64): the key's encoding may run over line
- * breaks, each LF or CRLF plus indentation (a YAML block). At most this many breaks, this much indentation.
+ * breaks, each LF or CRLF (or their `\n`, `\r\n` escapes inside a JSON string) plus indentation
+ * (a YAML block). At most this many breaks, this much indentation.
  */
 const MAX_LINE_BREAKS = 2;
 const MAX_INDENT = 16;
@@ -30,12 +31,16 @@ function isBase64Char(c: number): boolean {
   );
 }
 
-/** Index just past a line break (LF or CRLF, then indentation) at `i` that base64 continues after, else -1. */
+/** Index just past a line break (LF or CRLF or their escapes, then indentation) at `i` that base64 continues after, else -1. */
 function continuationAfterBreak(text: string, i: number): number {
   let j = i;
-  if (text.charCodeAt(j) === 13) j++;
-  if (text.charCodeAt(j) !== 10) return -1;
-  j++;
+  if (text.startsWith('\\r\\n', j)) j += 4;
+  else if (text.startsWith('\\n', j)) j += 2;
+  else {
+    if (text.charCodeAt(j) === 13) j++;
+    if (text.charCodeAt(j) !== 10) return -1;
+    j++;
+  }
   const indentEnd = Math.min(text.length, j + MAX_INDENT);
   while (j < indentEnd && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
   return j < text.length && isBase64Char(text.charCodeAt(j)) ? j : -1;
@@ -112,6 +117,6 @@ export const shippoKeyBase64: Detector = {
   securitySeverity: 9.1,
   tags: ['security', 'secret', 'shippo', 'external/cwe/cwe-798'],
   needles: ALIGNMENTS.map((a) => a.needle),
-  window: { before: 8, after: MAX_CHARS + MAX_LINE_BREAKS * (2 + MAX_INDENT) },
+  window: { before: 8, after: MAX_CHARS + MAX_LINE_BREAKS * (4 + MAX_INDENT) },
   matchAt: matchBase64,
 };

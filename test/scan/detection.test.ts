@@ -126,6 +126,21 @@ beforeAll(() => {
 });
 afterAll(() => cleanup(dir));
 
+describe('base64 wrapped with \\n escapes inside a JSON string', () => {
+  it('the key is found on stdin (bytes: the engine decodes a window around each hit)', async () => {
+    const k = key('wrapped-json');
+    const encoded = Buffer.from(`# ${'x'.repeat(20)}\nSHIPPO_API_KEY=${k}\n`).toString('base64');
+    const text = `{"kind": "env", "data": "${encoded.match(/.{1,64}/g)!.join('\\r\\n')}"}\n`;
+    const plain = await runCli(['scan', '-', '--format', 'json', '--no-config'], { cwd: dir, guard, stdin: `k=${k}\n` });
+    const expected = { detector: 'shippo-key-base64', startLine: 1, endLine: 1, fingerprint: JSON.parse(plain.stdout).findings[0].fingerprint };
+    for (const stdin of [text, Buffer.from(text)]) {
+      const r = await runCli(['scan', '-', '--format', 'json', '--no-config'], { cwd: dir, guard, stdin });
+      expect(r.exitCode, r.stderr).toBe(1);
+      expect(JSON.parse(r.stdout).findings).toMatchObject([expected]);
+    }
+  });
+});
+
 describe('UTF-16 files', () => {
   utf16.forEach((u, i) => {
     it(`${u.name}: the key is found, on its line, with the fingerprint of the key itself`, async () => {
