@@ -5856,13 +5856,13 @@ var init_yargs = __esm({
 function isLeftBoundary(text, start) {
   if (start === 0)
     return true;
-  const prev = text.charAt(start - 1);
-  if (!WORD_CHAR.test(prev))
+  if (!WORD_CHAR.test(text.charAt(start - 1)))
     return true;
-  return (prev === "n" || prev === "t" || prev === "r") && start >= 2 && text.charAt(start - 2) === "\\";
+  const before = text.slice(Math.max(0, start - LEFT_CONTEXT), start);
+  return ESCAPE_BEFORE.test(before) || KEY_BEFORE.test(before);
 }
 function isRightBoundary(text, end) {
-  return end >= text.length || !WORD_CHAR.test(text.charAt(end));
+  return end >= text.length || !WORD_CHAR.test(text.charAt(end)) || kindAt(text, end) !== void 0;
 }
 function kindAt(text, at) {
   if (text.startsWith("shippo_live_", at))
@@ -5900,13 +5900,17 @@ function isPlaceholderHex(hex) {
   }
   return false;
 }
-var KEY_NEEDLE, KEY_HEX_LENGTH, WORD_CHAR, ROTATE_HELP;
+var KEY_NEEDLE, KEY_NEEDLE_UTF16, KEY_HEX_LENGTH, WORD_CHAR, ESCAPE_BEFORE, KEY_BEFORE, LEFT_CONTEXT, ROTATE_HELP;
 var init_key_shape = __esm({
   "rules/dist/key-shape.js"() {
     "use strict";
     KEY_NEEDLE = "shippo_";
+    KEY_NEEDLE_UTF16 = "s\0h\0i\0p\0p\0o\0_";
     KEY_HEX_LENGTH = 40;
     WORD_CHAR = /[A-Za-z0-9_]/;
+    ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}|\x1b\[[0-9;]*m)$/;
+    KEY_BEFORE = /shippo_(?:live|test)_[0-9A-Fa-f]{24,64}$/;
+    LEFT_CONTEXT = "shippo_live_".length + 64;
     ROTATE_HELP = "Treat the key as compromised: anyone who can read this file or its git history can use it. Create a new key in the Shippo dashboard (Settings, API), move the code to read it from the environment or a secret manager, then delete the leaked key in the dashboard. Deleting the line is not enough: the key stays in git history until it is revoked.";
   }
 });
@@ -5929,11 +5933,33 @@ function matchHexKey(text, hit, wantKind, acceptLength) {
     return void 0;
   return { start: hit, end, key: text.slice(hit, end), kind };
 }
-var isStandardLength;
+function matchHexKeyUtf16(text, hit, wantKind, acceptLength) {
+  const littleEndian = hit % 2 === 0;
+  const first = littleEndian ? hit : hit - 1;
+  const before = Math.min(LEFT_CONTEXT, Math.floor(first / 2));
+  const from = first - 2 * before;
+  const to = Math.min(text.length, first + 2 * UTF16_CHARS_AFTER);
+  let decoded = "";
+  for (let i = from; i + 1 < to; i += 2) {
+    const a = text.charCodeAt(i) & 255;
+    const b = text.charCodeAt(i + 1) & 255;
+    decoded += String.fromCharCode(littleEndian ? a | b << 8 : a << 8 | b);
+  }
+  const found = matchHexKey(decoded, before, wantKind, acceptLength);
+  if (found === void 0)
+    return void 0;
+  return { start: from + 2 * found.start, end: from + 2 * found.end, key: found.key, kind: found.kind };
+}
+function matchHexKeyAt(text, hit, needle, wantKind, acceptLength) {
+  return needle === KEY_NEEDLE ? matchHexKey(text, hit, wantKind, acceptLength) : matchHexKeyUtf16(text, hit, wantKind, acceptLength);
+}
+var UTF16_CHARS_AFTER, HEX_KEY_WINDOW, isStandardLength;
 var init_hex_key = __esm({
   "rules/dist/hex-key.js"() {
     "use strict";
     init_key_shape();
+    UTF16_CHARS_AFTER = "shippo_live_".length + 128 + 1;
+    HEX_KEY_WINDOW = { before: 2 * LEFT_CONTEXT + 1, after: 2 * UTF16_CHARS_AFTER };
     isStandardLength = (length) => length === KEY_HEX_LENGTH;
   }
 });
@@ -5957,9 +5983,9 @@ var init_shippo_live_key = __esm({
       confidence: "high",
       securitySeverity: 9.1,
       tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
-      needles: [KEY_NEEDLE],
-      window: { before: 2, after: 160 },
-      matchAt: (text, hit) => matchHexKey(text, hit, "live", isStandardLength)
+      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+      window: HEX_KEY_WINDOW,
+      matchAt: (text, hit, needle) => matchHexKeyAt(text, hit, needle, "live", isStandardLength)
     };
   }
 });
@@ -5983,9 +6009,9 @@ var init_shippo_test_key = __esm({
       confidence: "high",
       securitySeverity: 5.3,
       tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
-      needles: [KEY_NEEDLE],
-      window: { before: 2, after: 160 },
-      matchAt: (text, hit) => matchHexKey(text, hit, "test", isStandardLength)
+      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+      window: HEX_KEY_WINDOW,
+      matchAt: (text, hit, needle) => matchHexKeyAt(text, hit, needle, "test", isStandardLength)
     };
   }
 });
@@ -5994,44 +6020,78 @@ var init_shippo_test_key = __esm({
 function isBase64Char(c) {
   return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47 || c === 45 || c === 95;
 }
+function continuationAfterBreak(text, i) {
+  let j = i;
+  if (text.startsWith("\\r\\n", j))
+    j += 4;
+  else if (text.startsWith("\\n", j))
+    j += 2;
+  else {
+    if (text.charCodeAt(j) === 13)
+      j++;
+    if (text.charCodeAt(j) !== 10)
+      return -1;
+    j++;
+  }
+  const indentEnd = Math.min(text.length, j + MAX_INDENT);
+  while (j < indentEnd && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9))
+    j++;
+  return j < text.length && isBase64Char(text.charCodeAt(j)) ? j : -1;
+}
 function matchBase64(text, hit, needle) {
+  return matchBase64Run(text, hit, needle, 0) ?? matchBase64Run(text, hit, needle, MAX_LINE_BREAKS);
+}
+function matchBase64Run(text, hit, needle, lineBreaks) {
   const alignment = ALIGNMENTS.find((a) => a.needle === needle);
   if (alignment === void 0)
     return void 0;
   const groupStart = hit - alignment.leadChars;
   if (groupStart < 0)
     return void 0;
-  for (let i = groupStart; i < hit; i++)
-    if (!isBase64Char(text.charCodeAt(i)))
+  for (let i2 = groupStart; i2 < hit; i2++)
+    if (!isBase64Char(text.charCodeAt(i2)))
       return void 0;
   let decodeStart = groupStart;
   if (groupStart >= 4) {
     let previousGroupIsBase64 = true;
-    for (let i = groupStart - 4; i < groupStart; i++)
-      previousGroupIsBase64 &&= isBase64Char(text.charCodeAt(i));
+    for (let i2 = groupStart - 4; i2 < groupStart; i2++)
+      previousGroupIsBase64 &&= isBase64Char(text.charCodeAt(i2));
     if (previousGroupIsBase64)
       decodeStart = groupStart - 4;
   }
-  let decodeEnd = hit;
-  const limit = Math.min(text.length, decodeStart + MAX_CHARS);
-  while (decodeEnd < limit && isBase64Char(text.charCodeAt(decodeEnd)))
-    decodeEnd++;
-  const decoded = Buffer.from(text.slice(decodeStart, decodeEnd), "base64").toString("latin1");
+  const at = [];
+  for (let i2 = decodeStart; i2 < hit; i2++)
+    at.push(i2);
+  let i = hit;
+  let breaks = 0;
+  while (at.length < MAX_CHARS && i < text.length) {
+    if (isBase64Char(text.charCodeAt(i))) {
+      at.push(i++);
+      continue;
+    }
+    const next = breaks < lineBreaks ? continuationAfterBreak(text, i) : -1;
+    if (next === -1)
+      break;
+    breaks++;
+    i = next;
+  }
+  const encoded = at.map((index) => text.charAt(index)).join("");
+  const decoded = Buffer.from(encoded, "base64").toString("latin1");
   const keyOffset = (groupStart - decodeStart) / 4 * 3 + alignment.byteOffset;
   const found = matchHexKey(decoded, keyOffset, void 0, isStandardLength);
   if (found === void 0)
     return void 0;
-  if (found.end === decoded.length && decodeEnd === limit && limit < text.length)
+  if (found.end === decoded.length && at.length === MAX_CHARS && i < text.length)
     return void 0;
   const lastByte = found.end - 1;
   return {
-    start: decodeStart + Math.floor(found.start * 8 / 6),
-    end: decodeStart + Math.floor((lastByte * 8 + 7) / 6) + 1,
+    start: at[Math.floor(found.start * 8 / 6)],
+    end: at[Math.floor((lastByte * 8 + 7) / 6)] + 1,
     key: found.key,
     kind: found.kind
   };
 }
-var ALIGNMENTS, MAX_CHARS, shippoKeyBase64;
+var ALIGNMENTS, MAX_CHARS, MAX_LINE_BREAKS, MAX_INDENT, shippoKeyBase64;
 var init_shippo_key_base64 = __esm({
   "rules/dist/shippo-key-base64.js"() {
     "use strict";
@@ -6043,6 +6103,8 @@ var init_shippo_key_base64 = __esm({
       { needle: "zaGlwcG9f", byteOffset: 2, leadChars: 3 }
     ];
     MAX_CHARS = 4 + Math.ceil((2 + 12 + 40 + 1) * 4 / 3) + 4;
+    MAX_LINE_BREAKS = 2;
+    MAX_INDENT = 16;
     shippoKeyBase64 = {
       id: "shippo-key-base64",
       name: "ShippoKeyBase64",
@@ -6056,7 +6118,7 @@ var init_shippo_key_base64 = __esm({
       securitySeverity: 9.1,
       tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
       needles: ALIGNMENTS.map((a) => a.needle),
-      window: { before: 8, after: MAX_CHARS },
+      window: { before: 8, after: MAX_CHARS + MAX_LINE_BREAKS * (4 + MAX_INDENT) },
       matchAt: matchBase64
     };
   }
@@ -6085,9 +6147,9 @@ It is reported at low confidence (\`note\`) and does not fail the default policy
       confidence: "low",
       securitySeverity: 3,
       tags: ["security", "secret", "shippo"],
-      needles: [KEY_NEEDLE],
-      window: { before: 2, after: 160 },
-      matchAt: (text, hit) => matchHexKey(text, hit, void 0, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH)
+      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+      window: HEX_KEY_WINDOW,
+      matchAt: (text, hit, needle) => matchHexKeyAt(text, hit, needle, void 0, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH)
     };
   }
 });
@@ -6154,7 +6216,8 @@ function findKeys(content, list = detectors) {
   return [...found.values()].sort((a, b) => a.match.start - b.match.start || a.match.end - b.match.end);
 }
 function matchInWindow(buffer, hit, needle, detector) {
-  const from = Math.max(0, hit - detector.window.before);
+  const unaligned = Math.max(0, hit - detector.window.before);
+  const from = unaligned - unaligned % 2;
   const to = Math.min(buffer.length, hit + needle.length + detector.window.after);
   const match = detector.matchAt(buffer.toString("latin1", from, to), hit - from, needle);
   if (match === void 0)
@@ -6243,7 +6306,7 @@ function lineBounds(content, offset) {
   return [start, end];
 }
 function lineText(content, start, end) {
-  return typeof content === "string" ? content.slice(start, end) : content.toString("latin1", start, end);
+  return (typeof content === "string" ? content.slice(start, end) : content.toString("latin1", start, end)).replace(/\0/g, "");
 }
 function inlineAllowMarker(content, offset) {
   const [start, end] = lineBounds(content, offset);
@@ -6253,6 +6316,8 @@ function inlineAllowMarker(content, offset) {
     let prevEnd = start - 1;
     if (prevEnd > 0 && lineText(content, prevEnd - 1, prevEnd + 1) === "\r\n")
       prevEnd--;
+    else if (prevEnd > 1 && lineText(content, prevEnd - 2, prevEnd + 1) === "\r\n")
+      prevEnd -= 2;
     const [prevStart] = lineBounds(content, prevEnd);
     previous = lineText(content, Math.max(prevStart, prevEnd - MAX_LINE), prevEnd);
   }
@@ -6321,15 +6386,39 @@ function isBinary(content) {
     return false;
   return content.subarray(0, 8e3).includes(0);
 }
+function utf16Order(content, start) {
+  if (content[start] === 0)
+    return "be";
+  if (content[start + 1] === 0)
+    return "le";
+  return void 0;
+}
+function utf16Lines(content, order, parity) {
+  const bytes = content.subarray(parity, content.length - (content.length - parity) % 2);
+  const index = new LineIndex((order === "be" ? Buffer.from(bytes).swap16() : bytes).toString("utf16le"));
+  return (offset) => index.position((offset - parity) / 2);
+}
 function scanContent(content, options) {
   const raw = findKeys(content, options.detectors ?? detectors);
   if (raw.length === 0)
     return [];
   const lines = new LineIndex(content);
+  const utf16 = /* @__PURE__ */ new Map();
+  const positions = (offset) => {
+    const order = typeof content === "string" ? void 0 : utf16Order(content, offset);
+    if (order === void 0 || typeof content === "string")
+      return (o) => lines.position(o);
+    const id = `${order}${offset % 2}`;
+    let position = utf16.get(id);
+    if (position === void 0)
+      utf16.set(id, position = utf16Lines(content, order, offset % 2));
+    return position;
+  };
   const binary = isBinary(content);
   return raw.map(({ detector, match }) => {
-    const start = lines.position(match.start);
-    const end = lines.position(match.end);
+    const position = positions(match.start);
+    const start = position(match.start);
+    const end = position(match.end);
     const fingerprint = options.secrets ? options.secrets.add(match.key) : fingerprintOf(match.key);
     const marker = inlineAllowMarker(content, match.start);
     return {
@@ -7005,6 +7094,8 @@ var init_read_scan = __esm({
     };
     RARER_PART = {
       shippo_: "hippo_",
+      // UTF-16: NUL is the rarest byte of all in text (here: the pack's separators only).
+      "s\0h\0i\0p\0p\0o\0_": "\0p\0o\0_",
       c2hpcHBvX: "HBvX",
       NoaXBwb19: "XBwb19",
       zaGlwcG9f: "GlwcG9f"

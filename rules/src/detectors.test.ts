@@ -35,6 +35,11 @@ describe('shippo-live-key boundaries', () => {
     ['before ,', `${live},next`],
     ['before ;', `${live};`],
     ['before an escape', `"${live}\\n"`],
+    ['after a percent-encoded = (URL-encoded query)', `token%3D${live}%26a%3D1`],
+    ['after a percent-encoded quote', `q=%22${live}%22`],
+    ['after a JSON \\u0022 escape', `{\\u0022key\\u0022:\\u0022${live}\\u0022}`],
+    ['after a \\x22 escape', `"\\x22${live}\\x22"`],
+    ['after an ANSI colour escape (a coloured log)', `\u001b[1;32m${live}\u001b[0m`],
     ['at end of line', `x ${live}\nnext`],
     ['upper-case hex', `${keyPrefix('live')}${fakeHex('upper').toUpperCase()}`],
   ] as const;
@@ -56,6 +61,8 @@ describe('shippo-live-key boundaries', () => {
     ['preceded by a letter', `x${live}`],
     ['preceded by a digit', `1${live}`],
     ['preceded by _', `_${live}`],
+    ['preceded by a % and one hex digit', `%3${live}`],
+    ['preceded by a word that ends in hex digits', `abc%3Dx1f${live}`],
     ['with 39 hex characters', live.slice(0, -1)],
     ['placeholder xxx', `${keyPrefix('live')}xxx`],
     ['placeholder ...', `${keyPrefix('live')}...`],
@@ -70,11 +77,54 @@ describe('shippo-live-key boundaries', () => {
     });
   }
 
+  it('finds two keys written back to back, with no separator, and the same key twice', () => {
+    for (const [text, keys] of [
+      [`${live}${test}`, [live, test]],
+      [`k=${live}${live};`, [live, live]],
+      [`${test}${fakeKey('live', 'old', 32)}`, [test]],
+    ] as const) {
+      const found = detectors.flatMap((d) => run(d, text)).sort((a, b) => a.start - b.start);
+      expect(found.filter((m) => m.key.length === live.length).map((m) => m.key)).toEqual(keys);
+      for (const m of found) expect(text.slice(m.start, m.end)).toBe(m.key);
+    }
+  });
+
   it('tells live from test', () => {
     expect(run(shippoLiveKey, test)).toEqual([]);
     expect(run(shippoTestKey, test)).toHaveLength(1);
     expect(run(shippoTestKey, test)[0]!.kind).toBe('test');
   });
+});
+
+describe('UTF-16 text (read as bytes: one character per byte)', () => {
+  const bytesOf = (text: string, order: 'le' | 'be') => {
+    const le = Buffer.from(text, 'utf16le');
+    return (order === 'le' ? le : Buffer.from(le).swap16()).toString('latin1');
+  };
+  for (const order of ['le', 'be'] as const) {
+    it(`finds live and test keys in UTF-16${order.toUpperCase()}, with the span of their bytes`, () => {
+      const text = `\uFEFFKEY=${live}\r\nTEST="${test}"\r\n`;
+      const bytes = bytesOf(text, order);
+      for (const [detector, key] of [
+        [shippoLiveKey, live],
+        [shippoTestKey, test],
+      ] as const) {
+        const m = run(detector, bytes);
+        expect(m).toHaveLength(1);
+        expect(m[0]!.key).toBe(key);
+        expect(m[0]!.start).toBe(2 * text.indexOf(key));
+        expect(m[0]!.end).toBe(2 * (text.indexOf(key) + key.length));
+      }
+      expect(run(shippoKeyNonstandard, bytes)).toEqual([]);
+    });
+    it(`keeps the same boundaries and placeholders in UTF-16${order.toUpperCase()}`, () => {
+      for (const text of [`x${live}`, `${live}a`, `${live}_`, `${keyPrefix('live')}${'0'.repeat(40)}`, `${keyPrefix('live')}xxx`]) {
+        expect(run(shippoLiveKey, bytesOf(text, order))).toEqual([]);
+      }
+      expect(run(shippoLiveKey, bytesOf(`url=%3D${live}`, order))).toHaveLength(1);
+      expect(run(shippoKeyNonstandard, bytesOf(`k=${fakeKey('test', 'old', 32)}`, order))).toHaveLength(1);
+    });
+  }
 });
 
 describe('shippo-key-nonstandard', () => {
@@ -118,6 +168,43 @@ describe('shippo-key-base64', () => {
       const encoded = Buffer.from(`${lead}${test}`).toString('base64');
       expect(run(shippoKeyBase64, encoded).map((m) => m.key)).toEqual([test]);
     }
+  });
+  it('finds a key whose encoding runs over the line breaks of wrapped base64 (LF, CRLF, indented)', () => {
+    for (const lead of ['', 'u', 'us']) {
+      const encoded = Buffer.from(`${'#'.repeat(30)}\n${lead}=${live}\n`).toString('base64');
+      for (const [width, eol] of [
+        [76, '\n'],
+        [64, '\r\n'],
+        [60, '\n    '],
+      ] as const) {
+        const text = `data: |\n    ${encoded.match(new RegExp(`.{1,${width}}`, 'g'))!.join(eol)}\n`;
+        const m = run(shippoKeyBase64, text);
+        expect(m.map((x) => x.key)).toEqual([live]);
+        expect(text.slice(m[0]!.start, m[0]!.end)).toMatch(/\n/);
+      }
+    }
+  });
+  it('finds a key in wrapped base64 inside a JSON string, where the line breaks are \\n escapes', () => {
+    const encoded = Buffer.from(`${'#'.repeat(30)}\n=${live}\n`).toString('base64');
+    for (const escape of ['\\n', '\\r\\n']) {
+      const text = `{"env": "${encoded.match(/.{1,64}/g)!.join(escape)}"}`;
+      const m = run(shippoKeyBase64, text);
+      expect(m.map((x) => x.key)).toEqual([live]);
+      expect(text.slice(m[0]!.start, m[0]!.end)).toContain(escape);
+    }
+  });
+  it('does not join an unpadded value that ends its line with the next line', () => {
+    // 2 + 52 bytes: no padding, so the value ends with its last character at the line end.
+    const value = Buffer.from(`="${live}`).toString('base64');
+    expect(value).not.toMatch(/=$/);
+    const text = `KEY_A: ${value}\nABCDEFabcdef0123456789abcdefABCDEF\n`;
+    const m = run(shippoKeyBase64, text);
+    expect(m.map((x) => x.key)).toEqual([live]);
+    expect(m[0]!.end).toBeLessThanOrEqual(text.indexOf('\n'));
+  });
+  it('does not join a key cut off at a line end with an unrelated line', () => {
+    const cut = Buffer.from(`=${live}`).toString('base64').slice(0, 40);
+    expect(run(shippoKeyBase64, `${cut}\n${Buffer.from('unrelated text here').toString('base64')}\n`)).toEqual([]);
   });
   it('ignores base64 of a placeholder or of a key glued to a word', () => {
     expect(run(shippoKeyBase64, Buffer.from(`${keyPrefix('live')}xxx`).toString('base64'))).toEqual([]);

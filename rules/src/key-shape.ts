@@ -3,25 +3,44 @@ import type { KeyKind } from './types.js';
 /** Every Shippo key, and every prefilter hit, starts with this. */
 export const KEY_NEEDLE = 'shippo_';
 
+/**
+ * `shippo_` in UTF-16 text (Windows PowerShell 5's `>` and `Out-File`, `.reg` exports), without
+ * the NUL before it (big-endian) or after it (little-endian), so one needle finds both byte orders.
+ */
+export const KEY_NEEDLE_UTF16 = 's\0h\0i\0p\0p\0o\0_';
+
 /** Length of the hex part of a current Shippo key. */
 export const KEY_HEX_LENGTH = 40;
 
 const WORD_CHAR = /[A-Za-z0-9_]/;
 
 /**
+ * Escapes that end in a word character but stand for a delimiter: `\n`, `\t`, `\r` inside a
+ * string literal, `\x22` and `\u0022` (JSON, JavaScript, C), `%3D` and `%22` (URL encoding), and
+ * a terminal colour code (`ESC [ 1;32 m`, in coloured logs).
+ */
+const ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}|\x1b\[[0-9;]*m)$/;
+
+/** A whole key (of any length the catalogue knows) glued in front of another: two keys back to back. */
+const KEY_BEFORE = /shippo_(?:live|test)_[0-9A-Fa-f]{24,64}$/;
+
+/** How far before a key `isLeftBoundary` looks (a whole key of 64 hex characters). */
+export const LEFT_CONTEXT = 'shippo_live_'.length + 64;
+
+/**
  * True when the key starting at `start` stands on its own: nothing word-like is glued in front,
- * except an escape such as `\n`, `\t` or `\r` inside a string literal.
+ * except an escape that stands for a delimiter (see `ESCAPE_BEFORE`) or another key.
  */
 export function isLeftBoundary(text: string, start: number): boolean {
   if (start === 0) return true;
-  const prev = text.charAt(start - 1);
-  if (!WORD_CHAR.test(prev)) return true;
-  return (prev === 'n' || prev === 't' || prev === 'r') && start >= 2 && text.charAt(start - 2) === '\\';
+  if (!WORD_CHAR.test(text.charAt(start - 1))) return true;
+  const before = text.slice(Math.max(0, start - LEFT_CONTEXT), start);
+  return ESCAPE_BEFORE.test(before) || KEY_BEFORE.test(before);
 }
 
-/** True when the character at `end` cannot continue a key. */
+/** True when the character at `end` cannot continue a key: not a word character, or the start of another key. */
 export function isRightBoundary(text: string, end: number): boolean {
-  return end >= text.length || !WORD_CHAR.test(text.charAt(end));
+  return end >= text.length || !WORD_CHAR.test(text.charAt(end)) || kindAt(text, end) !== undefined;
 }
 
 /** `shippo_live_` or `shippo_test_` at `at`, as a kind. */

@@ -17,13 +17,41 @@ const ALIGNMENTS: readonly { readonly needle: string; readonly byteOffset: numbe
 /** Enough characters to decode a preceding byte, the prefix, 40 hex characters and the byte after. */
 const MAX_CHARS = 4 + Math.ceil(((2 + 12 + 40 + 1) * 4) / 3) + 4;
 
+/**
+ * Wrapped base64 (`base64` writes 76 columns, PEM tools 64): the key's encoding may run over line
+ * breaks, each LF or CRLF (or their `\n`, `\r\n` escapes inside a JSON string) plus indentation
+ * (a YAML block). At most this many breaks, this much indentation.
+ */
+const MAX_LINE_BREAKS = 2;
+const MAX_INDENT = 16;
+
 function isBase64Char(c: number): boolean {
   return (
     (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95
   );
 }
 
+/** Index just past a line break (LF or CRLF or their escapes, then indentation) at `i` that base64 continues after, else -1. */
+function continuationAfterBreak(text: string, i: number): number {
+  let j = i;
+  if (text.startsWith('\\r\\n', j)) j += 4;
+  else if (text.startsWith('\\n', j)) j += 2;
+  else {
+    if (text.charCodeAt(j) === 13) j++;
+    if (text.charCodeAt(j) !== 10) return -1;
+    j++;
+  }
+  const indentEnd = Math.min(text.length, j + MAX_INDENT);
+  while (j < indentEnd && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+  return j < text.length && isBase64Char(text.charCodeAt(j)) ? j : -1;
+}
+
 function matchBase64(text: string, hit: number, needle: string): KeyMatch | undefined {
+  // The line alone first: an unpadded value that ends with its line must not be joined with the next one.
+  return matchBase64Run(text, hit, needle, 0) ?? matchBase64Run(text, hit, needle, MAX_LINE_BREAKS);
+}
+
+function matchBase64Run(text: string, hit: number, needle: string, lineBreaks: number): KeyMatch | undefined {
   const alignment = ALIGNMENTS.find((a) => a.needle === needle);
   if (alignment === undefined) return undefined;
   const groupStart = hit - alignment.leadChars;
@@ -37,22 +65,35 @@ function matchBase64(text: string, hit: number, needle: string): KeyMatch | unde
     for (let i = groupStart - 4; i < groupStart; i++) previousGroupIsBase64 &&= isBase64Char(text.charCodeAt(i));
     if (previousGroupIsBase64) decodeStart = groupStart - 4;
   }
-  let decodeEnd = hit;
-  const limit = Math.min(text.length, decodeStart + MAX_CHARS);
-  while (decodeEnd < limit && isBase64Char(text.charCodeAt(decodeEnd))) decodeEnd++;
+  // `at[n]` is the index in `text` of the n-th base64 character, line breaks skipped.
+  const at: number[] = [];
+  for (let i = decodeStart; i < hit; i++) at.push(i);
+  let i = hit;
+  let breaks = 0;
+  while (at.length < MAX_CHARS && i < text.length) {
+    if (isBase64Char(text.charCodeAt(i))) {
+      at.push(i++);
+      continue;
+    }
+    const next = breaks < lineBreaks ? continuationAfterBreak(text, i) : -1;
+    if (next === -1) break;
+    breaks++;
+    i = next;
+  }
 
   // Node's base64 decoder takes both alphabets and unpadded tails.
-  const decoded = Buffer.from(text.slice(decodeStart, decodeEnd), 'base64').toString('latin1');
+  const encoded = at.map((index) => text.charAt(index)).join('');
+  const decoded = Buffer.from(encoded, 'base64').toString('latin1');
   const keyOffset = ((groupStart - decodeStart) / 4) * 3 + alignment.byteOffset;
   const found = matchHexKey(decoded, keyOffset, undefined, isStandardLength);
   if (found === undefined) return undefined;
   // A hex run cut short by the decode window would look like a boundary: require a real one.
-  if (found.end === decoded.length && decodeEnd === limit && limit < text.length) return undefined;
+  if (found.end === decoded.length && at.length === MAX_CHARS && i < text.length) return undefined;
 
   const lastByte = found.end - 1;
   return {
-    start: decodeStart + Math.floor((found.start * 8) / 6),
-    end: decodeStart + Math.floor((lastByte * 8 + 7) / 6) + 1,
+    start: at[Math.floor((found.start * 8) / 6)] as number,
+    end: (at[Math.floor((lastByte * 8 + 7) / 6)] as number) + 1,
     key: found.key,
     kind: found.kind,
   };
@@ -76,6 +117,6 @@ export const shippoKeyBase64: Detector = {
   securitySeverity: 9.1,
   tags: ['security', 'secret', 'shippo', 'external/cwe/cwe-798'],
   needles: ALIGNMENTS.map((a) => a.needle),
-  window: { before: 8, after: MAX_CHARS },
+  window: { before: 8, after: MAX_CHARS + MAX_LINE_BREAKS * (4 + MAX_INDENT) },
   matchAt: matchBase64,
 };

@@ -1,6 +1,6 @@
 import type { Detector } from './types.js';
-import { KEY_HEX_LENGTH, KEY_NEEDLE, ROTATE_HELP } from './key-shape.js';
-import { matchHexKey } from './hex-key.js';
+import { KEY_HEX_LENGTH, KEY_NEEDLE, KEY_NEEDLE_UTF16, ROTATE_HELP } from './key-shape.js';
+import { HEX_KEY_WINDOW, matchHexKeyAt } from './hex-key.js';
 
 const MIN = 24;
 const MAX = 64;
@@ -23,7 +23,7 @@ export const shippoKeyNonstandard: Detector = {
   confidence: 'low',
   securitySeverity: 3.0,
   tags: ['security', 'secret', 'shippo'],
-  needles: [KEY_NEEDLE],
-  window: { before: 2, after: 160 },
-  matchAt: (text, hit) => matchHexKey(text, hit, undefined, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH),
+  needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+  window: HEX_KEY_WINDOW,
+  matchAt: (text, hit, needle) => matchHexKeyAt(text, hit, needle, undefined, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH),
 };

@@ -1,6 +1,6 @@
 import type { Detector } from './types.js';
-import { KEY_NEEDLE, ROTATE_HELP } from './key-shape.js';
-import { isStandardLength, matchHexKey } from './hex-key.js';
+import { KEY_NEEDLE, KEY_NEEDLE_UTF16, ROTATE_HELP } from './key-shape.js';
+import { HEX_KEY_WINDOW, isStandardLength, matchHexKeyAt } from './hex-key.js';
 
 export const shippoTestKey: Detector = {
   id: 'shippo-test-key',
@@ -19,7 +19,7 @@ export const shippoTestKey: Detector = {
   confidence: 'high',
   securitySeverity: 5.3,
   tags: ['security', 'secret', 'shippo', 'external/cwe/cwe-798'],
-  needles: [KEY_NEEDLE],
-  window: { before: 2, after: 160 },
-  matchAt: (text, hit) => matchHexKey(text, hit, 'test', isStandardLength),
+  needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+  window: HEX_KEY_WINDOW,
+  matchAt: (text, hit, needle) => matchHexKeyAt(text, hit, needle, 'test', isStandardLength),
 };

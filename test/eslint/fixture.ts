@@ -31,6 +31,28 @@ export const keys = {
 const b64 = Buffer.from(keys.yamlLive).toString('base64');
 
 /**
+ * A whole .env file in base64 wrapped at 76 columns and indented in a YAML block, with the key's
+ * encoding running over a line break; `span` is the text from its first to its last encoded byte.
+ */
+function wrappedBase64Secret(key: string): { text: string; span: string } {
+  const env = `# ${'x'.repeat(19)}\nSHIPPO_API_KEY=${key}\n`;
+  const head = 'apiVersion: v1\nkind: Secret\nstringData: {}\ndata:\n  env: |\n';
+  const text = `${head}${Buffer.from(env)
+    .toString('base64')
+    .match(/.{1,76}/g)!
+    .map((line) => `    ${line}\n`)
+    .join('')}`;
+  const at: number[] = [];
+  for (let i = head.length; i < text.length; i++) if (/[A-Za-z0-9+/]/.test(text.charAt(i))) at.push(i);
+  const first = env.indexOf(key);
+  const last = first + key.length - 1;
+  const span = text.slice(at[Math.floor((first * 8) / 6)], at[Math.floor((last * 8 + 7) / 6)]! + 1);
+  if (!span.includes('\n')) throw new Error('the key does not run over a line break');
+  return { text, span };
+}
+const wrapped = wrappedBase64Secret(keys.yamlLive);
+
+/**
  * Line and column (1-based, UTF-16, LF/CRLF/CR lines; a leading byte order mark takes no column,
  * as in editors) of `needle` in `text`, written independently of the engine.
  */
@@ -129,6 +151,15 @@ function files(): Record<string, { text: string; marks: Mark[] }> {
     'deploy/secret.yaml': {
       text: `apiVersion: v1\nkind: Secret\ndata:\n  SHIPPO_API_KEY: ${b64}\n`,
       marks: [[b64.slice(0, 70), HARD, 'base64Key']],
+    },
+    // A key after an escape that stands for a quote: JSON's \u0022 inside a string.
+    'config/escaped.json': {
+      text: `{ "payload": "{\\u0022apiKey\\u0022:\\u0022${jsonLive}\\u0022}" }\n`,
+      marks: [[jsonLive, HARD, 'liveKey']],
+    },
+    'deploy/wrapped-secret.yaml': {
+      text: wrapped.text,
+      marks: [[wrapped.span, HARD, 'base64Key']],
     },
     'pyproject.toml': {
       text: `[tool.shippo]\r\napi_key = "${old32}"\r\n`,

@@ -65,7 +65,9 @@ export function findKeys(content: Buffer | string, list: readonly Detector[] = c
 }
 
 function matchInWindow(buffer: Buffer, hit: number, needle: string, detector: Detector): KeyMatch | undefined {
-  const from = Math.max(0, hit - detector.window.before);
+  // At an even offset, so the window keeps the content's UTF-16 alignment (see the rules' UTF-16 matcher).
+  const unaligned = Math.max(0, hit - detector.window.before);
+  const from = unaligned - (unaligned % 2);
   const to = Math.min(buffer.length, hit + needle.length + detector.window.after);
   const match = detector.matchAt(buffer.toString('latin1', from, to), hit - from, needle);
   if (match === undefined) return undefined;

@@ -37,8 +37,8 @@ function lineBounds(content: Buffer | string, offset: number): [number, number] 
 }
 
 function lineText(content: Buffer | string, start: number, end: number): string {
-  // Markers are ASCII, so a latin1 view of a byte line is enough.
-  return typeof content === 'string' ? content.slice(start, end) : content.toString('latin1', start, end);
+  // Markers are ASCII, so a latin1 view of a byte line is enough; without NULs, UTF-16 text reads as ASCII.
+  return (typeof content === 'string' ? content.slice(start, end) : content.toString('latin1', start, end)).replace(/\0/g, '');
 }
 
 /** Cap on how much of a line is searched for a marker: minified lines can be megabytes. */
@@ -50,9 +50,10 @@ export function inlineAllowMarker(content: Buffer | string, offset: number): 'na
   const same = lineText(content, Math.max(start, offset - MAX_LINE), Math.min(end, offset + MAX_LINE));
   let previous = '';
   if (start > 0) {
-    // The previous line ends at start-1 (LF or CR) or start-2 (CRLF).
+    // The previous line ends at start-1 (LF or CR), start-2 (CRLF) or start-3 (CRLF in UTF-16: CR, NUL, LF).
     let prevEnd = start - 1;
     if (prevEnd > 0 && lineText(content, prevEnd - 1, prevEnd + 1) === '\r\n') prevEnd--;
+    else if (prevEnd > 1 && lineText(content, prevEnd - 2, prevEnd + 1) === '\r\n') prevEnd -= 2;
     const [prevStart] = lineBounds(content, prevEnd);
     previous = lineText(content, Math.max(prevStart, prevEnd - MAX_LINE), prevEnd);
   }

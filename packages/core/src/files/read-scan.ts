@@ -74,6 +74,8 @@ const REASONS: Record<string, string> = {
  */
 const RARER_PART: Readonly<Record<string, string>> = {
   shippo_: 'hippo_',
+  // UTF-16: NUL is the rarest byte of all in text (here: the pack's separators only).
+  's\0h\0i\0p\0p\0o\0_': '\0p\0o\0_',
   c2hpcHBvX: 'HBvX',
   NoaXBwb19: 'XBwb19',
   zaGlwcG9f: 'GlwcG9f',
@@ -82,7 +84,11 @@ const NEEDLES: readonly Buffer[] = [...new Set(catalogue.flatMap((d) => d.needle
   const part = RARER_PART[needle];
   return Buffer.from(part !== undefined && needle.includes(part) ? part : needle, 'latin1');
 });
-/** Small files are packed into this buffer, NUL-separated (no needle holds a NUL byte). */
+/**
+ * Small files are packed into this buffer, NUL-separated. The UTF-16 needle holds NUL bytes, so a
+ * hit may run from one file over the separator into the next: it only makes the first file go
+ * through the engine for nothing, and the search goes on from the next file's start.
+ */
 const PACK_SIZE = 4 << 20;
 /**
  * The pack is searched once it holds this much: small enough to still be in the CPU cache from
