@@ -6263,6 +6263,8 @@ var init_line_index = __esm({
     LineIndex = class {
       #content;
       #lineStarts;
+      /** The last Buffer position asked for: findings come in order, so the next one on the same line decodes only the bytes between. */
+      #last = { line: 0, offset: 0, column: 0 };
       constructor(content) {
         this.#content = content;
       }
@@ -6278,7 +6280,15 @@ var init_line_index = __esm({
             high = mid - 1;
         }
         const lineStart = starts[low];
-        const column = typeof this.#content === "string" ? offset - lineStart : this.#content.toString("utf8", lineStart, offset).length;
+        let column;
+        if (typeof this.#content === "string") {
+          column = offset - lineStart;
+        } else {
+          const last = this.#last;
+          const from = last.line === low + 1 && last.offset <= offset ? last : { offset: lineStart, column: 0 };
+          column = from.column + this.#content.toString("utf8", from.offset, offset).length;
+          this.#last = { line: low + 1, offset, column };
+        }
         return { line: low + 1, column: column + 1 - (low === 0 && offset > 0 && startsWithBom(this.#content) ? 1 : 0) };
       }
     };

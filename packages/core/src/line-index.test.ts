@@ -35,4 +35,20 @@ describe('LineIndex', () => {
     const buf = Buffer.from('x'.repeat(1000));
     expect(new LineIndex(buf).position(1000)).toEqual({ line: 1, column: 1001 });
   });
+
+  it('gives the same answers when one index is asked many times, in and out of order (a Buffer reuses the last position)', () => {
+    const line = Array.from({ length: 200 }, (_, i) => `é${i}😀 TARGET`).join(' ');
+    const buf = Buffer.from(`\uFEFFhead ñ TARGET\n${line}\r\n${line}\n`, 'utf8');
+    const offsets: number[] = [];
+    for (let at = buf.indexOf('TARGET'); at !== -1; at = buf.indexOf('TARGET', at + 1)) offsets.push(at, at + 6);
+    expect(offsets.length).toBe(2 * 401);
+    const shared = new LineIndex(buf);
+    const order = [...offsets, ...offsets.slice().reverse(), offsets[10]!, offsets[500]!, offsets[3]!];
+    for (const offset of order) expect(shared.position(offset)).toEqual(new LineIndex(buf).position(offset));
+    // The string form of the same text agrees, TARGET by TARGET.
+    const text = buf.toString('utf8');
+    const textOffsets: number[] = [];
+    for (let at = text.indexOf('TARGET'); at !== -1; at = text.indexOf('TARGET', at + 1)) textOffsets.push(at);
+    expect(textOffsets.map((o) => new LineIndex(text).position(o))).toEqual(offsets.filter((_, i) => i % 2 === 0).map((o) => shared.position(o)));
+  });
 });

@@ -14,6 +14,8 @@ export interface Position {
 export class LineIndex {
   readonly #content: Buffer | string;
   #lineStarts: number[] | undefined;
+  /** The last Buffer position asked for: findings come in order, so the next one on the same line decodes only the bytes between. */
+  #last = { line: 0, offset: 0, column: 0 };
 
   constructor(content: Buffer | string) {
     this.#content = content;
@@ -29,10 +31,16 @@ export class LineIndex {
       else high = mid - 1;
     }
     const lineStart = starts[low] as number;
-    const column =
-      typeof this.#content === 'string'
-        ? offset - lineStart
-        : this.#content.toString('utf8', lineStart, offset).length;
+    let column: number;
+    if (typeof this.#content === 'string') {
+      column = offset - lineStart;
+    } else {
+      // Many keys on one minified line of megabytes: without this, each would decode the line from its start.
+      const last = this.#last;
+      const from = last.line === low + 1 && last.offset <= offset ? last : { offset: lineStart, column: 0 };
+      column = from.column + this.#content.toString('utf8', from.offset, offset).length;
+      this.#last = { line: low + 1, offset, column };
+    }
     return { line: low + 1, column: column + 1 - (low === 0 && offset > 0 && startsWithBom(this.#content) ? 1 : 0) };
   }
 }
