@@ -6908,7 +6908,8 @@ var init_version = __esm({
 });
 
 // cli/dist/finish.js
-import { resolve as resolve6 } from "node:path";
+import { statSync as statSync3 } from "node:fs";
+import { dirname as dirname4, resolve as resolve6 } from "node:path";
 function collectedFrom(command12, result, secrets, startedAt) {
   return {
     command: command12,
@@ -6942,7 +6943,21 @@ function checkReportFiles(args, cwd) {
     const other = files.findIndex(([, f]) => resolve6(cwd, f) === resolve6(cwd, file));
     if (other < i)
       throw new CliError(`${files[other][0]} and ${option} name the same file (${file}); give each report its own file`);
+    checkReportPlace(file, cwd);
   }
+}
+function checkReportPlace(file, cwd) {
+  const dir = dirname4(file);
+  let stats;
+  try {
+    stats = statSync3(resolve6(cwd, dir));
+  } catch {
+    throw new CliError(`cannot write report ${file}: the directory ${dir} does not exist`);
+  }
+  if (!stats.isDirectory())
+    throw new CliError(`cannot write report ${file}: ${dir} is not a directory`);
+  if (statSync3(resolve6(cwd, file), { throwIfNoEntry: false })?.isDirectory())
+    throw new CliError(`cannot write report ${file}: it is a directory`);
 }
 async function finish(collected, args, io, steps = []) {
   const stderr = [];
@@ -11300,11 +11315,11 @@ var require_out = __commonJS({
       async.read(path, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat2;
-    function statSync5(path, optionsOrSettings) {
+    function statSync6(path, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path, settings);
     }
-    exports.statSync = statSync5;
+    exports.statSync = statSync6;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -13259,7 +13274,7 @@ var init_list_glob = __esm({
 });
 
 // packages/core/dist/files/targets.js
-import { lstatSync as lstatSync3, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
+import { lstatSync as lstatSync3, realpathSync as realpathSync2, statSync as statSync4 } from "node:fs";
 import { relative as relative2, resolve as resolve7 } from "node:path";
 function relPath(root, path) {
   const rel = toPosix(relative2(root, displayPath(path)));
@@ -13309,7 +13324,7 @@ async function listTargets(options) {
           fail(rel, "symlink-outside-root", "skipped, symbolic link out of the scan root");
           continue;
         }
-        stats = statSync3(abs);
+        stats = statSync4(abs);
         if (stats.isFile()) {
           add(real, rootIndex(realpathSync2(root)), false, rel);
           continue;
@@ -27466,7 +27481,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile2, readFile, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname7, resolve: resolve26 } = __require("node:path");
+    var { dirname: dirname8, resolve: resolve26 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -27697,7 +27712,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         const resolvedPath = resolve26(path);
-        await mkdir(dirname7(resolvedPath), { recursive: true });
+        await mkdir(dirname8(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -40286,7 +40301,7 @@ var init_http = __esm({
 // packages/core/dist/cache/index.js
 import { mkdirSync, readFileSync as readFileSync4, rmSync as rmSync2 } from "node:fs";
 import { homedir } from "node:os";
-import { dirname as dirname4, isAbsolute, join as join3 } from "node:path";
+import { dirname as dirname5, isAbsolute, join as join3 } from "node:path";
 function cacheDirectory(env2 = process.env) {
   const xdg = env2["XDG_CACHE_HOME"];
   if (xdg !== void 0 && isAbsolute(xdg))
@@ -40341,7 +40356,7 @@ function writeCachedVerification(fingerprint, status2, options = {}) {
     checkedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + CACHE_TTL_MS[status2]).toISOString()
   };
-  mkdirSync(dirname4(file), { recursive: true, mode: 448 });
+  mkdirSync(dirname5(file), { recursive: true, mode: 448 });
   writeFileAtomic(file, `${JSON.stringify(entry)}
 `, { mode: 384 });
   return entry;
@@ -56077,7 +56092,7 @@ var init_validation2 = __esm({
 
 // packages/core/dist/config/load.js
 import { existsSync, readFileSync as readFileSync5 } from "node:fs";
-import { dirname as dirname5, extname as extname2, join as join4, resolve as resolve9 } from "node:path";
+import { dirname as dirname6, extname as extname2, join as join4, resolve as resolve9 } from "node:path";
 function formatProblem(file, p) {
   const message = redactKeys(p.message);
   return p.path === "" ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
@@ -56106,7 +56121,7 @@ function findConfigFile(startDir) {
       return here[0];
     if (existsSync(join4(dir, ".git")))
       return void 0;
-    const parent = dirname5(dir);
+    const parent = dirname6(dir);
     if (parent === dir)
       return void 0;
     dir = parent;
@@ -56158,7 +56173,7 @@ function loadConfigFresh(startDir, options = {}) {
   const file = options.configFile !== void 0 ? resolve9(start, options.configFile) : findConfigFile(start);
   if (file === void 0)
     return { dir: start, config: {} };
-  return { file, dir: dirname5(file), config: readConfigFile(file) };
+  return { file, dir: dirname6(file), config: readConfigFile(file) };
 }
 var CONFIG_FILE_NAMES, ConfigError, checkConfig;
 var init_load = __esm({
@@ -57161,7 +57176,7 @@ var init_messages = __esm({
 });
 
 // packages/core/dist/git/repo.js
-import { existsSync as existsSync2, statSync as statSync4 } from "node:fs";
+import { existsSync as existsSync2, statSync as statSync5 } from "node:fs";
 import { resolve as resolve13 } from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
 function stripCredentials(url) {
@@ -57169,7 +57184,7 @@ function stripCredentials(url) {
 }
 async function openRepo(dir) {
   const abs = resolve13(dir);
-  if (!existsSync2(abs) || !statSync4(abs).isDirectory())
+  if (!existsSync2(abs) || !statSync5(abs).isDirectory())
     throw new NotAGitRepositoryError(abs);
   let lines;
   try {
@@ -58203,7 +58218,7 @@ var init_action = __esm({
 
 // cli/dist/hooks/git-hooks.js
 import { chmodSync, existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync9, renameSync as renameSync2, rmSync as rmSync4 } from "node:fs";
-import { dirname as dirname6, join as join7, resolve as resolve19 } from "node:path";
+import { dirname as dirname7, join as join7, resolve as resolve19 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function hooksDir(repo) {
   const r = git2(repo, ["rev-parse", "--git-path", "hooks"]);
@@ -58212,7 +58227,7 @@ function hooksDir(repo) {
   return resolve19(repo, r.stdout.trim());
 }
 function binPath() {
-  const here = dirname6(fileURLToPath2(import.meta.url));
+  const here = dirname7(fileURLToPath2(import.meta.url));
   const candidates = [resolve19(here, "../../bin/shippo-keyguard.js"), resolve19(here, "../cli/bin/shippo-keyguard.js")];
   const found = candidates.find((c) => existsSync5(c));
   if (!found)

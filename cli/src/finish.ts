@@ -9,7 +9,8 @@ import {
   type ScanStats,
   type ScanWarning,
 } from '@shippo-keyguard/core/report';
-import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { CliError, EXIT, describeError } from './errors.js';
 import { useColor, type RunIO, type RunResult } from './io.js';
 import type { Format, ReportArgs } from './options.js';
@@ -75,7 +76,21 @@ export function checkReportFiles(args: Partial<ReportArgs>, cwd: string): void {
   for (const [i, [option, file]] of files.entries()) {
     const other = files.findIndex(([, f]) => resolve(cwd, f) === resolve(cwd, file));
     if (other < i) throw new CliError(`${files[other]![0]} and ${option} name the same file (${file}); give each report its own file`);
+    checkReportPlace(file, cwd);
   }
+}
+
+/** A report that could never be written (a missing directory, a typo) fails now, not after a long history scan. */
+function checkReportPlace(file: string, cwd: string): void {
+  const dir = dirname(file);
+  let stats;
+  try {
+    stats = statSync(resolve(cwd, dir));
+  } catch {
+    throw new CliError(`cannot write report ${file}: the directory ${dir} does not exist`);
+  }
+  if (!stats.isDirectory()) throw new CliError(`cannot write report ${file}: ${dir} is not a directory`);
+  if (statSync(resolve(cwd, file), { throwIfNoEntry: false })?.isDirectory()) throw new CliError(`cannot write report ${file}: it is a directory`);
 }
 
 /** Run the steps, render every requested report, and decide the exit code. */

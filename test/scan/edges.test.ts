@@ -91,11 +91,19 @@ describe('report files that are not plain files', () => {
     expect(statSync(join(out, 'a-dir')).isDirectory()).toBe(true);
   });
 
-  it('a report that cannot be created: the error is the one that stopped it, not the cleanup after it', async () => {
-    const r = await runCli(['scan', 'app', '--json-file', 'app/.env/report.json'], { cwd: dir, guard });
-    expect(r.exitCode).toBe(2);
-    oneLineError(r.stderr);
-    expect(r.stderr).toMatch(/^shippo-keyguard: cannot write report app\/\.env\/report\.json: ENOTDIR: not a directory, open /);
+  it('a report that can never be written fails before the scan: one line naming the place, no report on stdout', async () => {
+    for (const [file, why] of [
+      ['app/.env/report.json', 'app/.env is not a directory'],
+      ['no/such/dir/report.json', 'the directory no/such/dir does not exist'],
+      ['app', 'it is a directory'],
+    ] as const) {
+      const r = await runCli(['scan', 'app', '--json-file', file], { cwd: dir, guard });
+      expect(r.exitCode).toBe(2);
+      oneLineError(r.stderr);
+      expect(r.stderr).toBe(`shippo-keyguard: cannot write report ${file}: ${why}\n`);
+      // Nothing was scanned: no text report, no summary line.
+      expect(r.stdout).toBe('');
+    }
   });
 });
 
