@@ -6981,8 +6981,10 @@ async function finish(collected, args, io, steps = []) {
     exitCode
   };
   const reveal = args.redact ? void 0 : (fp) => collected.secrets.get(fp);
-  if (!args.redact)
-    stderr.push("warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs");
+  if (!args.redact) {
+    const reveals = args.format !== "sarif" || Boolean(args.jsonFile);
+    stderr.push(reveals ? "warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs" : "warning: --no-redact has no effect here: SARIF never holds a key");
+  }
   const render = (format3, color) => {
     switch (format3) {
       case "json":

@@ -122,7 +122,15 @@ export async function finish(
   };
 
   const reveal = args.redact ? undefined : (fp: string) => collected.secrets.get(fp);
-  if (!args.redact) stderr.push('warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs');
+  if (!args.redact) {
+    // SARIF never holds a key: only text and JSON reports reveal it.
+    const reveals = args.format !== 'sarif' || Boolean(args.jsonFile);
+    stderr.push(
+      reveals
+        ? 'warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs'
+        : 'warning: --no-redact has no effect here: SARIF never holds a key',
+    );
+  }
 
   const render = (format: Format, color: boolean): string => {
     switch (format) {

@@ -204,6 +204,10 @@ describe('scan output formats', () => {
     const sarif = await runCli(['scan', 'config', '--no-redact', '--format', 'sarif'], { cwd: dir, guard });
     expect(sarif.stdout).not.toContain(live.slice(12));
     checkSarif('no-redact-stdout', sarif.stdout);
+    // Only SARIF asked for: nothing reveals a key, and the warning says so instead of crying wolf.
+    expect(sarif.stderr).toMatch(/^warning: --no-redact has no effect here: SARIF never holds a key$/m);
+    expect(sarif.stderr).not.toContain('full keys are printed');
+    expect(json.stderr).toContain('warning: --no-redact: full keys are printed');
   });
 
   it('stdin: "-" with --stdin-filename names it in reports', async () => {
