@@ -57565,21 +57565,31 @@ async function scanStaged(options) {
   const byId = /* @__PURE__ */ new Map();
   for (const e of entries)
     byId.set(e.id, [...byId.get(e.id) ?? [], e.path]);
-  await readBlobs(root, [...byId.keys()], (id, content) => {
-    for (const path of byId.get(id) ?? []) {
-      if (content.length > maxBlobSize) {
-        stats.skipped++;
-        warnings.push({ code: "too-large", message: `${path}: skipped, larger than ${maxBlobSize} bytes`, path });
-        continue;
+  await readBlobs(
+    root,
+    [...byId.keys()],
+    (id, content) => {
+      for (const path of byId.get(id) ?? []) {
+        stats.scanned++;
+        stats.bytes += content.length;
+        findings.push(...scanContent(content, { path, source: "staged", ...common }));
       }
-      stats.scanned++;
-      stats.bytes += content.length;
-      findings.push(...scanContent(content, { path, source: "staged", ...common }));
+    },
+    (id, reason) => {
+      stats.skipped++;
+      warnings.push({ code: "missing-object", message: `staged object ${id} could not be read (${reason})`, path: (byId.get(id) ?? [])[0] ?? "" });
+    },
+    // An oversized blob is never read into memory: git's header gives its size first.
+    (id, size) => {
+      if (size <= maxBlobSize)
+        return true;
+      for (const path of byId.get(id) ?? []) {
+        stats.skipped++;
+        warnings.push({ code: "too-large", message: `${path}: skipped, larger than ${maxBlobSize} bytes (--max-file-size)`, path });
+      }
+      return false;
     }
-  }, (id, reason) => {
-    stats.skipped++;
-    warnings.push({ code: "missing-object", message: `staged object ${id} could not be read (${reason})`, path: (byId.get(id) ?? [])[0] ?? "" });
-  });
+  );
   if (options.messageFile !== void 0) {
     const file = resolve14(options.messageFile);
     const text = readFileSync6(file, "utf8");
@@ -57707,15 +57717,17 @@ __export(staged_exports, {
 });
 import { resolve as resolve16 } from "node:path";
 function builder3(y) {
-  return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository whose index to scan" }).option("message-file", { type: "string", describe: 'Also scan this commit message file (commit-msg hook: "$1")' }).example("$0 staged", "pre-commit: block a commit that adds a key").example("$0 staged --message-file .git/COMMIT_EDITMSG", "commit-msg: block a key in the message");
+  return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository whose index to scan" }).option("message-file", { type: "string", describe: 'Also scan this commit message file (commit-msg hook: "$1")' }).option("max-file-size", maxFileSizeOption("files")).example("$0 staged", "pre-commit: block a commit that adds a key").example("$0 staged --message-file .git/COMMIT_EDITMSG", "commit-msg: block a key in the message");
 }
 async function handler3(args, io, steps) {
   const startedAt = /* @__PURE__ */ new Date();
   const secrets = new SecretStore();
+  const maxBlobSize = maxFileSizeOf(args);
   let result;
   try {
     result = await scanStaged({
       repo: resolve16(io.cwd, args.repo),
+      maxBlobSize,
       ...args.messageFile !== void 0 ? { messageFile: resolve16(io.cwd, args.messageFile) } : {},
       secrets
     });
@@ -58438,7 +58450,7 @@ function withAdvice(result, what, args) {
 async function handler7(given, io, steps) {
   const args = withRepoBaseline(given, io.cwd);
   if (args.files.length > 0) {
-    const scanArgs = { ...args, paths: args.files, gitignore: false, maxFileSize: String(DEFAULT_MAX_FILE_SIZE) };
+    const scanArgs = { ...args, paths: args.files, gitignore: false };
     return withAdvice(await handler(scanArgs, io, steps), "commit", args);
   }
   return withAdvice(await handler3(args, io, steps), "commit", args);
@@ -58447,7 +58459,6 @@ var command9, describe7;
 var init_pre_commit = __esm({
   "cli/dist/commands/pre-commit.js"() {
     "use strict";
-    init_files();
     init_errors();
     init_advice();
     init_scan();

@@ -36,6 +36,23 @@ describe('staged', () => {
     expect(report.findings[0].path).toBe('app.js');
   });
 
+  it('skips a staged blob over --max-file-size with a warning (never read into memory), and still scans the rest', async () => {
+    const repo = new Repo();
+    repo.write('small.env', `KEY=${staged}\n`).write('big.log', `${'x'.repeat(2 * 1024 * 1024)}\n${unstaged}\n`);
+    repo.git('add', '-A');
+    const limited = await cli(repo.dir, 'staged', '--max-file-size', '1MiB', '--format', 'json');
+    expect(limited.exitCode).toBe(1);
+    const report = JSON.parse(limited.stdout);
+    expect(keysOf(report.findings)).toEqual(['staged']);
+    expect(report.warnings.map((w: { code: string; path: string }) => [w.code, w.path])).toEqual([['too-large', 'big.log']]);
+    expect(limited.stderr).toContain('big.log: skipped, larger than 1048576 bytes (--max-file-size)');
+    // The default limit (100MiB) reads both; the hook command takes the option too.
+    expect(keysOf(JSON.parse((await cli(repo.dir, 'staged', '--format', 'json')).stdout).findings).sort()).toEqual(['staged', 'unstaged']);
+    const hook = await cli(repo.dir, 'pre-commit', '--max-file-size', '1MiB', '--format', 'json');
+    expect(keysOf(JSON.parse(hook.stdout).findings)).toEqual(['staged']);
+    expect(everything(limited)).not.toContain(staged);
+  });
+
   it('passes when the key is only in the working tree, and sees renames and copies', async () => {
     const repo = new Repo();
     repo.write('clean.txt', 'nothing\n').write('other.txt', `${staged}\n`).commit('init');

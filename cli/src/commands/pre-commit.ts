@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import { DEFAULT_MAX_FILE_SIZE } from '@shippo-keyguard/core/files';
 import { EXIT } from '../errors.js';
 import type { Step } from '../finish.js';
 import { blockedAdvice, withRepoBaseline } from '../hooks/advice.js';
@@ -40,7 +39,7 @@ export async function handler(given: PreCommitArgs & Record<string, unknown>, io
   const args = withRepoBaseline(given, io.cwd);
   if (args.files.length > 0) {
     // The framework stashes unstaged changes first, so these files hold exactly what is staged.
-    const scanArgs = { ...args, paths: args.files, gitignore: false, maxFileSize: String(DEFAULT_MAX_FILE_SIZE) };
+    const scanArgs = { ...args, paths: args.files, gitignore: false };
     return withAdvice(await scan.handler(scanArgs, io, steps), 'commit', args);
   }
   return withAdvice(await staged.handler(args, io, steps), 'commit', args);

@@ -5,7 +5,7 @@ import { GitError, scanStaged, type GitScanResult } from '@shippo-keyguard/core/
 import { CliError, describeError } from '../errors.js';
 import { collectedFrom, finish, type Step } from '../finish.js';
 import type { RunIO, RunResult } from '../io.js';
-import { withReportOptions, type ReportArgs } from '../options.js';
+import { maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'staged';
 export const describe = 'Scan what is staged for the next commit (the index, not the working tree), for pre-commit hooks';
@@ -14,6 +14,7 @@ export function builder<T>(y: Argv<T>) {
   return withReportOptions(y)
     .option('repo', { type: 'string', default: '.', describe: 'Repository whose index to scan' })
     .option('message-file', { type: 'string', describe: 'Also scan this commit message file (commit-msg hook: "$1")' })
+    .option('max-file-size', maxFileSizeOption('files'))
     .example('$0 staged', 'pre-commit: block a commit that adds a key')
     .example('$0 staged --message-file .git/COMMIT_EDITMSG', 'commit-msg: block a key in the message');
 }
@@ -21,15 +22,18 @@ export function builder<T>(y: Argv<T>) {
 export interface StagedArgs extends ReportArgs {
   repo: string;
   messageFile?: string;
+  maxFileSize: string;
 }
 
 export async function handler(args: StagedArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
   const startedAt = new Date();
   const secrets = new SecretStore();
+  const maxBlobSize = maxFileSizeOf(args);
   let result: GitScanResult;
   try {
     result = await scanStaged({
       repo: resolve(io.cwd, args.repo),
+      maxBlobSize,
       ...(args.messageFile !== undefined ? { messageFile: resolve(io.cwd, args.messageFile) } : {}),
       secrets,
     });

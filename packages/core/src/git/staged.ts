@@ -68,11 +68,6 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
     [...byId.keys()],
     (id, content) => {
       for (const path of byId.get(id) ?? []) {
-        if (content.length > maxBlobSize) {
-          stats.skipped++;
-          warnings.push({ code: 'too-large', message: `${path}: skipped, larger than ${maxBlobSize} bytes`, path });
-          continue;
-        }
         stats.scanned++;
         stats.bytes += content.length;
         findings.push(...scanContent(content, { path, source: 'staged', ...common }));
@@ -81,6 +76,15 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
     (id, reason) => {
       stats.skipped++;
       warnings.push({ code: 'missing-object', message: `staged object ${id} could not be read (${reason})`, path: (byId.get(id) ?? [])[0] ?? '' });
+    },
+    // An oversized blob is never read into memory: git's header gives its size first.
+    (id, size) => {
+      if (size <= maxBlobSize) return true;
+      for (const path of byId.get(id) ?? []) {
+        stats.skipped++;
+        warnings.push({ code: 'too-large', message: `${path}: skipped, larger than ${maxBlobSize} bytes (--max-file-size)`, path });
+      }
+      return false;
     },
   );
 
