@@ -36,7 +36,7 @@ for (const [name, ESLint] of MAJORS) {
     it('lints JS, TS, TSX and every non-JS file type of all-files', () => {
       const linted = results.map((r) => relative(dir, r.filePath)).sort();
       expect(linted).toEqual(
-        ['.env', '.envrc', 'Dockerfile', 'README.md', 'app.properties', 'config/bom.json', 'config/escaped.json', 'config/settings.json', 'deploy/Dockerfile-dev', 'deploy/api.Dockerfile', 'deploy/secret.yaml', 'deploy/wrapped-secret.yaml', 'eslint.config.mjs', 'pyproject.toml', 'src/app.tsx', 'src/bom.js', 'src/client.js', 'src/crlf.js', 'src/server.ts'].sort(),
+        ['.env', '.envrc', 'Dockerfile', 'README.md', 'app.properties', 'config/bom.json', 'config/escaped.json', 'config/settings.json', 'deploy/Dockerfile-dev', 'deploy/api.Dockerfile', 'deploy/secret.yaml', 'deploy/wrapped-secret.yaml', 'docs/setup.md', 'eslint.config.mjs', 'pyproject.toml', 'src/app.tsx', 'src/bom.js', 'src/client.js', 'src/crlf.js', 'src/server.ts'].sort(),
       );
     });
 

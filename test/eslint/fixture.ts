@@ -173,6 +173,11 @@ function files(): Record<string, { text: string; marks: Mark[] }> {
         [mdTest, HARD, 'testKey', '*/'],
       ],
     },
+    // Prose that warns about a public name defines nothing; a fenced sample a reader copies does.
+    'docs/setup.md': {
+      text: '# Setup\n\nNever set NEXT_PUBLIC_SHIPPO_KEY: it ships to every browser.\n\n```env\nVITE_SHIPPO_KEY=\n```\n',
+      marks: [['VITE_SHIPPO_KEY', ENV, 'publicEnvKey']],
+    },
     Dockerfile: {
       text: `FROM node:20\nENV SHIPPO_API_KEY=${dockerLive}\nARG NEXT_PUBLIC_SHIPPO_KEY\nENV NEXT_PUBLIC_SHIPPO_KEY=$NEXT_PUBLIC_SHIPPO_KEY\n`,
       marks: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publicEnvAssignments, publicShippoPrefix } from './public-env.js';
+import { fencedCodeOnly, publicEnvAssignments, publicShippoPrefix } from './public-env.js';
 
 describe('publicShippoPrefix', () => {
   it('needs a public prefix and shippo in the rest of the name', () => {
@@ -27,5 +27,20 @@ describe('publicEnvAssignments', () => {
     expect(names('X=$NEXT_PUBLIC_SHIPPO_KEY')).toEqual([]);
     expect(names('process.env.NEXT_PUBLIC_SHIPPO_KEY')).toEqual([]);
     expect(names('SHIPPO_API_KEY=x')).toEqual([]);
+  });
+});
+
+describe('fencedCodeOnly', () => {
+  it('keeps fenced code at its offsets and blanks prose, fence lines and unclosed-fence text stays code', () => {
+    const md = 'Never set NEXT_PUBLIC_SHIPPO_KEY: it ships to browsers.\r\n\n```env\nNEXT_PUBLIC_SHIPPO_KEY=x\n```\nVITE_SHIPPO_KEY: prose\n~~~~yaml\nGATSBY_SHIPPO_KEY: y\n~~~\nstill: code\n~~~~\nafter\n';
+    const kept = fencedCodeOnly(md);
+    expect(kept).toHaveLength(md.length);
+    expect(kept.split('\n').map((l) => l.trim())).toEqual(['', '', '', 'NEXT_PUBLIC_SHIPPO_KEY=x', '', '', '', 'GATSBY_SHIPPO_KEY: y', '~~~', 'still: code', '', '', '']);
+    expect(kept.indexOf('\r')).toBe(md.indexOf('\r'));
+    const names = publicEnvAssignments(kept).map(({ name, offset }) => [name, md.slice(offset, offset + name.length)]);
+    expect(names).toEqual([
+      ['NEXT_PUBLIC_SHIPPO_KEY', 'NEXT_PUBLIC_SHIPPO_KEY'],
+      ['GATSBY_SHIPPO_KEY', 'GATSBY_SHIPPO_KEY'],
+    ]);
   });
 });

@@ -51,3 +51,29 @@ export function publicEnvAssignments(
   }
   return [...found.values()].sort((a, b) => a.offset - b.offset);
 }
+
+/** A fence line: up to three spaces, then three or more backticks or tildes. */
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/**
+ * Markdown with everything outside fenced code blocks blanked (line breaks kept, so offsets stay
+ * put): prose that names a variable ("never set NEXT_PUBLIC_SHIPPO_KEY: …") defines nothing,
+ * while a fenced `.env` or YAML sample a reader copies does.
+ */
+export function fencedCodeOnly(markdown: string): string {
+  let out = '';
+  let open: string | undefined;
+  for (const line of markdown.split(/(?<=\n)/)) {
+    const fence = FENCE.exec(line)?.[1];
+    if (open === undefined) {
+      if (fence !== undefined) open = fence;
+      out += line.replace(/[^\r\n]/g, ' ');
+    } else if (fence !== undefined && fence[0] === open[0] && fence.length >= open.length && line.trim() === fence) {
+      open = undefined;
+      out += line.replace(/[^\r\n]/g, ' ');
+    } else {
+      out += line;
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../create-rule.js';
-import { PUBLIC_ENV_PREFIXES, publicEnvAssignments, publicShippoPrefix } from '../public-env.js';
+import { PUBLIC_ENV_PREFIXES, fencedCodeOnly, publicEnvAssignments, publicShippoPrefix } from '../public-env.js';
 import { textFacts } from '../prefilter.js';
 import { lazyTriage } from '../project-config.js';
 import { scanTextOf } from '../virtual-text.js';
@@ -118,7 +118,9 @@ export default createRule<Options, MessageIds>({
         const { text, base, virtual } = scanTextOf(context);
         if (!virtual) return;
         const { sourceCode } = context;
-        for (const { name, prefix, offset } of publicEnvAssignments(text, prefixes)) {
+        // In Markdown only fenced code defines anything; prose that warns about a name does not.
+        const searched = /\.(md|markdown)$/i.test(context.physicalFilename) ? fencedCodeOnly(text) : text;
+        for (const { name, prefix, offset } of publicEnvAssignments(searched, prefixes)) {
           if (triage()?.ignored === true) return;
           context.report({
             loc: { start: sourceCode.getLocFromIndex(base + offset), end: sourceCode.getLocFromIndex(base + offset + name.length) },
