@@ -23,6 +23,7 @@ runRuleTests('no-public-env-key', rule, {
     'const x = other.env.NEXT_PUBLIC_SHIPPO_KEY;',
     'const x = process.environment.NEXT_PUBLIC_SHIPPO_KEY;',
     { code: 'const x = process.env.VITE_SHIPPO_KEY;', options: [{ prefixes: ['NEXT_PUBLIC_'] }] },
+    { code: 'const { NEXT_PUBLIC_SHIPPO_CARRIER_ID: id } = process.env;', options: [{ allow: ['NEXT_PUBLIC_SHIPPO_CARRIER_ID'] }] },
     'const NEXT_PUBLIC_SHIPPO_KEY = 1;',
     'const { env: { NEXT_PUBLIC_SHIPPO_KEY } } = other;',
     'const { other: { NEXT_PUBLIC_SHIPPO_KEY } } = process;',
@@ -76,6 +77,19 @@ runRuleTests('no-public-env-key', rule, {
     {
       name: 'lower-case shippo in the rest of the name',
       ...cases('const k = process.env.VITE_shippoKey;', [['VITE_shippoKey', 'VITE_']]),
+    },
+    {
+      name: 'allow: only the names listed',
+      ...cases('const id = process.env.NEXT_PUBLIC_SHIPPO_CARRIER_ID;\nconst k = process.env.NEXT_PUBLIC_SHIPPO_KEY;', [['NEXT_PUBLIC_SHIPPO_KEY', 'NEXT_PUBLIC_']], {
+        options: [{ allow: ['NEXT_PUBLIC_SHIPPO_CARRIER_ID'] }],
+      }),
+    },
+    {
+      name: 'allow in a non-JS file (a processor block): the listed definition is skipped, the other reported',
+      code: '/*NEXT_PUBLIC_SHIPPO_CARRIER_ID=abc\nNEXT_PUBLIC_SHIPPO_KEY=\n*/',
+      filename: 'app.env.shippo-keyguard-text',
+      options: [{ allow: ['NEXT_PUBLIC_SHIPPO_CARRIER_ID'] }],
+      errors: [{ messageId: 'publicEnvKey', data: { name: 'NEXT_PUBLIC_SHIPPO_KEY', prefix: 'NEXT_PUBLIC_' }, line: 2, column: 1, endLine: 2, endColumn: 23 }],
     },
     {
       name: 'custom prefixes option',

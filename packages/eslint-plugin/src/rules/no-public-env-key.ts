@@ -6,7 +6,7 @@ import { lazyTriage } from '../project-config.js';
 import { scanTextOf } from '../virtual-text.js';
 
 export type MessageIds = 'publicEnvKey';
-export type Options = [{ prefixes?: string[] }];
+export type Options = [{ prefixes?: string[]; allow?: string[] }];
 
 /** The expression under optional chaining and TS's `as`, `!`, `satisfies` and `<T>`. */
 function unwrap(node: TSESTree.Node): TSESTree.Node {
@@ -95,21 +95,29 @@ export default createRule<Options, MessageIds>({
             uniqueItems: true,
             description: 'Prefixes of environment variables that end up in browser bundles.',
           },
+          allow: {
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+            description: 'Public variable names that hold no key (a carrier id, a webhook URL): never reported.',
+          },
         },
         additionalProperties: false,
       },
     ],
   },
-  defaultOptions: [{ prefixes: [...PUBLIC_ENV_PREFIXES] }],
+  defaultOptions: [{ prefixes: [...PUBLIC_ENV_PREFIXES], allow: [] }],
   create(context, [options]) {
     // Every name this rule reports has `shippo` in it: without it, no listener at all.
     if (!textFacts(context.sourceCode).mentionsShippo) return {};
     const prefixes = options.prefixes ?? PUBLIC_ENV_PREFIXES;
+    const allowed = new Set(options.allow);
+    const publicPrefix = (name: string) => (allowed.has(name) ? undefined : publicShippoPrefix(name, prefixes));
     // A file the project's configuration ignores gets no report, as from the CLI.
     const triage = lazyTriage(context);
     const check = (name: string | undefined, node: TSESTree.Node) => {
       if (name === undefined) return;
-      const prefix = publicShippoPrefix(name, prefixes);
+      const prefix = publicPrefix(name);
       if (prefix !== undefined && triage()?.ignored !== true) context.report({ node, messageId: 'publicEnvKey', data: { name, prefix } });
     };
     return {
@@ -121,6 +129,7 @@ export default createRule<Options, MessageIds>({
         // In Markdown only fenced code defines anything; prose that warns about a name does not.
         const searched = /\.(md|markdown)$/i.test(context.physicalFilename) ? fencedCodeOnly(text) : text;
         for (const { name, prefix, offset } of publicEnvAssignments(searched, prefixes)) {
+          if (allowed.has(name)) continue;
           if (triage()?.ignored === true) return;
           context.report({
             loc: { start: sourceCode.getLocFromIndex(base + offset), end: sourceCode.getLocFromIndex(base + offset + name.length) },
