@@ -56603,6 +56603,8 @@ async function handler(args, io, steps) {
     startedAt
   };
   const paths = (args.paths.length > 0 ? args.paths : ["."]).map((p) => p === STDIN_ARG ? "-" : p);
+  if (args.stdinFilename !== void 0 && !paths.includes("-"))
+    throw new CliError('--stdin-filename names stdin: give "-" as the path to scan stdin');
   if (paths.includes("-")) {
     if (paths.length > 1)
       throw new CliError('"-" (stdin) cannot be combined with other paths');

@@ -108,6 +108,14 @@ describe('report files that are not plain files', () => {
 });
 
 describe('options given twice or in conflict', () => {
+  it('--stdin-filename without "-" is one line and exit 2, not a scan of the current directory', async () => {
+    const r = await runCli(['scan', '--stdin-filename', 'pasted.env'], { cwd: dir, guard });
+    expect(r.exitCode).toBe(2);
+    oneLineError(r.stderr);
+    expect(r.stderr).toBe('shippo-keyguard: --stdin-filename names stdin: give "-" as the path to scan stdin\n');
+    expect(r.stdout).toBe('');
+  });
+
   it('an option given twice is one line and exit 2, never a run without a report', async () => {
     for (const args of [
       ['--format', 'json', '--format', 'sarif'],

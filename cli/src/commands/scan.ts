@@ -94,6 +94,8 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
   };
 
   const paths = (args.paths.length > 0 ? args.paths : ['.']).map((p) => (p === STDIN_ARG ? '-' : p));
+  // Without "-" the name would be dropped and the scan would read the current directory instead.
+  if (args.stdinFilename !== undefined && !paths.includes('-')) throw new CliError('--stdin-filename names stdin: give "-" as the path to scan stdin');
   if (paths.includes('-')) {
     if (paths.length > 1) throw new CliError('"-" (stdin) cannot be combined with other paths');
     // Like a file's path: relative to the current directory (SARIF's %SRCROOT%), `/`-separated.
