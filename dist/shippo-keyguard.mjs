@@ -6522,6 +6522,52 @@ var init_dist2 = __esm({
   }
 });
 
+// packages/core/dist/files/fs-path.js
+import { isUtf8 } from "node:buffer";
+import { sep } from "node:path";
+function joinFsPath(dir, name) {
+  if (typeof dir === "string" && typeof name === "string")
+    return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
+  const d = Buffer.from(dir);
+  const slash = d.length > 0 && d[d.length - 1] === 47 ? Buffer.alloc(0) : Buffer.from("/");
+  return Buffer.concat([d, slash, Buffer.from(name)]);
+}
+function fsPathFromBytes(bytes) {
+  return isUtf8(bytes) ? bytes.toString("utf8") : bytes;
+}
+function displayPath(path) {
+  return typeof path === "string" ? path : path.toString("utf8");
+}
+function toPosix(path) {
+  return sep === "/" ? path : path.split(sep).join("/");
+}
+function insideGitDir(path) {
+  return toPosix(path).split("/").includes(".git");
+}
+function isWithin(parent, child) {
+  if (child === parent)
+    return true;
+  const base = parent.endsWith("/") ? parent : `${parent}/`;
+  return child.startsWith(base);
+}
+function printablePath(path) {
+  return path.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === "\n")
+      return "\\n";
+    if (c === "\r")
+      return "\\r";
+    if (c === "	")
+      return "\\t";
+    const code2 = c.charCodeAt(0);
+    return code2 <= 255 ? `\\x${code2.toString(16).padStart(2, "0")}` : `\\u${code2.toString(16).padStart(4, "0")}`;
+  });
+}
+var init_fs_path = __esm({
+  "packages/core/dist/files/fs-path.js"() {
+    "use strict";
+  }
+});
+
 // packages/core/dist/report/summary.js
 function verificationCounts(findings) {
   const byKey = /* @__PURE__ */ new Map();
@@ -6548,9 +6594,6 @@ var init_summary = __esm({
 function paint(on) {
   return (style, text) => on ? `\x1B[${ANSI[style]}m${text}\x1B[0m` : text;
 }
-function oneLine(path) {
-  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) => ch === "\n" ? "\\n" : ch === "\r" ? "\\r" : ch === "	" ? "\\t" : `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
 function statusLabel(f) {
   const v = f.verification;
   if (v === void 0 || v.status === "unchecked")
@@ -6568,7 +6611,7 @@ function findingLines(f, options) {
   const status2 = statusLabel(f);
   const statusStyle = f.verification?.status === "live" ? "red" : f.verification?.status === "dead" ? "green" : "yellow";
   const parts = [
-    c("bold", `${oneLine(f.path)}:${f.startLine}:${f.startColumn}`),
+    c("bold", `${printablePath(f.path)}:${f.startLine}:${f.startColumn}`),
     c(levelStyle, f.level),
     f.detector,
     `${f.kind} key`,
@@ -6636,6 +6679,7 @@ var ANSI, SUPPRESSED_BY;
 var init_text = __esm({
   "packages/core/dist/report/text.js"() {
     "use strict";
+    init_fs_path();
     init_summary();
     ANSI = { red: 31, yellow: 33, green: 32, gray: 90, bold: 1, cyan: 36 };
     SUPPRESSED_BY = {
@@ -7042,43 +7086,6 @@ function encodeBatch(targets) {
 }
 var init_batch_codec = __esm({
   "packages/core/dist/files/batch-codec.js"() {
-    "use strict";
-  }
-});
-
-// packages/core/dist/files/fs-path.js
-import { isUtf8 } from "node:buffer";
-import { sep } from "node:path";
-function joinFsPath(dir, name) {
-  if (typeof dir === "string" && typeof name === "string")
-    return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
-  const d = Buffer.from(dir);
-  const slash = d.length > 0 && d[d.length - 1] === 47 ? Buffer.alloc(0) : Buffer.from("/");
-  return Buffer.concat([d, slash, Buffer.from(name)]);
-}
-function fsPathFromBytes(bytes) {
-  return isUtf8(bytes) ? bytes.toString("utf8") : bytes;
-}
-function displayPath(path) {
-  return typeof path === "string" ? path : path.toString("utf8");
-}
-function toPosix(path) {
-  return sep === "/" ? path : path.split(sep).join("/");
-}
-function insideGitDir(path) {
-  return toPosix(path).split("/").includes(".git");
-}
-function isWithin(parent, child) {
-  if (child === parent)
-    return true;
-  const base = parent.endsWith("/") ? parent : `${parent}/`;
-  return child.startsWith(base);
-}
-function printablePath(path) {
-  return path.replace(/[\u0000-\u001f\u007f]/g, (c) => c === "\n" ? "\\n" : c === "\r" ? "\\r" : c === "	" ? "\\t" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-var init_fs_path = __esm({
-  "packages/core/dist/files/fs-path.js"() {
     "use strict";
   }
 });

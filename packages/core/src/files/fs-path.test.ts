@@ -19,5 +19,9 @@ describe('fs paths', () => {
 
   it('escape control characters for one-line messages', () => {
     expect(printablePath('new\nline\t\u0001.env')).toBe('new\\nline\\t\\x01.env');
+    // Shown as they are, these would make a terminal show another name: a bidi override reads backwards.
+    expect(printablePath('key\u202Evne.txt')).toBe('key\\u202evne.txt');
+    expect(printablePath('a\u0085b\u2028c\u2067d\u200fe')).toBe('a\\x85b\\u2028c\\u2067d\\u200fe');
+    expect(printablePath('ключ 😀 é.env')).toBe('ключ 😀 é.env');
   });
 });

@@ -1,3 +1,4 @@
+import { printablePath } from '../files/fs-path.js';
 import type { Finding } from '../finding.js';
 import type { ScanReport, WriteOptions } from './model.js';
 import { distinctKeys, plural, verificationCounts } from './summary.js';
@@ -15,12 +16,6 @@ function paint(on: boolean | undefined): (style: keyof typeof ANSI, text: string
   return (style, text) => (on ? `\u001b[${ANSI[style]}m${text}\u001b[0m` : text);
 }
 
-/** A file name with a line break must not break the one-line-per-finding format. */
-function oneLine(path: string): string {
-  return path.replace(/[\u0000-\u001f\u007f]/g, (ch) =>
-    ch === '\n' ? '\\n' : ch === '\r' ? '\\r' : ch === '\t' ? '\\t' : `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-}
 
 function statusLabel(f: Finding): string | undefined {
   const v = f.verification;
@@ -47,7 +42,7 @@ function findingLines(f: Finding, options: TextOptions): string[] {
   const status = statusLabel(f);
   const statusStyle = f.verification?.status === 'live' ? 'red' : f.verification?.status === 'dead' ? 'green' : 'yellow';
   const parts = [
-    c('bold', `${oneLine(f.path)}:${f.startLine}:${f.startColumn}`),
+    c('bold', `${printablePath(f.path)}:${f.startLine}:${f.startColumn}`),
     c(levelStyle, f.level),
     f.detector,
     `${f.kind} key`,
