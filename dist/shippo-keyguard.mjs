@@ -57390,13 +57390,29 @@ async function scanHistory(options) {
   reportMissing(missingIds, warnings);
   stats.skipped += missingIds.length;
   if (hits.size > 0) {
-    const blobHits = [...hits].map(([id, findings]) => ({ id, findings: findings.map((f) => ({ ...f, path: paths.get(id) ?? "" })) }));
+    const unnamed = [...hits.keys()].filter((id) => !paths.get(id));
+    const refNames = unnamed.length > 0 ? await refsPointingAt(root, unnamed) : /* @__PURE__ */ new Map();
+    const pathOf = (id) => paths.get(id) || refNames.get(id) || "";
+    const blobHits = [...hits].map(([id, findings]) => ({ id, findings: findings.map((f) => ({ ...f, path: pathOf(id) })) }));
     result.findings.push(...await attributeHits(root, revs, info.head, blobHits, warnings));
   }
   result.findings.push(...groupMessages(messageHits, info.head));
   if (options.recurseSubmodules && !info.bare)
     await scanSubmodules(root, options, result);
   return result;
+}
+async function refsPointingAt(root, ids) {
+  const wanted = new Set(ids);
+  const names = /* @__PURE__ */ new Map();
+  const out = await gitText(root, ["for-each-ref", "--format=%(objectname) %(*objectname) %(refname)"]);
+  for (const line of out.split("\n")) {
+    const [object = "", peeled = "", ...ref] = line.split(" ");
+    const name = ref.join(" ");
+    for (const id of [object, peeled])
+      if (wanted.has(id) && !names.has(id))
+        names.set(id, name);
+  }
+  return names;
 }
 async function hasRefs(root) {
   const out = await gitText(root, ["for-each-ref", "--count=1", "--format=%(refname)"]);

@@ -322,6 +322,22 @@ describe('history: edge cases', () => {
     expect(res.exitCode).toBe(0);
     expect(res.stdout).toContain('no Shippo keys found in 0 blobs and messages');
   });
+
+  it('a blob that only a tag points at (no tree holds it) is named by the tag, lightweight or annotated', async () => {
+    const repo = new Repo();
+    repo.write('a.txt', 'a\n').commit('init');
+    const light = fakeKey('live', 'tag-blob-light');
+    const annotated = fakeKey('test', 'tag-blob-annotated');
+    const blob = (key: string) => {
+      writeFileSync(join(repo.dir, 'tmp.txt'), `key=${key}\n`);
+      return repo.git('hash-object', '-w', 'tmp.txt').trim();
+    };
+    repo.git('tag', 'key-blob', blob(light));
+    repo.git('tag', '-a', '-m', 'a blob', 'ann-blob', blob(annotated));
+    const { findings } = await scanHistory({ repo: repo.dir });
+    expect(byKey(findings, light).map((f) => [f.path, f.startLine, f.startColumn])).toEqual([['refs/tags/key-blob', 1, 5]]);
+    expect(byKey(findings, annotated).map((f) => [f.path, f.startLine, f.startColumn])).toEqual([['refs/tags/ann-blob', 1, 5]]);
+  });
 });
 
 describe('history: user configuration', () => {

@@ -194,13 +194,30 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
   stats.skipped += missingIds.length;
 
   if (hits.size > 0) {
-    const blobHits = [...hits].map(([id, findings]) => ({ id, findings: findings.map((f) => ({ ...f, path: paths.get(id) ?? '' })) }));
+    // A blob no tree holds (a tag pointing straight at it) is named by its ref.
+    const unnamed = [...hits.keys()].filter((id) => !paths.get(id));
+    const refNames = unnamed.length > 0 ? await refsPointingAt(root, unnamed) : new Map<string, string>();
+    const pathOf = (id: string) => paths.get(id) || refNames.get(id) || '';
+    const blobHits = [...hits].map(([id, findings]) => ({ id, findings: findings.map((f) => ({ ...f, path: pathOf(id) })) }));
     result.findings.push(...(await attributeHits(root, revs, info.head, blobHits, warnings)));
   }
   result.findings.push(...groupMessages(messageHits, info.head));
 
   if (options.recurseSubmodules && !info.bare) await scanSubmodules(root, options, result);
   return result;
+}
+
+/** The first ref (`refs/tags/x`) that points at each of these blobs, directly or through an annotated tag. */
+async function refsPointingAt(root: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const wanted = new Set(ids);
+  const names = new Map<string, string>();
+  const out = await gitText(root, ['for-each-ref', '--format=%(objectname) %(*objectname) %(refname)']);
+  for (const line of out.split('\n')) {
+    const [object = '', peeled = '', ...ref] = line.split(' ');
+    const name = ref.join(' ');
+    for (const id of [object, peeled]) if (wanted.has(id) && !names.has(id)) names.set(id, name);
+  }
+  return names;
 }
 
 async function hasRefs(root: string): Promise<boolean> {
