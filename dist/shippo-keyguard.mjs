@@ -56069,8 +56069,7 @@ var init_validation2 = __esm({
 import { existsSync, readFileSync as readFileSync5 } from "node:fs";
 import { dirname as dirname5, extname as extname2, join as join4, resolve as resolve9 } from "node:path";
 function formatProblem(file, p) {
-  const message = redactKeys(p.message);
-  return p.path === "" ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
+  return redactKeys(p.path === "" ? `${file}: ${p.message}` : `${file}: ${p.path}: ${p.message}`);
 }
 function redactKeys(text) {
   let out = text;
@@ -56107,7 +56106,7 @@ function parseFile(file, text) {
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw new ConfigError(file, [{ path: "", message: `not valid JSON: ${error.message}` }]);
+      throw new ConfigError(file, [{ path: "", message: `not valid JSON: ${jsonSyntaxMessage(error)}` }]);
     }
   }
   const doc = yamlParseDocument()(text, { uniqueKeys: true });
@@ -56122,8 +56121,18 @@ function parseFile(file, text) {
       }
     ]);
   }
-  const value = doc.toJS();
+  let value;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    const message = error.message;
+    throw new ConfigError(file, [{ path: "", message: `not valid YAML: ${/alias count/i.test(message) ? "too many aliases (an alias bomb?)" : message.split("\n")[0]}` }]);
+  }
   return value === null || value === void 0 ? {} : value;
+}
+function jsonSyntaxMessage(error) {
+  const message = error.message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, "");
+  return message.split("\n")[0] ?? "";
 }
 function readTextOrThrow(file, what) {
   try {

@@ -111,6 +111,37 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
       expect(result.stderr).not.toContain(live.slice(12));
     }
   });
+  it('never echoes a key pasted where a field name goes', async () => {
+    for (const config of [
+      json({ allow: [{ [live]: 'x', reason: 'pasted over the field name' }] }),
+      { name: '.shippo-keyguard.yaml', text: `detectors:\n  ${live}: off\n` },
+      { name: '.shippo-keyguard.yaml', text: `${live}: 1\n` },
+    ]) {
+      const repo = project(config);
+      const result = await cli(repo.dir, ['scan']);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/^shippo-keyguard: \.shippo-keyguard\.(json|yaml): /);
+      expect(result.stderr).toMatch(/: [^\n]*shippo_live_[0-9a-f]{4}…[0-9a-f]{4}[^\n]*: unknown (field|detector)/);
+      expect(result.stderr).not.toContain(live.slice(12));
+    }
+  });
+  it('a JSON syntax error is one line that never quotes the file', async () => {
+    // V8's message quotes the source around the error, line breaks and all.
+    const repo = project({ name: '.shippo-keyguard.json', text: `{\n  "failOn": "live",\n  "ignore":\n${live}\n}\n` });
+    const result = await cli(repo.dir, ['scan']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^shippo-keyguard: \.shippo-keyguard\.json: not valid JSON: [^\n]+\n$/);
+    expect(result.stderr).not.toContain('"ignore"');
+    expect(result.stderr).not.toContain(live.slice(12, 20));
+  });
+  it('a YAML alias bomb stops at once with the file named', async () => {
+    const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+    const repo = project({ name: '.shippo-keyguard.yaml', text: `${levels.join('\n')}\n` });
+    const result = await cli(repo.dir, ['scan']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^shippo-keyguard: \.shippo-keyguard\.yaml: not valid YAML: too many aliases[^\n]*\n$/);
+  });
   it('--no-config skips even a broken file', async () => {
     const repo = project(json({ verify: { apiBaseUrl: 'http://127.0.0.1:9' } }));
     const result = await cli(repo.dir, ['scan', '--no-config']);

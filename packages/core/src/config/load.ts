@@ -44,9 +44,9 @@ export class ConfigError extends Error {
 }
 
 function formatProblem(file: string, p: ConfigProblem): string {
-  // Parsers quote the source and validators the value: a key pasted into the file must not reach the terminal.
-  const message = redactKeys(p.message);
-  return p.path === '' ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
+  // Parsers quote the source, validators the value, and a field path may be a key pasted as a
+  // field name: a key in the file must not reach the terminal.
+  return redactKeys(p.path === '' ? `${file}: ${p.message}` : `${file}: ${p.path}: ${p.message}`);
 }
 
 /** Text with every key in it replaced by its redacted preview. */
@@ -88,7 +88,7 @@ export function parseFile(file: string, text: string): unknown {
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
+      throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${jsonSyntaxMessage(error)}` }]);
     }
   }
   const doc = yamlParseDocument()(text, { uniqueKeys: true });
@@ -103,8 +103,25 @@ export function parseFile(file: string, text: string): unknown {
       },
     ]);
   }
-  const value = doc.toJS() as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // yaml refuses to expand an alias bomb ("billion laughs") here, before it costs memory.
+    const message = (error as Error).message;
+    throw new ConfigError(file, [{ path: '', message: `not valid YAML: ${/alias count/i.test(message) ? 'too many aliases (an alias bomb?)' : message.split('\n')[0]}` }]);
+  }
   return value === null || value === undefined ? {} : value;
+}
+
+/**
+ * What `JSON.parse` says is wrong, on one line and without the source: V8 quotes the text
+ * around the error (`Unexpected token 's', ..."ignore":\nshippo_liv"... is not valid JSON`),
+ * line breaks and a piece of whatever stands there included.
+ */
+export function jsonSyntaxMessage(error: unknown): string {
+  const message = (error as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
+  return message.split('\n')[0] ?? '';
 }
 
 /** A file's text, or a `ConfigError` that names it and says why it could not be read. */
