@@ -56193,7 +56193,7 @@ function parseBaseline(text, file) {
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
-    throw new ConfigError(file, [{ path: "", message: `not a valid baseline (JSON): ${error.message}` }]);
+    throw new ConfigError(file, [{ path: "", message: `not a valid baseline (JSON): ${jsonSyntaxMessage(error)}` }]);
   }
   const problems = checkBaseline(value);
   if (problems.length > 0)
@@ -56317,7 +56317,7 @@ function applyConfig(findings, loaded, root) {
     let f = setting !== void 0 && setting !== original.level ? { ...original, level: setting } : original;
     const reason = allowed.get(f.fingerprint);
     if (reason !== void 0 && f.suppression === void 0)
-      f = { ...f, suppression: { by: "config", reason } };
+      f = { ...f, suppression: { by: "config", reason: redactKeys(reason) } };
     (f.suppression ? suppressed : kept).push(f);
   }
   return { kept, suppressed, dropped };
@@ -56326,6 +56326,7 @@ var init_apply = __esm({
   "packages/core/dist/config/apply.js"() {
     "use strict";
     init_deps();
+    init_load();
   }
 });
 
@@ -58589,7 +58590,7 @@ var init_suppress = __esm({
         if (entry === void 0)
           reported.push(f);
         else
-          suppressed.push({ ...f, suppression: { by: "baseline", ...entry.reason !== void 0 ? { reason: entry.reason } : {} } });
+          suppressed.push({ ...f, suppression: { by: "baseline", ...entry.reason !== void 0 ? { reason: redactKeys(entry.reason) } : {} } });
       }
       collected.findings = reported;
       collected.suppressed.push(...suppressed);

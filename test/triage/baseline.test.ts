@@ -160,6 +160,29 @@ describe('--baseline on a scan', () => {
     expect(result.stdout).toMatch(/docs\/c\.md:1:\d+ .*\[allowed inline\]/);
   });
 
+  it('never prints a key pasted into a reason, in any format', async () => {
+    const edited = JSON.parse(baselineText());
+    for (const e of edited.entries) e.reason = `was ${fresh} before rotation`;
+    writeFileSync(join(repo.dir, 'pasted.json'), JSON.stringify(edited));
+    for (const format of ['text', 'json', 'sarif']) {
+      const result = await cli(['scan', 'src', '--baseline', 'pasted.json', '--show-suppressed', '--format', format]);
+      expect(result.exitCode).toBe(0);
+      // SARIF carries no suppressed results.
+      if (format !== 'sarif') expect(result.stdout).toMatch(/was shippo_live_[0-9a-f]{4}…[0-9a-f]{4} before rotation/);
+      expect(result.stdout).not.toContain(fresh.slice(12));
+    }
+  });
+
+  it('a baseline left with merge-conflict markers is exit 2 and one line', async () => {
+    const lines = baselineText().split('\n');
+    lines.splice(3, 0, '<<<<<<< HEAD'); // after "entries": [
+    writeFileSync(join(repo.dir, BASELINE), lines.join('\n'));
+    const result = await cli(['scan', '--baseline', BASELINE]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^shippo-keyguard: \.shippo-keyguard-baseline\.json: not a valid baseline \(JSON\): [^\n]+\n$/);
+    expect(result.stderr).not.toContain('<<<');
+  });
+
   it('suppresses in stdin too, without calling absent keys stale', async () => {
     const result = json(await cli(['scan', '-', '--stdin-filename', 'pasted.env', '--baseline', BASELINE, '--format', 'json'], { stdin: `T=${test}\n` }));
     expect(result.exitCode).toBe(0);

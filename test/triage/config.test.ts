@@ -230,4 +230,12 @@ describe('a good configuration', () => {
     expect(text.stdout).toMatch(/1 finding \(1 distinct key\) in \d+ files · 3 suppressed/);
     expect(text.stdout + text.stderr).not.toContain(live.slice(12));
   });
+  it('allow: a key pasted into a reason is shown redacted', async () => {
+    const repo = project(json({ allow: [{ fingerprint: fingerprintOf(live), reason: `old value ${test}` }] }));
+    for (const argv of [['--show-suppressed'], ['--format', 'json']]) {
+      const result = await cli(repo.dir, ['scan', ...argv]);
+      expect(result.stdout).toMatch(/old value shippo_test_[0-9a-f]{4}…[0-9a-f]{4}/);
+      expect(result.stdout).not.toContain(test.slice(12));
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Finding } from '@shippo-keyguard/core';
-import { applyConfig } from '@shippo-keyguard/core/config';
+import { applyConfig, redactKeys } from '@shippo-keyguard/core/config';
 import { staleEntries } from '@shippo-keyguard/core/baseline';
 import type { Collected, Step } from '../finish.js';
 import { displayPath, triageContext } from './triage-context.js';
@@ -47,7 +47,8 @@ export const suppressStep: Step = (collected, args, io) => {
   for (const f of kept) {
     const entry = known.get(f.fingerprint);
     if (entry === undefined) reported.push(f);
-    else suppressed.push({ ...f, suppression: { by: 'baseline', ...(entry.reason !== undefined ? { reason: entry.reason } : {}) } });
+    // A reason is free text that reports carry verbatim: a key pasted into it stays redacted.
+    else suppressed.push({ ...f, suppression: { by: 'baseline', ...(entry.reason !== undefined ? { reason: redactKeys(entry.reason) } : {}) } });
   }
   collected.findings = reported;
   collected.suppressed.push(...suppressed);
