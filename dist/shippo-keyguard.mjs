@@ -58383,13 +58383,16 @@ function blockedAdvice(what) {
 function withRepoBaseline(args, cwd) {
   if (args["baseline"] !== void 0)
     return args;
-  const file = join8(resolve22(cwd, typeof args["repo"] === "string" ? args["repo"] : "."), HOOK_BASELINE);
+  const dir = resolve22(cwd, typeof args["repo"] === "string" ? args["repo"] : ".");
+  const top2 = git2(dir, ["rev-parse", "--show-toplevel"]);
+  const file = join8(top2.ok && top2.stdout.trim() !== "" ? top2.stdout.trim() : dir, HOOK_BASELINE);
   return existsSync6(file) ? { ...args, baseline: file } : args;
 }
 var HOOK_BASELINE;
 var init_advice = __esm({
   "cli/dist/hooks/advice.js"() {
     "use strict";
+    init_git2();
     HOOK_BASELINE = ".shippo-keyguard-baseline.json";
   }
 });

@@ -148,3 +148,29 @@ describe('inline allows and the configuration in history', () => {
     }
   });
 });
+
+describe('hook commands run from a subdirectory', () => {
+  it('pre-commit and pre-push still read the baseline at the repository root', async () => {
+    const other = tempRepo('hook-subdir');
+    try {
+      for (const [k, v] of [['user.name', 'Test'], ['user.email', 'test@example.com'], ['commit.gpgsign', 'false']]) git(other.dir, 'config', k!, v!);
+      other.write('src/app.env', `K=${atHead}\n`);
+      git(other.dir, 'add', '-A');
+      expect((await runCli(other.dir, ['baseline', 'staged'], { env: DAY })).exitCode).toBe(0);
+      git(other.dir, 'add', '-A');
+      const src = join(other.dir, 'src');
+      const fromRoot = await runCli(other.dir, ['pre-commit']);
+      expect(fromRoot.exitCode).toBe(0);
+      const preCommit = await runCli(src, ['pre-commit']);
+      guard.record({ scenario: 'pre-commit in src', channel: 'stderr', text: preCommit.stderr, revealAllowed: false });
+      expect(preCommit.exitCode).toBe(0);
+      git(other.dir, 'commit', '-q', '-m', 'known key');
+      const line = `refs/heads/main ${git(other.dir, 'rev-parse', 'HEAD').trim()} refs/heads/main ${'0'.repeat(40)}\n`;
+      const prePush = await runCli(src, ['pre-push', 'origin', 'url'], { stdin: line });
+      guard.record({ scenario: 'pre-push in src', channel: 'stderr', text: prePush.stderr, revealAllowed: false });
+      expect(prePush.exitCode).toBe(0);
+    } finally {
+      other.cleanup();
+    }
+  });
+});
