@@ -58451,7 +58451,8 @@ __export(pre_push_exports, {
   describe: () => describe8,
   handler: () => handler8,
   parsePushLines: () => parsePushLines,
-  revisionsFor: () => revisionsFor2
+  revisionsFor: () => revisionsFor2,
+  tagMessageFindings: () => tagMessageFindings
 });
 import { resolve as resolve23 } from "node:path";
 function builder8(y) {
@@ -58478,6 +58479,28 @@ function revisionsFor2(repo, ref, remote) {
     not.push(`--remotes=${remote}`);
   return not.length > 0 ? [ref.localSha, "--not", ...not] : [ref.localSha];
 }
+function tagMessageFindings(repo, ref, secrets) {
+  if (!ref.remoteRef.startsWith("refs/tags/") || ZERO2.test(ref.localSha) || ref.localSha === ref.remoteSha)
+    return [];
+  if (git2(repo, ["cat-file", "-t", ref.localSha]).stdout.trim() !== "tag")
+    return [];
+  const raw = git2(repo, ["cat-file", "tag", ref.localSha]);
+  const end = raw.stdout.indexOf("\n\n");
+  if (!raw.ok || end === -1)
+    return [];
+  const headers = raw.stdout.slice(0, end);
+  const tag = ref.remoteRef.slice("refs/tags/".length);
+  const tagger = /^tagger (.*) <([^>]*)> (\d+) [+-]\d{4}$/m.exec(headers);
+  const introduced = {
+    commit: /^object ([0-9a-f]+)$/m.exec(headers)?.[1] ?? "",
+    author: redactKeys(tagger?.[1] ?? ""),
+    email: redactKeys(tagger?.[2] ?? ""),
+    date: tagger ? new Date(Number(tagger[3]) * 1e3).toISOString() : "",
+    summary: redactKeys(`tag ${tag}`)
+  };
+  const found = scanContent(raw.stdout.slice(end + 2), { path: `tag-message/${tag}`, source: "commit-message", secrets });
+  return found.map((f) => ({ ...f, introduced }));
+}
 async function readAll(stdin) {
   if (stdin.isTTY)
     return "";
@@ -58491,29 +58514,34 @@ async function pushedRevisions(repo, args, io) {
   const from = env2["PRE_COMMIT_FROM_REF"];
   const to = env2["PRE_COMMIT_TO_REF"];
   if (from && to)
-    return [[to, "--not", from]];
+    return { lists: [[to, "--not", from]], refs: [] };
   const remote = args.remote ?? env2["PRE_COMMIT_REMOTE_NAME"];
   if (env2["PRE_COMMIT_LOCAL_BRANCH"]) {
-    return [[env2["PRE_COMMIT_LOCAL_BRANCH"], ...remote ? ["--not", `--remotes=${remote}`] : []]];
+    return { lists: [[env2["PRE_COMMIT_LOCAL_BRANCH"], ...remote ? ["--not", `--remotes=${remote}`] : []]], refs: [] };
   }
   const lists = [];
-  for (const ref of parsePushLines(await readAll(io.stdin))) {
+  const refs = parsePushLines(await readAll(io.stdin));
+  for (const ref of refs) {
     const revisions2 = revisionsFor2(repo, ref, remote);
     if (revisions2)
       lists.push(revisions2);
   }
-  return lists;
+  return { lists, refs };
 }
 async function handler8(given, io, steps) {
   const args = withRepoBaseline(given, io.cwd);
   const startedAt = /* @__PURE__ */ new Date();
   const secrets = new SecretStore();
   const results = [];
+  const tagFindings = [];
   let root;
   try {
     root = (await openRepo(resolve23(io.cwd, args.repo))).root;
-    for (const revisions2 of await pushedRevisions(root, args, io))
+    const { lists, refs } = await pushedRevisions(root, args, io);
+    for (const revisions2 of lists)
       results.push(await scanHistory({ repo: root, revisions: revisions2, secrets }));
+    for (const ref of refs)
+      tagFindings.push(...tagMessageFindings(root, ref, secrets));
   } catch (error) {
     if (error instanceof GitError)
       throw new CliError(describeError(error));
@@ -58522,7 +58550,7 @@ async function handler8(given, io, steps) {
   const collected = {
     command: "pre-push",
     root,
-    findings: results.flatMap((r) => r.findings),
+    findings: [...results.flatMap((r) => r.findings), ...tagFindings],
     suppressed: [],
     warnings: results.flatMap((r) => r.warnings),
     stats: {
@@ -58540,6 +58568,7 @@ var init_pre_push = __esm({
   "cli/dist/commands/pre-push.js"() {
     "use strict";
     init_dist2();
+    init_config();
     init_git2();
     init_finish();
     init_git();
