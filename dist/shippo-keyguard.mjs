@@ -58683,8 +58683,13 @@ async function handler9(args, io, _steps) {
       throw error instanceof ConfigError ? new CliError(error.lines((f) => displayPath2(io, f)).join("\n")) : error;
     }
   }
-  const { run: run2 } = await Promise.resolve().then(() => (init_run(), run_exports));
-  const inner = await run2([target, ...rest, "--format", "json"], io);
+  const { run: run2, parseCommandLine: parseCommandLine2 } = await Promise.resolve().then(() => (init_run(), run_exports));
+  const innerArgv = [target, ...rest, "--format", "json"];
+  const whole = seesWholeScope({ command: target, root: io.cwd }, await parseCommandLine2(innerArgv), io.cwd);
+  if (args.prune && !whole) {
+    throw new CliError(`baseline: --prune needs a scan of the whole ${target === "history" ? "history (no --since, --range or --branch)" : "tree (`baseline` or `baseline history`)"}: a scan of part of it would drop the keys it did not look at`);
+  }
+  const inner = await run2(innerArgv, io);
   if (inner.exitCode === EXIT.ERROR)
     return { exitCode: EXIT.ERROR, stdout: "", stderr: inner.stderr };
   let report;
@@ -58708,15 +58713,16 @@ async function handler9(args, io, _steps) {
     }
   }
   const stderr = inner.stderr ? [inner.stderr.trimEnd()] : [];
+  const stale = whole ? update.stale : [];
   if (!update.pruned) {
-    for (const e of update.stale) {
+    for (const e of stale) {
       stderr.push(`warning: stale-baseline-entry: ${e.redacted} (${e.fingerprint.slice(0, 12)}, first seen in ${e.firstSeen.path}) is no longer found; --prune drops it`);
     }
   }
   const n = update.baseline.entries.length;
   const parts = [`${n} ${n === 1 ? "key" : "keys"}`, `${update.added.length} new`];
-  if (update.stale.length > 0)
-    parts.push(`${update.stale.length} stale${update.pruned ? " (pruned)" : ""}`);
+  if (stale.length > 0)
+    parts.push(`${stale.length} stale${update.pruned ? " (pruned)" : ""}`);
   const verb = text === before ? "unchanged" : "wrote";
   return {
     exitCode: EXIT.OK,
@@ -58734,6 +58740,7 @@ var init_baseline2 = __esm({
     init_config();
     init_report();
     init_errors();
+    init_suppress();
     init_triage_context();
     command11 = "baseline [target] [args..]";
     describe9 = "Record the keys a scan finds in a baseline file, so later scans report only new ones";
@@ -58747,6 +58754,7 @@ var run_exports = {};
 __export(run_exports, {
   CliError: () => CliError,
   EXIT: () => EXIT,
+  parseCommandLine: () => parseCommandLine,
   run: () => run
 });
 function refuseRepeated(argv, y) {
@@ -58765,6 +58773,10 @@ function parser2(argv) {
   for (const c of COMMANDS)
     y = y.command(c.command, c.describe, c.builder);
   return y;
+}
+async function parseCommandLine(argv) {
+  const kept = argv.map((a) => a === "-" ? STDIN_ARG : a);
+  return await parser2(kept).parseAsync(kept, {}, () => void 0);
 }
 async function run(argv, io) {
   let helpOutput = "";

@@ -4,6 +4,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { fingerprintOf } from '@shippo-keyguard/core';
 import { fakeKey } from '../support/fake-keys.js';
 import { LeakGuard } from '../support/leaks.js';
+import { git } from '../support/tree.js';
 import { cli as runCli, tempRepo, type JsonReport } from './support.js';
 
 const guard = new LeakGuard();
@@ -110,6 +111,29 @@ describe('baseline: writing', () => {
     expect(pruned.stdout).toBe(`wrote ${BASELINE}: 1 key, 0 new, 1 stale (pruned)\n`);
     expect(pruned.stderr).toBe('');
     expect(JSON.parse(baselineText()).entries.map((e: { fingerprint: string }) => e.fingerprint)).toEqual([fingerprintOf(live)]);
+  });
+
+  it('a scan of part of the tree (some paths, the staged changes) calls no entry stale and refuses --prune', async () => {
+    await cli(['baseline'], { env: DAY1 });
+    const before = baselineText();
+    // What a blocked commit advises: record the staged key, keep every other entry.
+    repo.write('src/new.js', `const k = "${fresh}";\n`);
+    git(repo.dir, 'add', 'src/new.js');
+    const staged = await cli(['baseline', 'staged'], { env: DAY2 });
+    expect(staged.exitCode).toBe(0);
+    expect(staged.stderr).toBe('');
+    expect(staged.stdout).toBe(`wrote ${BASELINE}: 3 keys, 1 new\n`);
+    const afterStaged = baselineText();
+    const part = await cli(['baseline', 'scan', 'deploy'], { env: DAY2 });
+    expect(part.stderr).toBe('');
+    expect(part.stdout).toBe(`unchanged ${BASELINE}: 3 keys, 0 new\n`);
+    for (const argv of [['baseline', 'scan', 'deploy', '--prune'], ['baseline', 'staged', '--prune'], ['baseline', 'history', '--since', 'HEAD', '--prune']]) {
+      const refused = await cli(argv, { env: DAY2 });
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toMatch(/^shippo-keyguard: baseline: --prune needs a scan of the whole /);
+    }
+    expect(baselineText()).toBe(afterStaged);
+    expect(afterStaged.length).toBeGreaterThan(before.length);
   });
 
   it('takes the scan\'s arguments: paths, -o for another file, and refuses output options', async () => {

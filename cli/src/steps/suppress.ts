@@ -14,7 +14,7 @@ function withoutSuppression(f: Finding): Finding {
  * Does this run see the whole scope a baseline covers? Only then is a baseline key that was
  * not found "stale": a staged diff, stdin or a few paths see only part of the repository.
  */
-function seesWholeScope(collected: Collected, args: Record<string, unknown>, cwd: string): boolean {
+export function seesWholeScope(collected: Pick<Collected, 'command' | 'root'>, args: Record<string, unknown>, cwd: string): boolean {
   if (collected.command === 'history') return !['since', 'range', 'branch'].some((o) => args[o] !== undefined);
   if (collected.command !== 'scan') return false;
   const paths = Array.isArray(args['paths']) && args['paths'].length > 0 ? (args['paths'] as string[]) : ['.'];
