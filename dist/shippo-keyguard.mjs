@@ -56103,11 +56103,17 @@ function findConfigFile(startDir) {
 }
 function parseFile(file, text) {
   if (extname2(file).toLowerCase() === ".json") {
+    let value2;
     try {
-      return JSON.parse(text);
+      value2 = JSON.parse(text);
     } catch (error) {
       throw new ConfigError(file, [{ path: "", message: `not valid JSON: ${jsonSyntaxMessage(error)}` }]);
     }
+    const twice = duplicateJsonKeys(text);
+    if (twice.length > 0) {
+      throw new ConfigError(file, twice.map((d) => ({ path: "", message: `not valid JSON (line ${d.line}, column ${d.column}): ${JSON.stringify(d.key)} is given twice` })));
+    }
+    return value2;
   }
   const doc = yamlParseDocument()(text, { uniqueKeys: true });
   const first = doc.errors[0];
@@ -56129,6 +56135,42 @@ function parseFile(file, text) {
     throw new ConfigError(file, [{ path: "", message: `not valid YAML: ${/alias count/i.test(message) ? "too many aliases (an alias bomb?)" : message.split("\n")[0]}` }]);
   }
   return value === null || value === void 0 ? {} : value;
+}
+function duplicateJsonKeys(text) {
+  const found = [];
+  const open = [];
+  let expectKey = false;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      lineStart = i + 1;
+    } else if (c === "{" || c === "[") {
+      open.push(c === "{" ? /* @__PURE__ */ new Set() : void 0);
+      expectKey = c === "{";
+    } else if (c === "}" || c === "]") {
+      open.pop();
+      expectKey = false;
+    } else if (c === ",") {
+      expectKey = open[open.length - 1] !== void 0;
+    } else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"')
+        end += text[end] === "\\" ? 2 : 1;
+      const keys = open[open.length - 1];
+      if (expectKey && keys !== void 0) {
+        const key = JSON.parse(text.slice(i, end + 1));
+        if (keys.has(key))
+          found.push({ key, line, column: i - lineStart + 1 });
+        keys.add(key);
+        expectKey = false;
+      }
+      i = end;
+    }
+  }
+  return found;
 }
 function jsonSyntaxMessage(error) {
   const message = error.message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, "");

@@ -75,6 +75,11 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
     ],
     ['not JSON', { name: '.shippo-keyguard.json', text: '{ "failOn": "live", }' }, ['.shippo-keyguard.json: not valid JSON: ']],
     ['not YAML', { name: '.shippo-keyguard.yaml', text: 'failOn: live\nignore: [a\n' }, ['.shippo-keyguard.yaml: not valid YAML (line ']],
+    [
+      'a field given twice in JSON (JSON.parse keeps the last), as in YAML',
+      { name: '.shippo-keyguard.json', text: '{\n  "failOn": "any",\n  "verify": { "timeout": 5, "timeout": 9 },\n  "failOn": "live"\n}\n' },
+      ['.shippo-keyguard.json: not valid JSON (line 3, column 29): "timeout" is given twice', '.shippo-keyguard.json: not valid JSON (line 4, column 3): "failOn" is given twice'],
+    ],
     ['not an object', { name: '.shippo-keyguard.yaml', text: '- fixtures/\n' }, ['.shippo-keyguard.yaml: expected an object, got an array']],
   ];
   for (const [name, config, lines] of cases) {
