@@ -55854,6 +55854,12 @@ function globProblem(pattern2) {
     return 'a pattern cannot reach outside the directory of the configuration file ("..")';
   if (/(^|[^\\])(\\\\)*\\$/.test(pattern2))
     return 'a trailing "\\" escapes nothing';
+  if (body.startsWith("./"))
+    return `a leading "./" matches nothing in gitignore-style patterns; write "/${body.slice(2)}" for the one next to this file`;
+  const escaped = /(?:^|[^\\])(?:\\\\)*\\([A-Za-z0-9._-])/.exec(pattern2)?.[1];
+  if (escaped !== void 0) {
+    return `"\\" is an escape in gitignore-style patterns, not a separator ("\\${escaped}" matches "${escaped}"); write "/" between directories`;
+  }
   for (let i = 0; i < pattern2.length; i++) {
     const c = pattern2[i];
     if (c === "\\") {

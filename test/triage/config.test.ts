@@ -48,6 +48,14 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
     ['wrong type in a list', json({ ignore: 'fixtures/' }), ['.shippo-keyguard.json: ignore: expected an array, got a string']],
     ['bad glob', json({ ignore: ['fixtures/', 'src/[abc'] }), ['.shippo-keyguard.json: ignore[1]: unclosed "[" at position 5, in "src/[abc"']],
     [
+      'globs that would silently match nothing: Windows separators, a leading ./',
+      json({ ignore: ['fixtures\\keys.txt', './fixtures/', 'src/\\*.snap', 'docs/a\\ b.md'] }),
+      [
+        '.shippo-keyguard.json: ignore[0]: "\\" is an escape in gitignore-style patterns, not a separator ("\\k" matches "k"); write "/" between directories, in "fixtures\\\\keys.txt"',
+        '.shippo-keyguard.json: ignore[1]: a leading "./" matches nothing in gitignore-style patterns; write "/fixtures/" for the one next to this file, in "./fixtures/"',
+      ],
+    ],
+    [
       'unknown detector and bad level',
       { name: '.shippo-keyguard.yml', text: 'detectors:\n  shippo-live-key: loud\n  generic-api-key: off\n' },
       [
