@@ -55856,7 +55856,7 @@ function globProblem(pattern2) {
     return 'a trailing "\\" escapes nothing';
   if (body.startsWith("./"))
     return `a leading "./" matches nothing in gitignore-style patterns; write "/${body.slice(2)}" for the one next to this file`;
-  const escaped = /(?:^|[^\\])(?:\\\\)*\\([A-Za-z0-9._-])/.exec(pattern2)?.[1];
+  const escaped = /(?:^|[^\\])(?:\\\\)*\\([A-Za-z0-9])/.exec(pattern2)?.[1];
   if (escaped !== void 0) {
     return `"\\" is an escape in gitignore-style patterns, not a separator ("\\${escaped}" matches "${escaped}"); write "/" between directories`;
   }

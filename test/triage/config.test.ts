@@ -49,7 +49,7 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
     ['bad glob', json({ ignore: ['fixtures/', 'src/[abc'] }), ['.shippo-keyguard.json: ignore[1]: unclosed "[" at position 5, in "src/[abc"']],
     [
       'globs that would silently match nothing: Windows separators, a leading ./',
-      json({ ignore: ['fixtures\\keys.txt', './fixtures/', 'src/\\*.snap', 'docs/a\\ b.md'] }),
+      json({ ignore: ['fixtures\\keys.txt', './fixtures/', 'src/\\*.snap', 'docs/a\\ b.md', '\\.env'] }),
       [
         '.shippo-keyguard.json: ignore[0]: "\\" is an escape in gitignore-style patterns, not a separator ("\\k" matches "k"); write "/" between directories, in "fixtures\\\\keys.txt"',
         '.shippo-keyguard.json: ignore[1]: a leading "./" matches nothing in gitignore-style patterns; write "/fixtures/" for the one next to this file, in "./fixtures/"',
