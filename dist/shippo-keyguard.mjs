@@ -55888,6 +55888,12 @@ function globProblem(pattern2) {
     return 'a pattern cannot reach outside the directory of the configuration file ("..")';
   if (/(^|[^\\])(\\\\)*\\$/.test(pattern2))
     return 'a trailing "\\" escapes nothing';
+  if (body.startsWith("./"))
+    return `a leading "./" matches nothing in gitignore-style patterns; write "/${body.slice(2)}" for the one next to this file`;
+  const escaped = /(?:^|[^\\])(?:\\\\)*\\([A-Za-z0-9])/.exec(pattern2)?.[1];
+  if (escaped !== void 0) {
+    return `"\\" is an escape in gitignore-style patterns, not a separator ("\\${escaped}" matches "${escaped}"); write "/" between directories`;
+  }
   for (let i = 0; i < pattern2.length; i++) {
     const c = pattern2[i];
     if (c === "\\") {
@@ -56103,8 +56109,7 @@ var init_validation2 = __esm({
 import { existsSync, readFileSync as readFileSync5 } from "node:fs";
 import { dirname as dirname6, extname as extname2, join as join4, resolve as resolve9 } from "node:path";
 function formatProblem(file, p) {
-  const message = redactKeys(p.message);
-  return p.path === "" ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
+  return redactKeys(p.path === "" ? `${file}: ${p.message}` : `${file}: ${p.path}: ${p.message}`);
 }
 function redactKeys(text) {
   let out = text;
@@ -56138,11 +56143,17 @@ function findConfigFile(startDir) {
 }
 function parseFile(file, text) {
   if (extname2(file).toLowerCase() === ".json") {
+    let value2;
     try {
-      return JSON.parse(text);
+      value2 = JSON.parse(text);
     } catch (error) {
-      throw new ConfigError(file, [{ path: "", message: `not valid JSON: ${error.message}` }]);
+      throw new ConfigError(file, [{ path: "", message: `not valid JSON: ${jsonSyntaxMessage(error)}` }]);
     }
+    const twice = duplicateJsonKeys(text);
+    if (twice.length > 0) {
+      throw new ConfigError(file, twice.map((d) => ({ path: "", message: `not valid JSON (line ${d.line}, column ${d.column}): ${JSON.stringify(d.key)} is given twice` })));
+    }
+    return value2;
   }
   const doc = yamlParseDocument()(text, { uniqueKeys: true });
   const first = doc.errors[0];
@@ -56156,8 +56167,54 @@ function parseFile(file, text) {
       }
     ]);
   }
-  const value = doc.toJS();
+  let value;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    const message = error.message;
+    throw new ConfigError(file, [{ path: "", message: `not valid YAML: ${/alias count/i.test(message) ? "too many aliases (an alias bomb?)" : message.split("\n")[0]}` }]);
+  }
   return value === null || value === void 0 ? {} : value;
+}
+function duplicateJsonKeys(text) {
+  const found = [];
+  const open = [];
+  let expectKey = false;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      lineStart = i + 1;
+    } else if (c === "{" || c === "[") {
+      open.push(c === "{" ? /* @__PURE__ */ new Set() : void 0);
+      expectKey = c === "{";
+    } else if (c === "}" || c === "]") {
+      open.pop();
+      expectKey = false;
+    } else if (c === ",") {
+      expectKey = open[open.length - 1] !== void 0;
+    } else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"')
+        end += text[end] === "\\" ? 2 : 1;
+      const keys = open[open.length - 1];
+      if (expectKey && keys !== void 0) {
+        const key = JSON.parse(text.slice(i, end + 1));
+        if (keys.has(key))
+          found.push({ key, line, column: i - lineStart + 1 });
+        keys.add(key);
+        expectKey = false;
+      }
+      i = end;
+    }
+  }
+  return found;
+}
+function jsonSyntaxMessage(error) {
+  const message = error.message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, "");
+  return message.split("\n")[0] ?? "";
 }
 function readTextOrThrow(file, what) {
   try {
@@ -56218,7 +56275,7 @@ function parseBaseline(text, file) {
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
-    throw new ConfigError(file, [{ path: "", message: `not a valid baseline (JSON): ${error.message}` }]);
+    throw new ConfigError(file, [{ path: "", message: `not a valid baseline (JSON): ${jsonSyntaxMessage(error)}` }]);
   }
   const problems = checkBaseline(value);
   if (problems.length > 0)
@@ -56342,7 +56399,7 @@ function applyConfig(findings, loaded, root) {
     let f = setting !== void 0 && setting !== original.level ? { ...original, level: setting } : original;
     const reason = allowed.get(f.fingerprint);
     if (reason !== void 0 && f.suppression === void 0)
-      f = { ...f, suppression: { by: "config", reason } };
+      f = { ...f, suppression: { by: "config", reason: redactKeys(reason) } };
     (f.suppression ? suppressed : kept).push(f);
   }
   return { kept, suppressed, dropped };
@@ -56351,6 +56408,7 @@ var init_apply = __esm({
   "packages/core/dist/config/apply.js"() {
     "use strict";
     init_deps();
+    init_load();
   }
 });
 
@@ -58437,13 +58495,16 @@ function blockedAdvice(what) {
 function withRepoBaseline(args, cwd) {
   if (args["baseline"] !== void 0)
     return args;
-  const file = join8(resolve22(cwd, typeof args["repo"] === "string" ? args["repo"] : "."), HOOK_BASELINE);
+  const dir = resolve22(cwd, typeof args["repo"] === "string" ? args["repo"] : ".");
+  const top2 = git2(dir, ["rev-parse", "--show-toplevel"]);
+  const file = join8(top2.ok && top2.stdout.trim() !== "" ? top2.stdout.trim() : dir, HOOK_BASELINE);
   return existsSync6(file) ? { ...args, baseline: file } : args;
 }
 var HOOK_BASELINE;
 var init_advice = __esm({
   "cli/dist/hooks/advice.js"() {
     "use strict";
+    init_git2();
     HOOK_BASELINE = ".shippo-keyguard-baseline.json";
   }
 });
@@ -58501,7 +58562,8 @@ __export(pre_push_exports, {
   describe: () => describe8,
   handler: () => handler8,
   parsePushLines: () => parsePushLines,
-  revisionsFor: () => revisionsFor2
+  revisionsFor: () => revisionsFor2,
+  tagMessageFindings: () => tagMessageFindings
 });
 import { resolve as resolve23 } from "node:path";
 function builder8(y) {
@@ -58528,6 +58590,28 @@ function revisionsFor2(repo, ref, remote) {
     not.push(`--remotes=${remote}`);
   return not.length > 0 ? [ref.localSha, "--not", ...not] : [ref.localSha];
 }
+function tagMessageFindings(repo, ref, secrets) {
+  if (!ref.remoteRef.startsWith("refs/tags/") || ZERO2.test(ref.localSha) || ref.localSha === ref.remoteSha)
+    return [];
+  if (git2(repo, ["cat-file", "-t", ref.localSha]).stdout.trim() !== "tag")
+    return [];
+  const raw = git2(repo, ["cat-file", "tag", ref.localSha]);
+  const end = raw.stdout.indexOf("\n\n");
+  if (!raw.ok || end === -1)
+    return [];
+  const headers = raw.stdout.slice(0, end);
+  const tag = ref.remoteRef.slice("refs/tags/".length);
+  const tagger = /^tagger (.*) <([^>]*)> (\d+) [+-]\d{4}$/m.exec(headers);
+  const introduced = {
+    commit: /^object ([0-9a-f]+)$/m.exec(headers)?.[1] ?? "",
+    author: redactKeys(tagger?.[1] ?? ""),
+    email: redactKeys(tagger?.[2] ?? ""),
+    date: tagger ? new Date(Number(tagger[3]) * 1e3).toISOString() : "",
+    summary: redactKeys(`tag ${tag}`)
+  };
+  const found = scanContent(raw.stdout.slice(end + 2), { path: `tag-message/${tag}`, source: "commit-message", secrets });
+  return found.map((f) => ({ ...f, introduced }));
+}
 async function readAll(stdin) {
   if (stdin.isTTY)
     return "";
@@ -58541,29 +58625,34 @@ async function pushedRevisions(repo, args, io) {
   const from = env2["PRE_COMMIT_FROM_REF"];
   const to = env2["PRE_COMMIT_TO_REF"];
   if (from && to)
-    return [[to, "--not", from]];
+    return { lists: [[to, "--not", from]], refs: [] };
   const remote = args.remote ?? env2["PRE_COMMIT_REMOTE_NAME"];
   if (env2["PRE_COMMIT_LOCAL_BRANCH"]) {
-    return [[env2["PRE_COMMIT_LOCAL_BRANCH"], ...remote ? ["--not", `--remotes=${remote}`] : []]];
+    return { lists: [[env2["PRE_COMMIT_LOCAL_BRANCH"], ...remote ? ["--not", `--remotes=${remote}`] : []]], refs: [] };
   }
   const lists = [];
-  for (const ref of parsePushLines(await readAll(io.stdin))) {
+  const refs = parsePushLines(await readAll(io.stdin));
+  for (const ref of refs) {
     const revisions2 = revisionsFor2(repo, ref, remote);
     if (revisions2)
       lists.push(revisions2);
   }
-  return lists;
+  return { lists, refs };
 }
 async function handler8(given, io, steps) {
   const args = withRepoBaseline(given, io.cwd);
   const startedAt = /* @__PURE__ */ new Date();
   const secrets = new SecretStore();
   const results = [];
+  const tagFindings = [];
   let root;
   try {
     root = (await openRepo(resolve23(io.cwd, args.repo))).root;
-    for (const revisions2 of await pushedRevisions(root, args, io))
+    const { lists, refs } = await pushedRevisions(root, args, io);
+    for (const revisions2 of lists)
       results.push(await scanHistory({ repo: root, revisions: revisions2, secrets }));
+    for (const ref of refs)
+      tagFindings.push(...tagMessageFindings(root, ref, secrets));
   } catch (error) {
     if (error instanceof GitError)
       throw new CliError(describeError(error));
@@ -58572,7 +58661,7 @@ async function handler8(given, io, steps) {
   const collected = {
     command: "pre-push",
     root,
-    findings: results.flatMap((r) => r.findings),
+    findings: [...results.flatMap((r) => r.findings), ...tagFindings],
     suppressed: [],
     warnings: results.flatMap((r) => r.warnings),
     stats: {
@@ -58590,6 +58679,7 @@ var init_pre_push = __esm({
   "cli/dist/commands/pre-push.js"() {
     "use strict";
     init_dist2();
+    init_config();
     init_git2();
     init_finish();
     init_git();
@@ -58643,7 +58733,7 @@ var init_suppress = __esm({
         if (entry === void 0)
           reported.push(f);
         else
-          suppressed.push({ ...f, suppression: { by: "baseline", ...entry.reason !== void 0 ? { reason: entry.reason } : {} } });
+          suppressed.push({ ...f, suppression: { by: "baseline", ...entry.reason !== void 0 ? { reason: redactKeys(entry.reason) } : {} } });
       }
       collected.findings = reported;
       collected.suppressed.push(...suppressed);
@@ -58704,8 +58794,13 @@ async function handler9(args, io, _steps) {
       throw error instanceof ConfigError ? new CliError(error.lines((f) => displayPath2(io, f)).join("\n")) : error;
     }
   }
-  const { run: run2 } = await Promise.resolve().then(() => (init_run(), run_exports));
-  const inner = await run2([target, ...rest, "--format", "json"], io);
+  const { run: run2, parseCommandLine: parseCommandLine2 } = await Promise.resolve().then(() => (init_run(), run_exports));
+  const innerArgv = [target, ...rest, "--format", "json"];
+  const whole = seesWholeScope({ command: target, root: io.cwd }, await parseCommandLine2(innerArgv), io.cwd);
+  if (args.prune && !whole) {
+    throw new CliError(`baseline: --prune needs a scan of the whole ${target === "history" ? "history (no --since, --range or --branch)" : "tree (`baseline` or `baseline history`)"}: a scan of part of it would drop the keys it did not look at`);
+  }
+  const inner = await run2(innerArgv, io);
   if (inner.exitCode === EXIT.ERROR)
     return { exitCode: EXIT.ERROR, stdout: "", stderr: inner.stderr };
   let report;
@@ -58729,15 +58824,16 @@ async function handler9(args, io, _steps) {
     }
   }
   const stderr = inner.stderr ? [inner.stderr.trimEnd()] : [];
+  const stale = whole ? update.stale : [];
   if (!update.pruned) {
-    for (const e of update.stale) {
+    for (const e of stale) {
       stderr.push(`warning: stale-baseline-entry: ${e.redacted} (${e.fingerprint.slice(0, 12)}, first seen in ${e.firstSeen.path}) is no longer found; --prune drops it`);
     }
   }
   const n = update.baseline.entries.length;
   const parts = [`${n} ${n === 1 ? "key" : "keys"}`, `${update.added.length} new`];
-  if (update.stale.length > 0)
-    parts.push(`${update.stale.length} stale${update.pruned ? " (pruned)" : ""}`);
+  if (stale.length > 0)
+    parts.push(`${stale.length} stale${update.pruned ? " (pruned)" : ""}`);
   const verb = text === before ? "unchanged" : "wrote";
   return {
     exitCode: EXIT.OK,
@@ -58755,6 +58851,7 @@ var init_baseline2 = __esm({
     init_config();
     init_report();
     init_errors();
+    init_suppress();
     init_triage_context();
     command11 = "baseline [target] [args..]";
     describe9 = "Record the keys a scan finds in a baseline file, so later scans report only new ones";
@@ -58768,6 +58865,7 @@ var run_exports = {};
 __export(run_exports, {
   CliError: () => CliError,
   EXIT: () => EXIT,
+  parseCommandLine: () => parseCommandLine,
   run: () => run
 });
 function refuseRepeated(argv, y) {
@@ -58786,6 +58884,10 @@ function parser2(argv) {
   for (const c of COMMANDS)
     y = y.command(c.command, c.describe, c.builder);
   return y;
+}
+async function parseCommandLine(argv) {
+  const kept = argv.map((a) => a === "-" ? STDIN_ARG : a);
+  return await parser2(kept).parseAsync(kept, {}, () => void 0);
 }
 async function run(argv, io) {
   let helpOutput = "";

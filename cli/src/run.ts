@@ -85,6 +85,12 @@ function parser(argv: readonly string[]): Argv {
   return y;
 }
 
+/** A command line's arguments as its command gets them, without running it (for the baseline command's inner scan). */
+export async function parseCommandLine(argv: readonly string[]): Promise<Record<string, unknown>> {
+  const kept = argv.map((a) => (a === '-' ? STDIN_ARG : a));
+  return (await parser(kept).parseAsync(kept, {}, () => undefined)) as Record<string, unknown>;
+}
+
 /**
  * The whole CLI as a function: arguments in, exit code and output out. The bin shim writes the
  * result to the process; tests call it directly.

@@ -145,6 +145,20 @@ describe('install-hook: pre-commit', () => {
     expect(readFileSync(hook, 'utf8')).toBe(foreign);
   });
 
+  it('git commit -a and git commit <path> are checked on what they commit (git hands the hook a temporary index)', () => {
+    const { dir } = repo();
+    expect(cli(dir, 'install-hook').status).toBe(0);
+    expect(commit(dir, { 'app.env': 'K=\n', 'other.env': 'K=\n' }).status).toBe(0);
+    const head = git(dir, 'rev-parse', 'HEAD');
+    writeFile(dir, 'app.env', `K=${KEY}\n`);
+    expectBlocked(sh('git', ['commit', '-q', '-a', '-m', 'x'], { cwd: dir }), 'app.env', 'commit');
+    expectBlocked(sh('git', ['commit', '-q', '-m', 'x', 'app.env'], { cwd: dir }), 'app.env', 'commit');
+    expect(git(dir, 'rev-parse', 'HEAD')).toBe(head);
+    // A clean file committed by path while the key waits unstaged in another: passes.
+    writeFile(dir, 'other.env', 'K=1\n');
+    expect(sh('git', ['commit', '-q', '-m', 'x', 'other.env'], { cwd: dir }).status).toBe(0);
+  });
+
   it('honours core.hooksPath', () => {
     const { dir } = repo();
     git(dir, 'config', 'core.hooksPath', '.githooks');

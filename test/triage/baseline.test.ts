@@ -4,6 +4,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { fingerprintOf } from '@shippo-keyguard/core';
 import { fakeKey } from '../support/fake-keys.js';
 import { LeakGuard } from '../support/leaks.js';
+import { git } from '../support/tree.js';
 import { cli as runCli, tempRepo, type JsonReport } from './support.js';
 
 const guard = new LeakGuard();
@@ -112,6 +113,29 @@ describe('baseline: writing', () => {
     expect(JSON.parse(baselineText()).entries.map((e: { fingerprint: string }) => e.fingerprint)).toEqual([fingerprintOf(live)]);
   });
 
+  it('a scan of part of the tree (some paths, the staged changes) calls no entry stale and refuses --prune', async () => {
+    await cli(['baseline'], { env: DAY1 });
+    const before = baselineText();
+    // What a blocked commit advises: record the staged key, keep every other entry.
+    repo.write('src/new.js', `const k = "${fresh}";\n`);
+    git(repo.dir, 'add', 'src/new.js');
+    const staged = await cli(['baseline', 'staged'], { env: DAY2 });
+    expect(staged.exitCode).toBe(0);
+    expect(staged.stderr).toBe('');
+    expect(staged.stdout).toBe(`wrote ${BASELINE}: 3 keys, 1 new\n`);
+    const afterStaged = baselineText();
+    const part = await cli(['baseline', 'scan', 'deploy'], { env: DAY2 });
+    expect(part.stderr).toBe('');
+    expect(part.stdout).toBe(`unchanged ${BASELINE}: 3 keys, 0 new\n`);
+    for (const argv of [['baseline', 'scan', 'deploy', '--prune'], ['baseline', 'staged', '--prune'], ['baseline', 'history', '--since', 'HEAD', '--prune']]) {
+      const refused = await cli(argv, { env: DAY2 });
+      expect(refused.exitCode).toBe(2);
+      expect(refused.stderr).toMatch(/^shippo-keyguard: baseline: --prune needs a scan of the whole /);
+    }
+    expect(baselineText()).toBe(afterStaged);
+    expect(afterStaged.length).toBeGreaterThan(before.length);
+  });
+
   it('takes the scan\'s arguments: paths, -o for another file, and refuses output options', async () => {
     const result = await cli(['baseline', 'scan', 'deploy', '-o', 'ci/known-keys.json'], { env: DAY1 });
     expect(result.exitCode).toBe(2); // ci/ does not exist: a clear error, not a stack
@@ -158,6 +182,29 @@ describe('--baseline on a scan', () => {
     const result = await cli(['scan', '--baseline', BASELINE, '--show-suppressed']);
     expect(result.stdout).toMatch(/Suppressed:\n[\s\S]*src\/a\.js:2:16 .*\[in baseline: known since 2025\]/);
     expect(result.stdout).toMatch(/docs\/c\.md:1:\d+ .*\[allowed inline\]/);
+  });
+
+  it('never prints a key pasted into a reason, in any format', async () => {
+    const edited = JSON.parse(baselineText());
+    for (const e of edited.entries) e.reason = `was ${fresh} before rotation`;
+    writeFileSync(join(repo.dir, 'pasted.json'), JSON.stringify(edited));
+    for (const format of ['text', 'json', 'sarif']) {
+      const result = await cli(['scan', 'src', '--baseline', 'pasted.json', '--show-suppressed', '--format', format]);
+      expect(result.exitCode).toBe(0);
+      // SARIF carries no suppressed results.
+      if (format !== 'sarif') expect(result.stdout).toMatch(/was shippo_live_[0-9a-f]{4}…[0-9a-f]{4} before rotation/);
+      expect(result.stdout).not.toContain(fresh.slice(12));
+    }
+  });
+
+  it('a baseline left with merge-conflict markers is exit 2 and one line', async () => {
+    const lines = baselineText().split('\n');
+    lines.splice(3, 0, '<<<<<<< HEAD'); // after "entries": [
+    writeFileSync(join(repo.dir, BASELINE), lines.join('\n'));
+    const result = await cli(['scan', '--baseline', BASELINE]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^shippo-keyguard: \.shippo-keyguard-baseline\.json: not a valid baseline \(JSON\): [^\n]+\n$/);
+    expect(result.stderr).not.toContain('<<<');
   });
 
   it('suppresses in stdin too, without calling absent keys stale', async () => {

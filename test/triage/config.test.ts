@@ -48,6 +48,14 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
     ['wrong type in a list', json({ ignore: 'fixtures/' }), ['.shippo-keyguard.json: ignore: expected an array, got a string']],
     ['bad glob', json({ ignore: ['fixtures/', 'src/[abc'] }), ['.shippo-keyguard.json: ignore[1]: unclosed "[" at position 5, in "src/[abc"']],
     [
+      'globs that would silently match nothing: Windows separators, a leading ./',
+      json({ ignore: ['fixtures\\keys.txt', './fixtures/', 'src/\\*.snap', 'docs/a\\ b.md', '\\.env'] }),
+      [
+        '.shippo-keyguard.json: ignore[0]: "\\" is an escape in gitignore-style patterns, not a separator ("\\k" matches "k"); write "/" between directories, in "fixtures\\\\keys.txt"',
+        '.shippo-keyguard.json: ignore[1]: a leading "./" matches nothing in gitignore-style patterns; write "/fixtures/" for the one next to this file, in "./fixtures/"',
+      ],
+    ],
+    [
       'unknown detector and bad level',
       { name: '.shippo-keyguard.yml', text: 'detectors:\n  shippo-live-key: loud\n  generic-api-key: off\n' },
       [
@@ -75,6 +83,11 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
     ],
     ['not JSON', { name: '.shippo-keyguard.json', text: '{ "failOn": "live", }' }, ['.shippo-keyguard.json: not valid JSON: ']],
     ['not YAML', { name: '.shippo-keyguard.yaml', text: 'failOn: live\nignore: [a\n' }, ['.shippo-keyguard.yaml: not valid YAML (line ']],
+    [
+      'a field given twice in JSON (JSON.parse keeps the last), as in YAML',
+      { name: '.shippo-keyguard.json', text: '{\n  "failOn": "any",\n  "verify": { "timeout": 5, "timeout": 9 },\n  "failOn": "live"\n}\n' },
+      ['.shippo-keyguard.json: not valid JSON (line 3, column 29): "timeout" is given twice', '.shippo-keyguard.json: not valid JSON (line 4, column 3): "failOn" is given twice'],
+    ],
     ['not an object', { name: '.shippo-keyguard.yaml', text: '- fixtures/\n' }, ['.shippo-keyguard.yaml: expected an object, got an array']],
   ];
   for (const [name, config, lines] of cases) {
@@ -110,6 +123,37 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
       expect(result.stderr).toMatch(/^shippo-keyguard: \.shippo-keyguard\.json: /);
       expect(result.stderr).not.toContain(live.slice(12));
     }
+  });
+  it('never echoes a key pasted where a field name goes', async () => {
+    for (const config of [
+      json({ allow: [{ [live]: 'x', reason: 'pasted over the field name' }] }),
+      { name: '.shippo-keyguard.yaml', text: `detectors:\n  ${live}: off\n` },
+      { name: '.shippo-keyguard.yaml', text: `${live}: 1\n` },
+    ]) {
+      const repo = project(config);
+      const result = await cli(repo.dir, ['scan']);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/^shippo-keyguard: \.shippo-keyguard\.(json|yaml): /);
+      expect(result.stderr).toMatch(/: [^\n]*shippo_live_[0-9a-f]{4}…[0-9a-f]{4}[^\n]*: unknown (field|detector)/);
+      expect(result.stderr).not.toContain(live.slice(12));
+    }
+  });
+  it('a JSON syntax error is one line that never quotes the file', async () => {
+    // V8's message quotes the source around the error, line breaks and all.
+    const repo = project({ name: '.shippo-keyguard.json', text: `{\n  "failOn": "live",\n  "ignore":\n${live}\n}\n` });
+    const result = await cli(repo.dir, ['scan']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^shippo-keyguard: \.shippo-keyguard\.json: not valid JSON: [^\n]+\n$/);
+    expect(result.stderr).not.toContain('"ignore"');
+    expect(result.stderr).not.toContain(live.slice(12, 20));
+  });
+  it('a YAML alias bomb stops at once with the file named', async () => {
+    const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+    const repo = project({ name: '.shippo-keyguard.yaml', text: `${levels.join('\n')}\n` });
+    const result = await cli(repo.dir, ['scan']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^shippo-keyguard: \.shippo-keyguard\.yaml: not valid YAML: too many aliases[^\n]*\n$/);
   });
   it('--no-config skips even a broken file', async () => {
     const repo = project(json({ verify: { apiBaseUrl: 'http://127.0.0.1:9' } }));
@@ -198,5 +242,13 @@ describe('a good configuration', () => {
     expect(text.stdout).toContain('[allowed by config: rotated on 2024-05-01]');
     expect(text.stdout).toMatch(/1 finding \(1 distinct key\) in \d+ files · 3 suppressed/);
     expect(text.stdout + text.stderr).not.toContain(live.slice(12));
+  });
+  it('allow: a key pasted into a reason is shown redacted', async () => {
+    const repo = project(json({ allow: [{ fingerprint: fingerprintOf(live), reason: `old value ${test}` }] }));
+    for (const argv of [['--show-suppressed'], ['--format', 'json']]) {
+      const result = await cli(repo.dir, ['scan', ...argv]);
+      expect(result.stdout).toMatch(/old value shippo_test_[0-9a-f]{4}…[0-9a-f]{4}/);
+      expect(result.stdout).not.toContain(test.slice(12));
+    }
   });
 });

@@ -148,3 +148,56 @@ describe('inline allows and the configuration in history', () => {
     }
   });
 });
+
+describe('hook commands run from a subdirectory', () => {
+  it('pre-commit and pre-push still read the baseline at the repository root', async () => {
+    const other = tempRepo('hook-subdir');
+    try {
+      for (const [k, v] of [['user.name', 'Test'], ['user.email', 'test@example.com'], ['commit.gpgsign', 'false']]) git(other.dir, 'config', k!, v!);
+      other.write('src/app.env', `K=${atHead}\n`);
+      git(other.dir, 'add', '-A');
+      expect((await runCli(other.dir, ['baseline', 'staged'], { env: DAY })).exitCode).toBe(0);
+      git(other.dir, 'add', '-A');
+      const src = join(other.dir, 'src');
+      const fromRoot = await runCli(other.dir, ['pre-commit']);
+      expect(fromRoot.exitCode).toBe(0);
+      const preCommit = await runCli(src, ['pre-commit']);
+      guard.record({ scenario: 'pre-commit in src', channel: 'stderr', text: preCommit.stderr, revealAllowed: false });
+      expect(preCommit.exitCode).toBe(0);
+      git(other.dir, 'commit', '-q', '-m', 'known key');
+      const line = `refs/heads/main ${git(other.dir, 'rev-parse', 'HEAD').trim()} refs/heads/main ${'0'.repeat(40)}\n`;
+      const prePush = await runCli(src, ['pre-push', 'origin', 'url'], { stdin: line });
+      guard.record({ scenario: 'pre-push in src', channel: 'stderr', text: prePush.stderr, revealAllowed: false });
+      expect(prePush.exitCode).toBe(0);
+    } finally {
+      other.cleanup();
+    }
+  });
+});
+
+describe('pre-push and tags', () => {
+  it('blocks pushing an annotated tag whose message holds a key; a tag the remote has is not scanned again', async () => {
+    const other = tempRepo('hook-tag');
+    const inTag = guard.plant(fakeKey('live', 'git-tag-message'));
+    try {
+      for (const [k, v] of [['user.name', 'Test'], ['user.email', 'test@example.com'], ['commit.gpgsign', 'false'], ['tag.gpgsign', 'false']]) git(other.dir, 'config', k!, v!);
+      other.write('README.md', 'hello\n');
+      git(other.dir, 'add', '-A');
+      git(other.dir, 'commit', '-q', '-m', 'clean');
+      git(other.dir, 'tag', '-a', 'v1.0.0', '-m', `release\n\ndeploy with ${inTag}\n`);
+      const tag = git(other.dir, 'rev-parse', 'refs/tags/v1.0.0').trim();
+      const push = async (remoteSha: string) => {
+        const r = await runCli(other.dir, ['pre-push', 'origin', 'url'], { stdin: `refs/tags/v1.0.0 ${tag} refs/tags/v1.0.0 ${remoteSha}\n` });
+        guard.record({ scenario: `pre-push tag ${remoteSha}`, channel: 'stderr', text: r.stderr, revealAllowed: false });
+        return r;
+      };
+      const blocked = await push('0'.repeat(40));
+      expect(blocked.exitCode).toBe(1);
+      expect(blocked.stderr).toContain('tag-message/v1.0.0');
+      expect(blocked.stderr).toContain('push blocked');
+      expect((await push(tag)).exitCode).toBe(0);
+    } finally {
+      other.cleanup();
+    }
+  });
+});

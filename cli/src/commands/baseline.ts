@@ -7,6 +7,7 @@ import { writeFileAtomic } from '@shippo-keyguard/core/report';
 import { CliError, EXIT, describeError } from '../errors.js';
 import type { Step } from '../finish.js';
 import type { RunIO, RunResult } from '../io.js';
+import { seesWholeScope } from '../steps/suppress.js';
 import { displayPath } from '../steps/triage-context.js';
 
 export const command = 'baseline [target] [args..]';
@@ -82,8 +83,17 @@ export async function handler(args: BaselineArgs & Record<string, unknown>, io: 
 
   // Run the scan as the user would, through the same parser and steps, and read its JSON report:
   // works for every scanning command and never sees a key.
-  const { run } = await import('../run.js');
-  const inner = await run([target, ...rest, '--format', 'json'], io);
+  const { run, parseCommandLine } = await import('../run.js');
+  const innerArgv = [target, ...rest, '--format', 'json'];
+  // Only a scan of the whole scope can tell that a key is gone: some paths, the staged changes or
+  // a history range see part of it, and would call every other entry stale (and prune it).
+  const whole = seesWholeScope({ command: target, root: io.cwd }, await parseCommandLine(innerArgv), io.cwd);
+  if (args.prune && !whole) {
+    throw new CliError(
+      `baseline: --prune needs a scan of the whole ${target === 'history' ? 'history (no --since, --range or --branch)' : 'tree (`baseline` or `baseline history`)'}: a scan of part of it would drop the keys it did not look at`,
+    );
+  }
+  const inner = await run(innerArgv, io);
   if (inner.exitCode === EXIT.ERROR) return { exitCode: EXIT.ERROR, stdout: '', stderr: inner.stderr };
   let report: JsonReport;
   try {
@@ -109,8 +119,9 @@ export async function handler(args: BaselineArgs & Record<string, unknown>, io: 
   }
 
   const stderr = inner.stderr ? [inner.stderr.trimEnd()] : [];
+  const stale = whole ? update.stale : [];
   if (!update.pruned) {
-    for (const e of update.stale) {
+    for (const e of stale) {
       stderr.push(
         `warning: stale-baseline-entry: ${e.redacted} (${e.fingerprint.slice(0, 12)}, first seen in ${e.firstSeen.path}) is no longer found; --prune drops it`,
       );
@@ -118,7 +129,7 @@ export async function handler(args: BaselineArgs & Record<string, unknown>, io: 
   }
   const n = update.baseline.entries.length;
   const parts = [`${n} ${n === 1 ? 'key' : 'keys'}`, `${update.added.length} new`];
-  if (update.stale.length > 0) parts.push(`${update.stale.length} stale${update.pruned ? ' (pruned)' : ''}`);
+  if (stale.length > 0) parts.push(`${stale.length} stale${update.pruned ? ' (pruned)' : ''}`);
   const verb = text === before ? 'unchanged' : 'wrote';
   return {
     exitCode: EXIT.OK,

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Argv } from 'yargs';
-import { SecretStore } from '@shippo-keyguard/core';
+import { SecretStore, scanContent, type Finding } from '@shippo-keyguard/core';
+import { redactKeys } from '@shippo-keyguard/core/config';
 import { git } from '../action/git.js';
 import { finish, type Collected, type Step } from '../finish.js';
 import { GitError, openRepo, scanHistory, type GitScanResult } from '@shippo-keyguard/core/git';
@@ -62,6 +63,31 @@ export function revisionsFor(repo: string, ref: PushedRef, remote: string | unde
   return not.length > 0 ? [ref.localSha, '--not', ...not] : [ref.localSha];
 }
 
+/**
+ * Findings in the message of an annotated tag the push sends (`git push origin v1.0`,
+ * `--follow-tags`): the message goes to the remote with it. Like `history`, the finding points
+ * at `tag-message/<tag>` and names the tagger.
+ */
+export function tagMessageFindings(repo: string, ref: PushedRef, secrets: SecretStore): Finding[] {
+  if (!ref.remoteRef.startsWith('refs/tags/') || ZERO.test(ref.localSha) || ref.localSha === ref.remoteSha) return [];
+  if (git(repo, ['cat-file', '-t', ref.localSha]).stdout.trim() !== 'tag') return [];
+  const raw = git(repo, ['cat-file', 'tag', ref.localSha]);
+  const end = raw.stdout.indexOf('\n\n');
+  if (!raw.ok || end === -1) return [];
+  const headers = raw.stdout.slice(0, end);
+  const tag = ref.remoteRef.slice('refs/tags/'.length);
+  const tagger = /^tagger (.*) <([^>]*)> (\d+) [+-]\d{4}$/m.exec(headers);
+  const introduced = {
+    commit: /^object ([0-9a-f]+)$/m.exec(headers)?.[1] ?? '',
+    author: redactKeys(tagger?.[1] ?? ''),
+    email: redactKeys(tagger?.[2] ?? ''),
+    date: tagger ? new Date(Number(tagger[3]) * 1000).toISOString() : '',
+    summary: redactKeys(`tag ${tag}`),
+  };
+  const found = scanContent(raw.stdout.slice(end + 2), { path: `tag-message/${tag}`, source: 'commit-message', secrets });
+  return found.map((f) => ({ ...f, introduced }));
+}
+
 async function readAll(stdin: Readable): Promise<string> {
   if ((stdin as { isTTY?: boolean }).isTTY) return '';
   const chunks: Buffer[] = [];
@@ -70,22 +96,23 @@ async function readAll(stdin: Readable): Promise<string> {
 }
 
 /** The revisions to scan: the pre-commit framework's FROM/TO refs, else git's stdin lines. */
-async function pushedRevisions(repo: string, args: PrePushArgs, io: RunIO): Promise<string[][]> {
+async function pushedRevisions(repo: string, args: PrePushArgs, io: RunIO): Promise<{ lists: string[][]; refs: PushedRef[] }> {
   const env = io.env;
   const from = env['PRE_COMMIT_FROM_REF'];
   const to = env['PRE_COMMIT_TO_REF'];
-  if (from && to) return [[to, '--not', from]];
+  if (from && to) return { lists: [[to, '--not', from]], refs: [] };
   const remote = args.remote ?? env['PRE_COMMIT_REMOTE_NAME'];
   if (env['PRE_COMMIT_LOCAL_BRANCH']) {
     // The framework pushes a branch whose root is new to the remote: everything not already there.
-    return [[env['PRE_COMMIT_LOCAL_BRANCH'], ...(remote ? ['--not', `--remotes=${remote}`] : [])]];
+    return { lists: [[env['PRE_COMMIT_LOCAL_BRANCH'], ...(remote ? ['--not', `--remotes=${remote}`] : [])]], refs: [] };
   }
   const lists: string[][] = [];
-  for (const ref of parsePushLines(await readAll(io.stdin))) {
+  const refs = parsePushLines(await readAll(io.stdin));
+  for (const ref of refs) {
     const revisions = revisionsFor(repo, ref, remote);
     if (revisions) lists.push(revisions);
   }
-  return lists;
+  return { lists, refs };
 }
 
 export async function handler(given: PrePushArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
@@ -93,10 +120,13 @@ export async function handler(given: PrePushArgs & Record<string, unknown>, io: 
   const startedAt = new Date();
   const secrets = new SecretStore();
   const results: GitScanResult[] = [];
+  const tagFindings: Finding[] = [];
   let root: string;
   try {
     root = (await openRepo(resolve(io.cwd, args.repo))).root;
-    for (const revisions of await pushedRevisions(root, args, io)) results.push(await scanHistory({ repo: root, revisions, secrets }));
+    const { lists, refs } = await pushedRevisions(root, args, io);
+    for (const revisions of lists) results.push(await scanHistory({ repo: root, revisions, secrets }));
+    for (const ref of refs) tagFindings.push(...tagMessageFindings(root, ref, secrets));
   } catch (error) {
     if (error instanceof GitError) throw new CliError(describeError(error));
     throw error;
@@ -104,7 +134,7 @@ export async function handler(given: PrePushArgs & Record<string, unknown>, io: 
   const collected: Collected = {
     command: 'pre-push',
     root,
-    findings: results.flatMap((r) => r.findings),
+    findings: [...results.flatMap((r) => r.findings), ...tagFindings],
     suppressed: [],
     warnings: results.flatMap((r) => r.warnings),
     stats: {

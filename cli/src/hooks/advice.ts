@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { git } from '../action/git.js';
 
 /**
  * What a blocked commit or push prints after the findings: why it is blocked and the three ways
@@ -31,6 +32,9 @@ export const HOOK_BASELINE = '.shippo-keyguard-baseline.json';
  */
 export function withRepoBaseline<T extends Record<string, unknown>>(args: T, cwd: string): T {
   if (args['baseline'] !== undefined) return args;
-  const file = join(resolve(cwd, typeof args['repo'] === 'string' ? args['repo'] : '.'), HOOK_BASELINE);
+  const dir = resolve(cwd, typeof args['repo'] === 'string' ? args['repo'] : '.');
+  // The root, also when the command runs in a subdirectory (by hand, or a hook manager's `root:`).
+  const top = git(dir, ['rev-parse', '--show-toplevel']);
+  const file = join(top.ok && top.stdout.trim() !== '' ? top.stdout.trim() : dir, HOOK_BASELINE);
   return existsSync(file) ? { ...args, baseline: file } : args;
 }

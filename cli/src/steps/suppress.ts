@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Finding } from '@shippo-keyguard/core';
-import { applyConfig } from '@shippo-keyguard/core/config';
+import { applyConfig, redactKeys } from '@shippo-keyguard/core/config';
 import { staleEntries } from '@shippo-keyguard/core/baseline';
 import type { Collected, Step } from '../finish.js';
 import { displayPath, triageContext } from './triage-context.js';
@@ -14,7 +14,7 @@ function withoutSuppression(f: Finding): Finding {
  * Does this run see the whole scope a baseline covers? Only then is a baseline key that was
  * not found "stale": a staged diff, stdin or a few paths see only part of the repository.
  */
-function seesWholeScope(collected: Collected, args: Record<string, unknown>, cwd: string): boolean {
+export function seesWholeScope(collected: Pick<Collected, 'command' | 'root'>, args: Record<string, unknown>, cwd: string): boolean {
   if (collected.command === 'history') return !['since', 'range', 'branch'].some((o) => args[o] !== undefined);
   if (collected.command !== 'scan') return false;
   const paths = Array.isArray(args['paths']) && args['paths'].length > 0 ? (args['paths'] as string[]) : ['.'];
@@ -47,7 +47,8 @@ export const suppressStep: Step = (collected, args, io) => {
   for (const f of kept) {
     const entry = known.get(f.fingerprint);
     if (entry === undefined) reported.push(f);
-    else suppressed.push({ ...f, suppression: { by: 'baseline', ...(entry.reason !== undefined ? { reason: entry.reason } : {}) } });
+    // A reason is free text that reports carry verbatim: a key pasted into it stays redacted.
+    else suppressed.push({ ...f, suppression: { by: 'baseline', ...(entry.reason !== undefined ? { reason: redactKeys(entry.reason) } : {}) } });
   }
   collected.findings = reported;
   collected.suppressed.push(...suppressed);

@@ -1,4 +1,4 @@
-import { ConfigError, readTextOrThrow } from '../config/load.js';
+import { ConfigError, jsonSyntaxMessage, readTextOrThrow } from '../config/load.js';
 import { compileChecker } from '../config/validation.js';
 import { BASELINE_VERSION, baselineSchema, type Baseline, type BaselineEntry } from './model.js';
 
@@ -10,7 +10,7 @@ export function parseBaseline(text: string, file: string): Baseline {
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new ConfigError(file, [{ path: '', message: `not a valid baseline (JSON): ${(error as Error).message}` }]);
+    throw new ConfigError(file, [{ path: '', message: `not a valid baseline (JSON): ${jsonSyntaxMessage(error)}` }]);
   }
   const problems = checkBaseline(value);
   if (problems.length > 0) throw new ConfigError(file, problems);

@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../finding.js';
 import { ignoreFactory } from './deps.js';
-import type { LoadedConfig } from './load.js';
+import { redactKeys, type LoadedConfig } from './load.js';
 
 /**
  * A predicate for the configuration's `ignore` patterns, taking absolute paths. Patterns are
@@ -49,7 +49,8 @@ export function applyConfig(findings: readonly Finding[], loaded: LoadedConfig, 
     }
     let f = setting !== undefined && setting !== original.level ? { ...original, level: setting } : original;
     const reason = allowed.get(f.fingerprint);
-    if (reason !== undefined && f.suppression === undefined) f = { ...f, suppression: { by: 'config', reason } };
+    // A reason is free text that reports carry verbatim: a key pasted into it stays redacted.
+    if (reason !== undefined && f.suppression === undefined) f = { ...f, suppression: { by: 'config', reason: redactKeys(reason) } };
     (f.suppression ? suppressed : kept).push(f);
   }
   return { kept, suppressed, dropped };

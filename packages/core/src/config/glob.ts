@@ -13,6 +13,12 @@ export function globProblem(pattern: string): string | undefined {
   const body = pattern.startsWith('!') ? pattern.slice(1) : pattern;
   if (body.split('/').includes('..')) return 'a pattern cannot reach outside the directory of the configuration file ("..")';
   if (/(^|[^\\])(\\\\)*\\$/.test(pattern)) return 'a trailing "\\" escapes nothing';
+  // Both silently match nothing: a Windows path's separators ("\." is left alone: it matches ".") and a leading "./".
+  if (body.startsWith('./')) return `a leading "./" matches nothing in gitignore-style patterns; write "/${body.slice(2)}" for the one next to this file`;
+  const escaped = /(?:^|[^\\])(?:\\\\)*\\([A-Za-z0-9])/.exec(pattern)?.[1];
+  if (escaped !== undefined) {
+    return `"\\" is an escape in gitignore-style patterns, not a separator ("\\${escaped}" matches "${escaped}"); write "/" between directories`;
+  }
   // Character classes: every unescaped "[" needs a "]", and ranges must not run backwards.
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];

@@ -13,6 +13,7 @@ export {
   loadConfigFresh,
   loadConfigSync,
   readConfigFile,
+  redactKeys,
   type ConfigProblem,
   type LoadConfigOptions,
   type LoadedConfig,

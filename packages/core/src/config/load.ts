@@ -44,9 +44,9 @@ export class ConfigError extends Error {
 }
 
 function formatProblem(file: string, p: ConfigProblem): string {
-  // Parsers quote the source and validators the value: a key pasted into the file must not reach the terminal.
-  const message = redactKeys(p.message);
-  return p.path === '' ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
+  // Parsers quote the source, validators the value, and a field path may be a key pasted as a
+  // field name: a key in the file must not reach the terminal.
+  return redactKeys(p.path === '' ? `${file}: ${p.message}` : `${file}: ${p.path}: ${p.message}`);
 }
 
 /** Text with every key in it replaced by its redacted preview. */
@@ -85,11 +85,21 @@ export function findConfigFile(startDir: string): string | undefined {
 
 export function parseFile(file: string, text: string): unknown {
   if (extname(file).toLowerCase() === '.json') {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch (error) {
-      throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
+      throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${jsonSyntaxMessage(error)}` }]);
     }
+    // JSON.parse keeps the last of two equal keys and drops the first unseen; YAML refuses them too.
+    const twice = duplicateJsonKeys(text);
+    if (twice.length > 0) {
+      throw new ConfigError(
+        file,
+        twice.map((d) => ({ path: '', message: `not valid JSON (line ${d.line}, column ${d.column}): ${JSON.stringify(d.key)} is given twice` })),
+      );
+    }
+    return value;
   }
   const doc = yamlParseDocument()(text, { uniqueKeys: true });
   const first = doc.errors[0];
@@ -103,8 +113,61 @@ export function parseFile(file: string, text: string): unknown {
       },
     ]);
   }
-  const value = doc.toJS() as unknown;
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (error) {
+    // yaml refuses to expand an alias bomb ("billion laughs") here, before it costs memory.
+    const message = (error as Error).message;
+    throw new ConfigError(file, [{ path: '', message: `not valid YAML: ${/alias count/i.test(message) ? 'too many aliases (an alias bomb?)' : message.split('\n')[0]}` }]);
+  }
   return value === null || value === undefined ? {} : value;
+}
+
+/** Keys given twice in one object of a valid JSON text, where the second one starts. */
+function duplicateJsonKeys(text: string): { key: string; line: number; column: number }[] {
+  const found: { key: string; line: number; column: number }[] = [];
+  const open: (Set<string> | undefined)[] = []; // the keys of each open object; undefined for an array
+  let expectKey = false;
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      lineStart = i + 1;
+    } else if (c === '{' || c === '[') {
+      open.push(c === '{' ? new Set() : undefined);
+      expectKey = c === '{';
+    } else if (c === '}' || c === ']') {
+      open.pop();
+      expectKey = false;
+    } else if (c === ',') {
+      expectKey = open[open.length - 1] !== undefined;
+    } else if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      const keys = open[open.length - 1];
+      if (expectKey && keys !== undefined) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) found.push({ key, line, column: i - lineStart + 1 });
+        keys.add(key);
+        expectKey = false;
+      }
+      i = end;
+    }
+  }
+  return found;
+}
+
+/**
+ * What `JSON.parse` says is wrong, on one line and without the source: V8 quotes the text
+ * around the error (`Unexpected token 's', ..."ignore":\nshippo_liv"... is not valid JSON`),
+ * line breaks and a piece of whatever stands there included.
+ */
+export function jsonSyntaxMessage(error: unknown): string {
+  const message = (error as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
+  return message.split('\n')[0] ?? '';
 }
 
 /** A file's text, or a `ConfigError` that names it and says why it could not be read. */
