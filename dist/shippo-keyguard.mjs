@@ -6658,7 +6658,7 @@ function formatText(report, options = {}) {
 function summaryLine(report, options = {}) {
   const c = paint(options.color);
   const { findings, stats } = report;
-  const scanned = report.command === "history" ? `${stats.scanned} ${stats.scanned === 1 ? "blob or message" : "blobs and messages"}` : plural(stats.scanned, "file");
+  const scanned = report.command === "history" || report.command === "pre-push" ? `${stats.scanned} ${stats.scanned === 1 ? "blob or message" : "blobs and messages"}` : plural(stats.scanned, "file");
   const where = `in ${scanned}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ""}`;
   const parts = [];
   if (findings.length === 0)
@@ -58592,13 +58592,13 @@ function revisionsFor2(repo, ref, remote) {
 }
 function tagMessageFindings(repo, ref, secrets) {
   if (!ref.remoteRef.startsWith("refs/tags/") || ZERO2.test(ref.localSha) || ref.localSha === ref.remoteSha)
-    return [];
+    return void 0;
   if (git2(repo, ["cat-file", "-t", ref.localSha]).stdout.trim() !== "tag")
-    return [];
+    return void 0;
   const raw = git2(repo, ["cat-file", "tag", ref.localSha]);
   const end = raw.stdout.indexOf("\n\n");
   if (!raw.ok || end === -1)
-    return [];
+    return void 0;
   const headers = raw.stdout.slice(0, end);
   const tag = ref.remoteRef.slice("refs/tags/".length);
   const tagger = /^tagger (.*) <([^>]*)> (\d+) [+-]\d{4}$/m.exec(headers);
@@ -58609,8 +58609,9 @@ function tagMessageFindings(repo, ref, secrets) {
     date: tagger ? new Date(Number(tagger[3]) * 1e3).toISOString() : "",
     summary: redactKeys(`tag ${tag}`)
   };
-  const found = scanContent(raw.stdout.slice(end + 2), { path: `tag-message/${tag}`, source: "commit-message", secrets });
-  return found.map((f) => ({ ...f, introduced }));
+  const message = raw.stdout.slice(end + 2);
+  const found = scanContent(message, { path: `tag-message/${tag}`, source: "commit-message", secrets });
+  return { findings: found.map((f) => ({ ...f, introduced })), bytes: Buffer.byteLength(message) };
 }
 async function readAll(stdin) {
   if (stdin.isTTY)
@@ -58645,14 +58646,21 @@ async function handler8(given, io, steps) {
   const secrets = new SecretStore();
   const results = [];
   const tagFindings = [];
+  const tagStats = { scanned: 0, bytes: 0 };
   let root;
   try {
     root = (await openRepo(resolve23(io.cwd, args.repo))).root;
     const { lists, refs } = await pushedRevisions(root, args, io);
     for (const revisions2 of lists)
       results.push(await scanHistory({ repo: root, revisions: revisions2, secrets }));
-    for (const ref of refs)
-      tagFindings.push(...tagMessageFindings(root, ref, secrets));
+    for (const ref of refs) {
+      const tag = tagMessageFindings(root, ref, secrets);
+      if (tag === void 0)
+        continue;
+      tagFindings.push(...tag.findings);
+      tagStats.scanned++;
+      tagStats.bytes += tag.bytes;
+    }
   } catch (error) {
     if (error instanceof GitError)
       throw new CliError(describeError(error));
@@ -58665,8 +58673,8 @@ async function handler8(given, io, steps) {
     suppressed: [],
     warnings: results.flatMap((r) => r.warnings),
     stats: {
-      scanned: results.reduce((n, r) => n + r.stats.scanned, 0),
-      bytes: results.reduce((n, r) => n + r.stats.bytes, 0),
+      scanned: results.reduce((n, r) => n + r.stats.scanned, tagStats.scanned),
+      bytes: results.reduce((n, r) => n + r.stats.bytes, tagStats.bytes),
       skipped: results.reduce((n, r) => n + r.stats.skipped, 0)
     },
     secrets,

@@ -68,12 +68,12 @@ export function revisionsFor(repo: string, ref: PushedRef, remote: string | unde
  * `--follow-tags`): the message goes to the remote with it. Like `history`, the finding points
  * at `tag-message/<tag>` and names the tagger.
  */
-export function tagMessageFindings(repo: string, ref: PushedRef, secrets: SecretStore): Finding[] {
-  if (!ref.remoteRef.startsWith('refs/tags/') || ZERO.test(ref.localSha) || ref.localSha === ref.remoteSha) return [];
-  if (git(repo, ['cat-file', '-t', ref.localSha]).stdout.trim() !== 'tag') return [];
+export function tagMessageFindings(repo: string, ref: PushedRef, secrets: SecretStore): { findings: Finding[]; bytes: number } | undefined {
+  if (!ref.remoteRef.startsWith('refs/tags/') || ZERO.test(ref.localSha) || ref.localSha === ref.remoteSha) return undefined;
+  if (git(repo, ['cat-file', '-t', ref.localSha]).stdout.trim() !== 'tag') return undefined;
   const raw = git(repo, ['cat-file', 'tag', ref.localSha]);
   const end = raw.stdout.indexOf('\n\n');
-  if (!raw.ok || end === -1) return [];
+  if (!raw.ok || end === -1) return undefined;
   const headers = raw.stdout.slice(0, end);
   const tag = ref.remoteRef.slice('refs/tags/'.length);
   const tagger = /^tagger (.*) <([^>]*)> (\d+) [+-]\d{4}$/m.exec(headers);
@@ -84,8 +84,9 @@ export function tagMessageFindings(repo: string, ref: PushedRef, secrets: Secret
     date: tagger ? new Date(Number(tagger[3]) * 1000).toISOString() : '',
     summary: redactKeys(`tag ${tag}`),
   };
-  const found = scanContent(raw.stdout.slice(end + 2), { path: `tag-message/${tag}`, source: 'commit-message', secrets });
-  return found.map((f) => ({ ...f, introduced }));
+  const message = raw.stdout.slice(end + 2);
+  const found = scanContent(message, { path: `tag-message/${tag}`, source: 'commit-message', secrets });
+  return { findings: found.map((f) => ({ ...f, introduced })), bytes: Buffer.byteLength(message) };
 }
 
 async function readAll(stdin: Readable): Promise<string> {
@@ -121,12 +122,19 @@ export async function handler(given: PrePushArgs & Record<string, unknown>, io: 
   const secrets = new SecretStore();
   const results: GitScanResult[] = [];
   const tagFindings: Finding[] = [];
+  const tagStats = { scanned: 0, bytes: 0 };
   let root: string;
   try {
     root = (await openRepo(resolve(io.cwd, args.repo))).root;
     const { lists, refs } = await pushedRevisions(root, args, io);
     for (const revisions of lists) results.push(await scanHistory({ repo: root, revisions, secrets }));
-    for (const ref of refs) tagFindings.push(...tagMessageFindings(root, ref, secrets));
+    for (const ref of refs) {
+      const tag = tagMessageFindings(root, ref, secrets);
+      if (tag === undefined) continue;
+      tagFindings.push(...tag.findings);
+      tagStats.scanned++;
+      tagStats.bytes += tag.bytes;
+    }
   } catch (error) {
     if (error instanceof GitError) throw new CliError(describeError(error));
     throw error;
@@ -138,8 +146,8 @@ export async function handler(given: PrePushArgs & Record<string, unknown>, io: 
     suppressed: [],
     warnings: results.flatMap((r) => r.warnings),
     stats: {
-      scanned: results.reduce((n, r) => n + r.stats.scanned, 0),
-      bytes: results.reduce((n, r) => n + r.stats.bytes, 0),
+      scanned: results.reduce((n, r) => n + r.stats.scanned, tagStats.scanned),
+      bytes: results.reduce((n, r) => n + r.stats.bytes, tagStats.bytes),
       skipped: results.reduce((n, r) => n + r.stats.skipped, 0),
     },
     secrets,

@@ -83,8 +83,8 @@ export function formatText(report: ScanReport, options: TextOptions = {}): strin
 export function summaryLine(report: ScanReport, options: TextOptions = {}): string {
   const c = paint(options.color);
   const { findings, stats } = report;
-  // History counts commit and tag messages too: they are searched as well as blobs.
-  const scanned = report.command === 'history' ? `${stats.scanned} ${stats.scanned === 1 ? 'blob or message' : 'blobs and messages'}` : plural(stats.scanned, 'file');
+  // History (and a push, which is a piece of it) counts commit and tag messages too: they are searched as well as blobs.
+  const scanned = report.command === 'history' || report.command === 'pre-push' ? `${stats.scanned} ${stats.scanned === 1 ? 'blob or message' : 'blobs and messages'}` : plural(stats.scanned, 'file');
   const where = `in ${scanned}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ''}`;
   const parts: string[] = [];
   if (findings.length === 0) parts.push(c('green', `✔ no Shippo keys found ${where}`));
