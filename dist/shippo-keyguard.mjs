@@ -57954,9 +57954,9 @@ function row(f, links) {
 }
 function jobSummary(report, links, scope, notes) {
   const s = report.summary;
-  const out = ["## shippo-keyguard", "", `Scanned: ${scope} (${s.scanned} ${report.command === "history" ? "blobs and messages" : "files"}).`, ""];
+  const out = ["## shippo-keyguard", "", `Scanned: ${cell(scope)} (${s.scanned} ${report.command === "history" ? "blobs and messages" : "files"}).`, ""];
   for (const note of notes)
-    out.push(`> ${note}`, "");
+    out.push(`> ${cell(note)}`, "");
   if (report.findings.length === 0) {
     out.push("No Shippo keys found.");
   } else {
@@ -57982,9 +57982,9 @@ var init_summary2 = __esm({
     "use strict";
     init_report2();
     MAX_ROWS = 500;
-    cell = (s) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+    cell = (s) => s.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]<>|~]/g, "\\$&");
     code = (s) => `\`${s.replace(/`/g, "'")}\``;
-    encodePath = (p) => p.split("/").map(encodeURIComponent).join("/");
+    encodePath = (p) => p.split("/").map((part) => encodeURIComponent(part).replace(/\(/g, "%28").replace(/\)/g, "%29")).join("/");
   }
 });
 
