@@ -2772,18 +2772,18 @@ var init_command = __esm({
           if (isCommandAndAliases(cmd)) {
             [cmd, ...aliases] = cmd;
           } else {
-            for (const command12 of cmd) {
-              this.addHandler(command12);
+            for (const command11 of cmd) {
+              this.addHandler(command11);
             }
           }
         } else if (isCommandHandlerDefinition(cmd)) {
-          let command12 = Array.isArray(cmd.command) || typeof cmd.command === "string" ? cmd.command : null;
-          if (command12 === null) {
+          let command11 = Array.isArray(cmd.command) || typeof cmd.command === "string" ? cmd.command : null;
+          if (command11 === null) {
             throw new Error(`No command name given for module: ${this.shim.inspect(cmd)}`);
           }
           if (cmd.aliases)
-            command12 = [].concat(command12).concat(cmd.aliases);
-          this.addHandler(command12, this.extractDesc(cmd), cmd.builder, cmd.handler, cmd.middlewares, cmd.deprecated);
+            command11 = [].concat(command11).concat(cmd.aliases);
+          this.addHandler(command11, this.extractDesc(cmd), cmd.builder, cmd.handler, cmd.middlewares, cmd.deprecated);
           return;
         } else if (isCommandBuilderDefinition(builder10)) {
           this.addHandler([cmd].concat(aliases), description, builder10.builder, builder10.handler, builder10.middlewares, builder10.deprecated);
@@ -2836,13 +2836,13 @@ var init_command = __esm({
       hasDefaultCommand() {
         return !!this.defaultCommand;
       }
-      runCommand(command12, yargs, parsed, commandIndex, helpOnly, helpOrVersionSet) {
-        const commandHandler = this.handlers[command12] || this.handlers[this.aliasMap[command12]] || this.defaultCommand;
+      runCommand(command11, yargs, parsed, commandIndex, helpOnly, helpOrVersionSet) {
+        const commandHandler = this.handlers[command11] || this.handlers[this.aliasMap[command11]] || this.defaultCommand;
         const currentContext = yargs.getInternalMethods().getContext();
         const parentCommands = currentContext.commands.slice();
-        const isDefaultCommand = !command12;
-        if (command12) {
-          currentContext.commands.push(command12);
+        const isDefaultCommand = !command11;
+        if (command11) {
+          currentContext.commands.push(command11);
           currentContext.fullCommands.push(commandHandler.original);
         }
         const builderResult = this.applyBuilderUpdateUsageAndParse(isDefaultCommand, commandHandler, yargs, parsed.aliases, parentCommands, commandIndex, helpOnly, helpOrVersionSet);
@@ -3224,7 +3224,7 @@ function usage(yargs, shim3) {
     examples.push([cmd, description || ""]);
   };
   let commands = [];
-  self.command = function command12(cmd, description, isDefault, aliases, deprecated = false) {
+  self.command = function command11(cmd, description, isDefault, aliases, deprecated = false) {
     if (isDefault) {
       commands = commands.map((cmdArray) => {
         cmdArray[2] = false;
@@ -3326,22 +3326,22 @@ function usage(yargs, shim3) {
         commands = commands.sort((a, b) => a[0].localeCompare(b[0]));
       }
       const prefix = base$0 ? `${base$0} ` : "";
-      commands.forEach((command12) => {
-        const commandString = `${prefix}${parentCommands}${command12[0].replace(/^\$0 ?/, "")}`;
+      commands.forEach((command11) => {
+        const commandString = `${prefix}${parentCommands}${command11[0].replace(/^\$0 ?/, "")}`;
         ui2.span({
           text: commandString,
           padding: [0, 2, 0, 2],
           width: maxWidth(commands, theWrap, `${base$0}${parentCommands}`) + 4
-        }, { text: command12[1] });
+        }, { text: command11[1] });
         const hints = [];
-        if (command12[2])
+        if (command11[2])
           hints.push(`[${__("default")}]`);
-        if (command12[3] && command12[3].length) {
-          hints.push(`[${__("aliases:")} ${command12[3].join(", ")}]`);
+        if (command11[3] && command11[3].length) {
+          hints.push(`[${__("aliases:")} ${command11[3].join(", ")}]`);
         }
-        if (command12[4]) {
-          if (typeof command12[4] === "string") {
-            hints.push(`[${__("deprecated: %s", command12[4])}]`);
+        if (command11[4]) {
+          if (typeof command11[4] === "string") {
+            hints.push(`[${__("deprecated: %s", command11[4])}]`);
           } else {
             hints.push(`[${__("deprecated")}]`);
           }
@@ -3740,8 +3740,8 @@ complete -f -c {{app_name}} -a '({{app_path}} --get-yargs-completions (commandli
 });
 
 // node_modules/.pnpm/yargs@18.2.0/node_modules/yargs/build/lib/completion.js
-function completion(yargs, usage2, command12, shim3) {
-  return new Completion(yargs, usage2, command12, shim3);
+function completion(yargs, usage2, command11, shim3) {
+  return new Completion(yargs, usage2, command11, shim3);
 }
 function isSyncCompletionFunction(completionFunction) {
   return completionFunction.length < 3;
@@ -3758,11 +3758,11 @@ var init_completion = __esm({
     init_is_promise();
     init_parse_command();
     Completion = class {
-      constructor(yargs, usage2, command12, shim3) {
+      constructor(yargs, usage2, command11, shim3) {
         var _a2, _b2, _c2, _d, _e;
         this.yargs = yargs;
         this.usage = usage2;
-        this.command = command12;
+        this.command = command11;
         this.shim = shim3;
         this.completionKey = "get-yargs-completions";
         this.aliases = null;
@@ -6899,9 +6899,9 @@ var init_version = __esm({
 
 // cli/dist/finish.js
 import { resolve as resolve6 } from "node:path";
-function collectedFrom(command12, result, secrets, startedAt) {
+function collectedFrom(command11, result, secrets, startedAt) {
   return {
-    command: command12,
+    command: command11,
     root: result.root,
     findings: result.findings,
     suppressed: [],
@@ -23850,11 +23850,11 @@ var require_socks5_client = __commonJS({
       /**
        * Build a SOCKS5 request
        */
-      buildConnectRequest(command12, address, port) {
+      buildConnectRequest(command11, address, port) {
         const { type: addressType, buffer: addressBuffer } = parseAddress(address);
         const request = Buffer2.alloc(4 + addressBuffer.length + 2);
         request[0] = SOCKS_VERSION;
-        request[1] = command12;
+        request[1] = command11;
         request[2] = 0;
         request[3] = addressType;
         addressBuffer.copy(request, 4);
@@ -57725,7 +57725,7 @@ var init_report2 = __esm({
 });
 
 // cli/dist/action/annotations.js
-function command5(f, failOn) {
+function annotationKind(f, failOn) {
   if (failsPolicy(f, failOn))
     return "error";
   return f.verification?.status === "dead" || f.level === "note" ? "notice" : "warning";
@@ -57740,7 +57740,7 @@ function annotation(f, links, failOn) {
     props.push(["col", f.startColumn], ["endColumn", f.endColumn]);
   props.push(["title", `Shippo ${f.kind} key (${f.detector})`]);
   const message = `${resultMessage(f, f.redacted)} Remove it and rotate the key, allow it inline with shippo-keyguard:allow, or add it to the baseline.`;
-  return `::${command5(f, failOn)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",")}::${escapeData(message)}`;
+  return `::${annotationKind(f, failOn)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",")}::${escapeData(message)}`;
 }
 var escapeData, escapeProperty;
 var init_annotations = __esm({
@@ -58117,11 +58117,17 @@ ${plan.why}.
       sha: sha2,
       prefix
     };
-    for (const f of report.findings.slice(0, MAX_ANNOTATIONS))
-      log.push(annotation(f, links, inputs.failOn));
-    if (report.findings.length > MAX_ANNOTATIONS) {
-      log.push(`::notice title=shippo-keyguard::${report.findings.length - MAX_ANNOTATIONS} more findings are not annotated: see the job summary and the SARIF report`);
+    const left2 = { error: ANNOTATIONS_PER_KIND, warning: ANNOTATIONS_PER_KIND, notice: ANNOTATIONS_PER_KIND - notes.length };
+    const kinds = report.findings.map((f) => annotationKind(f, inputs.failOn));
+    if (["error", "warning", "notice"].some((k) => kinds.filter((x) => x === k).length > left2[k]))
+      left2.notice--;
+    const shown = report.findings.filter((_f, i) => left2[kinds[i]]-- > 0);
+    if (shown.length < report.findings.length) {
+      const hidden = report.findings.length - shown.length;
+      log.push(`::notice title=shippo-keyguard::${hidden} more findings are not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} of each kind per step): see the job summary and the SARIF report`);
     }
+    for (const f of shown)
+      log.push(annotation(f, links, inputs.failOn));
     for (const w of report.warnings)
       log.push(`::warning title=shippo-keyguard::${escapeData2(w.message)}`);
     const unread = plan.kind === "files" ? [] : report.warnings.filter((w) => UNREAD.has(w.code));
@@ -58140,7 +58146,7 @@ ${plan.why}.
     rmSync3(tempDir, { recursive: true, force: true });
   }
 }
-var MAX_ANNOTATIONS, UNREAD, escapeData2;
+var ANNOTATIONS_PER_KIND, UNREAD, escapeData2;
 var init_run_action = __esm({
   "cli/dist/action/run-action.js"() {
     "use strict";
@@ -58153,7 +58159,7 @@ var init_run_action = __esm({
     init_inputs();
     init_plan();
     init_summary2();
-    MAX_ANNOTATIONS = 50;
+    ANNOTATIONS_PER_KIND = 10;
     UNREAD = /* @__PURE__ */ new Set(["missing-object", "unreadable", "attribution-failed"]);
     escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
   }
@@ -58163,7 +58169,7 @@ var init_run_action = __esm({
 var action_exports = {};
 __export(action_exports, {
   builder: () => builder4,
-  command: () => command6,
+  command: () => command5,
   describe: () => describe4,
   handler: () => handler4
 });
@@ -58179,14 +58185,14 @@ async function handler4(_args, io) {
 `, stderr: "" };
   }
 }
-var command6, describe4;
+var command5, describe4;
 var init_action = __esm({
   "cli/dist/commands/action.js"() {
     "use strict";
     init_run_action();
     init_errors();
     init_run();
-    command6 = "action";
+    command5 = "action";
     describe4 = "Run as the GitHub Action: reads INPUT_* and GITHUB_* variables (see action.yml)";
   }
 });
@@ -58284,7 +58290,7 @@ var init_git_hooks = __esm({
 var install_hook_exports = {};
 __export(install_hook_exports, {
   builder: () => builder5,
-  command: () => command7,
+  command: () => command6,
   describe: () => describe5,
   handler: () => handler5
 });
@@ -58301,13 +58307,13 @@ async function handler5(args, io) {
   return { exitCode: EXIT.OK, stdout: `${message}
 `, stderr: "" };
 }
-var command7, describe5;
+var command6, describe5;
 var init_install_hook = __esm({
   "cli/dist/commands/install-hook.js"() {
     "use strict";
     init_errors();
     init_git_hooks();
-    command7 = "install-hook";
+    command6 = "install-hook";
     describe5 = "Install a git pre-commit (or --pre-push) hook that blocks commits adding a Shippo key";
   }
 });
@@ -58316,7 +58322,7 @@ var init_install_hook = __esm({
 var uninstall_hook_exports = {};
 __export(uninstall_hook_exports, {
   builder: () => builder6,
-  command: () => command8,
+  command: () => command7,
   describe: () => describe6,
   handler: () => handler6
 });
@@ -58343,13 +58349,13 @@ async function handler6(args, io) {
   return { exitCode: EXIT.OK, stdout: `${lines.join("\n")}
 `, stderr: "" };
 }
-var command8, describe6;
+var command7, describe6;
 var init_uninstall_hook = __esm({
   "cli/dist/commands/uninstall-hook.js"() {
     "use strict";
     init_errors();
     init_git_hooks();
-    command8 = "uninstall-hook";
+    command7 = "uninstall-hook";
     describe6 = "Remove the hooks install-hook wrote (and restore a chained hook); other hooks are left alone";
   }
 });
@@ -58388,7 +58394,7 @@ var init_advice = __esm({
 var pre_commit_exports = {};
 __export(pre_commit_exports, {
   builder: () => builder7,
-  command: () => command9,
+  command: () => command8,
   describe: () => describe7,
   handler: () => handler7,
   withAdvice: () => withAdvice
@@ -58416,7 +58422,7 @@ async function handler7(given, io, steps) {
   }
   return withAdvice(await handler3(args, io, steps), "commit", args);
 }
-var command9, describe7;
+var command8, describe7;
 var init_pre_commit = __esm({
   "cli/dist/commands/pre-commit.js"() {
     "use strict";
@@ -58425,7 +58431,7 @@ var init_pre_commit = __esm({
     init_advice();
     init_scan();
     init_staged2();
-    command9 = "pre-commit [files..]";
+    command8 = "pre-commit [files..]";
     describe7 = "Hook entry: scan what is about to be committed (the index), or the FILES the pre-commit framework passes";
   }
 });
@@ -58434,7 +58440,7 @@ var init_pre_commit = __esm({
 var pre_push_exports = {};
 __export(pre_push_exports, {
   builder: () => builder8,
-  command: () => command10,
+  command: () => command9,
   describe: () => describe8,
   handler: () => handler8,
   parsePushLines: () => parsePushLines,
@@ -58522,7 +58528,7 @@ async function handler8(given, io, steps) {
   };
   return withAdvice(await finish(collected, args, io, steps), "push", args);
 }
-var command10, describe8, ZERO2;
+var command9, describe8, ZERO2;
 var init_pre_push = __esm({
   "cli/dist/commands/pre-push.js"() {
     "use strict";
@@ -58534,7 +58540,7 @@ var init_pre_push = __esm({
     init_options();
     init_advice();
     init_pre_commit();
-    command10 = "pre-push [remote] [url]";
+    command9 = "pre-push [remote] [url]";
     describe8 = "Hook entry: scan exactly the commits a push sends (git's pre-push lines on stdin)";
     ZERO2 = /^0+$/;
   }
@@ -58603,7 +58609,7 @@ var init_suppress = __esm({
 var baseline_exports = {};
 __export(baseline_exports, {
   builder: () => builder9,
-  command: () => command11,
+  command: () => command10,
   describe: () => describe9,
   handler: () => handler9
 });
@@ -58684,7 +58690,7 @@ async function handler9(args, io, _steps) {
 ` : ""
   };
 }
-var command11, describe9, TARGETS, OUTPUT_OPTIONS;
+var command10, describe9, TARGETS, OUTPUT_OPTIONS;
 var init_baseline2 = __esm({
   "cli/dist/commands/baseline.js"() {
     "use strict";
@@ -58693,7 +58699,7 @@ var init_baseline2 = __esm({
     init_report();
     init_errors();
     init_triage_context();
-    command11 = "baseline [target] [args..]";
+    command10 = "baseline [target] [args..]";
     describe9 = "Record the keys a scan finds in a baseline file, so later scans report only new ones";
     TARGETS = ["scan", "history", "staged"];
     OUTPUT_OPTIONS = /^(-f|--format|-o|--output|--sarif-file|--json-file|--no-redact|--redact|--show-suppressed)(=|$)/;

@@ -243,6 +243,22 @@ describe('the action, run the way the runner runs it', () => {
     expect(run.summary).toContain('nothing to scan');
   });
 
+  it('annotates at most 10 findings of each kind (GitHub shows no more per step) and says first how many are not annotated', async () => {
+    const ws = checkout(head);
+    const keys = Array.from({ length: 13 }, (_, i) => fakeKey('live', `many-${i}`));
+    writeFile(ws, 'many/keys.env', keys.map((k, i) => `KEY_${i}=${k}\n`).join(''));
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'files', path: 'many' }, eventName: 'push', payload: pushEvent(base, head) });
+    expect(run.status, run.log).toBe(1);
+    expect(run.outputs['findings']).toBe('13');
+    const lines = run.log.split('\n');
+    const errors = lines.filter((l) => l.startsWith('::error file='));
+    expect(errors).toHaveLength(10);
+    const more = lines.findIndex((l) => l.startsWith('::notice title=shippo-keyguard::3 more findings are not annotated'));
+    expect(more, run.log).toBeGreaterThanOrEqual(0);
+    expect(more).toBeLessThan(lines.indexOf(errors[0]!));
+    for (const k of keys) expect(run.log).not.toContain(k);
+  });
+
   it('a bad input is one annotation line and exit 2', async () => {
     const ws = checkout(base);
     const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'everything' }, eventName: 'push', payload: pushEvent(base, head) });

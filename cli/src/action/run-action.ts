@@ -5,7 +5,7 @@ import { formatSarif, writeFileAtomic } from '@shippo-keyguard/core/report';
 import { CliError, EXIT, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
 import { TOOL } from '../version.js';
-import { annotation } from './annotations.js';
+import { annotation, annotationKind } from './annotations.js';
 import { firstLine, git } from './git.js';
 import { FETCH_DEPTH_HINT, ensureHistory } from './history.js';
 import { readInputs } from './inputs.js';
@@ -13,8 +13,8 @@ import { planScan, type ScanPlan } from './plan.js';
 import type { JsonReport, RepoLinks } from './report.js';
 import { jobSummary } from './summary.js';
 
-/** Annotations beyond this many are not shown by GitHub anyway (50 per job). */
-const MAX_ANNOTATIONS = 50;
+/** GitHub shows at most 10 annotations of each kind (error, warning, notice) per step and drops the rest silently. */
+const ANNOTATIONS_PER_KIND = 10;
 
 /** Warning codes of the history scan that mean commits or blobs were not read. */
 const UNREAD = new Set(['missing-object', 'unreadable', 'attribution-failed']);
@@ -144,11 +144,17 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
       sha,
       prefix,
     };
-    // GitHub shows a limited number of annotations per step and job; the summary and SARIF have all.
-    for (const f of report.findings.slice(0, MAX_ANNOTATIONS)) log.push(annotation(f, links, inputs.failOn));
-    if (report.findings.length > MAX_ANNOTATIONS) {
-      log.push(`::notice title=shippo-keyguard::${report.findings.length - MAX_ANNOTATIONS} more findings are not annotated: see the job summary and the SARIF report`);
+    // GitHub shows a limited number of annotations per step; the summary and SARIF have all. The
+    // count of the rest comes first, so it is shown (it and the notes above are notices too).
+    const left = { error: ANNOTATIONS_PER_KIND, warning: ANNOTATIONS_PER_KIND, notice: ANNOTATIONS_PER_KIND - notes.length };
+    const kinds = report.findings.map((f) => annotationKind(f, inputs.failOn));
+    if ((['error', 'warning', 'notice'] as const).some((k) => kinds.filter((x) => x === k).length > left[k])) left.notice--;
+    const shown = report.findings.filter((_f, i) => left[kinds[i]!]-- > 0);
+    if (shown.length < report.findings.length) {
+      const hidden = report.findings.length - shown.length;
+      log.push(`::notice title=shippo-keyguard::${hidden} more findings are not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} of each kind per step): see the job summary and the SARIF report`);
     }
+    for (const f of shown) log.push(annotation(f, links, inputs.failOn));
     for (const w of report.warnings) log.push(`::warning title=shippo-keyguard::${escapeData(w.message)}`);
     // The history was checked above (shallow boundary, commits present); anything else unread fails.
     const unread = plan.kind === 'files' ? [] : report.warnings.filter((w) => UNREAD.has(w.code));
