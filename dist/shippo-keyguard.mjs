@@ -6678,6 +6678,14 @@ var init_json = __esm({
 // packages/core/dist/report/sarif.js
 import { createHash as createHash2 } from "node:crypto";
 import { pathToFileURL } from "node:url";
+function sarifFindings(findings) {
+  if (findings.length <= MAX_SARIF_RESULTS)
+    return findings;
+  const rank = (i) => SEVERITY_ORDER[sarifLevel(findings[i])];
+  const order = findings.map((_f, i) => i).sort((a, b) => rank(a) - rank(b) || a - b);
+  const kept = new Set(order.slice(0, MAX_SARIF_RESULTS));
+  return findings.filter((_f, i) => kept.has(i));
+}
 function ruleFor(d) {
   return {
     id: d.id,
@@ -6765,6 +6773,22 @@ function resultFor(f, ruleIndex, reveal) {
 function buildSarif(report, reveal) {
   const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
   const root = pathToFileURL(report.root).href;
+  const findings = sarifFindings(report.findings);
+  const notifications = report.warnings.map((w) => ({
+    level: "warning",
+    message: { text: w.message },
+    descriptor: { id: w.code },
+    ...w.path ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUriReference(w.path), uriBaseId: "%SRCROOT%" } } }] } : {}
+  }));
+  if (findings.length < report.findings.length) {
+    notifications.push({
+      level: "warning",
+      message: {
+        text: `${report.findings.length - findings.length} findings are not in this SARIF log: GitHub code scanning accepts at most ${MAX_SARIF_RESULTS} results per run, so the most severe are kept; the JSON report (--json-file) has all of them`
+      },
+      descriptor: { id: "too-many-results" }
+    });
+  }
   const run2 = {
     tool: {
       driver: {
@@ -6783,15 +6807,10 @@ function buildSarif(report, reveal) {
         exitCode: report.exitCode,
         startTimeUtc: report.startedAt,
         endTimeUtc: report.endedAt,
-        toolExecutionNotifications: report.warnings.map((w) => ({
-          level: "warning",
-          message: { text: w.message },
-          descriptor: { id: w.code },
-          ...w.path ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUriReference(w.path), uriBaseId: "%SRCROOT%" } } }] } : {}
-        }))
+        toolExecutionNotifications: notifications
       }
     ],
-    results: report.findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
+    results: findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
     columnKind: "utf16CodeUnits"
   };
   if (report.repository?.uri) {
@@ -6811,13 +6830,15 @@ function formatSarif(report) {
   return `${JSON.stringify(buildSarif(report), null, 2)}
 `;
 }
-var SARIF_SCHEMA, PARTIAL_FINGERPRINT;
+var SARIF_SCHEMA, PARTIAL_FINGERPRINT, MAX_SARIF_RESULTS, SEVERITY_ORDER;
 var init_sarif = __esm({
   "packages/core/dist/report/sarif.js"() {
     "use strict";
     init_dist();
     SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
     PARTIAL_FINGERPRINT = "shippoKeyguard/keyAtPath/v1";
+    MAX_SARIF_RESULTS = 25e3;
+    SEVERITY_ORDER = { error: 0, warning: 1, note: 2, none: 3 };
   }
 });
 
