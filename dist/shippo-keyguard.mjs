@@ -10884,7 +10884,7 @@ var require_pattern = __commonJS({
       const absolute = [];
       const relative8 = [];
       for (const pattern2 of patterns) {
-        if (isAbsolute4(pattern2)) {
+        if (isAbsolute5(pattern2)) {
           absolute.push(pattern2);
         } else {
           relative8.push(pattern2);
@@ -10893,10 +10893,10 @@ var require_pattern = __commonJS({
       return [absolute, relative8];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute4(pattern2) {
+    function isAbsolute5(pattern2) {
       return path.isAbsolute(pattern2);
     }
-    exports.isAbsolute = isAbsolute4;
+    exports.isAbsolute = isAbsolute5;
   }
 });
 
@@ -58012,7 +58012,7 @@ var init_summary2 = __esm({
 // cli/dist/action/run-action.js
 import { appendFileSync, existsSync as existsSync4, mkdtempSync, readFileSync as readFileSync8, rmSync as rmSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join6, relative as relative7, resolve as resolve18, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join6, relative as relative7, resolve as resolve18, sep as sep5 } from "node:path";
 function setOutputs(env2, outputs) {
   const file = env2["GITHUB_OUTPUT"];
   if (!file)
@@ -58071,6 +58071,10 @@ async function runAction(io, runCli) {
   const inputs = readInputs(env2);
   const plan = planScan(inputs.mode, env2["GITHUB_EVENT_NAME"] ?? "", readPayload(env2));
   const target = resolve18(workspace, inputs.path);
+  const within = relative7(workspace, target);
+  if (within === ".." || within.startsWith(`..${sep5}`) || isAbsolute4(within)) {
+    throw new CliError(`input path: ${inputs.path} is outside the workspace (${workspace})`);
+  }
   const sarifFile = resolve18(workspace, inputs.sarifFile);
   const log = [];
   const notes = [];

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
@@ -257,6 +257,19 @@ describe('the action, run the way the runner runs it', () => {
     expect(more, run.log).toBeGreaterThanOrEqual(0);
     expect(more).toBeLessThan(lines.indexOf(errors[0]!));
     for (const k of keys) expect(run.log).not.toContain(k);
+  });
+
+  it('a path outside the workspace is refused (its findings would be annotated and linked as files of this repository)', async () => {
+    const ws = checkout(head);
+    const elsewhere = checkout(head);
+    for (const path of [`../${basename(elsewhere)}`, elsewhere]) {
+      const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'files', path }, eventName: 'push', payload: pushEvent(base, head) });
+      expect(run.status, run.log).toBe(2);
+      expect(run.log.trim()).toBe(`::error title=shippo-keyguard::input path: ${path} is outside the workspace (${ws})`);
+    }
+    const inside = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'files', path: join(ws, 'config') }, eventName: 'push', payload: pushEvent(base, head) });
+    expect(inside.status, inside.log).toBe(1);
+    expect(inside.log).toMatch(/^::error file=config\/app\.env,line=2,/m);
   });
 
   it('a bad input is one annotation line and exit 2', async () => {

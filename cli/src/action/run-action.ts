@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { formatSarif, writeFileAtomic } from '@shippo-keyguard/core/report';
 import { CliError, EXIT, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
@@ -86,6 +86,11 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
   const inputs = readInputs(env);
   const plan = planScan(inputs.mode, env['GITHUB_EVENT_NAME'] ?? '', readPayload(env));
   const target = resolve(workspace, inputs.path);
+  // Annotations and links name files of this repository: a tree outside the workspace is not one.
+  const within = relative(workspace, target);
+  if (within === '..' || within.startsWith(`..${sep}`) || isAbsolute(within)) {
+    throw new CliError(`input path: ${inputs.path} is outside the workspace (${workspace})`);
+  }
   const sarifFile = resolve(workspace, inputs.sarifFile);
   const log: string[] = [];
   const notes: string[] = [];
