@@ -40985,14 +40985,14 @@ var require_directives = __commonJS({
           return null;
         }
         if (source[1] === "<") {
-          const verbatim = source.slice(2, -1);
-          if (verbatim === "!" || verbatim === "!!") {
+          const verbatim2 = source.slice(2, -1);
+          if (verbatim2 === "!" || verbatim2 === "!!") {
             onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
             return null;
           }
           if (source[source.length - 1] !== ">")
             onError("Verbatim tags must end with a >");
-          return verbatim;
+          return verbatim2;
         }
         const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
@@ -58010,9 +58010,16 @@ var init_summary2 = __esm({
 });
 
 // cli/dist/action/run-action.js
+import { randomUUID } from "node:crypto";
 import { appendFileSync, existsSync as existsSync4, mkdtempSync, readFileSync as readFileSync8, rmSync as rmSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute as isAbsolute4, join as join6, relative as relative7, resolve as resolve18, sep as sep5 } from "node:path";
+function verbatim(text) {
+  if (text.trim() === "")
+    return [];
+  const token = randomUUID();
+  return [`::stop-commands::${token}`, text.trimEnd(), `::${token}::`];
+}
 function setOutputs(env2, outputs) {
   const file = env2["GITHUB_OUTPUT"];
   if (!file)
@@ -58123,8 +58130,7 @@ ${plan.why}.
   const jsonFile = join6(tempDir, "report.json");
   try {
     const result = await runCli([...argv, ...common, "--json-file", jsonFile], { ...io, cwd, stdoutIsTTY: false, stderrIsTTY: false });
-    if (result.stdout)
-      log.push(result.stdout.trimEnd());
+    log.push(...verbatim(`${result.stderr}${result.stdout}`));
     if (!existsSync4(jsonFile)) {
       const why = firstLine(result.stderr).replace(/^shippo-keyguard: /, "") || `exit code ${result.exitCode}`;
       addSummary(env2, `## shippo-keyguard
@@ -58133,7 +58139,7 @@ ${plan.why}.
 `);
       log.push(`::error title=shippo-keyguard::${escapeData2(why)}`);
       return { exitCode: result.exitCode === EXIT.OK ? EXIT.ERROR : result.exitCode, stdout: `${log.join("\n")}
-`, stderr: result.stderr };
+`, stderr: "" };
     }
     const report = JSON.parse(readFileSync8(jsonFile, "utf8"));
     const links = {
@@ -58163,10 +58169,10 @@ ${plan.why}.
     if (unread.length > 0) {
       log.push(`::error title=shippo-keyguard::part of the history could not be read (${unread.map((w) => w.code).join(", ")}); ${FETCH_DEPTH_HINT}`);
       return { exitCode: EXIT.ERROR, stdout: `${log.join("\n")}
-`, stderr: result.stderr };
+`, stderr: "" };
     }
     return { exitCode: result.exitCode, stdout: `${log.join("\n")}
-`, stderr: result.stderr };
+`, stderr: "" };
   } finally {
     rmSync3(tempDir, { recursive: true, force: true });
   }

@@ -272,6 +272,32 @@ describe('the action, run the way the runner runs it', () => {
     expect(inside.log).toMatch(/^::error file=config\/app\.env,line=2,/m);
   });
 
+  it('file names from the scanned commits cannot act as workflow commands in the log (::stop-commands:: would silence every annotation)', async () => {
+    const ws = join(temp, `ws-${n++}`);
+    sh('mkdir', ['-p', ws]);
+    const evil = [fakeKey('test', 'action-evil-0'), fakeKey('test', 'action-evil-1')];
+    makeRepo(ws, [{ '::stop-commands::pwned': `K=${evil[0]}\n`, '::warning::fake': `K=${evil[1]}\n`, 'z.env': `K=${OLD_KEY}\n` }]);
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'history' }, eventName: 'schedule', payload: {} });
+    expect(run.status, run.log).toBe(1);
+    // The runner's rule: after ::stop-commands::TOKEN no line is a command until ::TOKEN::.
+    const commands: string[] = [];
+    let stopped: string | undefined;
+    for (const line of run.log.split('\n')) {
+      if (stopped !== undefined) {
+        if (line === `::${stopped}::`) stopped = undefined;
+        continue;
+      }
+      const m = /^::([\w-]+)( [^:]*)?::(.*)$/.exec(line);
+      if (!m) continue;
+      if (m[1] === 'stop-commands') stopped = m[3];
+      else commands.push(line);
+    }
+    expect(stopped, run.log).toBeUndefined();
+    expect(commands.filter((c) => c.startsWith('::error file=')), run.log).toHaveLength(3);
+    expect(commands.filter((c) => /pwned|fake/.test(c) && !c.startsWith('::error file='))).toEqual([]);
+    for (const k of evil) expect(run.log).not.toContain(k);
+  });
+
   it('a bad input is one annotation line and exit 2', async () => {
     const ws = checkout(base);
     const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'everything' }, eventName: 'push', payload: pushEvent(base, head) });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -22,6 +23,17 @@ const UNREAD = new Set(['missing-object', 'unreadable', 'attribution-failed']);
 export type RunCli = (argv: readonly string[], io: RunIO) => Promise<RunResult>;
 
 const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+
+/**
+ * The CLI's own output names files of the scanned commits: between `::stop-commands::` markers
+ * (random token), so no line of it acts as a workflow command (a file named `::stop-commands::x`
+ * would silence every annotation after it). Returns the log lines.
+ */
+function verbatim(text: string): string[] {
+  if (text.trim() === '') return [];
+  const token = randomUUID();
+  return [`::stop-commands::${token}`, text.trimEnd(), `::${token}::`];
+}
 
 function setOutputs(env: NodeJS.ProcessEnv, outputs: Record<string, string | number>): void {
   const file = env['GITHUB_OUTPUT'];
@@ -135,12 +147,13 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
   const jsonFile = join(tempDir, 'report.json');
   try {
     const result = await runCli([...argv, ...common, '--json-file', jsonFile], { ...io, cwd, stdoutIsTTY: false, stderrIsTTY: false });
-    if (result.stdout) log.push(result.stdout.trimEnd());
+    // bin prints stderr before stdout; both go to the log inside the verbatim block.
+    log.push(...verbatim(`${result.stderr}${result.stdout}`));
     if (!existsSync(jsonFile)) {
       const why = firstLine(result.stderr).replace(/^shippo-keyguard: /, '') || `exit code ${result.exitCode}`;
       addSummary(env, `## shippo-keyguard\n\n❌ The scan failed: ${why}\n`);
       log.push(`::error title=shippo-keyguard::${escapeData(why)}`);
-      return { exitCode: result.exitCode === EXIT.OK ? EXIT.ERROR : result.exitCode, stdout: `${log.join('\n')}\n`, stderr: result.stderr };
+      return { exitCode: result.exitCode === EXIT.OK ? EXIT.ERROR : result.exitCode, stdout: `${log.join('\n')}\n`, stderr: '' };
     }
     const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as JsonReport;
     const links: RepoLinks = {
@@ -168,9 +181,9 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
     if (result.exitCode === EXIT.ERROR) log.push(`::error title=shippo-keyguard::${escapeData(firstLine(result.stderr) || 'the scan did not complete')}`);
     if (unread.length > 0) {
       log.push(`::error title=shippo-keyguard::part of the history could not be read (${unread.map((w) => w.code).join(', ')}); ${FETCH_DEPTH_HINT}`);
-      return { exitCode: EXIT.ERROR, stdout: `${log.join('\n')}\n`, stderr: result.stderr };
+      return { exitCode: EXIT.ERROR, stdout: `${log.join('\n')}\n`, stderr: '' };
     }
-    return { exitCode: result.exitCode, stdout: `${log.join('\n')}\n`, stderr: result.stderr };
+    return { exitCode: result.exitCode, stdout: `${log.join('\n')}\n`, stderr: '' };
   } finally {
     rmSync(tempDir, { recursive: true, force: true });
   }
