@@ -4795,12 +4795,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve26, reject) => {
+          return new Promise((resolve27, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve26(completions);
+                resolve27(completions);
             });
           });
         } else {
@@ -6677,6 +6677,7 @@ var init_json = __esm({
 
 // packages/core/dist/report/sarif.js
 import { createHash as createHash2 } from "node:crypto";
+import { resolve as resolve5 } from "node:path";
 import { pathToFileURL } from "node:url";
 function sarifFindings(findings) {
   if (findings.length <= MAX_SARIF_RESULTS)
@@ -6770,6 +6771,14 @@ function resultFor(f, ruleIndex, reveal) {
     properties
   };
 }
+function absoluteRepositoryUri(remote, root) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote))
+    return remote;
+  const scp = /^(?:[^@/]+@)?([^:/]{2,}):(?!\/\/)(.*)$/.exec(remote);
+  if (scp)
+    return `ssh://${scp[1]}/${scp[2].replace(/^\/+/, "")}`;
+  return pathToFileURL(resolve5(root, remote)).href;
+}
 function buildSarif(report, reveal) {
   const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
   const root = pathToFileURL(report.root).href;
@@ -6816,7 +6825,7 @@ function buildSarif(report, reveal) {
   if (report.repository?.uri) {
     run2.versionControlProvenance = [
       {
-        repositoryUri: report.repository.uri,
+        repositoryUri: absoluteRepositoryUri(report.repository.uri, report.root),
         ...report.repository.revision ? { revisionId: report.repository.revision } : {},
         ...report.repository.branch ? { branch: report.repository.branch } : {},
         // Ties result paths (relative to %SRCROOT%) to this repository (Multitool rule SARIF2007).
@@ -6845,7 +6854,7 @@ var init_sarif = __esm({
 // packages/core/dist/write-atomic.js
 import { randomBytes } from "node:crypto";
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename as basename2, dirname as dirname3, join as join2, resolve as resolve5 } from "node:path";
+import { basename as basename2, dirname as dirname3, join as join2, resolve as resolve6 } from "node:path";
 function writeFileAtomic(path, content, options = {}) {
   let stats;
   try {
@@ -6855,7 +6864,7 @@ function writeFileAtomic(path, content, options = {}) {
   }
   if (stats?.isDirectory())
     throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-  if (FD_PATH.test(resolve5(path))) {
+  if (FD_PATH.test(resolve6(path))) {
     writeFileSync(path, content, { flag: "a" });
     return;
   }
@@ -6919,7 +6928,7 @@ var init_version = __esm({
 });
 
 // cli/dist/finish.js
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 function collectedFrom(command11, result, secrets, startedAt) {
   return {
     command: command11,
@@ -6950,7 +6959,7 @@ function checkReportFiles(args, cwd) {
   }
   const files = reportFiles(args);
   for (const [i, [option, file]] of files.entries()) {
-    const other = files.findIndex(([, f]) => resolve6(cwd, f) === resolve6(cwd, file));
+    const other = files.findIndex(([, f]) => resolve7(cwd, f) === resolve7(cwd, file));
     if (other < i)
       throw new CliError(`${files[other][0]} and ${option} name the same file (${file}); give each report its own file`);
   }
@@ -6991,7 +7000,7 @@ async function finish(collected, args, io, steps = []) {
   };
   for (const [, file, format3] of reportFiles(args)) {
     try {
-      writeFileAtomic(resolve6(io.cwd, file), render(format3, false));
+      writeFileAtomic(resolve7(io.cwd, file), render(format3, false));
     } catch (error) {
       throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
     }
@@ -11981,41 +11990,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve26, reject) {
+        var p = new Promise(function(resolve27, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve26(result);
+            resolve27(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve26, reject) {
+        var p = new Promise(function(resolve27, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve26(result);
+            resolve27(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve26) {
+        var p = new Promise(function(resolve27) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve26();
+              resolve27();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve26();
+                resolve27();
                 queue.drain = previousDrain;
               };
             }
@@ -12501,9 +12510,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve26(stats) : reject(error);
+            return error === null ? resolve27(stats) : reject(error);
           });
         });
       }
@@ -12527,10 +12536,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve26(entries);
+              resolve27(entries);
             } else {
               reject(error);
             }
@@ -12540,10 +12549,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve26(entries));
+          stream.once("end", () => resolve27(entries));
         });
       }
     };
@@ -13271,13 +13280,13 @@ var init_list_glob = __esm({
 
 // packages/core/dist/files/targets.js
 import { lstatSync as lstatSync3, realpathSync as realpathSync2, statSync as statSync3 } from "node:fs";
-import { relative as relative2, resolve as resolve7 } from "node:path";
+import { relative as relative2, resolve as resolve8 } from "node:path";
 function relPath(root, path) {
   const rel = toPosix(relative2(root, displayPath(path)));
   return rel === "" ? "." : rel;
 }
 async function listTargets(options) {
-  const root = resolve7(options.cwd);
+  const root = resolve8(options.cwd);
   const list = { targets: [], roots: [], warnings: [], failed: 0, gitDirs: [] };
   const seen = /* @__PURE__ */ new Set();
   const rootIndex = (real) => {
@@ -13305,7 +13314,7 @@ async function listTargets(options) {
     list.warnings.push({ code: code2, message: `${printablePath(rel)}: ${message}`, path: rel });
   };
   for (const given of options.paths) {
-    const abs = resolve7(root, given);
+    const abs = resolve8(root, given);
     const rel = relPath(root, abs);
     if (insideGitDir(relative2(root, abs)) || insideGitDir(given)) {
       fail(rel, "git-dir", "skipped, git's own directory is never scanned");
@@ -13379,7 +13388,7 @@ function vanishedFromGit(missing, gitDirs, cwd) {
   const deleted = /* @__PURE__ */ new Set();
   for (const dir of gitDirs)
     for (const path of gitDeletedFiles(dir))
-      deleted.add(relPath(resolve7(cwd), path));
+      deleted.add(relPath(resolve8(cwd), path));
   return missing.filter((rel) => !deleted.has(rel)).map((rel) => ({ code: "vanished", message: `${printablePath(rel)}: skipped, vanished before it could be read`, path: rel }));
 }
 var init_targets = __esm({
@@ -13392,9 +13401,9 @@ var init_targets = __esm({
 });
 
 // packages/core/dist/files/index.js
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 async function scanFiles(options) {
-  const root = resolve8(options.cwd);
+  const root = resolve9(options.cwd);
   const threads = options.threads ?? defaultThreads();
   let workers;
   const list = await listTargets({
@@ -16300,9 +16309,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve26, reject) => {
+          return new Promise((resolve27, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve26(data);
+              return err ? reject(err) : resolve27(data);
             });
           });
         }
@@ -16340,9 +16349,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve26, reject) => {
+          return new Promise((resolve27, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve26(data);
+              return err2 ? reject(err2) : resolve27(data);
             });
           });
         }
@@ -19848,8 +19857,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve26, reject) => {
-        res = resolve26;
+      const promise = new Promise((resolve27, reject) => {
+        res = resolve27;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -21275,12 +21284,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve26, reject) => {
+      const waitForDrain = () => new Promise((resolve27, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve26;
+          callback = resolve27;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -22164,12 +22173,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve26, reject) => {
+      const waitForDrain = () => new Promise((resolve27, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve26;
+          callback = resolve27;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -22486,16 +22495,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve26) => {
+        return new Promise((resolve27) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve26;
+            this[kClosedResolve] = resolve27;
           } else {
-            resolve26(null);
+            resolve27(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve26) => {
+        return new Promise((resolve27) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -22508,7 +22517,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve26(null);
+            resolve27(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -22915,8 +22924,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve26) => {
-            this[kClosedResolve] = resolve26;
+          return new Promise((resolve27) => {
+            this[kClosedResolve] = resolve27;
           });
         }
       }
@@ -24038,7 +24047,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve26, reject) => {
+        const socket = await new Promise((resolve27, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -24048,7 +24057,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve26(socket2);
+              resolve27(socket2);
             }
           });
         });
@@ -24058,14 +24067,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve26, reject) => {
+        await new Promise((resolve27, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve26();
+            resolve27();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -24074,14 +24083,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve26();
+            resolve27();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve26, reject) => {
+        await new Promise((resolve27, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -24089,7 +24098,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve26();
+            resolve27();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -24132,8 +24141,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve26, reject) => {
-                      finalSocket.once("secureConnect", resolve26);
+                    await new Promise((resolve27, reject) => {
+                      finalSocket.once("secureConnect", resolve27);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -25266,7 +25275,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -25280,11 +25289,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve26(null);
+                resolve27(null);
               }
             });
           } else {
-            this.on("close", resolve26);
+            this.on("close", resolve27);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -25312,7 +25321,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve26, reject) => {
+      return new Promise((resolve27, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -25327,7 +25336,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve26,
+              resolve: resolve27,
               reject,
               length: 0,
               body: []
@@ -25401,18 +25410,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve26, stream, length } = consume2;
+      const { type, body, resolve: resolve27, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve26(chunksDecode(body, length, encoding));
+          resolve27(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve26(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve27(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve26(chunksConcat(body, length).buffer);
+          resolve27(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve26(new Blob(body, { type: stream[kContentType] }));
+          resolve27(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve26(chunksConcat(body, length));
+          resolve27(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -25602,9 +25611,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve26(data);
+            return err ? reject(err) : resolve27(data);
           });
         });
       }
@@ -25816,9 +25825,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve26(data);
+            return err ? reject(err) : resolve27(data);
           });
         });
       }
@@ -26106,9 +26115,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve26(data);
+            return err ? reject(err) : resolve27(data);
           });
         });
       }
@@ -26201,9 +26210,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve26(data);
+            return err ? reject(err) : resolve27(data);
           });
         });
       }
@@ -27477,7 +27486,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile2, readFile, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname7, resolve: resolve26 } = __require("node:path");
+    var { dirname: dirname7, resolve: resolve27 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -27678,7 +27687,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile(resolve26(path), "utf8");
+          const data = await readFile(resolve27(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -27707,7 +27716,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve26(path);
+        const resolvedPath = resolve27(path);
         await mkdir(dirname7(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -35687,7 +35696,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve26, reject) => agent.dispatch(
+        return new Promise((resolve27, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -35775,7 +35784,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve26({
+              resolve27({
                 status: status2,
                 statusText,
                 headersList,
@@ -35828,7 +35837,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve26({
+              resolve27({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -35852,7 +35861,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve26({
+              resolve27({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -50945,7 +50954,7 @@ var require_compile2 = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve26.call(this, root, ref);
+      let _sch = resolve27.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -50972,7 +50981,7 @@ var require_compile2 = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve26(root, ref) {
+    function resolve27(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -51836,7 +51845,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve26(baseURI, relativeURI, options) {
+    function resolve27(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -52227,7 +52236,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve26,
+      resolve: resolve27,
       resolveComponent,
       equal,
       serialize,
@@ -56088,7 +56097,7 @@ var init_validation2 = __esm({
 
 // packages/core/dist/config/load.js
 import { existsSync, readFileSync as readFileSync5 } from "node:fs";
-import { dirname as dirname5, extname as extname2, join as join4, resolve as resolve9 } from "node:path";
+import { dirname as dirname5, extname as extname2, join as join4, resolve as resolve10 } from "node:path";
 function formatProblem(file, p) {
   const message = redactKeys(p.message);
   return p.path === "" ? `${file}: ${message}` : `${file}: ${p.path}: ${message}`;
@@ -56105,7 +56114,7 @@ function redactKeys(text) {
   return out;
 }
 function findConfigFile(startDir) {
-  let dir = resolve9(startDir);
+  let dir = resolve10(startDir);
   for (; ; ) {
     const here = CONFIG_FILE_NAMES.map((name) => join4(dir, name)).filter((file) => existsSync(file));
     if (here.length > 1) {
@@ -56163,10 +56172,10 @@ function readConfigFile(file) {
   return value;
 }
 function loadConfigFresh(startDir, options = {}) {
-  const start = resolve9(startDir);
+  const start = resolve10(startDir);
   if (options.noConfig)
     return { dir: start, config: {} };
-  const file = options.configFile !== void 0 ? resolve9(start, options.configFile) : findConfigFile(start);
+  const file = options.configFile !== void 0 ? resolve10(start, options.configFile) : findConfigFile(start);
   if (file === void 0)
     return { dir: start, config: {} };
   return { file, dir: dirname5(file), config: readConfigFile(file) };
@@ -56299,7 +56308,7 @@ var init_baseline = __esm({
 });
 
 // packages/core/dist/config/apply.js
-import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve10, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve11, sep as sep2 } from "node:path";
 function ignoreMatcher(loaded) {
   const patterns = loaded.config.ignore ?? [];
   if (patterns.length === 0)
@@ -56322,7 +56331,7 @@ function applyConfig(findings, loaded, root) {
   let dropped = 0;
   for (const original of findings) {
     const setting = config.detectors?.[original.detector];
-    if (setting === "off" || original.source !== "stdin" && original.path !== "-" && ignored(resolve10(root, original.path))) {
+    if (setting === "off" || original.source !== "stdin" && original.path !== "-" && ignored(resolve11(root, original.path))) {
       dropped++;
       continue;
     }
@@ -56353,7 +56362,7 @@ var init_config = __esm({
 });
 
 // cli/dist/steps/triage-context.js
-import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve11 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve12 } from "node:path";
 function recordDefaulted(argv, yargs) {
   const parsed = yargs?.parsed;
   defaulted.set(argv, new Set(Object.keys(parsed?.defaulted ?? {})));
@@ -56388,9 +56397,9 @@ function prepareTriage(args, io) {
     return existing;
   try {
     const option = args["config"];
-    const start = typeof args["repo"] === "string" ? resolve11(io.cwd, args["repo"]) : io.cwd;
+    const start = typeof args["repo"] === "string" ? resolve12(io.cwd, args["repo"]) : io.cwd;
     const config = loadConfigFresh(start, {
-      ...typeof option === "string" ? { configFile: resolve11(io.cwd, option) } : {},
+      ...typeof option === "string" ? { configFile: resolve12(io.cwd, option) } : {},
       noConfig: option === false
     });
     const c = config.config;
@@ -56399,7 +56408,7 @@ function prepareTriage(args, io) {
     fillDefault(args, "verify-concurrency", c.verify?.concurrency);
     fillDefault(args, "verify-timeout", c.verify?.timeout);
     fillDefault(args, "verify-request-timeout", c.verify?.requestTimeout);
-    const baselineFile = typeof args["baseline"] === "string" ? resolve11(io.cwd, args["baseline"]) : void 0;
+    const baselineFile = typeof args["baseline"] === "string" ? resolve12(io.cwd, args["baseline"]) : void 0;
     const context = {
       config,
       ...baselineFile !== void 0 ? { baseline: { file: baselineFile, data: readBaseline(baselineFile) } } : {}
@@ -56540,7 +56549,7 @@ __export(scan_exports, {
   handler: () => handler,
   progressReporter: () => progressReporter
 });
-import { relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
+import { relative as relative5, resolve as resolve13, sep as sep3 } from "node:path";
 function builder(y) {
   return withReportOptions(y).positional("paths", { type: "string", array: true, default: ["."], describe: 'Files and directories to scan; "-" reads stdin' }).option("gitignore", {
     type: "boolean",
@@ -56600,7 +56609,7 @@ async function handler(args, io, steps) {
   if (paths.includes("-")) {
     if (paths.length > 1)
       throw new CliError('"-" (stdin) cannot be combined with other paths');
-    const path = args.stdinFilename ? relative5(io.cwd, resolve12(io.cwd, args.stdinFilename)).split(sep3).join("/") || "." : "-";
+    const path = args.stdinFilename ? relative5(io.cwd, resolve13(io.cwd, args.stdinFilename)).split(sep3).join("/") || "." : "-";
     const content = await readStdin(io, maxFileSize);
     if (content === void 0) {
       const message = `${printablePath(path)}: skipped, stdin is over the size limit of ${maxFileSize} bytes (--max-file-size)`;
@@ -56666,7 +56675,7 @@ function gitErrorLine(stderr, fallback) {
   return (line ?? fallback).replace(/^(fatal|error):\s*/, "").trim() || fallback;
 }
 function runGit(cwd, args, options = {}) {
-  return new Promise((resolve26, reject) => {
+  return new Promise((resolve27, reject) => {
     const child = spawnGit(cwd, args);
     const out = [];
     let err = "";
@@ -56696,7 +56705,7 @@ function runGit(cwd, args, options = {}) {
         return reject(failed);
       const exit = code2 ?? -1;
       if (exit === 0 || options.okCodes?.includes(exit))
-        return resolve26({ stdout: Buffer.concat(out), code: exit });
+        return resolve27({ stdout: Buffer.concat(out), code: exit });
       reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ""} failed with exit code ${exit}`), args, code2));
     });
     child.stdin.end(options.input ?? "");
@@ -56941,7 +56950,7 @@ var init_blobs = __esm({
 
 // packages/core/dist/git/cat-file.js
 function runBatch(cwd, args, parser3, ids) {
-  return new Promise((resolve26, reject) => {
+  return new Promise((resolve27, reject) => {
     const child = spawnGit(cwd, args);
     let failure;
     let stderr = "";
@@ -56962,7 +56971,7 @@ function runBatch(cwd, args, parser3, ids) {
     child.stdin.on("error", () => {
     });
     child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on("close", (code2) => failure ? reject(failure) : resolve26({ code: code2, answered: parser3.answered, stderr }));
+    child.on("close", (code2) => failure ? reject(failure) : resolve27({ code: code2, answered: parser3.answered, stderr }));
     if (ids === void 0) {
       child.stdin.end();
       return;
@@ -57173,13 +57182,13 @@ var init_messages = __esm({
 
 // packages/core/dist/git/repo.js
 import { existsSync as existsSync2, statSync as statSync4 } from "node:fs";
-import { resolve as resolve13 } from "node:path";
+import { resolve as resolve14 } from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
 function stripCredentials(url) {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 async function openRepo(dir) {
-  const abs = resolve13(dir);
+  const abs = resolve14(dir);
   if (!existsSync2(abs) || !statSync4(abs).isDirectory())
     throw new NotAGitRepositoryError(abs);
   let lines;
@@ -57522,7 +57531,7 @@ var init_history = __esm({
 
 // packages/core/dist/git/staged.js
 import { readFileSync as readFileSync6 } from "node:fs";
-import { relative as relative6, resolve as resolve14, sep as sep4 } from "node:path";
+import { relative as relative6, resolve as resolve15, sep as sep4 } from "node:path";
 async function scanStaged(options) {
   const info = await openRepo(options.repo);
   if (info.bare)
@@ -57575,7 +57584,7 @@ async function scanStaged(options) {
     warnings.push({ code: "missing-object", message: `staged object ${id} could not be read (${reason})`, path: (byId.get(id) ?? [])[0] ?? "" });
   });
   if (options.messageFile !== void 0) {
-    const file = resolve14(options.messageFile);
+    const file = resolve15(options.messageFile);
     const text = readFileSync6(file, "utf8");
     const cut = SCISSORS.exec(text);
     const message = cut ? text.slice(0, cut.index) : text;
@@ -57624,7 +57633,7 @@ __export(history_exports, {
   describe: () => describe2,
   handler: () => handler2
 });
-import { resolve as resolve15 } from "node:path";
+import { resolve as resolve16 } from "node:path";
 function builder2(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository to scan (work tree, worktree or bare)" }).option("since", { type: "string", describe: "Scan only what commits not reachable from REV introduced" }).option("range", { type: "string", describe: "Scan only what the commits of A..B introduced (a pull request)" }).option("branch", { type: "string", describe: "Scan only the history of REF instead of every ref" }).option("strict", {
     type: "boolean",
@@ -57655,7 +57664,7 @@ async function handler2(args, io, steps) {
   const maxBlobSize = maxFileSizeOf(args);
   let result;
   try {
-    const info = await openRepo(resolve15(io.cwd, args.repo));
+    const info = await openRepo(resolve16(io.cwd, args.repo));
     const revisions2 = await revisionsFor(info.root, args);
     result = await scanHistory({
       repo: info.root,
@@ -57699,7 +57708,7 @@ __export(staged_exports, {
   describe: () => describe3,
   handler: () => handler3
 });
-import { resolve as resolve16 } from "node:path";
+import { resolve as resolve17 } from "node:path";
 function builder3(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository whose index to scan" }).option("message-file", { type: "string", describe: 'Also scan this commit message file (commit-msg hook: "$1")' }).example("$0 staged", "pre-commit: block a commit that adds a key").example("$0 staged --message-file .git/COMMIT_EDITMSG", "commit-msg: block a key in the message");
 }
@@ -57709,8 +57718,8 @@ async function handler3(args, io, steps) {
   let result;
   try {
     result = await scanStaged({
-      repo: resolve16(io.cwd, args.repo),
-      ...args.messageFile !== void 0 ? { messageFile: resolve16(io.cwd, args.messageFile) } : {},
+      repo: resolve17(io.cwd, args.repo),
+      ...args.messageFile !== void 0 ? { messageFile: resolve17(io.cwd, args.messageFile) } : {},
       secrets
     });
   } catch (error) {
@@ -57792,7 +57801,7 @@ var init_git2 = __esm({
 
 // cli/dist/action/history.js
 import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve17 } from "node:path";
+import { resolve as resolve18 } from "node:path";
 function commitExists(repo, sha2) {
   return git2(repo, ["cat-file", "-e", `${sha2}^{commit}`]).ok;
 }
@@ -57801,7 +57810,7 @@ function shallowBoundary(repo) {
   if (!path.ok)
     return /* @__PURE__ */ new Set();
   try {
-    return new Set(readFileSync7(resolve17(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync7(resolve18(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -58013,7 +58022,7 @@ var init_summary2 = __esm({
 import { randomUUID } from "node:crypto";
 import { appendFileSync, existsSync as existsSync4, mkdtempSync, readFileSync as readFileSync8, rmSync as rmSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute as isAbsolute4, join as join6, relative as relative7, resolve as resolve18, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join6, relative as relative7, resolve as resolve19, sep as sep5 } from "node:path";
 function verbatim(text) {
   if (text.trim() === "")
     return [];
@@ -58074,15 +58083,15 @@ function emptySarif(root) {
 }
 async function runAction(io, runCli) {
   const env2 = io.env;
-  const workspace = resolve18(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
+  const workspace = resolve19(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
   const inputs = readInputs(env2);
   const plan = planScan(inputs.mode, env2["GITHUB_EVENT_NAME"] ?? "", readPayload(env2));
-  const target = resolve18(workspace, inputs.path);
+  const target = resolve19(workspace, inputs.path);
   const within = relative7(workspace, target);
   if (within === ".." || within.startsWith(`..${sep5}`) || isAbsolute4(within)) {
     throw new CliError(`input path: ${inputs.path} is outside the workspace (${workspace})`);
   }
-  const sarifFile = resolve18(workspace, inputs.sarifFile);
+  const sarifFile = resolve19(workspace, inputs.sarifFile);
   const log = [];
   const notes = [];
   if (plan.kind === "none") {
@@ -58099,9 +58108,9 @@ ${plan.why}.
   if (inputs.verify)
     common.push("--verify");
   if (inputs.baseline)
-    common.push("--baseline", resolve18(workspace, inputs.baseline));
+    common.push("--baseline", resolve19(workspace, inputs.baseline));
   if (inputs.config)
-    common.push("--config", resolve18(workspace, inputs.config));
+    common.push("--config", resolve19(workspace, inputs.config));
   const top2 = git2(target, ["rev-parse", "--show-toplevel"]);
   const repoRoot = top2.ok ? top2.stdout.trim() : void 0;
   let argv;
@@ -58230,17 +58239,17 @@ var init_action = __esm({
 
 // cli/dist/hooks/git-hooks.js
 import { chmodSync, existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync9, renameSync as renameSync2, rmSync as rmSync4 } from "node:fs";
-import { dirname as dirname6, join as join7, resolve as resolve19 } from "node:path";
+import { dirname as dirname6, join as join7, resolve as resolve20 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function hooksDir(repo) {
   const r = git2(repo, ["rev-parse", "--git-path", "hooks"]);
   if (!r.ok)
     throw new CliError(`${repo} is not a git repository (${firstLine(r.stderr)})`);
-  return resolve19(repo, r.stdout.trim());
+  return resolve20(repo, r.stdout.trim());
 }
 function binPath() {
   const here = dirname6(fileURLToPath2(import.meta.url));
-  const candidates = [resolve19(here, "../../bin/shippo-keyguard.js"), resolve19(here, "../cli/bin/shippo-keyguard.js")];
+  const candidates = [resolve20(here, "../../bin/shippo-keyguard.js"), resolve20(here, "../cli/bin/shippo-keyguard.js")];
   const found = candidates.find((c) => existsSync5(c));
   if (!found)
     throw new CliError("cannot find bin/shippo-keyguard.js to call from the hook");
@@ -58325,15 +58334,15 @@ __export(install_hook_exports, {
   describe: () => describe5,
   handler: () => handler5
 });
-import { resolve as resolve20 } from "node:path";
+import { resolve as resolve21 } from "node:path";
 function builder5(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", default: false, describe: "Install the pre-push hook (scans the commits being pushed) instead" }).option("chain", { type: "boolean", default: false, describe: "Keep an existing hook: move it aside and run it before ours" }).example("$0 install-hook", "block commits that add a key").example("$0 install-hook --pre-push --chain", "also check pushes, keeping the existing pre-push hook");
 }
 async function handler5(args, io) {
   const hook = args.prePush ? "pre-push" : "pre-commit";
-  const dir = hooksDir(resolve20(io.cwd, args.repo));
+  const dir = hooksDir(resolve21(io.cwd, args.repo));
   const outcome = installHook(dir, hook, hookScript(hook, process.execPath, binPath()), args.chain);
-  const file = resolve20(dir, hook);
+  const file = resolve21(dir, hook);
   const message = outcome === "unchanged" ? `${hook} hook already installed at ${file}` : outcome === "chained" ? `installed the ${hook} hook at ${file}; the existing hook runs first from ${hook}.shippo-keyguard-chained` : `installed the ${hook} hook at ${file}`;
   return { exitCode: EXIT.OK, stdout: `${message}
 `, stderr: "" };
@@ -58357,17 +58366,17 @@ __export(uninstall_hook_exports, {
   describe: () => describe6,
   handler: () => handler6
 });
-import { resolve as resolve21 } from "node:path";
+import { resolve as resolve22 } from "node:path";
 function builder6(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", describe: "Only the pre-push hook (default: both)" }).option("pre-commit", { type: "boolean", describe: "Only the pre-commit hook (default: both)" });
 }
 async function handler6(args, io) {
-  const dir = hooksDir(resolve21(io.cwd, args.repo));
+  const dir = hooksDir(resolve22(io.cwd, args.repo));
   const only = HOOKS.filter((h) => h === "pre-push" ? args.prePush : args.preCommit);
   const lines = [];
   for (const hook of only.length > 0 ? only : HOOKS) {
     const outcome = uninstallHook(dir, hook);
-    const file = resolve21(dir, hook);
+    const file = resolve22(dir, hook);
     if (outcome === "removed")
       lines.push(`removed the ${hook} hook ${file}`);
     else if (outcome === "restored")
@@ -58393,7 +58402,7 @@ var init_uninstall_hook = __esm({
 
 // cli/dist/hooks/advice.js
 import { existsSync as existsSync6 } from "node:fs";
-import { join as join8, resolve as resolve22 } from "node:path";
+import { join as join8, resolve as resolve23 } from "node:path";
 function blockedAdvice(what) {
   const subject = what === "commit" ? "This commit adds" : "The commits being pushed add";
   return [
@@ -58410,7 +58419,7 @@ function blockedAdvice(what) {
 function withRepoBaseline(args, cwd) {
   if (args["baseline"] !== void 0)
     return args;
-  const file = join8(resolve22(cwd, typeof args["repo"] === "string" ? args["repo"] : "."), HOOK_BASELINE);
+  const file = join8(resolve23(cwd, typeof args["repo"] === "string" ? args["repo"] : "."), HOOK_BASELINE);
   return existsSync6(file) ? { ...args, baseline: file } : args;
 }
 var HOOK_BASELINE;
@@ -58477,7 +58486,7 @@ __export(pre_push_exports, {
   parsePushLines: () => parsePushLines,
   revisionsFor: () => revisionsFor2
 });
-import { resolve as resolve23 } from "node:path";
+import { resolve as resolve24 } from "node:path";
 function builder8(y) {
   return withReportOptions(y).positional("remote", { type: "string", describe: "Name of the remote (git passes it)" }).positional("url", { type: "string", describe: "URL of the remote (git passes it)" }).option("repo", { type: "string", default: ".", describe: "The repository" }).example('echo "refs/heads/main $(git rev-parse HEAD) refs/heads/main $(git rev-parse origin/main)" | $0 pre-push origin', "what git does");
 }
@@ -58535,7 +58544,7 @@ async function handler8(given, io, steps) {
   const results = [];
   let root;
   try {
-    root = (await openRepo(resolve23(io.cwd, args.repo))).root;
+    root = (await openRepo(resolve24(io.cwd, args.repo))).root;
     for (const revisions2 of await pushedRevisions(root, args, io))
       results.push(await scanHistory({ repo: root, revisions: revisions2, secrets }));
   } catch (error) {
@@ -58578,7 +58587,7 @@ var init_pre_push = __esm({
 });
 
 // cli/dist/steps/suppress.js
-import { resolve as resolve24 } from "node:path";
+import { resolve as resolve25 } from "node:path";
 function withoutSuppression(f) {
   const { suppression: _dropped, ...rest } = f;
   return rest;
@@ -58589,7 +58598,7 @@ function seesWholeScope(collected, args, cwd) {
   if (collected.command !== "scan")
     return false;
   const paths = Array.isArray(args["paths"]) && args["paths"].length > 0 ? args["paths"] : ["."];
-  return paths.every((p) => p !== "-" && resolve24(cwd, p) === resolve24(collected.root));
+  return paths.every((p) => p !== "-" && resolve25(cwd, p) === resolve25(collected.root));
 }
 var suppressStep;
 var init_suppress = __esm({
@@ -58645,7 +58654,7 @@ __export(baseline_exports, {
   handler: () => handler9
 });
 import { existsSync as existsSync7, readFileSync as readFileSync10 } from "node:fs";
-import { resolve as resolve25 } from "node:path";
+import { resolve as resolve26 } from "node:path";
 function builder9(y) {
   return y.parserConfiguration({ "unknown-options-as-args": true, "parse-positional-numbers": false }).strict(false).positional("target", { type: "string", describe: `The scan whose findings to record: ${TARGETS.join(", ")} (default scan)` }).positional("args", { type: "string", array: true, describe: "Arguments for that scan (paths, options)" }).option("baseline-file", {
     alias: "o",
@@ -58666,7 +58675,7 @@ async function handler9(args, io, _steps) {
   const clash = rest.find((a) => OUTPUT_OPTIONS.test(a));
   if (clash !== void 0)
     throw new CliError(`baseline: ${clash.split("=")[0]} is not used here (the baseline file is the output; name it with --baseline-file)`);
-  const file = resolve25(io.cwd, args.baselineFile);
+  const file = resolve26(io.cwd, args.baselineFile);
   const shown = displayPath2(io, file);
   let previous;
   let before;

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
 import { fakeKey } from '../support/fake-keys.js';
+import { multitoolIssues, sarifSchemaErrors } from '../support/sarif.js';
 import { disposeFreshCheckout, freshCheckout, ROOT } from './support/checkout.js';
 import { git, makeRepo, removeDir, sh, tempDir, writeFile } from './support/git.js';
 import { actionMetadata, readmeSnippet, runCompositeAction, workflowStepInputs, type ActionRun } from './support/runner.js';
@@ -297,6 +299,25 @@ describe('the action, run the way the runner runs it', () => {
     expect(commands.filter((c) => /pwned|fake/.test(c) && !c.startsWith('::error file='))).toEqual([]);
     for (const k of evil) expect(run.log).not.toContain(k);
   });
+
+  it('SARIF from a checkout whose origin is an scp-like ssh address (actions/checkout with ssh-key) or a path passes the Multitool', async () => {
+    const sarifs: string[] = [];
+    for (const [url, uri] of [
+      ['git@github.com:acme/shop.git', 'ssh://github.com/acme/shop.git'],
+      [origin, pathToFileURL(origin).href],
+    ] as const) {
+      const ws = checkout(head);
+      git(ws, 'remote', 'set-url', 'origin', url);
+      const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'history' }, eventName: 'schedule', payload: {} });
+      expect(run.status, run.log).toBe(1);
+      const log = JSON.parse(readFileSync(run.outputs['sarif-file']!, 'utf8'));
+      expect(log.runs[0].versionControlProvenance[0].repositoryUri).toBe(uri);
+      expect(sarifSchemaErrors(log)).toEqual([]);
+      sarifs.push(run.outputs['sarif-file']!);
+      expectNoKey(run, ws);
+    }
+    expect(multitoolIssues(sarifs, tempDir('multitool')).filter((i) => i.level !== 'note')).toEqual([]);
+  }, 120_000);
 
   it('a bad input is one annotation line and exit 2', async () => {
     const ws = checkout(base);

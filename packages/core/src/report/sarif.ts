@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { detectors, type Detector } from '@shippo-keyguard/rules';
@@ -112,6 +113,17 @@ function resultFor(f: Finding, ruleIndex: number, reveal: ((fp: string) => strin
   };
 }
 
+/**
+ * `repositoryUri` must be an absolute URI (SARIF1005), but a remote is often not one: the scp-like
+ * `git@github.com:owner/repo.git` (actions/checkout with `ssh-key`) or a path.
+ */
+export function absoluteRepositoryUri(remote: string, root: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote)) return remote;
+  const scp = /^(?:[^@/]+@)?([^:/]{2,}):(?!\/\/)(.*)$/.exec(remote);
+  if (scp) return `ssh://${scp[1]}/${scp[2]!.replace(/^\/+/, '')}`;
+  return pathToFileURL(resolve(root, remote)).href;
+}
+
 /** SARIF 2.1.0 for GitHub code scanning. No snippet: a region's text would be the key. */
 export function buildSarif(report: ScanReport, reveal?: (fp: string) => string | undefined): Sarif.Log {
   const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
@@ -159,7 +171,7 @@ export function buildSarif(report: ScanReport, reveal?: (fp: string) => string |
   if (report.repository?.uri) {
     run.versionControlProvenance = [
       {
-        repositoryUri: report.repository.uri,
+        repositoryUri: absoluteRepositoryUri(report.repository.uri, report.root),
         ...(report.repository.revision ? { revisionId: report.repository.revision } : {}),
         ...(report.repository.branch ? { branch: report.repository.branch } : {}),
         // Ties result paths (relative to %SRCROOT%) to this repository (Multitool rule SARIF2007).
