@@ -2772,18 +2772,18 @@ var init_command = __esm({
           if (isCommandAndAliases(cmd)) {
             [cmd, ...aliases] = cmd;
           } else {
-            for (const command12 of cmd) {
-              this.addHandler(command12);
+            for (const command11 of cmd) {
+              this.addHandler(command11);
             }
           }
         } else if (isCommandHandlerDefinition(cmd)) {
-          let command12 = Array.isArray(cmd.command) || typeof cmd.command === "string" ? cmd.command : null;
-          if (command12 === null) {
+          let command11 = Array.isArray(cmd.command) || typeof cmd.command === "string" ? cmd.command : null;
+          if (command11 === null) {
             throw new Error(`No command name given for module: ${this.shim.inspect(cmd)}`);
           }
           if (cmd.aliases)
-            command12 = [].concat(command12).concat(cmd.aliases);
-          this.addHandler(command12, this.extractDesc(cmd), cmd.builder, cmd.handler, cmd.middlewares, cmd.deprecated);
+            command11 = [].concat(command11).concat(cmd.aliases);
+          this.addHandler(command11, this.extractDesc(cmd), cmd.builder, cmd.handler, cmd.middlewares, cmd.deprecated);
           return;
         } else if (isCommandBuilderDefinition(builder10)) {
           this.addHandler([cmd].concat(aliases), description, builder10.builder, builder10.handler, builder10.middlewares, builder10.deprecated);
@@ -2836,13 +2836,13 @@ var init_command = __esm({
       hasDefaultCommand() {
         return !!this.defaultCommand;
       }
-      runCommand(command12, yargs, parsed, commandIndex, helpOnly, helpOrVersionSet) {
-        const commandHandler = this.handlers[command12] || this.handlers[this.aliasMap[command12]] || this.defaultCommand;
+      runCommand(command11, yargs, parsed, commandIndex, helpOnly, helpOrVersionSet) {
+        const commandHandler = this.handlers[command11] || this.handlers[this.aliasMap[command11]] || this.defaultCommand;
         const currentContext = yargs.getInternalMethods().getContext();
         const parentCommands = currentContext.commands.slice();
-        const isDefaultCommand = !command12;
-        if (command12) {
-          currentContext.commands.push(command12);
+        const isDefaultCommand = !command11;
+        if (command11) {
+          currentContext.commands.push(command11);
           currentContext.fullCommands.push(commandHandler.original);
         }
         const builderResult = this.applyBuilderUpdateUsageAndParse(isDefaultCommand, commandHandler, yargs, parsed.aliases, parentCommands, commandIndex, helpOnly, helpOrVersionSet);
@@ -3224,7 +3224,7 @@ function usage(yargs, shim3) {
     examples.push([cmd, description || ""]);
   };
   let commands = [];
-  self.command = function command12(cmd, description, isDefault, aliases, deprecated = false) {
+  self.command = function command11(cmd, description, isDefault, aliases, deprecated = false) {
     if (isDefault) {
       commands = commands.map((cmdArray) => {
         cmdArray[2] = false;
@@ -3326,22 +3326,22 @@ function usage(yargs, shim3) {
         commands = commands.sort((a, b) => a[0].localeCompare(b[0]));
       }
       const prefix = base$0 ? `${base$0} ` : "";
-      commands.forEach((command12) => {
-        const commandString = `${prefix}${parentCommands}${command12[0].replace(/^\$0 ?/, "")}`;
+      commands.forEach((command11) => {
+        const commandString = `${prefix}${parentCommands}${command11[0].replace(/^\$0 ?/, "")}`;
         ui2.span({
           text: commandString,
           padding: [0, 2, 0, 2],
           width: maxWidth(commands, theWrap, `${base$0}${parentCommands}`) + 4
-        }, { text: command12[1] });
+        }, { text: command11[1] });
         const hints = [];
-        if (command12[2])
+        if (command11[2])
           hints.push(`[${__("default")}]`);
-        if (command12[3] && command12[3].length) {
-          hints.push(`[${__("aliases:")} ${command12[3].join(", ")}]`);
+        if (command11[3] && command11[3].length) {
+          hints.push(`[${__("aliases:")} ${command11[3].join(", ")}]`);
         }
-        if (command12[4]) {
-          if (typeof command12[4] === "string") {
-            hints.push(`[${__("deprecated: %s", command12[4])}]`);
+        if (command11[4]) {
+          if (typeof command11[4] === "string") {
+            hints.push(`[${__("deprecated: %s", command11[4])}]`);
           } else {
             hints.push(`[${__("deprecated")}]`);
           }
@@ -3740,8 +3740,8 @@ complete -f -c {{app_name}} -a '({{app_path}} --get-yargs-completions (commandli
 });
 
 // node_modules/.pnpm/yargs@18.2.0/node_modules/yargs/build/lib/completion.js
-function completion(yargs, usage2, command12, shim3) {
-  return new Completion(yargs, usage2, command12, shim3);
+function completion(yargs, usage2, command11, shim3) {
+  return new Completion(yargs, usage2, command11, shim3);
 }
 function isSyncCompletionFunction(completionFunction) {
   return completionFunction.length < 3;
@@ -3758,11 +3758,11 @@ var init_completion = __esm({
     init_is_promise();
     init_parse_command();
     Completion = class {
-      constructor(yargs, usage2, command12, shim3) {
+      constructor(yargs, usage2, command11, shim3) {
         var _a2, _b2, _c2, _d, _e;
         this.yargs = yargs;
         this.usage = usage2;
-        this.command = command12;
+        this.command = command11;
         this.shim = shim3;
         this.completionKey = "get-yargs-completions";
         this.aliases = null;
@@ -4795,12 +4795,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve26, reject) => {
+          return new Promise((resolve27, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve26(completions);
+                resolve27(completions);
             });
           });
         } else {
@@ -6731,7 +6731,16 @@ var init_json = __esm({
 
 // packages/core/dist/report/sarif.js
 import { createHash as createHash2 } from "node:crypto";
+import { resolve as resolve5 } from "node:path";
 import { pathToFileURL } from "node:url";
+function sarifFindings(findings) {
+  if (findings.length <= MAX_SARIF_RESULTS)
+    return findings;
+  const rank = (i) => SEVERITY_ORDER[sarifLevel(findings[i])];
+  const order = findings.map((_f, i) => i).sort((a, b) => rank(a) - rank(b) || a - b);
+  const kept = new Set(order.slice(0, MAX_SARIF_RESULTS));
+  return findings.filter((_f, i) => kept.has(i));
+}
 function ruleFor(d) {
   return {
     id: d.id,
@@ -6816,9 +6825,33 @@ function resultFor(f, ruleIndex, reveal) {
     properties
   };
 }
+function absoluteRepositoryUri(remote, root) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote))
+    return remote;
+  const scp = /^(?:[^@/]+@)?([^:/]{2,}):(?!\/\/)(.*)$/.exec(remote);
+  if (scp)
+    return `ssh://${scp[1]}/${scp[2].replace(/^\/+/, "")}`;
+  return pathToFileURL(resolve5(root, remote)).href;
+}
 function buildSarif(report, reveal) {
   const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
   const root = pathToFileURL(report.root).href;
+  const findings = sarifFindings(report.findings);
+  const notifications = report.warnings.map((w) => ({
+    level: "warning",
+    message: { text: w.message },
+    descriptor: { id: w.code },
+    ...w.path ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUriReference(w.path), uriBaseId: "%SRCROOT%" } } }] } : {}
+  }));
+  if (findings.length < report.findings.length) {
+    notifications.push({
+      level: "warning",
+      message: {
+        text: `${report.findings.length - findings.length} findings are not in this SARIF log: GitHub code scanning accepts at most ${MAX_SARIF_RESULTS} results per run, so the most severe are kept; the JSON report (--json-file) has all of them`
+      },
+      descriptor: { id: "too-many-results" }
+    });
+  }
   const run2 = {
     tool: {
       driver: {
@@ -6837,21 +6870,16 @@ function buildSarif(report, reveal) {
         exitCode: report.exitCode,
         startTimeUtc: report.startedAt,
         endTimeUtc: report.endedAt,
-        toolExecutionNotifications: report.warnings.map((w) => ({
-          level: "warning",
-          message: { text: w.message },
-          descriptor: { id: w.code },
-          ...w.path ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUriReference(w.path), uriBaseId: "%SRCROOT%" } } }] } : {}
-        }))
+        toolExecutionNotifications: notifications
       }
     ],
-    results: report.findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
+    results: findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
     columnKind: "utf16CodeUnits"
   };
   if (report.repository?.uri) {
     run2.versionControlProvenance = [
       {
-        repositoryUri: report.repository.uri,
+        repositoryUri: absoluteRepositoryUri(report.repository.uri, report.root),
         ...report.repository.revision ? { revisionId: report.repository.revision } : {},
         ...report.repository.branch ? { branch: report.repository.branch } : {},
         // Ties result paths (relative to %SRCROOT%) to this repository (Multitool rule SARIF2007).
@@ -6865,20 +6893,22 @@ function formatSarif(report) {
   return `${JSON.stringify(buildSarif(report), null, 2)}
 `;
 }
-var SARIF_SCHEMA, PARTIAL_FINGERPRINT;
+var SARIF_SCHEMA, PARTIAL_FINGERPRINT, MAX_SARIF_RESULTS, SEVERITY_ORDER;
 var init_sarif = __esm({
   "packages/core/dist/report/sarif.js"() {
     "use strict";
     init_dist();
     SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
     PARTIAL_FINGERPRINT = "shippoKeyguard/keyAtPath/v1";
+    MAX_SARIF_RESULTS = 25e3;
+    SEVERITY_ORDER = { error: 0, warning: 1, note: 2, none: 3 };
   }
 });
 
 // packages/core/dist/write-atomic.js
 import { randomBytes } from "node:crypto";
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename as basename2, dirname as dirname3, join as join2, resolve as resolve5 } from "node:path";
+import { basename as basename2, dirname as dirname3, join as join2, resolve as resolve6 } from "node:path";
 function writeFileAtomic(path, content, options = {}) {
   let stats;
   try {
@@ -6888,7 +6918,7 @@ function writeFileAtomic(path, content, options = {}) {
   }
   if (stats?.isDirectory())
     throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-  if (FD_PATH.test(resolve5(path))) {
+  if (FD_PATH.test(resolve6(path))) {
     writeFileSync(path, content, { flag: "a" });
     return;
   }
@@ -6953,10 +6983,10 @@ var init_version = __esm({
 
 // cli/dist/finish.js
 import { statSync as statSync3 } from "node:fs";
-import { dirname as dirname4, resolve as resolve6 } from "node:path";
-function collectedFrom(command12, result, secrets, startedAt) {
+import { dirname as dirname4, resolve as resolve7 } from "node:path";
+function collectedFrom(command11, result, secrets, startedAt) {
   return {
-    command: command12,
+    command: command11,
     root: result.root,
     findings: result.findings,
     suppressed: [],
@@ -6984,7 +7014,7 @@ function checkReportFiles(args, cwd) {
   }
   const files = reportFiles(args);
   for (const [i, [option, file]] of files.entries()) {
-    const other = files.findIndex(([, f]) => resolve6(cwd, f) === resolve6(cwd, file));
+    const other = files.findIndex(([, f]) => resolve7(cwd, f) === resolve7(cwd, file));
     if (other < i)
       throw new CliError(`${files[other][0]} and ${option} name the same file (${file}); give each report its own file`);
     checkReportPlace(file, cwd);
@@ -6994,13 +7024,13 @@ function checkReportPlace(file, cwd) {
   const dir = dirname4(file);
   let stats;
   try {
-    stats = statSync3(resolve6(cwd, dir));
+    stats = statSync3(resolve7(cwd, dir));
   } catch {
     throw new CliError(`cannot write report ${file}: the directory ${dir} does not exist`);
   }
   if (!stats.isDirectory())
     throw new CliError(`cannot write report ${file}: ${dir} is not a directory`);
-  if (statSync3(resolve6(cwd, file), { throwIfNoEntry: false })?.isDirectory())
+  if (statSync3(resolve7(cwd, file), { throwIfNoEntry: false })?.isDirectory())
     throw new CliError(`cannot write report ${file}: it is a directory`);
 }
 async function finish(collected, args, io, steps = []) {
@@ -7041,7 +7071,7 @@ async function finish(collected, args, io, steps = []) {
   };
   for (const [, file, format3] of reportFiles(args)) {
     try {
-      writeFileAtomic(resolve6(io.cwd, file), render(format3, false));
+      writeFileAtomic(resolve7(io.cwd, file), render(format3, false));
     } catch (error) {
       throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
     }
@@ -10897,7 +10927,7 @@ var require_pattern = __commonJS({
       const absolute = [];
       const relative8 = [];
       for (const pattern2 of patterns) {
-        if (isAbsolute4(pattern2)) {
+        if (isAbsolute5(pattern2)) {
           absolute.push(pattern2);
         } else {
           relative8.push(pattern2);
@@ -10906,10 +10936,10 @@ var require_pattern = __commonJS({
       return [absolute, relative8];
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute4(pattern2) {
+    function isAbsolute5(pattern2) {
       return path.isAbsolute(pattern2);
     }
-    exports.isAbsolute = isAbsolute4;
+    exports.isAbsolute = isAbsolute5;
   }
 });
 
@@ -11994,41 +12024,41 @@ var require_queue = __commonJS({
       queue.drained = drained;
       return queue;
       function push(value) {
-        var p = new Promise(function(resolve26, reject) {
+        var p = new Promise(function(resolve27, reject) {
           pushCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve26(result);
+            resolve27(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function unshift(value) {
-        var p = new Promise(function(resolve26, reject) {
+        var p = new Promise(function(resolve27, reject) {
           unshiftCb(value, function(err, result) {
             if (err) {
               reject(err);
               return;
             }
-            resolve26(result);
+            resolve27(result);
           });
         });
         p.catch(noop);
         return p;
       }
       function drained() {
-        var p = new Promise(function(resolve26) {
+        var p = new Promise(function(resolve27) {
           process.nextTick(function() {
             if (queue.idle()) {
-              resolve26();
+              resolve27();
             } else {
               var previousDrain = queue.drain;
               queue.drain = function() {
                 if (typeof previousDrain === "function") previousDrain();
-                resolve26();
+                resolve27();
                 queue.drain = previousDrain;
               };
             }
@@ -12514,9 +12544,9 @@ var require_stream3 = __commonJS({
         });
       }
       _getStat(filepath) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           this._stat(filepath, this._fsStatSettings, (error, stats) => {
-            return error === null ? resolve26(stats) : reject(error);
+            return error === null ? resolve27(stats) : reject(error);
           });
         });
       }
@@ -12540,10 +12570,10 @@ var require_async5 = __commonJS({
         this._readerStream = new stream_1.default(this._settings);
       }
       dynamic(root, options) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           this._walkAsync(root, options, (error, entries) => {
             if (error === null) {
-              resolve26(entries);
+              resolve27(entries);
             } else {
               reject(error);
             }
@@ -12553,10 +12583,10 @@ var require_async5 = __commonJS({
       async static(patterns, options) {
         const entries = [];
         const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           stream.once("error", reject);
           stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve26(entries));
+          stream.once("end", () => resolve27(entries));
         });
       }
     };
@@ -13284,13 +13314,13 @@ var init_list_glob = __esm({
 
 // packages/core/dist/files/targets.js
 import { lstatSync as lstatSync3, realpathSync as realpathSync2, statSync as statSync4 } from "node:fs";
-import { relative as relative2, resolve as resolve7 } from "node:path";
+import { relative as relative2, resolve as resolve8 } from "node:path";
 function relPath(root, path) {
   const rel = toPosix(relative2(root, displayPath(path)));
   return rel === "" ? "." : rel;
 }
 async function listTargets(options) {
-  const root = resolve7(options.cwd);
+  const root = resolve8(options.cwd);
   const list = { targets: [], roots: [], warnings: [], failed: 0, gitDirs: [] };
   const seen = /* @__PURE__ */ new Set();
   const rootIndex = (real) => {
@@ -13318,7 +13348,7 @@ async function listTargets(options) {
     list.warnings.push({ code: code2, message: `${printablePath(rel)}: ${message}`, path: rel });
   };
   for (const given of options.paths) {
-    const abs = resolve7(root, given);
+    const abs = resolve8(root, given);
     const rel = relPath(root, abs);
     if (insideGitDir(relative2(root, abs)) || insideGitDir(given)) {
       fail(rel, "git-dir", "skipped, git's own directory is never scanned");
@@ -13392,7 +13422,7 @@ function vanishedFromGit(missing, gitDirs, cwd) {
   const deleted = /* @__PURE__ */ new Set();
   for (const dir of gitDirs)
     for (const path of gitDeletedFiles(dir))
-      deleted.add(relPath(resolve7(cwd), path));
+      deleted.add(relPath(resolve8(cwd), path));
   return missing.filter((rel) => !deleted.has(rel)).map((rel) => ({ code: "vanished", message: `${printablePath(rel)}: skipped, vanished before it could be read`, path: rel }));
 }
 var init_targets = __esm({
@@ -13405,9 +13435,9 @@ var init_targets = __esm({
 });
 
 // packages/core/dist/files/index.js
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 async function scanFiles(options) {
-  const root = resolve8(options.cwd);
+  const root = resolve9(options.cwd);
   const threads = options.threads ?? defaultThreads();
   let workers;
   const list = await listTargets({
@@ -16313,9 +16343,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve26, reject) => {
+          return new Promise((resolve27, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve26(data);
+              return err ? reject(err) : resolve27(data);
             });
           });
         }
@@ -16353,9 +16383,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve26, reject) => {
+          return new Promise((resolve27, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve26(data);
+              return err2 ? reject(err2) : resolve27(data);
             });
           });
         }
@@ -19861,8 +19891,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve26, reject) => {
-        res = resolve26;
+      const promise = new Promise((resolve27, reject) => {
+        res = resolve27;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -21288,12 +21318,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve26, reject) => {
+      const waitForDrain = () => new Promise((resolve27, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve26;
+          callback = resolve27;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -22177,12 +22207,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve26, reject) => {
+      const waitForDrain = () => new Promise((resolve27, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve26;
+          callback = resolve27;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -22499,16 +22529,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve26) => {
+        return new Promise((resolve27) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve26;
+            this[kClosedResolve] = resolve27;
           } else {
-            resolve26(null);
+            resolve27(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve26) => {
+        return new Promise((resolve27) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -22521,7 +22551,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve26(null);
+            resolve27(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -22928,8 +22958,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve26) => {
-            this[kClosedResolve] = resolve26;
+          return new Promise((resolve27) => {
+            this[kClosedResolve] = resolve27;
           });
         }
       }
@@ -23884,11 +23914,11 @@ var require_socks5_client = __commonJS({
       /**
        * Build a SOCKS5 request
        */
-      buildConnectRequest(command12, address, port) {
+      buildConnectRequest(command11, address, port) {
         const { type: addressType, buffer: addressBuffer } = parseAddress(address);
         const request = Buffer2.alloc(4 + addressBuffer.length + 2);
         request[0] = SOCKS_VERSION;
-        request[1] = command12;
+        request[1] = command11;
         request[2] = 0;
         request[3] = addressType;
         addressBuffer.copy(request, 4);
@@ -24051,7 +24081,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve26, reject) => {
+        const socket = await new Promise((resolve27, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -24061,7 +24091,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve26(socket2);
+              resolve27(socket2);
             }
           });
         });
@@ -24071,14 +24101,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve26, reject) => {
+        await new Promise((resolve27, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve26();
+            resolve27();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -24087,14 +24117,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve26();
+            resolve27();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve26, reject) => {
+        await new Promise((resolve27, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -24102,7 +24132,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve26();
+            resolve27();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -24145,8 +24175,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve26, reject) => {
-                      finalSocket.once("secureConnect", resolve26);
+                    await new Promise((resolve27, reject) => {
+                      finalSocket.once("secureConnect", resolve27);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -25279,7 +25309,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -25293,11 +25323,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve26(null);
+                resolve27(null);
               }
             });
           } else {
-            this.on("close", resolve26);
+            this.on("close", resolve27);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -25325,7 +25355,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve26, reject) => {
+      return new Promise((resolve27, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -25340,7 +25370,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve26,
+              resolve: resolve27,
               reject,
               length: 0,
               body: []
@@ -25414,18 +25444,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve26, stream, length } = consume2;
+      const { type, body, resolve: resolve27, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve26(chunksDecode(body, length, encoding));
+          resolve27(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve26(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve27(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve26(chunksConcat(body, length).buffer);
+          resolve27(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve26(new Blob(body, { type: stream[kContentType] }));
+          resolve27(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve26(chunksConcat(body, length));
+          resolve27(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -25615,9 +25645,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve26(data);
+            return err ? reject(err) : resolve27(data);
           });
         });
       }
@@ -25829,9 +25859,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve26(data);
+            return err ? reject(err) : resolve27(data);
           });
         });
       }
@@ -26119,9 +26149,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve26(data);
+            return err ? reject(err) : resolve27(data);
           });
         });
       }
@@ -26214,9 +26244,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve26, reject) => {
+        return new Promise((resolve27, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve26(data);
+            return err ? reject(err) : resolve27(data);
           });
         });
       }
@@ -27490,7 +27520,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/.pnpm/undici@7.30.2/node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile: writeFile2, readFile, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname8, resolve: resolve26 } = __require("node:path");
+    var { dirname: dirname8, resolve: resolve27 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -27691,7 +27721,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile(resolve26(path), "utf8");
+          const data = await readFile(resolve27(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -27720,7 +27750,7 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve26(path);
+        const resolvedPath = resolve27(path);
         await mkdir(dirname8(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
@@ -35700,7 +35730,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve26, reject) => agent.dispatch(
+        return new Promise((resolve27, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -35788,7 +35818,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve26({
+              resolve27({
                 status: status2,
                 statusText,
                 headersList,
@@ -35841,7 +35871,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve26({
+              resolve27({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -35865,7 +35895,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve26({
+              resolve27({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -40998,14 +41028,14 @@ var require_directives = __commonJS({
           return null;
         }
         if (source[1] === "<") {
-          const verbatim = source.slice(2, -1);
-          if (verbatim === "!" || verbatim === "!!") {
+          const verbatim2 = source.slice(2, -1);
+          if (verbatim2 === "!" || verbatim2 === "!!") {
             onError(`Verbatim tags aren't resolved, so ${source} is invalid.`);
             return null;
           }
           if (source[source.length - 1] !== ">")
             onError("Verbatim tags must end with a >");
-          return verbatim;
+          return verbatim2;
         }
         const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
@@ -50958,7 +50988,7 @@ var require_compile2 = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve26.call(this, root, ref);
+      let _sch = resolve27.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a2 = root.localRefs) === null || _a2 === void 0 ? void 0 : _a2[ref];
         const { schemaId } = this.opts;
@@ -50985,7 +51015,7 @@ var require_compile2 = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve26(root, ref) {
+    function resolve27(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -51849,7 +51879,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve26(baseURI, relativeURI, options) {
+    function resolve27(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -52240,7 +52270,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve26,
+      resolve: resolve27,
       resolveComponent,
       equal,
       serialize,
@@ -56107,7 +56137,7 @@ var init_validation2 = __esm({
 
 // packages/core/dist/config/load.js
 import { existsSync, readFileSync as readFileSync5 } from "node:fs";
-import { dirname as dirname6, extname as extname2, join as join4, resolve as resolve9 } from "node:path";
+import { dirname as dirname6, extname as extname2, join as join4, resolve as resolve10 } from "node:path";
 function formatProblem(file, p) {
   return redactKeys(p.path === "" ? `${file}: ${p.message}` : `${file}: ${p.path}: ${p.message}`);
 }
@@ -56123,7 +56153,7 @@ function redactKeys(text) {
   return out;
 }
 function findConfigFile(startDir) {
-  let dir = resolve9(startDir);
+  let dir = resolve10(startDir);
   for (; ; ) {
     const here = CONFIG_FILE_NAMES.map((name) => join4(dir, name)).filter((file) => existsSync(file));
     if (here.length > 1) {
@@ -56233,10 +56263,10 @@ function readConfigFile(file) {
   return value;
 }
 function loadConfigFresh(startDir, options = {}) {
-  const start = resolve9(startDir);
+  const start = resolve10(startDir);
   if (options.noConfig)
     return { dir: start, config: {} };
-  const file = options.configFile !== void 0 ? resolve9(start, options.configFile) : findConfigFile(start);
+  const file = options.configFile !== void 0 ? resolve10(start, options.configFile) : findConfigFile(start);
   if (file === void 0)
     return { dir: start, config: {} };
   return { file, dir: dirname6(file), config: readConfigFile(file) };
@@ -56369,7 +56399,7 @@ var init_baseline = __esm({
 });
 
 // packages/core/dist/config/apply.js
-import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve10, sep as sep2 } from "node:path";
+import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve11, sep as sep2 } from "node:path";
 function ignoreMatcher(loaded) {
   const patterns = loaded.config.ignore ?? [];
   if (patterns.length === 0)
@@ -56392,7 +56422,7 @@ function applyConfig(findings, loaded, root) {
   let dropped = 0;
   for (const original of findings) {
     const setting = config.detectors?.[original.detector];
-    if (setting === "off" || original.source !== "stdin" && original.path !== "-" && ignored(resolve10(root, original.path))) {
+    if (setting === "off" || original.source !== "stdin" && original.path !== "-" && ignored(resolve11(root, original.path))) {
       dropped++;
       continue;
     }
@@ -56424,7 +56454,7 @@ var init_config = __esm({
 });
 
 // cli/dist/steps/triage-context.js
-import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve11 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve12 } from "node:path";
 function recordDefaulted(argv, yargs) {
   const parsed = yargs?.parsed;
   defaulted.set(argv, new Set(Object.keys(parsed?.defaulted ?? {})));
@@ -56459,9 +56489,9 @@ function prepareTriage(args, io) {
     return existing;
   try {
     const option = args["config"];
-    const start = typeof args["repo"] === "string" ? resolve11(io.cwd, args["repo"]) : io.cwd;
+    const start = typeof args["repo"] === "string" ? resolve12(io.cwd, args["repo"]) : io.cwd;
     const config = loadConfigFresh(start, {
-      ...typeof option === "string" ? { configFile: resolve11(io.cwd, option) } : {},
+      ...typeof option === "string" ? { configFile: resolve12(io.cwd, option) } : {},
       noConfig: option === false
     });
     const c = config.config;
@@ -56470,7 +56500,7 @@ function prepareTriage(args, io) {
     fillDefault(args, "verify-concurrency", c.verify?.concurrency);
     fillDefault(args, "verify-timeout", c.verify?.timeout);
     fillDefault(args, "verify-request-timeout", c.verify?.requestTimeout);
-    const baselineFile = typeof args["baseline"] === "string" ? resolve11(io.cwd, args["baseline"]) : void 0;
+    const baselineFile = typeof args["baseline"] === "string" ? resolve12(io.cwd, args["baseline"]) : void 0;
     const context = {
       config,
       ...baselineFile !== void 0 ? { baseline: { file: baselineFile, data: readBaseline(baselineFile) } } : {}
@@ -56611,7 +56641,7 @@ __export(scan_exports, {
   handler: () => handler,
   progressReporter: () => progressReporter
 });
-import { relative as relative5, resolve as resolve12, sep as sep3 } from "node:path";
+import { relative as relative5, resolve as resolve13, sep as sep3 } from "node:path";
 function builder(y) {
   return withReportOptions(y).positional("paths", { type: "string", array: true, default: ["."], describe: 'Files and directories to scan; "-" reads stdin' }).option("gitignore", {
     type: "boolean",
@@ -56673,7 +56703,7 @@ async function handler(args, io, steps) {
   if (paths.includes("-")) {
     if (paths.length > 1)
       throw new CliError('"-" (stdin) cannot be combined with other paths');
-    const path = args.stdinFilename ? relative5(io.cwd, resolve12(io.cwd, args.stdinFilename)).split(sep3).join("/") || "." : "-";
+    const path = args.stdinFilename ? relative5(io.cwd, resolve13(io.cwd, args.stdinFilename)).split(sep3).join("/") || "." : "-";
     const content = await readStdin(io, maxFileSize);
     if (content === void 0) {
       const message = `${printablePath(path)}: skipped, stdin is over the size limit of ${maxFileSize} bytes (--max-file-size)`;
@@ -56739,7 +56769,7 @@ function gitErrorLine(stderr, fallback) {
   return (line ?? fallback).replace(/^(fatal|error):\s*/, "").trim() || fallback;
 }
 function runGit(cwd, args, options = {}) {
-  return new Promise((resolve26, reject) => {
+  return new Promise((resolve27, reject) => {
     const child = spawnGit(cwd, args);
     const out = [];
     let err = "";
@@ -56769,7 +56799,7 @@ function runGit(cwd, args, options = {}) {
         return reject(failed);
       const exit = code2 ?? -1;
       if (exit === 0 || options.okCodes?.includes(exit))
-        return resolve26({ stdout: Buffer.concat(out), code: exit });
+        return resolve27({ stdout: Buffer.concat(out), code: exit });
       reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ""} failed with exit code ${exit}`), args, code2));
     });
     child.stdin.end(options.input ?? "");
@@ -57014,7 +57044,7 @@ var init_blobs = __esm({
 
 // packages/core/dist/git/cat-file.js
 function runBatch(cwd, args, parser3, ids) {
-  return new Promise((resolve26, reject) => {
+  return new Promise((resolve27, reject) => {
     const child = spawnGit(cwd, args);
     let failure;
     let stderr = "";
@@ -57035,7 +57065,7 @@ function runBatch(cwd, args, parser3, ids) {
     child.stdin.on("error", () => {
     });
     child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on("close", (code2) => failure ? reject(failure) : resolve26({ code: code2, answered: parser3.answered, stderr }));
+    child.on("close", (code2) => failure ? reject(failure) : resolve27({ code: code2, answered: parser3.answered, stderr }));
     if (ids === void 0) {
       child.stdin.end();
       return;
@@ -57246,13 +57276,13 @@ var init_messages = __esm({
 
 // packages/core/dist/git/repo.js
 import { existsSync as existsSync2, statSync as statSync5 } from "node:fs";
-import { resolve as resolve13 } from "node:path";
+import { resolve as resolve14 } from "node:path";
 import { pathToFileURL as pathToFileURL2 } from "node:url";
 function stripCredentials(url) {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 async function openRepo(dir) {
-  const abs = resolve13(dir);
+  const abs = resolve14(dir);
   if (!existsSync2(abs) || !statSync5(abs).isDirectory())
     throw new NotAGitRepositoryError(abs);
   let lines;
@@ -57611,7 +57641,7 @@ var init_history = __esm({
 
 // packages/core/dist/git/staged.js
 import { readFileSync as readFileSync6 } from "node:fs";
-import { relative as relative6, resolve as resolve14, sep as sep4 } from "node:path";
+import { relative as relative6, resolve as resolve15, sep as sep4 } from "node:path";
 async function scanStaged(options) {
   const info = await openRepo(options.repo);
   if (info.bare)
@@ -57674,7 +57704,7 @@ async function scanStaged(options) {
     }
   );
   if (options.messageFile !== void 0) {
-    const file = resolve14(options.messageFile);
+    const file = resolve15(options.messageFile);
     const text = readFileSync6(file, "utf8");
     const cut = SCISSORS.exec(text);
     const message = cut ? text.slice(0, cut.index) : text;
@@ -57723,7 +57753,7 @@ __export(history_exports, {
   describe: () => describe2,
   handler: () => handler2
 });
-import { resolve as resolve15 } from "node:path";
+import { resolve as resolve16 } from "node:path";
 function builder2(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository to scan (work tree, worktree or bare)" }).option("since", { type: "string", describe: "Scan only what commits not reachable from REV introduced" }).option("range", { type: "string", describe: "Scan only what the commits of A..B introduced (a pull request)" }).option("branch", { type: "string", describe: "Scan only the history of REF instead of every ref" }).option("strict", {
     type: "boolean",
@@ -57754,7 +57784,7 @@ async function handler2(args, io, steps) {
   const maxBlobSize = maxFileSizeOf(args);
   let result;
   try {
-    const info = await openRepo(resolve15(io.cwd, args.repo));
+    const info = await openRepo(resolve16(io.cwd, args.repo));
     const revisions2 = await revisionsFor(info.root, args);
     result = await scanHistory({
       repo: info.root,
@@ -57798,7 +57828,7 @@ __export(staged_exports, {
   describe: () => describe3,
   handler: () => handler3
 });
-import { resolve as resolve16 } from "node:path";
+import { resolve as resolve17 } from "node:path";
 function builder3(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository whose index to scan" }).option("message-file", { type: "string", describe: 'Also scan this commit message file (commit-msg hook: "$1")' }).option("max-file-size", maxFileSizeOption("files")).example("$0 staged", "pre-commit: block a commit that adds a key").example("$0 staged --message-file .git/COMMIT_EDITMSG", "commit-msg: block a key in the message");
 }
@@ -57809,9 +57839,9 @@ async function handler3(args, io, steps) {
   let result;
   try {
     result = await scanStaged({
-      repo: resolve16(io.cwd, args.repo),
+      repo: resolve17(io.cwd, args.repo),
       maxBlobSize,
-      ...args.messageFile !== void 0 ? { messageFile: resolve16(io.cwd, args.messageFile) } : {},
+      ...args.messageFile !== void 0 ? { messageFile: resolve17(io.cwd, args.messageFile) } : {},
       secrets
     });
   } catch (error) {
@@ -57847,7 +57877,7 @@ var init_report2 = __esm({
 });
 
 // cli/dist/action/annotations.js
-function command5(f, failOn) {
+function annotationKind(f, failOn) {
   if (failsPolicy(f, failOn))
     return "error";
   return f.verification?.status === "dead" || f.level === "note" ? "notice" : "warning";
@@ -57862,7 +57892,7 @@ function annotation(f, links, failOn) {
     props.push(["col", f.startColumn], ["endColumn", f.endColumn]);
   props.push(["title", `Shippo ${f.kind} key (${f.detector})`]);
   const message = `${resultMessage(f, f.redacted)} Remove it and rotate the key, allow it inline with shippo-keyguard:allow, or add it to the baseline.`;
-  return `::${command5(f, failOn)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",")}::${escapeData(message)}`;
+  return `::${annotationKind(f, failOn)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(",")}::${escapeData(message)}`;
 }
 var escapeData, escapeProperty;
 var init_annotations = __esm({
@@ -57893,7 +57923,7 @@ var init_git2 = __esm({
 
 // cli/dist/action/history.js
 import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve17 } from "node:path";
+import { resolve as resolve18 } from "node:path";
 function commitExists(repo, sha2) {
   return git2(repo, ["cat-file", "-e", `${sha2}^{commit}`]).ok;
 }
@@ -57902,7 +57932,7 @@ function shallowBoundary(repo) {
   if (!path.ok)
     return /* @__PURE__ */ new Set();
   try {
-    return new Set(readFileSync7(resolve17(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync7(resolve18(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -58076,9 +58106,9 @@ function row(f, links) {
 }
 function jobSummary(report, links, scope, notes) {
   const s = report.summary;
-  const out = ["## shippo-keyguard", "", `Scanned: ${scope} (${s.scanned} ${report.command === "history" ? "blobs and messages" : "files"}).`, ""];
+  const out = ["## shippo-keyguard", "", `Scanned: ${cell(scope)} (${s.scanned} ${report.command === "history" ? "blobs and messages" : "files"}).`, ""];
   for (const note of notes)
-    out.push(`> ${note}`, "");
+    out.push(`> ${cell(note)}`, "");
   if (report.findings.length === 0) {
     out.push("No Shippo keys found.");
   } else {
@@ -58104,16 +58134,23 @@ var init_summary2 = __esm({
     "use strict";
     init_report2();
     MAX_ROWS = 500;
-    cell = (s) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+    cell = (s) => s.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]<>|~]/g, "\\$&");
     code = (s) => `\`${s.replace(/`/g, "'")}\``;
-    encodePath = (p) => p.split("/").map(encodeURIComponent).join("/");
+    encodePath = (p) => p.split("/").map((part) => encodeURIComponent(part).replace(/\(/g, "%28").replace(/\)/g, "%29")).join("/");
   }
 });
 
 // cli/dist/action/run-action.js
+import { randomUUID } from "node:crypto";
 import { appendFileSync, existsSync as existsSync4, mkdtempSync, readFileSync as readFileSync8, rmSync as rmSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join as join6, relative as relative7, resolve as resolve18, sep as sep5 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join6, relative as relative7, resolve as resolve19, sep as sep5 } from "node:path";
+function verbatim(text) {
+  if (text.trim() === "")
+    return [];
+  const token = randomUUID();
+  return [`::stop-commands::${token}`, text.trimEnd(), `::${token}::`];
+}
 function setOutputs(env2, outputs) {
   const file = env2["GITHUB_OUTPUT"];
   if (!file)
@@ -58168,11 +58205,15 @@ function emptySarif(root) {
 }
 async function runAction(io, runCli) {
   const env2 = io.env;
-  const workspace = resolve18(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
+  const workspace = resolve19(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
   const inputs = readInputs(env2);
   const plan = planScan(inputs.mode, env2["GITHUB_EVENT_NAME"] ?? "", readPayload(env2));
-  const target = resolve18(workspace, inputs.path);
-  const sarifFile = resolve18(workspace, inputs.sarifFile);
+  const target = resolve19(workspace, inputs.path);
+  const within = relative7(workspace, target);
+  if (within === ".." || within.startsWith(`..${sep5}`) || isAbsolute4(within)) {
+    throw new CliError(`input path: ${inputs.path} is outside the workspace (${workspace})`);
+  }
+  const sarifFile = resolve19(workspace, inputs.sarifFile);
   const log = [];
   const notes = [];
   if (plan.kind === "none") {
@@ -58189,9 +58230,9 @@ ${plan.why}.
   if (inputs.verify)
     common.push("--verify");
   if (inputs.baseline)
-    common.push("--baseline", resolve18(workspace, inputs.baseline));
+    common.push("--baseline", resolve19(workspace, inputs.baseline));
   if (inputs.config)
-    common.push("--config", resolve18(workspace, inputs.config));
+    common.push("--config", resolve19(workspace, inputs.config));
   const top2 = git2(target, ["rev-parse", "--show-toplevel"]);
   const repoRoot = top2.ok ? top2.stdout.trim() : void 0;
   let argv;
@@ -58220,8 +58261,7 @@ ${plan.why}.
   const jsonFile = join6(tempDir, "report.json");
   try {
     const result = await runCli([...argv, ...common, "--json-file", jsonFile], { ...io, cwd, stdoutIsTTY: false, stderrIsTTY: false });
-    if (result.stdout)
-      log.push(result.stdout.trimEnd());
+    log.push(...verbatim(`${result.stderr}${result.stdout}`));
     if (!existsSync4(jsonFile)) {
       const why = firstLine(result.stderr).replace(/^shippo-keyguard: /, "") || `exit code ${result.exitCode}`;
       addSummary(env2, `## shippo-keyguard
@@ -58230,7 +58270,7 @@ ${plan.why}.
 `);
       log.push(`::error title=shippo-keyguard::${escapeData2(why)}`);
       return { exitCode: result.exitCode === EXIT.OK ? EXIT.ERROR : result.exitCode, stdout: `${log.join("\n")}
-`, stderr: result.stderr };
+`, stderr: "" };
     }
     const report = JSON.parse(readFileSync8(jsonFile, "utf8"));
     const links = {
@@ -58239,11 +58279,17 @@ ${plan.why}.
       sha: sha2,
       prefix
     };
-    for (const f of report.findings.slice(0, MAX_ANNOTATIONS))
-      log.push(annotation(f, links, inputs.failOn));
-    if (report.findings.length > MAX_ANNOTATIONS) {
-      log.push(`::notice title=shippo-keyguard::${report.findings.length - MAX_ANNOTATIONS} more findings are not annotated: see the job summary and the SARIF report`);
+    const left2 = { error: ANNOTATIONS_PER_KIND, warning: ANNOTATIONS_PER_KIND, notice: ANNOTATIONS_PER_KIND - notes.length };
+    const kinds = report.findings.map((f) => annotationKind(f, inputs.failOn));
+    if (["error", "warning", "notice"].some((k) => kinds.filter((x) => x === k).length > left2[k]))
+      left2.notice--;
+    const shown = report.findings.filter((_f, i) => left2[kinds[i]]-- > 0);
+    if (shown.length < report.findings.length) {
+      const hidden = report.findings.length - shown.length;
+      log.push(`::notice title=shippo-keyguard::${hidden} more findings are not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} of each kind per step): see the job summary and the SARIF report`);
     }
+    for (const f of shown)
+      log.push(annotation(f, links, inputs.failOn));
     for (const w of report.warnings)
       log.push(`::warning title=shippo-keyguard::${escapeData2(w.message)}`);
     const unread = plan.kind === "files" ? [] : report.warnings.filter((w) => UNREAD.has(w.code));
@@ -58254,15 +58300,15 @@ ${plan.why}.
     if (unread.length > 0) {
       log.push(`::error title=shippo-keyguard::part of the history could not be read (${unread.map((w) => w.code).join(", ")}); ${FETCH_DEPTH_HINT}`);
       return { exitCode: EXIT.ERROR, stdout: `${log.join("\n")}
-`, stderr: result.stderr };
+`, stderr: "" };
     }
     return { exitCode: result.exitCode, stdout: `${log.join("\n")}
-`, stderr: result.stderr };
+`, stderr: "" };
   } finally {
     rmSync3(tempDir, { recursive: true, force: true });
   }
 }
-var MAX_ANNOTATIONS, UNREAD, escapeData2;
+var ANNOTATIONS_PER_KIND, UNREAD, escapeData2;
 var init_run_action = __esm({
   "cli/dist/action/run-action.js"() {
     "use strict";
@@ -58275,7 +58321,7 @@ var init_run_action = __esm({
     init_inputs();
     init_plan();
     init_summary2();
-    MAX_ANNOTATIONS = 50;
+    ANNOTATIONS_PER_KIND = 10;
     UNREAD = /* @__PURE__ */ new Set(["missing-object", "unreadable", "attribution-failed"]);
     escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
   }
@@ -58285,7 +58331,7 @@ var init_run_action = __esm({
 var action_exports = {};
 __export(action_exports, {
   builder: () => builder4,
-  command: () => command6,
+  command: () => command5,
   describe: () => describe4,
   handler: () => handler4
 });
@@ -58301,31 +58347,31 @@ async function handler4(_args, io) {
 `, stderr: "" };
   }
 }
-var command6, describe4;
+var command5, describe4;
 var init_action = __esm({
   "cli/dist/commands/action.js"() {
     "use strict";
     init_run_action();
     init_errors();
     init_run();
-    command6 = "action";
+    command5 = "action";
     describe4 = "Run as the GitHub Action: reads INPUT_* and GITHUB_* variables (see action.yml)";
   }
 });
 
 // cli/dist/hooks/git-hooks.js
 import { chmodSync, existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSync as readFileSync9, renameSync as renameSync2, rmSync as rmSync4 } from "node:fs";
-import { dirname as dirname7, join as join7, resolve as resolve19 } from "node:path";
+import { dirname as dirname7, join as join7, resolve as resolve20 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function hooksDir(repo) {
   const r = git2(repo, ["rev-parse", "--git-path", "hooks"]);
   if (!r.ok)
     throw new CliError(`${repo} is not a git repository (${firstLine(r.stderr)})`);
-  return resolve19(repo, r.stdout.trim());
+  return resolve20(repo, r.stdout.trim());
 }
 function binPath() {
   const here = dirname7(fileURLToPath2(import.meta.url));
-  const candidates = [resolve19(here, "../../bin/shippo-keyguard.js"), resolve19(here, "../cli/bin/shippo-keyguard.js")];
+  const candidates = [resolve20(here, "../../bin/shippo-keyguard.js"), resolve20(here, "../cli/bin/shippo-keyguard.js")];
   const found = candidates.find((c) => existsSync5(c));
   if (!found)
     throw new CliError("cannot find bin/shippo-keyguard.js to call from the hook");
@@ -58406,30 +58452,30 @@ var init_git_hooks = __esm({
 var install_hook_exports = {};
 __export(install_hook_exports, {
   builder: () => builder5,
-  command: () => command7,
+  command: () => command6,
   describe: () => describe5,
   handler: () => handler5
 });
-import { resolve as resolve20 } from "node:path";
+import { resolve as resolve21 } from "node:path";
 function builder5(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", default: false, describe: "Install the pre-push hook (scans the commits being pushed) instead" }).option("chain", { type: "boolean", default: false, describe: "Keep an existing hook: move it aside and run it before ours" }).example("$0 install-hook", "block commits that add a key").example("$0 install-hook --pre-push --chain", "also check pushes, keeping the existing pre-push hook");
 }
 async function handler5(args, io) {
   const hook = args.prePush ? "pre-push" : "pre-commit";
-  const dir = hooksDir(resolve20(io.cwd, args.repo));
+  const dir = hooksDir(resolve21(io.cwd, args.repo));
   const outcome = installHook(dir, hook, hookScript(hook, process.execPath, binPath()), args.chain);
-  const file = resolve20(dir, hook);
+  const file = resolve21(dir, hook);
   const message = outcome === "unchanged" ? `${hook} hook already installed at ${file}` : outcome === "chained" ? `installed the ${hook} hook at ${file}; the existing hook runs first from ${hook}.shippo-keyguard-chained` : `installed the ${hook} hook at ${file}`;
   return { exitCode: EXIT.OK, stdout: `${message}
 `, stderr: "" };
 }
-var command7, describe5;
+var command6, describe5;
 var init_install_hook = __esm({
   "cli/dist/commands/install-hook.js"() {
     "use strict";
     init_errors();
     init_git_hooks();
-    command7 = "install-hook";
+    command6 = "install-hook";
     describe5 = "Install a git pre-commit (or --pre-push) hook that blocks commits adding a Shippo key";
   }
 });
@@ -58438,21 +58484,21 @@ var init_install_hook = __esm({
 var uninstall_hook_exports = {};
 __export(uninstall_hook_exports, {
   builder: () => builder6,
-  command: () => command8,
+  command: () => command7,
   describe: () => describe6,
   handler: () => handler6
 });
-import { resolve as resolve21 } from "node:path";
+import { resolve as resolve22 } from "node:path";
 function builder6(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", describe: "Only the pre-push hook (default: both)" }).option("pre-commit", { type: "boolean", describe: "Only the pre-commit hook (default: both)" });
 }
 async function handler6(args, io) {
-  const dir = hooksDir(resolve21(io.cwd, args.repo));
+  const dir = hooksDir(resolve22(io.cwd, args.repo));
   const only = HOOKS.filter((h) => h === "pre-push" ? args.prePush : args.preCommit);
   const lines = [];
   for (const hook of only.length > 0 ? only : HOOKS) {
     const outcome = uninstallHook(dir, hook);
-    const file = resolve21(dir, hook);
+    const file = resolve22(dir, hook);
     if (outcome === "removed")
       lines.push(`removed the ${hook} hook ${file}`);
     else if (outcome === "restored")
@@ -58465,20 +58511,20 @@ async function handler6(args, io) {
   return { exitCode: EXIT.OK, stdout: `${lines.join("\n")}
 `, stderr: "" };
 }
-var command8, describe6;
+var command7, describe6;
 var init_uninstall_hook = __esm({
   "cli/dist/commands/uninstall-hook.js"() {
     "use strict";
     init_errors();
     init_git_hooks();
-    command8 = "uninstall-hook";
+    command7 = "uninstall-hook";
     describe6 = "Remove the hooks install-hook wrote (and restore a chained hook); other hooks are left alone";
   }
 });
 
 // cli/dist/hooks/advice.js
 import { existsSync as existsSync6 } from "node:fs";
-import { join as join8, resolve as resolve22 } from "node:path";
+import { join as join8, resolve as resolve23 } from "node:path";
 function blockedAdvice(what) {
   const subject = what === "commit" ? "This commit adds" : "The commits being pushed add";
   return [
@@ -58495,7 +58541,7 @@ function blockedAdvice(what) {
 function withRepoBaseline(args, cwd) {
   if (args["baseline"] !== void 0)
     return args;
-  const dir = resolve22(cwd, typeof args["repo"] === "string" ? args["repo"] : ".");
+  const dir = resolve23(cwd, typeof args["repo"] === "string" ? args["repo"] : ".");
   const top2 = git2(dir, ["rev-parse", "--show-toplevel"]);
   const file = join8(top2.ok && top2.stdout.trim() !== "" ? top2.stdout.trim() : dir, HOOK_BASELINE);
   return existsSync6(file) ? { ...args, baseline: file } : args;
@@ -58513,7 +58559,7 @@ var init_advice = __esm({
 var pre_commit_exports = {};
 __export(pre_commit_exports, {
   builder: () => builder7,
-  command: () => command9,
+  command: () => command8,
   describe: () => describe7,
   handler: () => handler7,
   withAdvice: () => withAdvice
@@ -58541,7 +58587,7 @@ async function handler7(given, io, steps) {
   }
   return withAdvice(await handler3(args, io, steps), "commit", args);
 }
-var command9, describe7;
+var command8, describe7;
 var init_pre_commit = __esm({
   "cli/dist/commands/pre-commit.js"() {
     "use strict";
@@ -58549,7 +58595,7 @@ var init_pre_commit = __esm({
     init_advice();
     init_scan();
     init_staged2();
-    command9 = "pre-commit [files..]";
+    command8 = "pre-commit [files..]";
     describe7 = "Hook entry: scan what is about to be committed (the index), or the FILES the pre-commit framework passes";
   }
 });
@@ -58558,14 +58604,14 @@ var init_pre_commit = __esm({
 var pre_push_exports = {};
 __export(pre_push_exports, {
   builder: () => builder8,
-  command: () => command10,
+  command: () => command9,
   describe: () => describe8,
   handler: () => handler8,
   parsePushLines: () => parsePushLines,
   revisionsFor: () => revisionsFor2,
   tagMessageFindings: () => tagMessageFindings
 });
-import { resolve as resolve23 } from "node:path";
+import { resolve as resolve24 } from "node:path";
 function builder8(y) {
   return withReportOptions(y).positional("remote", { type: "string", describe: "Name of the remote (git passes it)" }).positional("url", { type: "string", describe: "URL of the remote (git passes it)" }).option("repo", { type: "string", default: ".", describe: "The repository" }).example('echo "refs/heads/main $(git rev-parse HEAD) refs/heads/main $(git rev-parse origin/main)" | $0 pre-push origin', "what git does");
 }
@@ -58649,7 +58695,7 @@ async function handler8(given, io, steps) {
   const tagStats = { scanned: 0, bytes: 0 };
   let root;
   try {
-    root = (await openRepo(resolve23(io.cwd, args.repo))).root;
+    root = (await openRepo(resolve24(io.cwd, args.repo))).root;
     const { lists, refs } = await pushedRevisions(root, args, io);
     for (const revisions2 of lists)
       results.push(await scanHistory({ repo: root, revisions: revisions2, secrets }));
@@ -58682,7 +58728,7 @@ async function handler8(given, io, steps) {
   };
   return withAdvice(await finish(collected, args, io, steps), "push", args);
 }
-var command10, describe8, ZERO2;
+var command9, describe8, ZERO2;
 var init_pre_push = __esm({
   "cli/dist/commands/pre-push.js"() {
     "use strict";
@@ -58695,14 +58741,14 @@ var init_pre_push = __esm({
     init_options();
     init_advice();
     init_pre_commit();
-    command10 = "pre-push [remote] [url]";
+    command9 = "pre-push [remote] [url]";
     describe8 = "Hook entry: scan exactly the commits a push sends (git's pre-push lines on stdin)";
     ZERO2 = /^0+$/;
   }
 });
 
 // cli/dist/steps/suppress.js
-import { resolve as resolve24 } from "node:path";
+import { resolve as resolve25 } from "node:path";
 function withoutSuppression(f) {
   const { suppression: _dropped, ...rest } = f;
   return rest;
@@ -58713,7 +58759,7 @@ function seesWholeScope(collected, args, cwd) {
   if (collected.command !== "scan")
     return false;
   const paths = Array.isArray(args["paths"]) && args["paths"].length > 0 ? args["paths"] : ["."];
-  return paths.every((p) => p !== "-" && resolve24(cwd, p) === resolve24(collected.root));
+  return paths.every((p) => p !== "-" && resolve25(cwd, p) === resolve25(collected.root));
 }
 var suppressStep;
 var init_suppress = __esm({
@@ -58764,12 +58810,12 @@ var init_suppress = __esm({
 var baseline_exports = {};
 __export(baseline_exports, {
   builder: () => builder9,
-  command: () => command11,
+  command: () => command10,
   describe: () => describe9,
   handler: () => handler9
 });
 import { existsSync as existsSync7, readFileSync as readFileSync10 } from "node:fs";
-import { resolve as resolve25 } from "node:path";
+import { resolve as resolve26 } from "node:path";
 function builder9(y) {
   return y.parserConfiguration({ "unknown-options-as-args": true, "parse-positional-numbers": false }).strict(false).positional("target", { type: "string", describe: `The scan whose findings to record: ${TARGETS.join(", ")} (default scan)` }).positional("args", { type: "string", array: true, describe: "Arguments for that scan (paths, options)" }).option("baseline-file", {
     alias: "o",
@@ -58790,7 +58836,7 @@ async function handler9(args, io, _steps) {
   const clash = rest.find((a) => OUTPUT_OPTIONS.test(a));
   if (clash !== void 0)
     throw new CliError(`baseline: ${clash.split("=")[0]} is not used here (the baseline file is the output; name it with --baseline-file)`);
-  const file = resolve25(io.cwd, args.baselineFile);
+  const file = resolve26(io.cwd, args.baselineFile);
   const shown = displayPath2(io, file);
   let previous;
   let before;
@@ -58851,7 +58897,7 @@ async function handler9(args, io, _steps) {
 ` : ""
   };
 }
-var command11, describe9, TARGETS, OUTPUT_OPTIONS;
+var command10, describe9, TARGETS, OUTPUT_OPTIONS;
 var init_baseline2 = __esm({
   "cli/dist/commands/baseline.js"() {
     "use strict";
@@ -58861,7 +58907,7 @@ var init_baseline2 = __esm({
     init_errors();
     init_suppress();
     init_triage_context();
-    command11 = "baseline [target] [args..]";
+    command10 = "baseline [target] [args..]";
     describe9 = "Record the keys a scan finds in a baseline file, so later scans report only new ones";
     TARGETS = ["scan", "history", "staged"];
     OUTPUT_OPTIONS = /^(-f|--format|-o|--output|--sarif-file|--json-file|--no-redact|--redact|--show-suppressed)(=|$)/;

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
 import { fakeKey } from '../support/fake-keys.js';
+import { multitoolIssues, sarifSchemaErrors } from '../support/sarif.js';
 import { disposeFreshCheckout, freshCheckout, ROOT } from './support/checkout.js';
 import { git, makeRepo, removeDir, sh, tempDir, writeFile } from './support/git.js';
 import { actionMetadata, readmeSnippet, runCompositeAction, workflowStepInputs, type ActionRun } from './support/runner.js';
@@ -242,6 +244,80 @@ describe('the action, run the way the runner runs it', () => {
     expect(sarif.runs[0]?.results).toEqual([]);
     expect(run.summary).toContain('nothing to scan');
   });
+
+  it('annotates at most 10 findings of each kind (GitHub shows no more per step) and says first how many are not annotated', async () => {
+    const ws = checkout(head);
+    const keys = Array.from({ length: 13 }, (_, i) => fakeKey('live', `many-${i}`));
+    writeFile(ws, 'many/keys.env', keys.map((k, i) => `KEY_${i}=${k}\n`).join(''));
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'files', path: 'many' }, eventName: 'push', payload: pushEvent(base, head) });
+    expect(run.status, run.log).toBe(1);
+    expect(run.outputs['findings']).toBe('13');
+    const lines = run.log.split('\n');
+    const errors = lines.filter((l) => l.startsWith('::error file='));
+    expect(errors).toHaveLength(10);
+    const more = lines.findIndex((l) => l.startsWith('::notice title=shippo-keyguard::3 more findings are not annotated'));
+    expect(more, run.log).toBeGreaterThanOrEqual(0);
+    expect(more).toBeLessThan(lines.indexOf(errors[0]!));
+    for (const k of keys) expect(run.log).not.toContain(k);
+  });
+
+  it('a path outside the workspace is refused (its findings would be annotated and linked as files of this repository)', async () => {
+    const ws = checkout(head);
+    const elsewhere = checkout(head);
+    for (const path of [`../${basename(elsewhere)}`, elsewhere]) {
+      const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'files', path }, eventName: 'push', payload: pushEvent(base, head) });
+      expect(run.status, run.log).toBe(2);
+      expect(run.log.trim()).toBe(`::error title=shippo-keyguard::input path: ${path} is outside the workspace (${ws})`);
+    }
+    const inside = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'files', path: join(ws, 'config') }, eventName: 'push', payload: pushEvent(base, head) });
+    expect(inside.status, inside.log).toBe(1);
+    expect(inside.log).toMatch(/^::error file=config\/app\.env,line=2,/m);
+  });
+
+  it('file names from the scanned commits cannot act as workflow commands in the log (::stop-commands:: would silence every annotation)', async () => {
+    const ws = join(temp, `ws-${n++}`);
+    sh('mkdir', ['-p', ws]);
+    const evil = [fakeKey('test', 'action-evil-0'), fakeKey('test', 'action-evil-1')];
+    makeRepo(ws, [{ '::stop-commands::pwned': `K=${evil[0]}\n`, '::warning::fake': `K=${evil[1]}\n`, 'z.env': `K=${OLD_KEY}\n` }]);
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'history' }, eventName: 'schedule', payload: {} });
+    expect(run.status, run.log).toBe(1);
+    // The runner's rule: after ::stop-commands::TOKEN no line is a command until ::TOKEN::.
+    const commands: string[] = [];
+    let stopped: string | undefined;
+    for (const line of run.log.split('\n')) {
+      if (stopped !== undefined) {
+        if (line === `::${stopped}::`) stopped = undefined;
+        continue;
+      }
+      const m = /^::([\w-]+)( [^:]*)?::(.*)$/.exec(line);
+      if (!m) continue;
+      if (m[1] === 'stop-commands') stopped = m[3];
+      else commands.push(line);
+    }
+    expect(stopped, run.log).toBeUndefined();
+    expect(commands.filter((c) => c.startsWith('::error file=')), run.log).toHaveLength(3);
+    expect(commands.filter((c) => /pwned|fake/.test(c) && !c.startsWith('::error file='))).toEqual([]);
+    for (const k of evil) expect(run.log).not.toContain(k);
+  });
+
+  it('SARIF from a checkout whose origin is an scp-like ssh address (actions/checkout with ssh-key) or a path passes the Multitool', async () => {
+    const sarifs: string[] = [];
+    for (const [url, uri] of [
+      ['git@github.com:acme/shop.git', 'ssh://github.com/acme/shop.git'],
+      [origin, pathToFileURL(origin).href],
+    ] as const) {
+      const ws = checkout(head);
+      git(ws, 'remote', 'set-url', 'origin', url);
+      const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'history' }, eventName: 'schedule', payload: {} });
+      expect(run.status, run.log).toBe(1);
+      const log = JSON.parse(readFileSync(run.outputs['sarif-file']!, 'utf8'));
+      expect(log.runs[0].versionControlProvenance[0].repositoryUri).toBe(uri);
+      expect(sarifSchemaErrors(log)).toEqual([]);
+      sarifs.push(run.outputs['sarif-file']!);
+      expectNoKey(run, ws);
+    }
+    expect(multitoolIssues(sarifs, tempDir('multitool')).filter((i) => i.level !== 'note')).toEqual([]);
+  }, 120_000);
 
   it('a bad input is one annotation line and exit 2', async () => {
     const ws = checkout(base);

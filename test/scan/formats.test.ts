@@ -227,6 +227,29 @@ describe('scan output formats', () => {
     expect(checkSarif('clean', r.stdout).runs[0].results).toEqual([]);
   });
 
+  it('sarif: at most 25,000 results (GitHub rejects a run with more), the most severe kept, the rest counted in a notification', async () => {
+    const many = Array.from({ length: 25_003 }, (_, i) => fakeKey('test', `bulk-${i}`));
+    const lives = [guard.plant(fakeKey('live', 'bulk-live-0')), guard.plant(fakeKey('live', 'bulk-live-1'))];
+    const bulk = makeTree({ 'a-test.env': many.map((k) => `K=${k}\n`).join(''), 'z-live.env': lives.map((k) => `K=${k}\n`).join('') });
+    try {
+      const r = await runCli(['scan', '--sarif-file', `${out}/bulk.sarif`, '--json-file', `${out}/bulk.json`], { cwd: bulk, guard, writes: [`${out}/bulk.sarif`, `${out}/bulk.json`] });
+      expect(r.exitCode).toBe(1);
+      expect(JSON.parse(r.files[`${out}/bulk.json`]!).findings).toHaveLength(25_005);
+      const text = r.files[`${out}/bulk.sarif`]!;
+      expect(text).not.toMatch(new RegExp(`(${keyPrefix('live')}|${keyPrefix('test')})[0-9a-f]{40}`));
+      const log = JSON.parse(text);
+      expect(sarifSchemaErrors(log)).toEqual([]);
+      const run = log.runs[0];
+      expect(run.results).toHaveLength(25_000);
+      expect(run.results.filter((x: any) => x.level === 'error').map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri)).toEqual(['z-live.env', 'z-live.env']);
+      expect(run.invocations[0].toolExecutionNotifications).toContainEqual(
+        expect.objectContaining({ descriptor: { id: 'too-many-results' }, message: { text: expect.stringMatching(/^5 findings are not in this SARIF log/) } }),
+      );
+    } finally {
+      cleanup(bulk);
+    }
+  }, 60_000);
+
   it('every SARIF produced above passes the SARIF Multitool (validate --rule-kind "Gh;Sarif")', () => {
     expect(sarifFiles.length).toBeGreaterThanOrEqual(5);
     const issues = multitoolIssues(sarifFiles, out);

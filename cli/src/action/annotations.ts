@@ -7,7 +7,7 @@ const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, 
 const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 /** Error when the finding fails the step (`fail-on`), so the annotation says why the check is red. */
-function command(f: Finding, failOn: FailOn): 'error' | 'warning' | 'notice' {
+export function annotationKind(f: Finding, failOn: FailOn): 'error' | 'warning' | 'notice' {
   if (failsPolicy(f, failOn)) return 'error';
   return f.verification?.status === 'dead' || f.level === 'note' ? 'notice' : 'warning';
 }
@@ -22,5 +22,5 @@ export function annotation(f: Finding, links: Pick<RepoLinks, 'prefix'>, failOn:
   if (f.startLine === f.endLine) props.push(['col', f.startColumn], ['endColumn', f.endColumn]);
   props.push(['title', `Shippo ${f.kind} key (${f.detector})`]);
   const message = `${resultMessage(f, f.redacted)} Remove it and rotate the key, allow it inline with shippo-keyguard:allow, or add it to the baseline.`;
-  return `::${command(f, failOn)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(message)}`;
+  return `::${annotationKind(f, failOn)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(message)}`;
 }

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { formatSarif, writeFileAtomic } from '@shippo-keyguard/core/report';
 import { CliError, EXIT, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
 import { TOOL } from '../version.js';
-import { annotation } from './annotations.js';
+import { annotation, annotationKind } from './annotations.js';
 import { firstLine, git } from './git.js';
 import { FETCH_DEPTH_HINT, ensureHistory } from './history.js';
 import { readInputs } from './inputs.js';
@@ -13,8 +14,8 @@ import { planScan, type ScanPlan } from './plan.js';
 import type { JsonReport, RepoLinks } from './report.js';
 import { jobSummary } from './summary.js';
 
-/** Annotations beyond this many are not shown by GitHub anyway (50 per job). */
-const MAX_ANNOTATIONS = 50;
+/** GitHub shows at most 10 annotations of each kind (error, warning, notice) per step and drops the rest silently. */
+const ANNOTATIONS_PER_KIND = 10;
 
 /** Warning codes of the history scan that mean commits or blobs were not read. */
 const UNREAD = new Set(['missing-object', 'unreadable', 'attribution-failed']);
@@ -22,6 +23,17 @@ const UNREAD = new Set(['missing-object', 'unreadable', 'attribution-failed']);
 export type RunCli = (argv: readonly string[], io: RunIO) => Promise<RunResult>;
 
 const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+
+/**
+ * The CLI's own output names files of the scanned commits: between `::stop-commands::` markers
+ * (random token), so no line of it acts as a workflow command (a file named `::stop-commands::x`
+ * would silence every annotation after it). Returns the log lines.
+ */
+function verbatim(text: string): string[] {
+  if (text.trim() === '') return [];
+  const token = randomUUID();
+  return [`::stop-commands::${token}`, text.trimEnd(), `::${token}::`];
+}
 
 function setOutputs(env: NodeJS.ProcessEnv, outputs: Record<string, string | number>): void {
   const file = env['GITHUB_OUTPUT'];
@@ -86,6 +98,11 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
   const inputs = readInputs(env);
   const plan = planScan(inputs.mode, env['GITHUB_EVENT_NAME'] ?? '', readPayload(env));
   const target = resolve(workspace, inputs.path);
+  // Annotations and links name files of this repository: a tree outside the workspace is not one.
+  const within = relative(workspace, target);
+  if (within === '..' || within.startsWith(`..${sep}`) || isAbsolute(within)) {
+    throw new CliError(`input path: ${inputs.path} is outside the workspace (${workspace})`);
+  }
   const sarifFile = resolve(workspace, inputs.sarifFile);
   const log: string[] = [];
   const notes: string[] = [];
@@ -130,12 +147,13 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
   const jsonFile = join(tempDir, 'report.json');
   try {
     const result = await runCli([...argv, ...common, '--json-file', jsonFile], { ...io, cwd, stdoutIsTTY: false, stderrIsTTY: false });
-    if (result.stdout) log.push(result.stdout.trimEnd());
+    // bin prints stderr before stdout; both go to the log inside the verbatim block.
+    log.push(...verbatim(`${result.stderr}${result.stdout}`));
     if (!existsSync(jsonFile)) {
       const why = firstLine(result.stderr).replace(/^shippo-keyguard: /, '') || `exit code ${result.exitCode}`;
       addSummary(env, `## shippo-keyguard\n\n❌ The scan failed: ${why}\n`);
       log.push(`::error title=shippo-keyguard::${escapeData(why)}`);
-      return { exitCode: result.exitCode === EXIT.OK ? EXIT.ERROR : result.exitCode, stdout: `${log.join('\n')}\n`, stderr: result.stderr };
+      return { exitCode: result.exitCode === EXIT.OK ? EXIT.ERROR : result.exitCode, stdout: `${log.join('\n')}\n`, stderr: '' };
     }
     const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as JsonReport;
     const links: RepoLinks = {
@@ -144,11 +162,17 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
       sha,
       prefix,
     };
-    // GitHub shows a limited number of annotations per step and job; the summary and SARIF have all.
-    for (const f of report.findings.slice(0, MAX_ANNOTATIONS)) log.push(annotation(f, links, inputs.failOn));
-    if (report.findings.length > MAX_ANNOTATIONS) {
-      log.push(`::notice title=shippo-keyguard::${report.findings.length - MAX_ANNOTATIONS} more findings are not annotated: see the job summary and the SARIF report`);
+    // GitHub shows a limited number of annotations per step; the summary and SARIF have all. The
+    // count of the rest comes first, so it is shown (it and the notes above are notices too).
+    const left = { error: ANNOTATIONS_PER_KIND, warning: ANNOTATIONS_PER_KIND, notice: ANNOTATIONS_PER_KIND - notes.length };
+    const kinds = report.findings.map((f) => annotationKind(f, inputs.failOn));
+    if ((['error', 'warning', 'notice'] as const).some((k) => kinds.filter((x) => x === k).length > left[k])) left.notice--;
+    const shown = report.findings.filter((_f, i) => left[kinds[i]!]-- > 0);
+    if (shown.length < report.findings.length) {
+      const hidden = report.findings.length - shown.length;
+      log.push(`::notice title=shippo-keyguard::${hidden} more findings are not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} of each kind per step): see the job summary and the SARIF report`);
     }
+    for (const f of shown) log.push(annotation(f, links, inputs.failOn));
     for (const w of report.warnings) log.push(`::warning title=shippo-keyguard::${escapeData(w.message)}`);
     // The history was checked above (shallow boundary, commits present); anything else unread fails.
     const unread = plan.kind === 'files' ? [] : report.warnings.filter((w) => UNREAD.has(w.code));
@@ -157,9 +181,9 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
     if (result.exitCode === EXIT.ERROR) log.push(`::error title=shippo-keyguard::${escapeData(firstLine(result.stderr) || 'the scan did not complete')}`);
     if (unread.length > 0) {
       log.push(`::error title=shippo-keyguard::part of the history could not be read (${unread.map((w) => w.code).join(', ')}); ${FETCH_DEPTH_HINT}`);
-      return { exitCode: EXIT.ERROR, stdout: `${log.join('\n')}\n`, stderr: result.stderr };
+      return { exitCode: EXIT.ERROR, stdout: `${log.join('\n')}\n`, stderr: '' };
     }
-    return { exitCode: result.exitCode, stdout: `${log.join('\n')}\n`, stderr: result.stderr };
+    return { exitCode: result.exitCode, stdout: `${log.join('\n')}\n`, stderr: '' };
   } finally {
     rmSync(tempDir, { recursive: true, force: true });
   }

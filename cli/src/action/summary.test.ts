@@ -44,6 +44,16 @@ describe('jobSummary', () => {
     expect(md).toContain('Verification: 1 live, 1 dead, 0 unknown, 0 not verified.');
     expect(md).toContain('| live |');
   });
+  it('escapes markdown and HTML in file names, so a file name cannot break the table or the link, or inject markup', () => {
+    const odd = { ...finding(0), path: 'we|ird/a<img src=x>*b*_c_`d`[e](f)g).env\nnext' };
+    const md = jobSummary({ ...report(1), findings: [odd] }, links, 'the files in a<b>*c*', []);
+    const row = md.split('\n').find((l) => l.startsWith('| ['));
+    expect(row).toBe(
+      `| [we\\|ird/a\\<img src=x\\>\\*b\\*\\_c\\_\\\`d\\\`\\[e\\](f)g).env next:1](https://github.com/acme/shop/blob/${'c'.repeat(40)}/we%7Cird/a%3Cimg%20src%3Dx%3E*b*_c_%60d%60%5Be%5D%28f%29g%29.env%0Anext#L1) | \`shippo_live_abcd…ef01\` | live | shippo-live-key | [ccccccc](https://github.com/acme/shop/commit/${'c'.repeat(40)}) | live |`,
+    );
+    expect(md).toContain('Scanned: the files in a\\<b\\>\\*c\\* (9 blobs and messages).');
+    expect(md).not.toMatch(/(^|[^\\])<(img|b)/); // every < is escaped: shown as text, never a tag
+  });
   it('stays bounded on a huge history', () => {
     const md = jobSummary(report(MAX_ROWS + 7), links, 'the full history', []);
     expect(md.split('\n').filter((l) => l.startsWith('| [')).length).toBe(MAX_ROWS);

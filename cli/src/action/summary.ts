@@ -5,9 +5,12 @@ import { repoPath } from './report.js';
 /** The summary must stay under GitHub's 1 MiB limit per step. */
 export const MAX_ROWS = 500;
 
-const cell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+// Text from file names and messages: one line, every markdown or HTML character escaped (`|` for the table).
+const cell = (s: string): string => s.replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]<>|~]/g, '\\$&');
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
-const encodePath = (p: string): string => p.split('/').map(encodeURIComponent).join('/');
+// encodeURIComponent leaves `(` and `)`, and a `)` would end the markdown link.
+const encodePath = (p: string): string =>
+  p.split('/').map((part) => encodeURIComponent(part).replace(/\(/g, '%28').replace(/\)/g, '%29')).join('/');
 
 function status(f: Finding): string {
   const v = f.verification;
@@ -27,8 +30,8 @@ function row(f: Finding, links: RepoLinks): string {
 /** The job summary (`$GITHUB_STEP_SUMMARY`): what was scanned, a table of findings, verification counts. */
 export function jobSummary(report: JsonReport, links: RepoLinks, scope: string, notes: readonly string[]): string {
   const s = report.summary;
-  const out = ['## shippo-keyguard', '', `Scanned: ${scope} (${s.scanned} ${report.command === 'history' ? 'blobs and messages' : 'files'}).`, ''];
-  for (const note of notes) out.push(`> ${note}`, '');
+  const out = ['## shippo-keyguard', '', `Scanned: ${cell(scope)} (${s.scanned} ${report.command === 'history' ? 'blobs and messages' : 'files'}).`, ''];
+  for (const note of notes) out.push(`> ${cell(note)}`, '');
   if (report.findings.length === 0) {
     out.push('No Shippo keys found.');
   } else {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { detectors, type Detector } from '@shippo-keyguard/rules';
@@ -9,6 +10,20 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 /** Name of our partial fingerprint: stable across line moves, tied to the key and its path. */
 export const PARTIAL_FINGERPRINT = 'shippoKeyguard/keyAtPath/v1';
+
+/** GitHub code scanning rejects a run with more results than this (and stores the top 5,000 by severity). */
+export const MAX_SARIF_RESULTS = 25_000;
+
+const SEVERITY_ORDER: Record<Sarif.Result.level, number> = { error: 0, warning: 1, note: 2, none: 3 };
+
+/** The findings a SARIF run can hold: all of them, or the most severe when there are too many. */
+function sarifFindings(findings: readonly Finding[]): readonly Finding[] {
+  if (findings.length <= MAX_SARIF_RESULTS) return findings;
+  const rank = (i: number): number => SEVERITY_ORDER[sarifLevel(findings[i]!)];
+  const order = findings.map((_f, i) => i).sort((a, b) => rank(a) - rank(b) || a - b);
+  const kept = new Set(order.slice(0, MAX_SARIF_RESULTS));
+  return findings.filter((_f, i) => kept.has(i));
+}
 
 function ruleFor(d: Detector): Sarif.ReportingDescriptor {
   return {
@@ -98,10 +113,37 @@ function resultFor(f: Finding, ruleIndex: number, reveal: ((fp: string) => strin
   };
 }
 
+/**
+ * `repositoryUri` must be an absolute URI (SARIF1005), but a remote is often not one: the scp-like
+ * `git@github.com:owner/repo.git` (actions/checkout with `ssh-key`) or a path.
+ */
+export function absoluteRepositoryUri(remote: string, root: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote)) return remote;
+  const scp = /^(?:[^@/]+@)?([^:/]{2,}):(?!\/\/)(.*)$/.exec(remote);
+  if (scp) return `ssh://${scp[1]}/${scp[2]!.replace(/^\/+/, '')}`;
+  return pathToFileURL(resolve(root, remote)).href;
+}
+
 /** SARIF 2.1.0 for GitHub code scanning. No snippet: a region's text would be the key. */
 export function buildSarif(report: ScanReport, reveal?: (fp: string) => string | undefined): Sarif.Log {
   const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
   const root = pathToFileURL(report.root).href;
+  const findings = sarifFindings(report.findings);
+  const notifications: Sarif.Notification[] = report.warnings.map((w) => ({
+    level: 'warning',
+    message: { text: w.message },
+    descriptor: { id: w.code },
+    ...(w.path ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUriReference(w.path), uriBaseId: '%SRCROOT%' } } }] } : {}),
+  }));
+  if (findings.length < report.findings.length) {
+    notifications.push({
+      level: 'warning',
+      message: {
+        text: `${report.findings.length - findings.length} findings are not in this SARIF log: GitHub code scanning accepts at most ${MAX_SARIF_RESULTS} results per run, so the most severe are kept; the JSON report (--json-file) has all of them`,
+      },
+      descriptor: { id: 'too-many-results' },
+    });
+  }
   const run: Sarif.Run = {
     tool: {
       driver: {
@@ -120,23 +162,16 @@ export function buildSarif(report: ScanReport, reveal?: (fp: string) => string |
         exitCode: report.exitCode,
         startTimeUtc: report.startedAt,
         endTimeUtc: report.endedAt,
-        toolExecutionNotifications: report.warnings.map((w) => ({
-          level: 'warning',
-          message: { text: w.message },
-          descriptor: { id: w.code },
-          ...(w.path
-            ? { locations: [{ physicalLocation: { artifactLocation: { uri: toUriReference(w.path), uriBaseId: '%SRCROOT%' } } }] }
-            : {}),
-        })),
+        toolExecutionNotifications: notifications,
       },
     ],
-    results: report.findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
+    results: findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
     columnKind: 'utf16CodeUnits',
   };
   if (report.repository?.uri) {
     run.versionControlProvenance = [
       {
-        repositoryUri: report.repository.uri,
+        repositoryUri: absoluteRepositoryUri(report.repository.uri, report.root),
         ...(report.repository.revision ? { revisionId: report.repository.revision } : {}),
         ...(report.repository.branch ? { branch: report.repository.branch } : {}),
         // Ties result paths (relative to %SRCROOT%) to this repository (Multitool rule SARIF2007).
