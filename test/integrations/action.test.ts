@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import { fakeKey } from '../support/fake-keys.js';
+import { startFakeShippo } from '../support/shippo-server.js';
 import { multitoolIssues, sarifSchemaErrors } from '../support/sarif.js';
 import { disposeFreshCheckout, freshCheckout, ROOT } from './support/checkout.js';
 import { git, makeRepo, removeDir, sh, tempDir, writeFile } from './support/git.js';
@@ -123,16 +124,22 @@ describe('action.yml metadata', () => {
     };
     expect(Object.keys(doc.on)).toEqual(expect.arrayContaining(['pull_request', 'push', 'schedule', 'workflow_dispatch']));
     for (const job of Object.values(doc.jobs)) {
-      expect(job.permissions['security-events']).toBe('write');
-      const [checkout, keys, upload] = job.steps;
+      const [checkout, keys] = job.steps;
       expect(checkout?.uses).toMatch(/^actions\/checkout@/);
       expect(checkout?.with?.['fetch-depth']).toBe(0);
       expect(keys?.uses).toMatch(/^shippo-keyguard\/shippo-keyguard@v1$/);
       for (const name of Object.keys(keys?.with ?? {})) expect(Object.keys(meta.inputs ?? {})).toContain(name);
-      expect(upload?.uses).toMatch(/^github\/codeql-action\/upload-sarif@/);
-      expect(upload?.with?.['sarif_file']).toBe('${{ steps.keys.outputs.sarif-file }}');
     }
-    expect(workflowStepInputs(workflow, 'weekly')).toMatchObject({ mode: 'history', verify: true });
+    // Only a scan of the whole history is uploaded: an upload is the whole state of its category, so a
+    // scan of a push's commits would mark every earlier key's alert fixed while the key is still in history.
+    const uploads = Object.entries(doc.jobs).filter(([, job]) => job.steps.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@')));
+    expect(uploads.map(([name]) => name)).toEqual(['history']);
+    const history = doc.jobs['history']!;
+    expect(history.permissions['security-events']).toBe('write');
+    expect(history.steps[2]?.with?.['sarif_file']).toBe('${{ steps.keys.outputs.sarif-file }}');
+    expect(doc.jobs['changes']!.permissions['security-events']).toBeUndefined();
+    expect(workflowStepInputs(workflow, 'history')).toMatchObject({ mode: 'history', verify: true, 'fail-on': 'live' });
+    expect(workflowStepInputs(workflow, 'changes')).toMatchObject({ mode: 'auto', 'fail-on': 'any' });
   });
 });
 
@@ -184,6 +191,40 @@ describe('the action, run the way the runner runs it', () => {
     expect(clean.outputs['findings']).toBe('0');
     expect(clean.summary).toContain('No Shippo keys found.');
     expectNoKey(created, ws);
+  });
+
+  it('push (the README history job): the whole history, verified, failing only while a key still works', async () => {
+    const ws = checkout(head);
+    const shippo = await startFakeShippo({ keys: { [OLD_KEY]: 'dead', [NEW_KEY]: 'live' } });
+    try {
+      // Each run on a fresh runner: no verification cache carried over.
+      const run = async () =>
+        runCompositeAction({
+          actionDir,
+          workspace: ws,
+          with: workflowStepInputs(workflow, 'history'),
+          eventName: 'push',
+          payload: pushEvent(base, head),
+          env: { SHIPPO_API_BASE_URL: shippo.url, XDG_CACHE_HOME: join(temp, `runner-cache-${n++}`) },
+        });
+      // Both keys, the one the push did not bring in too: the upload is the whole state of its category.
+      const live = await run();
+      expect(live.status, live.log).toBe(1);
+      expect(live.outputs['findings']).toBe('2');
+      expect(live.outputs['live']).toBe('1');
+      const sarif = JSON.parse(readFileSync(live.outputs['sarif-file']!, 'utf8')) as { runs: { results: unknown[] }[] };
+      expect(sarif.runs[0]?.results).toHaveLength(2);
+      expect(basename(live.outputs['sarif-file']!)).toBe('shippo-keyguard-history.sarif');
+      expectNoKey(live, ws);
+      // Rotated: the key is still in history (the alert stays open) but nothing works any more.
+      shippo.setKeys({ [OLD_KEY]: 'dead', [NEW_KEY]: 'dead' });
+      const dead = await run();
+      expect(dead.status, dead.log).toBe(0);
+      expect(dead.outputs['findings']).toBe('2');
+      expect(dead.outputs['live']).toBe('0');
+    } finally {
+      await shippo.close();
+    }
   });
 
   it('paths are relative to the repository when actions/checkout put it in a subdirectory (path input)', async () => {
