@@ -30,15 +30,15 @@ afterAll(async () => {
   await disposeFreshCheckout();
 });
 
-describe('the README weekly job: full history with verification', () => {
-  it('verifies each key once against the API, fails on the live one only (fail-on: not-dead), and counts them', async () => {
+describe('the README history job (weekly): full history with verification', () => {
+  it('verifies each key once against the API, fails on the live one only (fail-on: live), and counts them', async () => {
     const ws = join(temp, 'repo');
     git(temp, 'init', '-q', ws);
     makeRepo(ws, [{ 'a.env': `A=${LIVE}\n` }, { 'a.env': 'A=\n', 'b.env': `B=${DEAD}\n` }, { 'b.env': 'B=\n' }]);
     const run = await runCompositeAction({
       actionDir,
       workspace: ws,
-      with: workflowStepInputs(workflow, 'weekly'),
+      with: workflowStepInputs(workflow, 'history'),
       eventName: 'schedule',
       payload: { schedule: '23 4 * * 1' },
       env: { SHIPPO_API_BASE_URL: shippo.url, XDG_CACHE_HOME: join(temp, 'cache') },
