@@ -58155,10 +58155,13 @@ function setOutputs(env2, outputs) {
   const file = env2["GITHUB_OUTPUT"];
   if (!file)
     return;
-  const lines = Object.entries(outputs).map(([k, v]) => `${k}<<__SHIPPO_KEYGUARD_EOF__
+  const lines = Object.entries(outputs).map(([k, v]) => {
+    const delimiter = `ghadelimiter_${randomUUID()}`;
+    return `${k}<<${delimiter}
 ${v}
-__SHIPPO_KEYGUARD_EOF__
-`);
+${delimiter}
+`;
+  });
   appendFileSync(file, lines.join(""));
 }
 function addSummary(env2, markdown) {

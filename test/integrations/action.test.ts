@@ -151,6 +151,11 @@ describe('the action, run the way the runner runs it', () => {
     expect(run.outputs['findings']).toBe('2');
     expect(run.outputs['live']).toBe('0');
     expect(run.outputs['sarif-file']).toBe(join(ws, 'shippo-keyguard.sarif'));
+    // Each output is a heredoc with a delimiter of its own, random as @actions/core makes them.
+    const delimiters = [...run.outputFiles.join('').matchAll(/^[\w-]+<<(.+)$/gm)].map((m) => m[1]);
+    expect(delimiters).toHaveLength(3);
+    expect(new Set(delimiters).size).toBe(3);
+    for (const d of delimiters) expect(d).toMatch(/^ghadelimiter_[0-9a-f-]{36}$/);
     expect(run.log).toMatch(/^::error file=config\/app\.env,line=2,endLine=2,col=17,endColumn=69,title=Shippo test key \(shippo-test-key\)::.*shippo-keyguard:allow/m);
     expect(run.log).toMatch(/^::error file=legacy\/old\.env,line=1,/m);
     expect(run.summary).toContain('| Where | Key (redacted) |');

@@ -38,7 +38,11 @@ function verbatim(text: string): string[] {
 function setOutputs(env: NodeJS.ProcessEnv, outputs: Record<string, string | number>): void {
   const file = env['GITHUB_OUTPUT'];
   if (!file) return;
-  const lines = Object.entries(outputs).map(([k, v]) => `${k}<<__SHIPPO_KEYGUARD_EOF__\n${v}\n__SHIPPO_KEYGUARD_EOF__\n`);
+  // A random delimiter, as @actions/core uses: a value can never end the heredoc early.
+  const lines = Object.entries(outputs).map(([k, v]) => {
+    const delimiter = `ghadelimiter_${randomUUID()}`;
+    return `${k}<<${delimiter}\n${v}\n${delimiter}\n`;
+  });
   appendFileSync(file, lines.join(''));
 }
 

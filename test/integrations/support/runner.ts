@@ -49,6 +49,8 @@ export interface ActionRun {
   readonly log: string;
   readonly outputs: Record<string, string>;
   readonly summary: string;
+  /** Each step's `$GITHUB_OUTPUT` file as written. */
+  readonly outputFiles: string[];
 }
 
 const EXPRESSION = /\$\{\{\s*([^}]+?)\s*\}\}/g;
@@ -93,6 +95,7 @@ export async function runCompositeAction(options: {
     throw new Error(`${step}: unsupported expression ${expr}`);
   };
   const logs: string[] = [];
+  const outputFiles: string[] = [];
   let status = 0;
   for (const [index, step] of (meta.runs?.steps ?? []).entries()) {
     const id = step.id ?? `__${index}`;
@@ -121,7 +124,8 @@ export async function runCompositeAction(options: {
       }),
     });
     logs.push(r.stdout, r.stderr);
-    stepOutputs[id] = parseOutputFile(readFileSync(outputPath, 'utf8'));
+    outputFiles.push(readFileSync(outputPath, 'utf8'));
+    stepOutputs[id] = parseOutputFile(outputFiles[outputFiles.length - 1]!);
     if (r.status !== 0) {
       status = r.status;
       break;
@@ -131,7 +135,7 @@ export async function runCompositeAction(options: {
   for (const [name, spec] of Object.entries(meta.outputs ?? {})) outputs[name] = String(spec.value ?? '').replace(EXPRESSION, (_m, e: string) => context(e, 'outputs'));
   const summary = readFileSync(summaryPath, 'utf8');
   removeDir(temp);
-  return { status, log: logs.join(''), outputs, summary };
+  return { status, log: logs.join(''), outputs, summary, outputFiles };
 }
 
 /** The `with:` of the keyguard step (the one whose `uses:` is this action) in a README workflow job. */
