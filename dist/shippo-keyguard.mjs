@@ -56173,6 +56173,8 @@ function findConfigFile(startDir) {
 }
 function parseFile(file, text) {
   if (extname2(file).toLowerCase() === ".json") {
+    if (text.trim() === "")
+      return {};
     let value2;
     try {
       value2 = JSON.parse(text);

@@ -163,6 +163,14 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
 });
 
 describe('a good configuration', () => {
+  it('an empty file (JSON or YAML, blank lines only) is an empty configuration, not an error', async () => {
+    for (const name of ['.shippo-keyguard.json', '.shippo-keyguard.yaml']) {
+      const repo = project({ name, text: '\n  \n' });
+      const { result, report } = await scanJson(repo.dir, []);
+      expect(result.exitCode, result.stderr).toBe(1);
+      expect(report.findings).toHaveLength(4);
+    }
+  });
   it('ignore: drops findings under ignored paths (a post-filter on findings)', async () => {
     const repo = project(json({ ignore: ['fixtures/', '**/__snapshots__/'] }));
     const { report } = await scanJson(repo.dir, []);

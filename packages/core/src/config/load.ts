@@ -85,6 +85,8 @@ export function findConfigFile(startDir: string): string | undefined {
 
 export function parseFile(file: string, text: string): unknown {
   if (extname(file).toLowerCase() === '.json') {
+    // An empty file (just created) configures nothing, as an empty YAML file does.
+    if (text.trim() === '') return {};
     let value: unknown;
     try {
       value = JSON.parse(text);
