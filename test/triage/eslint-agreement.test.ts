@@ -8,6 +8,12 @@ import { fakeKey } from '../support/fake-keys.js';
 import { allowCases, expectedOutcome } from './allow-cases.js';
 import { cli, scanJson, tempRepo } from './support.js';
 
+/** Every test here runs under both ESLint majors. */
+const MAJORS = [
+  ['ESLint 9', ESLint9],
+  ['ESLint 10', ESLint10],
+] as const;
+
 /**
  * The shared fixture set through real ESLint (9 and 10) with the plugin, against the CLI on the
  * same files: a line allowed for the CLI is allowed in the editor, and the other way round.
@@ -32,10 +38,7 @@ beforeAll(async () => {
 });
 afterAll(() => repo.cleanup());
 
-for (const [name, ESLint] of [
-  ['ESLint 9', ESLint9],
-  ['ESLint 10', ESLint10],
-] as const) {
+for (const [name, ESLint] of MAJORS) {
   describe(`${name} agrees with the CLI on every shared case`, () => {
     // A control per file type: with the marker gone, ESLint reports the key (so it lints the file at all).
     for (const ext of [...new Set(allowCases.map((c) => c.filename.slice(c.filename.lastIndexOf('.'))))]) {
@@ -69,10 +72,7 @@ describe('foreignAllow: false agrees with --no-foreign-allow', () => {
     for (const f of report.findings) strictCli.set(f.path, 'reported');
     for (const f of report.suppressed ?? []) strictCli.set(f.path, 'allowed');
   });
-  for (const [name, ESLint] of [
-    ['ESLint 9', ESLint9],
-    ['ESLint 10', ESLint10],
-  ] as const) {
+  for (const [name, ESLint] of MAJORS) {
     allowCases.forEach((c, i) => {
       if (c.expect === 'reported') return;
       it(`${name}: ${c.name} (${c.filename}) is ${expectedOutcome(c.expect, { foreignAllow: false })}`, async () => {
@@ -140,10 +140,7 @@ describe('ESLint and the CLI agree on .shippo-keyguard.json', () => {
     expect([...suppressedByCli]).toEqual(['src/allowed.js']);
   });
 
-  for (const [name, ESLint] of [
-    ['ESLint 9', ESLint9],
-    ['ESLint 10', ESLint10],
-  ] as const) {
+  for (const [name, ESLint] of MAJORS) {
     it(`${name} reports the same files: ignored, off and allowed ones stay silent`, async () => {
       const reported = await lintProject(ESLint);
       expect([...reported.keys()].sort()).toEqual([...reportedByCli].sort());
@@ -164,10 +161,7 @@ describe('a bad .shippo-keyguard.json', () => {
   const key = fakeKey('live', 'bad-config');
   afterAll(() => project.cleanup());
 
-  for (const [name, ESLint] of [
-    ['ESLint 9', ESLint9],
-    ['ESLint 10', ESLint10],
-  ] as const) {
+  for (const [name, ESLint] of MAJORS) {
     it(`${name} reports the CLI's first error line at 1:1 and still reports the key`, async () => {
       project.write('.shippo-keyguard.json', JSON.stringify({ ignore: 'vendor/', detectors: { 'shippo-live-key': 'loud' } }));
       project.write('src/a.js', `\n\nconst k = "${key}";\n`);
@@ -249,10 +243,7 @@ describe('no-key-in-url and no-public-env-key honour .shippo-keyguard.json too',
     expect([...cliSuppressed].sort()).toEqual(['src/.env:3', 'src/.env:5', 'src/client.js:2', 'src/client.js:4']);
   });
 
-  for (const [name, ESLint] of [
-    ['ESLint 9', ESLint9],
-    ['ESLint 10', ESLint10],
-  ] as const) {
+  for (const [name, ESLint] of MAJORS) {
     it(`${name}: allowed, turned-off and inline-allowed keys are not reported in URLs; ignored files get nothing`, async () => {
       const eslint = new ESLint({ cwd: project.dir, overrideConfigFile: true, overrideConfig: config as never });
       const results = await eslint.lintFiles(['src', 'vendor']);
@@ -288,10 +279,7 @@ describe('with a broken .shippo-keyguard.json, the other rules still report, and
   const key = fakeKey('live', 'bad-config-url');
   afterAll(() => project.cleanup());
 
-  for (const [name, ESLint] of [
-    ['ESLint 9', ESLint9],
-    ['ESLint 10', ESLint10],
-  ] as const) {
+  for (const [name, ESLint] of MAJORS) {
     it(name, async () => {
       project.write('.shippo-keyguard.json', JSON.stringify({ ignore: 'src/' }));
       project.write('src/a.js', `fetch("https://api.goshippo.com/x?token=${key}");\nexport const pub = process.env.NEXT_PUBLIC_SHIPPO_KEY;\n`);

@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { formatSarif, writeFileAtomic } from '@shippo-keyguard/core/report';
+import { toPosix } from '@shippo-keyguard/core/files';
 import { CliError, EXIT, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
 import { TOOL } from '../version.js';
@@ -61,9 +62,6 @@ function readPayload(env: NodeJS.ProcessEnv): unknown {
   }
 }
 
-function toPosix(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
-}
 
 function historyFlags(plan: Extract<ScanPlan, { kind: 'range' | 'branch' | 'full' }>): string[] {
   switch (plan.kind) {

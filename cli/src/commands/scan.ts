@@ -1,7 +1,7 @@
-import { relative, resolve, sep } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { SecretStore, scanContent } from '@shippo-keyguard/core';
-import { printablePath, scanFiles } from '@shippo-keyguard/core/files';
+import { printablePath, scanFiles, toPosix } from '@shippo-keyguard/core/files';
 import { CliError } from '../errors.js';
 import { finish, type Collected, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
@@ -99,7 +99,7 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
   if (paths.includes('-')) {
     if (paths.length > 1) throw new CliError('"-" (stdin) cannot be combined with other paths');
     // Like a file's path: relative to the current directory (SARIF's %SRCROOT%), `/`-separated.
-    const path = args.stdinFilename ? relative(io.cwd, resolve(io.cwd, args.stdinFilename)).split(sep).join('/') || '.' : '-';
+    const path = args.stdinFilename ? toPosix(relative(io.cwd, resolve(io.cwd, args.stdinFilename))) || '.' : '-';
     const content = await readStdin(io, maxFileSize);
     if (content === undefined) {
       // As for a file over the limit: a warning, and exit 2 since nothing else was scanned.

@@ -9,7 +9,7 @@ import { listTargets, vanishedFromGit } from './targets.js';
 export { PARALLEL_THRESHOLD } from './pool.js';
 export { listTargets, type TargetList, type ListOptions } from './targets.js';
 export type { Target } from './read-scan.js';
-export { printablePath } from './fs-path.js';
+export { printablePath, toPosix } from './fs-path.js';
 
 export interface FileScanOptions {
   /** Paths given on the command line (files or directories), relative to `cwd`. */

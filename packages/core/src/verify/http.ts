@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Unauthorized } from './classify.js';
 
-/** undici loads on the first verification: about 75 ms of start-up that runs without `--verify` skip. */
+/** undici loads on the first verification, so a run without `--verify` skips about 75 ms of start-up. */
 let undici: Promise<typeof import('undici')> | undefined;
 const loadUndici = () => (undici ??= import('undici'));
 
@@ -106,7 +106,7 @@ function unauthorizedKind(body: string): Unauthorized {
 
 /**
  * One GET with the key. The body is drained (so the socket is reused) and never kept, logged or,
- * for a 429, read at all; only a 401 body is glanced at for the "no credentials" case.
+ * for a 429, read at all; only a 401 body is glanced at, to tell the API's answer from anyone else's.
  */
 export async function probeOnce(key: string, req: ProbeRequest): Promise<ProbeAnswer> {
   const { request } = await loadUndici();
