@@ -7349,7 +7349,7 @@ function defaultThreads() {
 }
 function startWorkers(count) {
   return Array.from({ length: count }, () => {
-    const worker = new Worker(new URL("./worker.js", import.meta.url), { execArgv: [] });
+    const worker = new Worker(new URL("./shippo-keyguard-worker.mjs", import.meta.url), { execArgv: [] });
     worker.once("error", (error) => failures.set(worker, error));
     return worker;
   });

@@ -2,25 +2,30 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
-import { bundleBytes } from '../../scripts/bundle.mjs';
+import { BUNDLE_FILES, bundleFiles } from '../../scripts/bundle.mjs';
 import { fakeKey } from '../support/fake-keys.js';
-import { BUNDLE_PATH, disposeFreshCheckout, freshCheckout, ROOT } from './support/checkout.js';
+import { disposeFreshCheckout, freshCheckout, ROOT } from './support/checkout.js';
 import { removeDir, sh, tempDir, writeFile } from './support/git.js';
 
 afterAll(() => disposeFreshCheckout());
 
 const KEY_SHAPED = /shippo_(live|test)_[0-9a-fA-F]{32,}/;
 
-describe('the committed bundle (dist/shippo-keyguard.mjs)', () => {
+describe('the committed bundle (dist/shippo-keyguard.mjs and its worker)', () => {
   it('is what `pnpm bundle` builds from the current sources (run `pnpm bundle` and commit if not)', async () => {
-    const committed = readFileSync(join(ROOT, BUNDLE_PATH));
-    const rebuilt: Buffer = await bundleBytes();
-    expect(rebuilt.length).toBeGreaterThan(10_000);
-    expect(committed.equals(rebuilt), 'dist/shippo-keyguard.mjs is stale: run `pnpm bundle` and commit it').toBe(true);
+    const rebuilt = (await bundleFiles()) as Record<string, Buffer>;
+    expect(Object.keys(rebuilt).sort()).toEqual([...(BUNDLE_FILES as string[])].sort());
+    for (const [path, bytes] of Object.entries(rebuilt)) {
+      expect(bytes.length).toBeGreaterThan(10_000);
+      const committed = readFileSync(join(ROOT, path));
+      expect(committed.equals(bytes), `${path} is stale: run \`pnpm bundle\` and commit it`).toBe(true);
+    }
   });
 
   it('holds no key-shaped string', () => {
-    expect(KEY_SHAPED.test(readFileSync(join(ROOT, BUNDLE_PATH), 'latin1'))).toBe(false);
+    for (const path of BUNDLE_FILES as string[]) {
+      expect(KEY_SHAPED.test(readFileSync(join(ROOT, path), 'latin1')), path).toBe(false);
+    }
   });
 
   it('runs as `node cli/bin/shippo-keyguard.js` from a fresh clone with no install and no build', async () => {

@@ -2,11 +2,10 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain ESM script without types
-import { bundleBytes } from '../../../scripts/bundle.mjs';
+import { BUNDLE_FILES, bundleFiles } from '../../../scripts/bundle.mjs';
 import { git, removeDir, sh, tempDir } from './git.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const BUNDLE_PATH = 'dist/shippo-keyguard.mjs';
 
 let cached: Promise<{ dir: string; sha: string }> | undefined;
 
@@ -17,16 +16,16 @@ let cached: Promise<{ dir: string; sha: string }> | undefined;
  */
 export function freshCheckout(): Promise<{ dir: string; sha: string }> {
   cached ??= (async () => {
-    const bytes: Buffer = await bundleBytes();
+    const built = (await bundleFiles()) as Record<string, Buffer>;
     const dir = tempDir('checkout');
     const listed = sh('git', ['ls-files', '-z', '-c', '-o', '--exclude-standard'], { cwd: ROOT });
     for (const path of new Set(listed.stdout.split('\0').filter(Boolean))) {
-      if (path === BUNDLE_PATH || !existsSync(join(ROOT, path))) continue;
+      if ((BUNDLE_FILES as string[]).includes(path) || !existsSync(join(ROOT, path))) continue;
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       copyFileSync(join(ROOT, path), join(dir, path));
     }
     mkdirSync(join(dir, 'dist'), { recursive: true });
-    writeFileSync(join(dir, BUNDLE_PATH), bytes);
+    for (const [path, bytes] of Object.entries(built)) writeFileSync(join(dir, path), bytes);
     git(dir, 'init', '-q', '-b', 'main');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-q', '-m', 'snapshot for tests');
