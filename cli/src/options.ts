@@ -1,10 +1,8 @@
 import type { Argv } from 'yargs';
 import { FAIL_ON, type FailOn } from '@shippo-keyguard/core';
-import { DEFAULT_MAX_FILE_SIZE } from '@shippo-keyguard/core/files';
 import { CliError, describeError } from './errors.js';
 import { apiBaseUrlFlag, verifyConcurrency, verifyRequestTimeout, verifyTimeout } from './steps/verify.js';
-
-import { recordDefaulted } from './steps/triage-context.js';
+import { OPTION_DEFAULTS } from './resolve-options.js';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 
@@ -30,7 +28,8 @@ export interface ReportArgs {
 
   /** `--config FILE`; `false` with `--no-config`. */
   config?: string | false;
-  baseline?: string;
+  /** `--baseline FILE`; `false` with `--no-baseline`. */
+  baseline?: string | false;
   inlineAllow: boolean;
   foreignAllow: boolean;
 }
@@ -58,7 +57,7 @@ export function withReportOptions<T>(y: Argv<T>) {
     .option('fail-on', {
       requiresArg: true,
       choices: FAIL_ON,
-      default: 'any' as FailOn,
+      defaultDescription: OPTION_DEFAULTS.failOn,
       describe: 'Findings that make the exit code 1: any, not-dead (all but verified-dead keys), live (verified-live keys only)',
       group: 'Policy:',
     })
@@ -68,11 +67,11 @@ export function withReportOptions<T>(y: Argv<T>) {
       describe: 'Ask the Shippo API whether each distinct key is live, dead or unknown (one read-only GET per key, cached)',
       group: 'Verification:',
     })
-    .option('verify-concurrency', { requiresArg: true, type: 'number', default: 4, coerce: verifyConcurrency, describe: 'Requests in flight at once (1-64)', group: 'Verification:' })
+    .option('verify-concurrency', { requiresArg: true, type: 'number', defaultDescription: String(OPTION_DEFAULTS.verifyConcurrency), coerce: verifyConcurrency, describe: 'Requests in flight at once (1-64)', group: 'Verification:' })
     .option('verify-timeout', {
       requiresArg: true,
       type: 'number',
-      default: 60,
+      defaultDescription: String(OPTION_DEFAULTS.verifyTimeout),
       coerce: verifyTimeout,
       describe: 'Seconds for all of verification, retries and rate-limit waits included; keys not done by then are unknown',
       group: 'Verification:',
@@ -80,7 +79,7 @@ export function withReportOptions<T>(y: Argv<T>) {
     .option('verify-request-timeout', {
       requiresArg: true,
       type: 'number',
-      default: 10,
+      defaultDescription: String(OPTION_DEFAULTS.verifyRequestTimeout),
       coerce: verifyRequestTimeout,
       describe: 'Seconds to wait for one answer from the API; a request that takes longer is retried, then unknown',
       group: 'Verification:',
@@ -104,7 +103,12 @@ export function withReportOptions<T>(y: Argv<T>) {
       describe: 'Read the configuration from FILE (default: the nearest .shippo-keyguard.json/.yaml up to the git top-level); --no-config reads none',
       group: 'Triage:',
     })
-    .option('baseline', { requiresArg: true, type: 'string', describe: 'Report only keys not in this baseline file (see the baseline command)', group: 'Triage:' })
+    .option('baseline', {
+      requiresArg: true,
+      type: 'string',
+      describe: 'Report only keys not in this baseline file (see the baseline command); --no-baseline reads none',
+      group: 'Triage:',
+    })
     .option('inline-allow', {
       type: 'boolean',
       default: true,
@@ -116,9 +120,7 @@ export function withReportOptions<T>(y: Argv<T>) {
       default: true,
       describe: 'Honour gitleaks:allow and "pragma: allowlist secret" comments too',
       group: 'Triage:',
-    })
-    // yargs passes itself as the second argument (untyped in @types/yargs).
-    .middleware(recordDefaulted as (argv: object) => void);
+    });
 }
 
 /** Parse a size such as `100MiB`, `5M`, `2048`, `1.5GB` into bytes. */
@@ -136,12 +138,12 @@ export function maxFileSizeOption(what: 'files' | 'blobs') {
   return {
     type: 'string' as const,
     requiresArg: true,
-    default: DEFAULT_MAX_FILE_SIZE % 1024 ** 2 === 0 ? `${DEFAULT_MAX_FILE_SIZE / 1024 ** 2}MiB` : String(DEFAULT_MAX_FILE_SIZE),
+    defaultDescription: OPTION_DEFAULTS.maxFileSize,
     describe: `Skip (with a warning) ${what} larger than this (bytes, or e.g. 100MiB)`,
   };
 }
 
-/** The `--max-file-size` value in bytes (the configuration file may have filled it in as well). */
+/** The `--max-file-size` value in bytes (from the command line, the configuration or the default: see resolve-options). */
 export function maxFileSizeOf(args: { maxFileSize: string }): number {
   try {
     return parseSize(args.maxFileSize);

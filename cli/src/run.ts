@@ -13,7 +13,8 @@ import * as prePush from './commands/pre-push.js';
 import { suppressStep } from './steps/suppress.js';
 import { verifyStep } from './steps/verify.js';
 import * as baseline from './commands/baseline.js';
-import { prepareTriage } from './steps/triage-context.js';
+import { resolveOptions } from './resolve-options.js';
+import { HOOK_COMMANDS, hookBaseline } from './hooks/advice.js';
 import { TOOL } from './version.js';
 import { STDIN_ARG, type ReportArgs } from './options.js';
 
@@ -107,10 +108,11 @@ export async function run(argv: readonly string[], io: RunIO): Promise<RunResult
     if (helpOutput !== '' || match === undefined) {
       return { exitCode: EXIT.OK, stdout: helpOutput.endsWith('\n') ? helpOutput : `${helpOutput}\n`, stderr: '' };
     }
-    // Configuration and baseline load before the scan: a bad file fails fast with exit 2.
+    // Configuration and baseline load before the scan: a bad file fails fast with exit 2. The
+    // options are resolved here, once, into the value every step reads.
     checkReportFiles(args as Partial<ReportArgs>, io.cwd);
-    prepareTriage(args, io);
-    return await match.handler(args, io, STEPS);
+    const resolved = resolveOptions(args as Record<string, unknown>, io, HOOK_COMMANDS.has(name) ? hookBaseline : () => undefined);
+    return await match.handler(resolved, io, STEPS);
   } catch (error) {
     const exitCode = error instanceof CliError ? error.exitCode : EXIT.ERROR;
     // A CliError may list several problems (a configuration file's), one per line.

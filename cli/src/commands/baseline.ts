@@ -8,7 +8,7 @@ import { CliError, EXIT, describeError } from '../errors.js';
 import type { Step } from '../finish.js';
 import type { RunIO, RunResult } from '../io.js';
 import { seesWholeScope } from '../steps/suppress.js';
-import { displayPath } from '../steps/triage-context.js';
+import { displayPath } from '../resolve-options.js';
 
 export const command = 'baseline [target] [args..]';
 export const describe = 'Record the keys a scan finds in a baseline file, so later scans report only new ones';

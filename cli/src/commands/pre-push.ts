@@ -9,7 +9,6 @@ import { GitError, openRepo, scanHistory, type GitScanResult } from '@shippo-key
 import { CliError, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
 import { withReportOptions, type ReportArgs } from '../options.js';
-import { withRepoBaseline } from '../hooks/advice.js';
 import { withAdvice } from './pre-commit.js';
 
 export const command = 'pre-push [remote] [url]';
@@ -116,8 +115,7 @@ async function pushedRevisions(repo: string, args: PrePushArgs, io: RunIO): Prom
   return { lists, refs };
 }
 
-export async function handler(given: PrePushArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
-  const args = withRepoBaseline(given, io.cwd);
+export async function handler(args: PrePushArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
   const startedAt = new Date();
   const secrets = new SecretStore();
   const results: GitScanResult[] = [];

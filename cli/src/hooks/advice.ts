@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { git } from '../action/git.js';
+import { findBaselineFile } from '@shippo-keyguard/core/baseline';
+import type { LoadedConfig } from '@shippo-keyguard/core/config';
 
 /**
  * What a blocked commit or push prints after the findings: why it is blocked and the three ways
@@ -22,19 +21,13 @@ export function blockedAdvice(what: 'commit' | 'push'): string {
   ].join('\n');
 }
 
-/** The baseline file the hooks read from the repository root when `--baseline` is not given. */
-export const HOOK_BASELINE = '.shippo-keyguard-baseline.json';
+/** The commands that run as git hooks. */
+export const HOOK_COMMANDS: ReadonlySet<string> = new Set(['pre-commit', 'pre-push']);
 
 /**
- * Hooks honour a committed baseline without being told: when `--baseline` is not given and the
- * repository root has one, use it. Returns a copy of the arguments, since per-run triage state
- * may already be keyed to the original object.
+ * Hooks honour a committed baseline without being told: when `--baseline` is not given, the
+ * repository root's `.shippo-keyguard-baseline.json` (also when the hook runs in a subdirectory).
  */
-export function withRepoBaseline<T extends Record<string, unknown>>(args: T, cwd: string): T {
-  if (args['baseline'] !== undefined) return args;
-  const dir = resolve(cwd, typeof args['repo'] === 'string' ? args['repo'] : '.');
-  // The root, also when the command runs in a subdirectory (by hand, or a hook manager's `root:`).
-  const top = git(dir, ['rev-parse', '--show-toplevel']);
-  const file = join(top.ok && top.stdout.trim() !== '' ? top.stdout.trim() : dir, HOOK_BASELINE);
-  return existsSync(file) ? { ...args, baseline: file } : args;
+export function hookBaseline(start: string, config: LoadedConfig): string | undefined {
+  return findBaselineFile(start, config);
 }

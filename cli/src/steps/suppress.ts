@@ -3,7 +3,7 @@ import type { Finding } from '@shippo-keyguard/core';
 import { applyConfig, redactKeys } from '@shippo-keyguard/core/config';
 import { staleEntries } from '@shippo-keyguard/core/baseline';
 import type { Collected, Step } from '../finish.js';
-import { displayPath, triageContext } from './triage-context.js';
+import { displayPath, type TriageContext } from '../resolve-options.js';
 
 function withoutSuppression(f: Finding): Finding {
   const { suppression: _dropped, ...rest } = f;
@@ -36,7 +36,7 @@ export const suppressStep: Step = (collected, args, io) => {
     return f;
   });
 
-  const context = triageContext(args, io);
+  const context = args['triage'] as TriageContext | undefined;
   const { kept, suppressed } = context
     ? applyConfig(marked, context.config, collected.root)
     : { kept: marked.filter((f) => !f.suppression), suppressed: marked.filter((f) => f.suppression) };

@@ -83,6 +83,14 @@ export const configSchema = {
         },
       },
     },
+    baseline: {
+      type: ['string', 'boolean'],
+      not: { const: true },
+      minLength: 1,
+      description:
+        'The baseline file, relative to the directory of this file; false reads none. Default: .shippo-keyguard-baseline.json at the repository root, if it exists.',
+      errorMessage: 'expected a file name, or false to read no baseline',
+    },
   },
 } as const;
 
@@ -95,4 +103,6 @@ export interface KeyguardConfig {
   readonly failOn?: 'any' | 'not-dead' | 'live';
   readonly verify?: { readonly concurrency?: number; readonly timeout?: number; readonly requestTimeout?: number };
   readonly allow?: readonly { readonly fingerprint: string; readonly reason: string }[];
+  /** The baseline file (relative to the configuration file's directory), or `false` for none. */
+  readonly baseline?: string | false;
 }
