@@ -2,7 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { FailOn } from '@shippo-keyguard/core';
 import { DEFAULT_MAX_FILE_SIZE } from '@shippo-keyguard/core/files';
 import { readBaseline, type Baseline } from '@shippo-keyguard/core/baseline';
-import { ConfigError, loadConfigFresh, type LoadedConfig } from '@shippo-keyguard/core/config';
+import { ConfigError, ignoreUnder, loadConfigFresh, type LoadedConfig } from '@shippo-keyguard/core/config';
 import { CliError } from './errors.js';
 import type { RunIO } from './io.js';
 
@@ -93,4 +93,11 @@ export function resolveOptions<T extends Args>(args: T, io: RunIO, findBaseline:
   } catch (error) {
     throw asCliError(io, error);
   }
+}
+
+/** The configuration's `ignore` for a source rooted at `root`, applied while listing (nothing ignored is read). */
+export function ignoreOption(args: Args, root: string): { ignore?: (rel: string) => boolean } {
+  const triage = args['triage'] as TriageContext | undefined;
+  const ignore = triage ? ignoreUnder(triage.config, root) : undefined;
+  return ignore ? { ignore } : {};
 }

@@ -5,6 +5,7 @@ import { GitError, mergeBases, openRepo, resolveCommit, scanHistory, type GitSca
 import { CliError, describeError } from '../errors.js';
 import { collectedFrom, finish, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
+import { ignoreOption } from '../resolve-options.js';
 import { maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'history';
@@ -70,6 +71,7 @@ export async function handler(args: HistoryArgs & Record<string, unknown>, io: R
       repo: info.root,
       ...(revisions ? { revisions } : {}),
       maxBlobSize,
+      ignore: (root: string) => ignoreOption(args, root).ignore,
       secrets,
       recurseSubmodules: args.recurseSubmodules,
       ...(showProgress(io) && io.progress

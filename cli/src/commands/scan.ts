@@ -5,6 +5,7 @@ import { printablePath, scanFiles, toPosix } from '@shippo-keyguard/core/files';
 import { CliError } from '../errors.js';
 import { finish, type Collected, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
+import { ignoreOption } from '../resolve-options.js';
 import { maxFileSizeOf, maxFileSizeOption, STDIN_ARG, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'scan [paths..]';
@@ -121,6 +122,7 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
     gitignore: args.gitignore,
     maxFileSize,
     secrets,
+    ...ignoreOption(args, io.cwd),
     ...(progress ? { onProgress: progress.update } : {}),
   });
   progress?.clear();

@@ -5,6 +5,7 @@ import { GitError, scanStaged, type GitScanResult } from '@shippo-keyguard/core/
 import { CliError, describeError } from '../errors.js';
 import { collectedFrom, finish, type Step } from '../finish.js';
 import type { RunIO, RunResult } from '../io.js';
+import { ignoreOption } from '../resolve-options.js';
 import { maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'staged';
@@ -34,6 +35,7 @@ export async function handler(args: StagedArgs & Record<string, unknown>, io: Ru
     result = await scanStaged({
       repo: resolve(io.cwd, args.repo),
       maxBlobSize,
+      ignore: (root: string) => ignoreOption(args, root).ignore,
       ...(args.messageFile !== undefined ? { messageFile: resolve(io.cwd, args.messageFile) } : {}),
       secrets,
     });

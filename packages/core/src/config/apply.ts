@@ -20,6 +20,26 @@ export function ignoreMatcher(loaded: LoadedConfig): (absolutePath: string, isDi
   };
 }
 
+/**
+ * The configuration's `ignore` as a predicate on paths relative to a scan root (`/`-separated,
+ * as sources name them), so a source can skip a path while listing, before anything is read.
+ * Built once per scan: the root's place relative to the configuration's directory is worked out
+ * here, not per file.
+ */
+export function ignoreUnder(loaded: LoadedConfig, root: string): ((rel: string) => boolean) | undefined {
+  const patterns = loaded.config.ignore ?? [];
+  if (patterns.length === 0) return undefined;
+  const ig = ignoreFactory()().add([...patterns]);
+  const fromConfig = relative(loaded.dir, resolve(root));
+  if (fromConfig.startsWith('..') || isAbsolute(fromConfig)) {
+    // The root is above the configuration's directory (or elsewhere): map each path.
+    const matcher = ignoreMatcher(loaded);
+    return (rel) => matcher(resolve(root, rel));
+  }
+  const prefix = fromConfig === '' ? '' : `${sep === '/' ? fromConfig : fromConfig.split(sep).join('/')}/`;
+  return (rel) => rel !== '' && rel !== '.' && rel !== '-' && !rel.startsWith('../') && ig.ignores(prefix + rel);
+}
+
 export interface ConfigOutcome {
   /** Findings still reported (levels as the configuration sets them). */
   readonly kept: Finding[];

@@ -24,6 +24,8 @@ export interface FileScanOptions {
   /** Reader threads; default: one per core (up to 4) for large lists, none for small ones. */
   readonly threads?: number;
   readonly onProgress?: (files: number, bytes: number) => void;
+  /** Paths (relative to `cwd`, `/`-separated) skipped while listing: never read, never counted. */
+  readonly ignore?: (rel: string) => boolean;
 }
 
 export interface FileScanResult {
@@ -47,6 +49,7 @@ export async function scanFiles(options: FileScanOptions): Promise<FileScanResul
     paths: options.paths,
     cwd: root,
     gitignore: options.gitignore ?? true,
+    ...(options.ignore ? { ignore: options.ignore } : {}),
     // Start the reader threads as soon as the list is known to be large: their start-up then
     // overlaps building the rest of the list.
     ...(threads >= 2 ? { largeAt: PARALLEL_THRESHOLD, onLarge: () => (workers = startWorkers(threads)) } : {}),

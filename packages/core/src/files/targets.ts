@@ -25,6 +25,8 @@ export interface ListOptions {
   /** Called once when the list grows past `largeAt` files, before the listing is finished. */
   readonly onLarge?: () => void;
   readonly largeAt?: number;
+  /** Paths (relative to `cwd`, `/`-separated) never listed: the configuration's `ignore`, applied before anything is read. */
+  readonly ignore?: (rel: string) => boolean;
 }
 
 /** Report path: relative to the root, `/`-separated (SARIF `%SRCROOT%`-relative URIs). */
@@ -55,7 +57,9 @@ export async function listTargets(options: ListOptions): Promise<TargetList> {
       options.onLarge();
     }
   };
+  const ignore = options.ignore;
   const add = (path: FsPath, index: number, fromGit: boolean, rel = relPath(root, path), regular = fromGit) => {
+    if (ignore?.(rel)) return;
     if (!single) {
       if (seen.has(rel)) return;
       seen.add(rel);

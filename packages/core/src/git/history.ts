@@ -29,6 +29,12 @@ export interface HistoryScanOptions {
   readonly onProgress?: (blobs: number, bytes: number) => void;
   /** `git cat-file` processes reading in parallel (default 2: git inflates while we search). */
   readonly readers?: number;
+  /**
+   * Paths to skip: given the repository root, a predicate on paths relative to it. A range is listed with paths, so blobs seen
+   * only at ignored paths are never read; a full scan reads the whole object store in pack order
+   * (the fast way) and drops what lies only at ignored paths before anything is reported.
+   */
+  readonly ignore?: (root: string) => ((path: string) => boolean) | undefined;
 }
 
 /** What a git source (history or staged) hands back. */
@@ -85,6 +91,7 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
   const revs = full ? ['--all', ...stash] : [...options.revisions!];
   if (!anyRefs) return result;
   const maxBlobSize = options.maxBlobSize ?? DEFAULT_MAX_FILE_SIZE;
+  const ignored = options.ignore?.(root);
   const secrets = options.secrets;
   const scanOptions = (path: string, source: Finding['source']) => ({
     path,
@@ -153,6 +160,7 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
     for (const [id, path] of reachable.paths) if (!readSizes.has(id) && !oversized.has(id)) toRead.push({ id, size: 0, path });
   } else {
     reachable = await listReachable(root, revs);
+    if (ignored) for (const [id, path] of reachable.paths) if (path && ignored(path)) reachable.paths.delete(id);
     const sized = await sizeBlobs(root, reachable.paths);
     for (const id of sized.missing) onMissing(id, 'missing');
     toRead = [];
@@ -170,6 +178,8 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
   await messagesDone;
 
   const paths = reachable.paths;
+  // Blobs known only at ignored paths are not part of what was asked for: no finding, no warning.
+  if (full && ignored) for (const [id, path] of paths) if (path && ignored(path)) paths.delete(id);
   for (const [id, size] of readSizes) {
     if (!paths.has(id)) continue; // unreachable: not part of any history
     stats.scanned++;

@@ -17,6 +17,8 @@ export interface StagedScanOptions {
   readonly secrets?: SecretStore;
   readonly detectors?: readonly Detector[];
   readonly maxBlobSize?: number;
+  /** Paths skipped while listing, before anything is read: given the repository root, a predicate on paths relative to it. */
+  readonly ignore?: (root: string) => ((path: string) => boolean) | undefined;
 }
 
 /** The part of a `commit -v` message file below this line is the diff, not the message. */
@@ -31,6 +33,7 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
   const info = await openRepo(options.repo);
   if (info.bare) throw new GitError(`${info.root} is a bare repository: nothing is staged there`, [], null);
   const root = info.root;
+  const ignored = options.ignore?.(root);
   const warnings: ScanWarning[] = [];
   const stats = { scanned: 0, bytes: 0, skipped: 0 };
   const findings: Finding[] = [];
@@ -52,6 +55,7 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
     const mode = fields[1] ?? '';
     const id = fields[3] ?? '';
     if (mode === '160000' || /^0+$/.test(id)) return; // a submodule pointer, or not in the index
+    if (ignored?.(token)) return;
     entries.push({ id, path: token, mode });
   });
   const against = info.head ?? (await emptyTree(root));
