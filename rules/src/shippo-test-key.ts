@@ -15,7 +15,7 @@ export const shippoTestKey: Detector = {
       '2. Read the key from the environment (`process.env.SHIPPO_API_KEY`) instead of the source.\n' +
       '3. Delete the leaked key in the dashboard.',
   },
-  level: 'warning',
+  level: 'error',
   confidence: 'high',
   securitySeverity: 5.3,
   tags: ['security', 'secret', 'shippo', 'external/cwe/cwe-798'],

@@ -73,7 +73,7 @@ describe('scan output formats', () => {
     expect(r.exitCode).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines).toContain(`config/.env:2:16  error  shippo-live-key  live key  ${live.slice(0, 16)}…${live.slice(-4)}`);
-    expect(r.stdout).toContain(`src/ünïcode.ts:2:${columnOf(multibyteLine, test)}  warning  shippo-test-key  test key`);
+    expect(r.stdout).toContain(`src/ünïcode.ts:2:${columnOf(multibyteLine, test)}  error  shippo-test-key  test key`);
     expect(r.stdout).toContain('crlf.yml:3:11  error  shippo-live-key');
     expect(r.stdout).not.toContain('docs/README.md');
     expect(r.stdout).not.toMatch(/\u001b\[/);
@@ -241,7 +241,8 @@ describe('scan output formats', () => {
       expect(sarifSchemaErrors(log)).toEqual([]);
       const run = log.runs[0];
       expect(run.results).toHaveLength(25_000);
-      expect(run.results.filter((x: any) => x.level === 'error').map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri)).toEqual(['z-live.env', 'z-live.env']);
+      // Test keys are errors too (one severity model); among equals, live keys rank first.
+      expect(run.results.filter((x: any) => x.properties.kind === 'live').map((x: any) => x.locations[0].physicalLocation.artifactLocation.uri)).toEqual(['z-live.env', 'z-live.env']);
       expect(run.invocations[0].toolExecutionNotifications).toContainEqual(
         expect.objectContaining({ descriptor: { id: 'too-many-results' }, message: { text: expect.stringMatching(/^5 findings are not in this SARIF log/) } }),
       );

@@ -1,4 +1,4 @@
-import { failsPolicy, type FailOn, type Finding } from '@shippo-keyguard/core';
+import { failsPolicy, findingLevel, type FailOn, type Finding } from '@shippo-keyguard/core';
 import { resultMessage } from '@shippo-keyguard/core/report';
 import { repoPath, type RepoLinks } from './report.js';
 
@@ -9,7 +9,7 @@ const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A')
 /** Error when the finding fails the step (`fail-on`), so the annotation says why the check is red. */
 export function annotationKind(f: Finding, failOn: FailOn): 'error' | 'warning' | 'notice' {
   if (failsPolicy(f, failOn)) return 'error';
-  return f.verification?.status === 'dead' || f.level === 'note' ? 'notice' : 'warning';
+  return findingLevel(f) === 'note' ? 'notice' : 'warning';
 }
 
 /** One `::error file=…,line=…::` line per finding, so it shows on the pull request's diff. Redacted. */

@@ -1,4 +1,4 @@
-import type { KeyKind } from '@shippo-keyguard/core';
+import { withVerification, type KeyKind } from '@shippo-keyguard/core';
 import { ApiBaseUrlError, resolveApiBaseUrl, verifyKeys, type ApiBase, type KeyToVerify } from '@shippo-keyguard/core/verify';
 import { CliError } from '../errors.js';
 import type { Step } from '../finish.js';
@@ -86,8 +86,8 @@ export const verifyStep: Step = async (collected, args, io) => {
     onWarning: (code, message) => collected.warnings.push({ code, message }),
     ...(progress ? { onProgress: (done: number, total: number) => progress(`verified ${done}/${total} keys`) } : {}),
   });
-  collected.findings = collected.findings.map((f) => ({
-    ...f,
-    verification: results.get(f.fingerprint) ?? { status: 'unknown', reason: 'key not held in memory' },
-  }));
+  // The verdict sets the level each report shows (the engine's severity model).
+  collected.findings = collected.findings.map((f) =>
+    withVerification(f, results.get(f.fingerprint) ?? { status: 'unknown', reason: 'key not held in memory' }),
+  );
 };

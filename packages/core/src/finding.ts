@@ -55,6 +55,11 @@ export interface Finding {
   };
   readonly verification?: Verification;
   /**
+   * The level before verification changed it (see `severity.ts`): `level` is what every report
+   * shows; the fail policy looks at this one, so a verified-dead key still fails `--fail-on any`.
+   */
+  readonly unverifiedLevel?: DetectorLevel;
+  /**
    * Set when something allows this finding. The engine marks inline allows while the content is
    * at hand (`inline`/`inline-foreign`); the CLI decides whether to honour them
    * (`--no-inline-allow`, `--no-foreign-allow`) and adds config and baseline suppressions.

@@ -11,4 +11,5 @@ export { SecretStore, fingerprintOf, redact } from './secret.js';
 export { compareFindings, dedupeFindings, sortFindings } from './postprocess.js';
 export type { CommitInfo, Finding, FindingSource, Suppression, Verification } from './finding.js';
 export { FAIL_ON, failsPolicy, type FailOn } from './policy.js';
+export { findingLevel, levelFor, unverifiedLevel, withVerification, type Level, type VerificationStatus } from './severity.js';
 export { isAllowedInline, inlineAllowMarker, type InlineAllowOptions } from './inline-allow.js';

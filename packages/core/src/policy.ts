@@ -14,8 +14,9 @@ export type FailOn = (typeof FAIL_ON)[number];
 
 export function failsPolicy(finding: Finding, failOn: FailOn): boolean {
   const status = finding.verification?.status ?? 'unchecked';
-  // A note passes, unless the API says its key works: a live key is never low-confidence.
-  if (finding.level === 'note' && status !== 'live') return false;
+  // A note passes, unless the API says its key works: a live key is never low-confidence. The
+  // level before verification counts: a dead key is shown as a note but still fails `any`.
+  if ((finding.unverifiedLevel ?? finding.level) === 'note' && status !== 'live') return false;
   switch (failOn) {
     case 'any':
       return true;

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { detectors, type Detector } from '@shippo-keyguard/rules';
 import type { Finding } from '../finding.js';
+import { findingLevel, unverifiedLevel } from '../severity.js';
 import type { ScanReport } from './model.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -16,11 +17,15 @@ export const MAX_SARIF_RESULTS = 25_000;
 
 const SEVERITY_ORDER: Record<Sarif.Result.level, number> = { error: 0, warning: 1, note: 2, none: 3 };
 
-/** The findings a SARIF run can hold: all of them, or the most severe when there are too many. */
+/**
+ * The findings a SARIF run can hold: all of them, or the most severe when there are too many
+ * (by level, then live keys before test keys).
+ */
 function sarifFindings(findings: readonly Finding[]): readonly Finding[] {
   if (findings.length <= MAX_SARIF_RESULTS) return findings;
   const rank = (i: number): number => SEVERITY_ORDER[sarifLevel(findings[i]!)];
-  const order = findings.map((_f, i) => i).sort((a, b) => rank(a) - rank(b) || a - b);
+  const weight = (i: number): number => (findings[i]!.kind === 'live' ? 1 : 0);
+  const order = findings.map((_f, i) => i).sort((a, b) => rank(a) - rank(b) || weight(b) - weight(a) || a - b);
   const kept = new Set(order.slice(0, MAX_SARIF_RESULTS));
   return findings.filter((_f, i) => kept.has(i));
 }
@@ -33,27 +38,19 @@ function ruleFor(d: Detector): Sarif.ReportingDescriptor {
     fullDescription: { text: `${d.description} ${d.confidence === 'low' ? 'Low confidence.' : ''}`.trim() },
     help: { text: d.help.text, markdown: d.help.markdown },
     helpUri: `https://github.com/shippo-keyguard/shippo-keyguard#${d.id}`,
-    defaultConfiguration: { level: d.level },
+    defaultConfiguration: { level: unverifiedLevel(d.id, 'live') },
     properties: {
       tags: [...d.tags],
       precision: d.confidence === 'high' ? 'very-high' : 'medium',
       'security-severity': d.securitySeverity.toFixed(1),
-      problem: { severity: d.level === 'note' ? 'recommendation' : d.level },
+      problem: { severity: unverifiedLevel(d.id, 'live') === 'note' ? 'recommendation' : unverifiedLevel(d.id, 'live') },
     },
   };
 }
 
-/** SARIF level of one result: verification wins over the detector's default. */
+/** SARIF level of one result: the engine's severity model (`severity.ts`), as every report shows it. */
 export function sarifLevel(f: Finding): Sarif.Result.level {
-  switch (f.verification?.status) {
-    case 'live':
-    case 'unknown':
-      return 'error';
-    case 'dead':
-      return 'note';
-    default:
-      return f.level;
-  }
+  return findingLevel(f);
 }
 
 export function resultMessage(f: Finding, shown: string): string {

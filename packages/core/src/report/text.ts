@@ -1,5 +1,6 @@
 import { printablePath } from '../files/fs-path.js';
 import type { Finding } from '../finding.js';
+import { findingLevel } from '../severity.js';
 import type { ScanReport, WriteOptions } from './model.js';
 import { distinctKeys, plural, verificationCounts } from './summary.js';
 
@@ -37,13 +38,14 @@ function suppressionLabel(s: NonNullable<Finding['suppression']>): string {
 
 function findingLines(f: Finding, options: TextOptions): string[] {
   const c = paint(options.color);
-  const levelStyle = f.level === 'error' ? 'red' : f.level === 'warning' ? 'yellow' : 'gray';
+  const level = findingLevel(f);
+  const levelStyle = level === 'error' ? 'red' : level === 'warning' ? 'yellow' : 'gray';
   const shown = options.reveal?.(f.fingerprint) ?? f.redacted;
   const status = statusLabel(f);
   const statusStyle = f.verification?.status === 'live' ? 'red' : f.verification?.status === 'dead' ? 'green' : 'yellow';
   const parts = [
     c('bold', `${printablePath(f.path)}:${f.startLine}:${f.startColumn}`),
-    c(levelStyle, f.level),
+    c(levelStyle, level),
     f.detector,
     `${f.kind} key`,
     shown,
