@@ -14,7 +14,7 @@ import { suppressStep } from './steps/suppress.js';
 import { verifyStep } from './steps/verify.js';
 import * as baseline from './commands/baseline.js';
 import { resolveOptions } from './resolve-options.js';
-import { HOOK_COMMANDS, hookBaseline } from './hooks/advice.js';
+import { findBaselineFile } from '@shippo-keyguard/core/baseline';
 import { TOOL } from './version.js';
 import { STDIN_ARG, type ReportArgs } from './options.js';
 
@@ -111,7 +111,7 @@ export async function run(argv: readonly string[], io: RunIO): Promise<RunResult
     // Configuration and baseline load before the scan: a bad file fails fast with exit 2. The
     // options are resolved here, once, into the value every step reads.
     checkReportFiles(args as Partial<ReportArgs>, io.cwd);
-    const resolved = resolveOptions(args as Record<string, unknown>, io, HOOK_COMMANDS.has(name) ? hookBaseline : () => undefined);
+    const resolved = resolveOptions(args as Record<string, unknown>, io, findBaselineFile);
     return await match.handler(resolved, io, STEPS);
   } catch (error) {
     const exitCode = error instanceof CliError ? error.exitCode : EXIT.ERROR;

@@ -84,7 +84,10 @@ export async function handler(args: BaselineArgs & Record<string, unknown>, io: 
   // Run the scan as the user would, through the same parser and steps, and read its JSON report:
   // works for every scanning command and never sees a key.
   const { run, parseCommandLine } = await import('../run.js');
-  const innerArgv = [target, ...rest, '--format', 'json'];
+  // The scan reports every key, baselined or not (unless told which baseline to read): the file
+  // being written is the one that decides.
+  const baselineGiven = rest.some((a) => /^--(no-)?baseline(=|$)/.test(a));
+  const innerArgv = [target, ...rest, ...(baselineGiven ? [] : ['--no-baseline']), '--format', 'json'];
   // Only a scan of the whole scope can tell that a key is gone: some paths, the staged changes or
   // a history range see part of it, and would call every other entry stale (and prune it).
   const whole = seesWholeScope({ command: target, root: io.cwd }, await parseCommandLine(innerArgv), io.cwd);

@@ -1,6 +1,3 @@
-import { findBaselineFile } from '@shippo-keyguard/core/baseline';
-import type { LoadedConfig } from '@shippo-keyguard/core/config';
-
 /**
  * What a blocked commit or push prints after the findings: why it is blocked and the three ways
  * out. Keys themselves are only ever shown redacted, in the report above this.
@@ -19,15 +16,4 @@ export function blockedAdvice(what: 'commit' | 'push'): string {
     `  3. Add it to the baseline, if it is known and accepted: \`shippo-keyguard baseline ${what === 'commit' ? 'staged' : 'history'}\`, then commit .shippo-keyguard-baseline.json (the hooks read it from the repository root).`,
     '',
   ].join('\n');
-}
-
-/** The commands that run as git hooks. */
-export const HOOK_COMMANDS: ReadonlySet<string> = new Set(['pre-commit', 'pre-push']);
-
-/**
- * Hooks honour a committed baseline without being told: when `--baseline` is not given, the
- * repository root's `.shippo-keyguard-baseline.json` (also when the hook runs in a subdirectory).
- */
-export function hookBaseline(start: string, config: LoadedConfig): string | undefined {
-  return findBaselineFile(start, config);
 }

@@ -1,4 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path';
+import { baselineFilter, loadBaselineSync } from '@shippo-keyguard/core/baseline';
 import { ConfigError, fileTriage, loadConfigSync, type FileTriage } from '@shippo-keyguard/core/config';
 
 /** The project's `.shippo-keyguard.json` / `.yaml` as it applies to one linted file. */
@@ -10,8 +11,10 @@ interface ConfigContext {
 }
 
 /**
- * The same configuration file the CLI reads, found from ESLint's working directory. Read and
- * validated once per process and directory (`loadConfigSync` remembers it, errors too), so a
+ * The same configuration file the CLI reads, found from ESLint's working directory, and the same
+ * baseline (the repository root's `.shippo-keyguard-baseline.json`, or the file the
+ * configuration's `baseline` names): a baselined key is not reported in the editor either. Read
+ * and validated once per process and directory (both loaders remember them, errors too), so a
  * keystroke costs a map lookup; call it only once a file may hold a key. A bad file becomes its
  * first error line (the path relative to `cwd`, keys redacted) instead of an exception: a linter
  * that throws on every file hides the keys it should report.
@@ -20,7 +23,8 @@ export function projectConfigFor(context: ConfigContext): ProjectConfig {
   const { cwd } = context;
   try {
     // The physical file: a processor's virtual block (`.env/0_file.shippo-keyguard-text`) is not a path in the project.
-    return { triage: fileTriage(loadConfigSync(cwd), resolve(cwd, context.physicalFilename)) };
+    const loaded = loadConfigSync(cwd);
+    return { triage: fileTriage(loaded, resolve(cwd, context.physicalFilename), baselineFilter(loadBaselineSync(cwd, loaded))) };
   } catch (error) {
     if (error instanceof ConfigError) {
       const display = (file: string) => {

@@ -12,5 +12,5 @@ export {
   type BaselineEntry,
 } from './model.js';
 export { formatBaseline, parseBaseline, readBaseline } from './file.js';
-export { findBaselineFile, repositoryRoot } from './discover.js';
+export { baselineFilter, clearBaselineCache, findBaselineFile, loadBaselineSync, repositoryRoot } from './discover.js';
 export { entriesFromFindings, updateBaseline, staleEntries, type BaselineUpdate, type FindingLike } from './update.js';

@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Finding } from '../finding.js';
+import { filterFindings, type FilterOutcome, type FilterRules } from '../filter.js';
 import { ignoreFactory } from './deps.js';
 import { redactKeys, type LoadedConfig } from './load.js';
 
@@ -40,46 +41,40 @@ export function ignoreUnder(loaded: LoadedConfig, root: string): ((rel: string) 
   return (rel) => rel !== '' && rel !== '.' && rel !== '-' && !rel.startsWith('../') && ig.ignores(prefix + rel);
 }
 
-export interface ConfigOutcome {
-  /** Findings still reported (levels as the configuration sets them). */
-  readonly kept: Finding[];
-  /** Findings whose key the configuration's `allow` lists: `suppression: {by: 'config', reason}`. */
-  readonly suppressed: Finding[];
-  /** How many findings were dropped: ignored path or detector turned off. */
-  readonly dropped: number;
+export type ConfigOutcome = FilterOutcome;
+
+/**
+ * The configuration's part of the filter (see `filter.ts`) for a scan rooted at `root`: ignored
+ * paths, detector settings and allowed keys (reasons redacted: reports carry them verbatim, and a
+ * key pasted into one must stay redacted).
+ */
+export function configFilter(loaded: LoadedConfig, root: string): FilterRules {
+  const { config } = loaded;
+  const allowed = new Map((config.allow ?? []).map((a) => [a.fingerprint, redactKeys(a.reason)]));
+  const ignored = ignoreUnder(loaded, root);
+  return {
+    ...(ignored ? { ignored } : {}),
+    ...(config.detectors ? { detector: (id: string) => config.detectors?.[id] } : {}),
+    ...(allowed.size > 0 ? { allowed: (fingerprint: string) => allowed.get(fingerprint) } : {}),
+  };
 }
 
 /**
  * Apply a configuration to findings whose paths are relative to `root`: drop ignored paths and
  * detectors turned `off`, set levels, and mark allowed fingerprints. Findings already marked
- * (inline allows) keep their mark. Stdin (`-`) has no path to ignore.
+ * (inline allows) keep their mark. Stdin (`-`) has no path to ignore. The filter step with the
+ * configuration alone.
  */
 export function applyConfig(findings: readonly Finding[], loaded: LoadedConfig, root: string): ConfigOutcome {
-  const { config } = loaded;
-  const ignored = ignoreMatcher(loaded);
-  const allowed = new Map((config.allow ?? []).map((a) => [a.fingerprint, a.reason]));
-  const kept: Finding[] = [];
-  const suppressed: Finding[] = [];
-  let dropped = 0;
-  for (const original of findings) {
-    const setting = config.detectors?.[original.detector];
-    if (setting === 'off' || (original.source !== 'stdin' && original.path !== '-' && ignored(resolve(root, original.path)))) {
-      dropped++;
-      continue;
-    }
-    let f = setting !== undefined && setting !== original.level ? { ...original, level: setting } : original;
-    const reason = allowed.get(f.fingerprint);
-    // A reason is free text that reports carry verbatim: a key pasted into it stays redacted.
-    if (reason !== undefined && f.suppression === undefined) f = { ...f, suppression: { by: 'config', reason: redactKeys(reason) } };
-    (f.suppression ? suppressed : kept).push(f);
-  }
-  return { kept, suppressed, dropped };
+  return filterFindings(findings, configFilter(loaded, root));
 }
 
-/** What a linter needs from the configuration for one file (the ESLint plugin). */
+/** What a linter needs from the configuration (and the baseline) for one file. */
 export interface FileTriage {
   /** The file matches `ignore`: report nothing in it. */
   readonly ignored: boolean;
+  /** The filter's rules for keys in the file (detector settings, allowed keys, the baseline); inline comments per rule options. */
+  readonly rules: FilterRules;
   /** The configured setting of a detector, if any: `off` or the level to report at. */
   detector(id: string): 'off' | 'error' | 'warning' | 'note' | undefined;
   /** The `allow` reason for a key's fingerprint, if the configuration allows it. */
@@ -87,21 +82,28 @@ export interface FileTriage {
 }
 
 const matchers = new WeakMap<LoadedConfig, ReturnType<typeof ignoreMatcher>>();
-const allows = new WeakMap<LoadedConfig, ReadonlyMap<string, string>>();
+const filters = new WeakMap<LoadedConfig, Map<object | undefined, FilterRules>>();
 
 /**
- * The configuration's answers for one file, built once per loaded configuration:
- * `fileTriage(loadConfigSync(context.cwd), context.filename)`.
+ * The configuration's answers for one file, built once per loaded configuration (and baseline
+ * filter): `fileTriage(loadConfigSync(context.cwd), context.filename, baselineRules)`.
  */
-export function fileTriage(loaded: LoadedConfig, absoluteFile: string): FileTriage {
+export function fileTriage(loaded: LoadedConfig, absoluteFile: string, baseline: FilterRules = {}): FileTriage {
   let matcher = matchers.get(loaded);
   if (matcher === undefined) matchers.set(loaded, (matcher = ignoreMatcher(loaded)));
-  let allowed = allows.get(loaded);
-  if (allowed === undefined) allows.set(loaded, (allowed = new Map((loaded.config.allow ?? []).map((a) => [a.fingerprint, a.reason]))));
-  const map = allowed;
+  let byBaseline = filters.get(loaded);
+  if (byBaseline === undefined) filters.set(loaded, (byBaseline = new Map()));
+  let rules = byBaseline.get(baseline);
+  if (rules === undefined) {
+    // Paths are decided per file (`ignored`): the rules carry no ignore of their own.
+    const { ignored: _perFile, ...config } = configFilter(loaded, loaded.dir);
+    byBaseline.set(baseline, (rules = { ...config, ...baseline }));
+  }
+  const filter = rules;
   return {
     ignored: matcher(absoluteFile),
+    rules: filter,
     detector: (id) => loaded.config.detectors?.[id],
-    allowReason: (fingerprint) => map.get(fingerprint),
+    allowReason: (fingerprint) => filter.allowed?.(fingerprint),
   };
 }

@@ -18,5 +18,5 @@ export {
   type LoadConfigOptions,
   type LoadedConfig,
 } from './load.js';
-export { applyConfig, fileTriage, ignoreMatcher, ignoreUnder, type ConfigOutcome, type FileTriage } from './apply.js';
+export { applyConfig, configFilter, fileTriage, ignoreMatcher, ignoreUnder, type ConfigOutcome, type FileTriage } from './apply.js';
 export { globProblem } from './glob.js';

@@ -1,5 +1,6 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { findKeys, fingerprintOf, isAllowedInline, redact, type RawMatch } from '@shippo-keyguard/core';
+import { findKeys, fingerprintOf, inlineAllowMarker, redact, type RawMatch } from '@shippo-keyguard/core';
+import { reported } from '../key-filter.js';
 import { readCachedVerification } from '@shippo-keyguard/core/cache';
 import { createRule } from '../create-rule.js';
 import { textFacts } from '../prefilter.js';
@@ -141,11 +142,10 @@ export default createRule<Options, MessageIds>({
         for (const raw of findKeys(text)) {
           const { match } = raw;
           if (match.kind === 'test' && !checkTestKeys) continue;
-          // The same allow comments as the CLI, on the same text.
-          if (isAllowedInline(text, match.start, { foreign })) continue;
-          // The configuration's level is the CLI's; ESLint's severity comes from the ESLint config.
-          if (triage?.detector(raw.detector.id) === 'off') continue;
-          if (triage?.allowReason(fingerprintOf(match.key)) !== undefined) continue;
+          // The engine's filter, as for the CLI: allow comments on the same text, the
+          // configuration's detectors and allowed keys, the baseline. ESLint's severity comes from
+          // the ESLint config (its configs set `error`, the engine's level for an unverified key).
+          if (!reported(raw, inlineAllowMarker(text, match.start), triage?.rules ?? {}, foreign)) continue;
           const start = base + match.start;
           const end = base + match.end;
           const literal = virtual || raw.detector.id === 'shippo-key-base64' ? undefined : wholeValueLiteral(sourceCode, context.filename, start, match.key);

@@ -1,5 +1,6 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { findKeys, fingerprintOf, isAllowedInline, mayHoldKey, redact, type RawMatch } from '@shippo-keyguard/core';
+import { findKeys, inlineAllowMarker, mayHoldKey, redact, type RawMatch } from '@shippo-keyguard/core';
+import { reported } from '../key-filter.js';
 import { createRule } from '../create-rule.js';
 import { textFacts } from '../prefilter.js';
 import { lazyTriage } from '../project-config.js';
@@ -118,13 +119,10 @@ export default createRule<Options, MessageIds>({
     const foreign = options.foreignAllow ?? true;
 
     /**
-     * A hard-coded key the CLI would not report either: an inline allow comment on the same text,
-     * its detector turned off, or its fingerprint allowed by the project's configuration.
+     * A hard-coded key the CLI would not report either: the engine's filter (an inline allow
+     * comment on the same text, its detector turned off, its key allowed or in the baseline).
      */
-    const allowed = ({ detector, match }: RawMatch, offset: number) =>
-      isAllowedInline(scan.text, offset - scan.base, { foreign }) ||
-      triage()?.detector(detector.id) === 'off' ||
-      triage()?.allowReason(fingerprintOf(match.key)) !== undefined;
+    const allowed = (raw: RawMatch, offset: number) => !reported(raw, inlineAllowMarker(scan.text, offset - scan.base), triage()?.rules ?? {}, foreign);
 
     const reportAt = (start: number, end: number, what: string, state: UrlState) => {
       // A file the project's configuration ignores gets no report, as from the CLI.
