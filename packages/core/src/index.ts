@@ -13,4 +13,5 @@ export type { CommitInfo, Finding, FindingSource, Suppression, Verification } fr
 export { FAIL_ON, failsPolicy, type FailOn } from './policy.js';
 export { findingLevel, levelFor, unverifiedLevel, withVerification, type Level, type VerificationStatus } from './severity.js';
 export { isAllowedInline, inlineAllowMarker, type InlineAllowOptions } from './inline-allow.js';
+export { PUBLIC_ENV_PREFIXES, fencedCodeOnly, publicEnvAssignments, publicShippoPrefix, publicKeyFindings } from './public-env.js';
 export { filterFindings, filterKey, type FilterInput, type FilterOutcome, type FilterRules, type FilterVerdict } from './filter.js';

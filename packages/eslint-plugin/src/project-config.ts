@@ -1,9 +1,19 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { baselineFilter, loadBaselineSync } from '@shippo-keyguard/core/baseline';
+import { isGitIgnored } from './git-ignored.js';
 import { ConfigError, fileTriage, loadConfigSync, type FileTriage } from '@shippo-keyguard/core/config';
 
 /** The project's `.shippo-keyguard.json` / `.yaml` as it applies to one linted file. */
 export type ProjectConfig = { readonly triage: FileTriage; readonly error?: undefined } | { readonly triage?: undefined; readonly error: string };
+
+/**
+ * A key in a file git ignores is where a key belongs (a local `.env`): the CLI's `scan .` skips
+ * such files, and so do the key rules. `no-public-env-key` still reports a public variable there,
+ * since build tools inline it into the browser bundle whether git tracks the file or not.
+ */
+export function skipsKeysIn(context: ConfigContext): boolean {
+  return isGitIgnored(resolve(context.cwd, context.physicalFilename), context.cwd);
+}
 
 interface ConfigContext {
   readonly cwd: string;

@@ -1,10 +1,15 @@
-import { resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Finding } from '../finding.js';
 import type { ScanStats, ScanWarning } from '../report/model.js';
 import type { SecretStore } from '../secret.js';
 import type { Worker } from 'node:worker_threads';
 import { defaultThreads, PARALLEL_THRESHOLD, scanTargets, startWorkers } from './pool.js';
 import { listTargets, vanishedFromGit } from './targets.js';
+import { gitIgnoredEnvFiles } from './list-git.js';
+import { publicKeyFindings } from '../public-env.js';
+import { scanContent } from '../scan-content.js';
+import { toPosix } from './fs-path.js';
 
 export { PARALLEL_THRESHOLD } from './pool.js';
 export { listTargets, type TargetList, type ListOptions } from './targets.js';
@@ -67,6 +72,8 @@ export async function scanFiles(options: FileScanOptions): Promise<FileScanResul
   for (const [fingerprint, key] of result.keys) {
     if (options.secrets && options.secrets.add(key) !== fingerprint) throw new Error('fingerprint mismatch between threads');
   }
+  const publicEnv = (options.gitignore ?? true) ? publicKeysInIgnoredEnvFiles(list.gitDirs, root, options) : { findings: [], scanned: 0, bytes: 0 };
+  result.findings.push(...publicEnv.findings);
   const warnings = [...list.warnings, ...result.warnings, ...vanishedFromGit(result.missingFromGit, list.gitDirs, root)];
   warnings.sort((a, b) => ((a.path ?? '') < (b.path ?? '') ? -1 : (a.path ?? '') > (b.path ?? '') ? 1 : 0));
   const vanished = warnings.length - list.warnings.length - result.warnings.length;
@@ -74,7 +81,36 @@ export async function scanFiles(options: FileScanOptions): Promise<FileScanResul
     root,
     findings: result.findings,
     warnings,
-    stats: { scanned: result.scanned, bytes: result.bytes, skipped: result.skipped + vanished },
+    stats: { scanned: result.scanned + publicEnv.scanned, bytes: result.bytes + publicEnv.bytes, skipped: result.skipped + vanished },
     failedPaths: list.failed,
   };
+}
+
+/**
+ * The one exception to "git-ignored files are not scanned": in a git-ignored env file, a key
+ * assigned to a public variable (`NEXT_PUBLIC_SHIPPO_KEY=…`, `VITE_…`) is still reported, since
+ * build tools inline it into the browser bundle whether git tracks the file or not.
+ */
+function publicKeysInIgnoredEnvFiles(dirs: readonly string[], root: string, options: FileScanOptions): { findings: Finding[]; scanned: number; bytes: number } {
+  const out = { findings: [] as Finding[], scanned: 0, bytes: 0 };
+  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  for (const dir of dirs) {
+    for (const name of gitIgnoredEnvFiles(dir)) {
+      const file = join(dir, name);
+      const rel = toPosix(relative(root, file));
+      if (options.ignore?.(rel)) continue;
+      let text: string;
+      try {
+        if (!statSync(file).isFile() || statSync(file).size > limit) continue;
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue; // gone or unreadable: git ignores it, so it was never part of what is scanned
+      }
+      out.scanned++;
+      out.bytes += Buffer.byteLength(text);
+      const found = scanContent(text, { path: rel, source: 'file', ...(options.secrets ? { secrets: options.secrets } : {}) });
+      out.findings.push(...publicKeyFindings(text, found));
+    }
+  }
+  return out;
 }

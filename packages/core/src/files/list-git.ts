@@ -72,3 +72,13 @@ export function gitDeletedFiles(dir: string): Set<string> {
   if (listed === undefined || listed.status !== 0) return new Set();
   return new Set(splitNames(listed.stdout).map((name) => String(joinFsPath(dir, name))));
 }
+
+/**
+ * Env files under `dir` that git ignores (`.env`, `.env.local`, `prod.env`), relative to it. An
+ * ignored directory is not entered (`--directory`), so `node_modules/` costs nothing.
+ */
+export function gitIgnoredEnvFiles(dir: string): string[] {
+  const listed = git(dir, ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', '--directory', '--', ':(glob)**/.env*', ':(glob)**/*.env']);
+  if (listed === undefined || listed.status !== 0) return [];
+  return splitNames(listed.stdout).filter((name): name is string => typeof name === 'string' && !name.endsWith('/'));
+}

@@ -4,7 +4,7 @@ import { reported } from '../key-filter.js';
 import { readCachedVerification } from '@shippo-keyguard/core/cache';
 import { createRule } from '../create-rule.js';
 import { textFacts } from '../prefilter.js';
-import { projectConfigFor } from '../project-config.js';
+import { projectConfigFor, skipsKeysIn } from '../project-config.js';
 import { scanTextOf } from '../virtual-text.js';
 
 export type MessageIds = 'liveKey' | 'testKey' | 'base64Key' | 'nonstandardKey' | 'useEnvVar' | 'invalidConfig';
@@ -130,6 +130,8 @@ export default createRule<Options, MessageIds>({
     const foreign = options.foreignAllow ?? true;
     return {
       Program(program) {
+        // A git-ignored file (a local .env) is skipped, as by `scan .`.
+        if (skipsKeysIn(context)) return;
         // The CLI's configuration file, read once per process: only now that a key is possible.
         const project = projectConfigFor(context);
         if (project.error !== undefined) {

@@ -3,7 +3,7 @@ import { findKeys, inlineAllowMarker, mayHoldKey, redact, type RawMatch } from '
 import { reported } from '../key-filter.js';
 import { createRule } from '../create-rule.js';
 import { textFacts } from '../prefilter.js';
-import { lazyTriage } from '../project-config.js';
+import { lazyTriage, skipsKeysIn } from '../project-config.js';
 import { scanTextOf } from '../virtual-text.js';
 
 export type MessageIds = 'keyInUrl';
@@ -124,9 +124,11 @@ export default createRule<Options, MessageIds>({
      */
     const allowed = (raw: RawMatch, offset: number) => !reported(raw, inlineAllowMarker(scan.text, offset - scan.base), triage()?.rules ?? {}, foreign);
 
+    let ignoredByGit: boolean | undefined;
     const reportAt = (start: number, end: number, what: string, state: UrlState) => {
-      // A file the project's configuration ignores gets no report, as from the CLI.
+      // A file the project's configuration or git ignores gets no report, as from the CLI's `scan .`.
       if (triage()?.ignored === true) return;
+      if ((ignoredByGit ??= skipsKeysIn(context))) return;
       context.report({
         loc: { start: sourceCode.getLocFromIndex(start), end: sourceCode.getLocFromIndex(end) },
         messageId: 'keyInUrl',
