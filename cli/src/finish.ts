@@ -1,8 +1,7 @@
-import { dedupeFindings, failsPolicy, sortFindings, type Finding, type SecretStore } from '@shippo-keyguard/core';
+import { dedupeFindings, sortFindings, type Finding, type SecretStore } from '@shippo-keyguard/core';
 import {
-  formatJson,
-  formatSarif,
-  formatText,
+  assembleReport,
+  renderReport,
   summaryLine,
   writeFileAtomic,
   type ScanReport,
@@ -11,7 +10,7 @@ import {
 } from '@shippo-keyguard/core/report';
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { CliError, EXIT, describeError } from './errors.js';
+import { CliError, describeError } from './errors.js';
 import { useColor, type RunIO, type RunResult } from './io.js';
 import type { Format, ReportArgs } from './options.js';
 import { TOOL } from './version.js';
@@ -93,7 +92,11 @@ function checkReportPlace(file: string, cwd: string): void {
   if (statSync(resolve(cwd, file), { throwIfNoEntry: false })?.isDirectory()) throw new CliError(`cannot write report ${file}: it is a directory`);
 }
 
-/** Run the steps, render every requested report, and decide the exit code. */
+/**
+ * Compose the engine's steps after a source: filter and verify (the `steps`), then the report
+ * step (order, exit code from the fail policy, one model for every writer); write every
+ * requested report.
+ */
 export async function finish(
   collected: Collected,
   args: ReportArgs & Record<string, unknown>,
@@ -103,23 +106,9 @@ export async function finish(
   const stderr: string[] = [];
   collected.findings = sortFindings(dedupeFindings(collected.findings));
   for (const step of steps) await step(collected, args, io);
-  collected.findings = sortFindings(collected.findings);
 
-  const failing = collected.findings.some((f) => failsPolicy(f, args.failOn));
-  const exitCode = collected.forceError ? EXIT.ERROR : failing ? EXIT.FINDINGS : EXIT.OK;
-  const report: ScanReport = {
-    tool: TOOL,
-    command: collected.command,
-    root: collected.root,
-    findings: collected.findings,
-    warnings: collected.warnings,
-    stats: { ...collected.stats, durationMs: Date.now() - collected.startedAt.getTime() },
-    ...(collected.suppressed.length > 0 ? { suppressed: sortFindings(collected.suppressed) } : {}),
-    ...(collected.repository ? { repository: collected.repository } : {}),
-    startedAt: collected.startedAt.toISOString(),
-    endedAt: new Date().toISOString(),
-    exitCode,
-  };
+  const report = assembleReport({ tool: TOOL, ...collected, error: collected.forceError === true }, args.failOn);
+  const exitCode = report.exitCode;
 
   const reveal = args.redact ? undefined : (fp: string) => collected.secrets.get(fp);
   if (!args.redact) {
@@ -132,16 +121,8 @@ export async function finish(
     );
   }
 
-  const render = (format: Format, color: boolean): string => {
-    switch (format) {
-      case 'json':
-        return formatJson(report, reveal ? { reveal } : {});
-      case 'sarif':
-        return formatSarif(report);
-      case 'text':
-        return formatText(report, { color, showSuppressed: args.showSuppressed, ...(reveal ? { reveal } : {}) });
-    }
-  };
+  const render = (format: Format, color: boolean): string =>
+    renderReport(report, format, { color, showSuppressed: args.showSuppressed, ...(reveal ? { reveal } : {}) });
 
   for (const [, file, format] of reportFiles(args)) {
     try {

@@ -1,5 +1,4 @@
-import { withVerification, type KeyKind } from '@shippo-keyguard/core';
-import { ApiBaseUrlError, resolveApiBaseUrl, verifyKeys, type ApiBase, type KeyToVerify } from '@shippo-keyguard/core/verify';
+import { ApiBaseUrlError, resolveApiBaseUrl, verifyFindings, type ApiBase } from '@shippo-keyguard/core/verify';
 import { CliError } from '../errors.js';
 import type { Step } from '../finish.js';
 import { showProgress } from '../io.js';
@@ -66,16 +65,9 @@ export const verifyStep: Step = async (collected, args, io) => {
     });
   }
 
-  const keys: KeyToVerify[] = [];
-  const kinds = new Map<string, KeyKind>();
-  for (const f of collected.findings) if (!kinds.has(f.fingerprint)) kinds.set(f.fingerprint, f.kind);
-  for (const [fingerprint, kind] of kinds) {
-    const key = collected.secrets.get(fingerprint);
-    if (key !== undefined) keys.push({ fingerprint, key, kind });
-  }
-
   const progress = showProgress(io) ? io.progress : undefined;
-  const results = await verifyKeys(keys, {
+  // The engine's verify step: one probe per distinct key, the verdict and its level on every finding.
+  collected.findings = await verifyFindings(collected.findings, collected.secrets, {
     baseUrl: base.url,
     userAgent: `${TOOL.name}/${TOOL.version}`,
     concurrency,
@@ -86,8 +78,4 @@ export const verifyStep: Step = async (collected, args, io) => {
     onWarning: (code, message) => collected.warnings.push({ code, message }),
     ...(progress ? { onProgress: (done: number, total: number) => progress(`verified ${done}/${total} keys`) } : {}),
   });
-  // The verdict sets the level each report shows (the engine's severity model).
-  collected.findings = collected.findings.map((f) =>
-    withVerification(f, results.get(f.fingerprint) ?? { status: 'unknown', reason: 'key not held in memory' }),
-  );
 };

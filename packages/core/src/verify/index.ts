@@ -7,4 +7,5 @@ export { backoffDelay, serverRequestedWait } from './backoff.js';
 export { classifyStatus, type Classified, type Unauthorized } from './classify.js';
 export { systemClock, type Clock } from './clock.js';
 export { PROBE_PATH, ProbeNetworkError, dispatcherFor, probeOnce } from './http.js';
+export { verifyFindings } from './findings.js';
 export { VERIFY_DEFAULTS, cacheKeyFor, verifyKeys, type KeyToVerify, type VerifyOptions } from './verifier.js';
