@@ -13,7 +13,7 @@ export function blockedAdvice(what: 'commit' | 'push'): string {
       ? '  1. Remove it: delete the key from the file, `git add` the file again, and load the key from an environment variable or secret store instead.'
       : '  1. Remove it: rewrite the commits without the key (e.g. `git rebase -i`), then rotate the key in the Shippo dashboard (Settings > API).',
     '  2. Allow it inline, if it is not a real key: put a `shippo-keyguard:allow` comment on its line (or `shippo-keyguard:allow-next-line` on the line before).',
-    `  3. Add it to the baseline, if it is known and accepted: \`shippo-keyguard baseline ${what === 'commit' ? 'staged' : 'history'}\`, then commit .shippo-keyguard-baseline.json (the hooks read it from the repository root).`,
+    `  3. Add it to the baseline, if it is known and accepted: \`shippo-keyguard baseline ${what === 'commit' ? 'staged' : 'history'}\`, then commit .shippo-keyguard-baseline.json (the hooks, scan, history, the Action and the ESLint plugin read it from the repository root).`,
     '',
   ].join('\n');
 }
