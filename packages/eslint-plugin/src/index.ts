@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ESLint, Linter, Rule } from 'eslint';
+import { unverifiedLevel } from '@shippo-keyguard/core';
 import { keysProcessor } from './processor.js';
 import noHardcodedKey from './rules/no-hardcoded-key.js';
 import noKeyInUrl from './rules/no-key-in-url.js';
@@ -40,10 +41,17 @@ export const ALL_FILES_PATTERNS = [
   '**/*.properties',
 ];
 
+/**
+ * The severity the configs give every rule: ESLint's word for the engine's level of an unverified
+ * live or test key (`severity.ts` in the engine), so the editor and the CLI agree on it. ESLint sets
+ * severity per rule, not per message: see docs/architecture.md for the levels it cannot show.
+ */
+const KEY_SEVERITY: Linter.RuleSeverity = unverifiedLevel('shippo-live-key', 'live') === 'error' ? 'error' : 'warn';
+
 function recommendedRules(): Linter.RulesRecord {
   const record: Linter.RulesRecord = {};
   for (const [name, rule] of Object.entries(rules)) {
-    if (rule.meta.docs?.recommended) record[`${PLUGIN_NAMESPACE}/${name}`] = 'error';
+    if (rule.meta.docs?.recommended) record[`${PLUGIN_NAMESPACE}/${name}`] = KEY_SEVERITY;
   }
   return record;
 }
@@ -89,7 +97,7 @@ Object.assign(plugin.configs, {
       files: [`**/*${VIRTUAL_EXTENSION}`],
       plugins: { [PLUGIN_NAMESPACE]: plugin },
       linterOptions: { noInlineConfig: true },
-      rules: Object.fromEntries(Object.keys(rules).map((name) => [`${PLUGIN_NAMESPACE}/${name}`, 'error'])),
+      rules: Object.fromEntries(Object.keys(rules).map((name) => [`${PLUGIN_NAMESPACE}/${name}`, KEY_SEVERITY])),
     },
   ],
 } satisfies KeyguardPlugin['configs']);
