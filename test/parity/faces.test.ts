@@ -39,7 +39,7 @@ const key = {
 const files: Record<string, string> = {
   'src/app.js': [
     `const live = "${key.live}";`,
-    `const sandbox = "${key.test}";`,
+    `const testMode = "${key.test}";`,
     `const example = "${key.ours}"; // shippo-keyguard:allow`,
     `const legacy = "${key.foreign}"; // gitleaks:allow`,
     `const shared = "${key.configAllowed}";`,
@@ -51,7 +51,7 @@ const files: Record<string, string> = {
   '.gitignore': '.env\n',
   // Git-ignored: the local key is where keys belong; the public one ships to every browser.
   '.env': `SHIPPO_API_KEY=${key.localEnv}\nNEXT_PUBLIC_SHIPPO_KEY=${key.publicEnv}\n`,
-  '.shippo-keyguard.json': JSON.stringify({ ignore: ['vendor/'], allow: [{ fingerprint: fingerprintOf(key.configAllowed), reason: 'shared sandbox account' }] }, null, 2),
+  '.shippo-keyguard.json': JSON.stringify({ ignore: ['vendor/'], allow: [{ fingerprint: fingerprintOf(key.configAllowed), reason: 'shared test-mode account' }] }, null, 2),
   '.shippo-keyguard-baseline.json': `${JSON.stringify(
     {
       version: 1,
