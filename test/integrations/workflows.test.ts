@@ -97,7 +97,7 @@ describe('one version for all packages, the tags and the docs', () => {
     const revs: string[] = [];
     for (const page of pages) {
       const text = readFileSync(join(ROOT, page), 'utf8');
-      for (const m of text.matchAll(/uses:\s*shippo-keyguard\/shippo-keyguard@(\S+)/g)) uses.push(`${page}: @${m[1]}`);
+      for (const m of text.matchAll(/uses:\s*shippo-keyguard\/shippo-keyguard@([^\s`'"]+)/g)) uses.push(`${page}: @${m[1]}`);
       for (const m of text.matchAll(/repo:\s*https:\/\/github\.com\/shippo-keyguard\/shippo-keyguard\/?\s*\n\s*rev:\s*(\S+)/g)) revs.push(`${page}: ${m[1]}`);
     }
     // Both kinds of snippet exist somewhere a user reads them.
