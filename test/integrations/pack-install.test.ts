@@ -28,6 +28,9 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, 'cli', 'package.json'), 'utf
 const QUIET = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'];
 
 let temp: string;
+/** `pnpm -r pack` packs the root too: what pre-commit's `language: node` hooks install (never published). */
+let rootFiles: string[] = [];
+let rootManifest: Record<string, unknown> = {};
 const tarballs = {} as Record<PackageName, string>;
 const contents = {} as Record<PackageName, string[]>;
 const manifests = {} as Record<PackageName, Record<string, unknown>>;
@@ -48,6 +51,11 @@ beforeAll(() => {
   const packed = join(temp, 'packed');
   ok(pnpm(['-r', 'pack', '--pack-destination', packed], ROOT), 'pnpm -r pack');
   for (const file of readdirSync(packed)) {
+    if (file === 'shippo-keyguard-monorepo-0.0.0.tgz') {
+      rootFiles = ok(run('tar', ['-tzf', join(packed, file)], packed), 'tar -t').stdout.split('\n').filter(Boolean).sort();
+      rootManifest = JSON.parse(ok(run('tar', ['-xzOf', join(packed, file), 'package/package.json'], packed), 'tar -x').stdout) as Record<string, unknown>;
+      continue;
+    }
     const name = NAMES.find((n) => file === `${n.replace('@', '').replace('/', '-')}-${VERSION}.tgz`);
     if (!name) throw new Error(`unexpected tarball ${file}`);
     tarballs[name] = join(packed, file);
@@ -65,6 +73,14 @@ describe('the packed tarballs', () => {
   it('are exactly the four published packages, at the version the Action and pre-commit pin', () => {
     expect(Object.keys(tarballs).sort()).toEqual([...NAMES].sort());
     for (const name of NAMES) expect(manifests[name].version, name).toBe(VERSION);
+  });
+
+  it('the root package (for pre-commit\'s node hooks) holds the bin and the bundle only, and is private', () => {
+    expect(rootFiles).toEqual(
+      ['LICENSE', 'README.md', 'cli/bin/shippo-keyguard.js', 'dist/shippo-keyguard-worker.mjs', 'dist/shippo-keyguard.mjs', 'package.json'].map((f) => `package/${f}`),
+    );
+    expect(rootManifest.private).toBe(true);
+    expect(rootManifest.dependencies).toBeUndefined();
   });
 
   it('each hold a README, the LICENSE, package.json, built JS and its types', () => {
