@@ -206,23 +206,18 @@ function expectLintFinds(r: Ran, dir: string): void {
   expect(found).toEqual(['config/app.env: shippo-keyguard/no-hardcoded-key', 'deploy/Dockerfile: shippo-keyguard/no-hardcoded-key', 'src/app.js: shippo-keyguard/no-hardcoded-key']);
 }
 
-const FLAT_MJS = `import keyguard from 'eslint-plugin-shippo-keyguard';
-
-export default [{ files: ['**/*.js'] }, keyguard.configs.recommended, ...keyguard.configs['all-files']];
-`;
-const FLAT_CJS = `const keyguard = require('eslint-plugin-shippo-keyguard');
-
-module.exports = [{ files: ['**/*.js'] }, keyguard.configs.recommended, ...keyguard.configs['all-files']];
-`;
-const ESLINTRC = `${JSON.stringify(
-  {
-    root: true,
-    parserOptions: { ecmaVersion: 2022, sourceType: 'module' },
-    extends: ['plugin:shippo-keyguard/legacy-recommended', 'plugin:shippo-keyguard/legacy-all-files'],
-  },
-  null,
-  2,
-)}\n`;
+/** The first ```lang block under `heading` in docs/install.md: the tests run the set-up lines users copy. */
+function installSnippet(heading: string, lang: string): string {
+  const text = readFileSync(join(ROOT, 'docs', 'install.md'), 'utf8');
+  const at = text.indexOf(`\n${heading}\n`);
+  if (at === -1) throw new Error(`docs/install.md has no heading ${heading}`);
+  const block = new RegExp(`\`\`\`${lang}\n([\\s\\S]*?)\`\`\``).exec(text.slice(at));
+  if (!block) throw new Error(`docs/install.md: no ${lang} block under ${heading}`);
+  return block[1]!;
+}
+const FLAT_MJS = installSnippet('### ESLint 9 and 10: `eslint.config.js` / `.mjs`', 'js');
+const FLAT_CJS = installSnippet('### ESLint 9 and 10: `eslint.config.cjs`', 'js');
+const ESLINTRC = installSnippet('### ESLint 8.57: `.eslintrc`', 'json');
 
 describe('installed with npm from the tarballs', () => {
   let dir: string;
