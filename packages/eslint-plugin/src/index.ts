@@ -85,7 +85,6 @@ function legacyPattern(pattern: string): string {
 /** Every rule at `error`: what the processor's virtual blocks (one per non-JS file) get. */
 const allRulesOn: Linter.RulesRecord = Object.fromEntries(Object.keys(rules).map((name) => [`${PLUGIN_NAMESPACE}/${name}`, 'error']));
 
-
 Object.assign(plugin.configs, {
   recommended: {
     name: `${PLUGIN_NAMESPACE}/recommended`,
