@@ -97,6 +97,15 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
   const messageHits: { message: Message; findings: Finding[]; order: number }[] = [];
   let messageOrder = 0;
   const onMessage = (message: Message) => {
+    if (message.tooLarge !== undefined) {
+      stats.skipped++;
+      warnings.push({
+        code: 'too-large',
+        message: `${message.path}: skipped, ${message.tooLarge} bytes is larger than the limit of ${maxBlobSize}`,
+        path: message.path,
+      });
+      return;
+    }
     stats.scanned++;
     stats.bytes += Buffer.byteLength(message.text);
     messageOrder++;
@@ -105,8 +114,8 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
     if (found.length > 0) messageHits.push({ message, findings: found, order: messageOrder });
   };
   const messagesDone = (async () => {
-    await forEachCommitMessage(root, revs, onMessage);
-    if (full) for (const m of await tagMessages(root)) onMessage(m);
+    await forEachCommitMessage(root, revs, onMessage, maxBlobSize);
+    if (full) for (const m of await tagMessages(root, maxBlobSize)) onMessage(m);
   })().catch((error: unknown) => {
     warnings.push({ code: 'unreadable', message: `commit messages could not be read completely: ${(error as Error).message}` });
   });
