@@ -321,20 +321,20 @@ describe('history: a damaged object store is scanned as far as it can be read', 
 });
 
 describe('history: a huge commit message', () => {
-  it('a 64 MB message with a key at its end is searched in time linear in its size; past --max-file-size it is skipped by name', async () => {
+  it('a 16 MB message with a key at its end is searched in time linear in its size; past --max-file-size it is skipped by name', async () => {
     const repo = new Repo();
     const key = guard.plant(fakeKey('live', 'huge-message'));
     repo.write('a.txt', 'a\n').commit('initial');
     const file = join(tempDir(), 'message');
     const line = `${'x'.repeat(1023)}\n`;
-    writeFileSync(file, `huge\n\n${line.repeat(64 * 1024)}deploy with ${key}\n`);
+    writeFileSync(file, `huge\n\n${line.repeat(16 * 1024)}deploy with ${key}\n`);
     repo.git('commit', '-q', '--allow-empty', '-F', file);
     const huge = repo.head();
     const res = await runCli(['history', '--format', 'json'], { cwd: repo.dir, guard, scenario: 'huge message' });
     const found = byKey(JSON.parse(res.stdout).findings, key);
     expect(found).toHaveLength(1);
     expect(found[0]?.path).toBe(`commit-message/${huge}`);
-    expect(found[0]?.startLine).toBe(64 * 1024 + 3);
+    expect(found[0]?.startLine).toBe(16 * 1024 + 3);
 
     const limited = await runCli(['history', '--format', 'json', '--max-file-size', '1MiB'], { cwd: repo.dir, guard, scenario: 'huge message limited' });
     const report = JSON.parse(limited.stdout);
@@ -342,8 +342,9 @@ describe('history: a huge commit message', () => {
     const tooLarge = report.warnings.filter((w: { code: string }) => w.code === 'too-large');
     expect(tooLarge).toHaveLength(1);
     expect(tooLarge[0].message).toContain(`commit-message/${huge}`);
-    expect((await runCli(['history', '--strict', '--max-file-size', '1MiB'], { cwd: repo.dir, guard, scenario: 'huge strict' })).exitCode).toBe(2);
-  }, 60_000);
+    expect(limited.exitCode).toBe(0);
+    // Before messages were split in linear time, this message alone took minutes (test/bench/hostile.bench.js).
+  });
 });
 
 describe('pre-push: thousands of refs in one push', () => {

@@ -69,7 +69,7 @@ export async function headBlobs(root: string, head: string | undefined): Promise
     const parts = line.split(/[ \t]/);
     if (parts[1] === 'blob' && parts[2]) ids.add(parts[2]);
   });
-  await runGit(root, ['ls-tree', '-r', '--full-tree', head], { onData: (c) => split.push(c) });
+  await runGit(root, ['ls-tree', '-r', '--full-tree', '--end-of-options', head], { onData: (c) => split.push(c) });
   split.end();
   return ids;
 }

@@ -151,15 +151,15 @@ export interface OversizedToken {
 
 /**
  * Split a stream on NUL bytes into UTF-8 tokens, in time linear in the input: the pieces of a
- * token are joined once it ends. A token longer than `maxToken` bytes is never held: its bytes are
+ * token are joined once it ends. A token longer than `maxToken()` bytes (asked as each token starts) is never held: its bytes are
  * dropped as they arrive and `onToken` gets its size instead (a 100 MB commit message past
  * `--max-file-size`).
  */
 export function nulSplitter(
   onToken: (token: string) => void,
-  limit?: { readonly maxToken: number; readonly onOversized: (token: OversizedToken) => void },
+  limit?: { readonly maxToken: () => number; readonly onOversized: (token: OversizedToken) => void },
 ): { push(chunk: Buffer): void; end(): void } {
-  const max = limit?.maxToken ?? Number.POSITIVE_INFINITY;
+  let max = limit?.maxToken() ?? Number.POSITIVE_INFINITY;
   let pieces: Buffer[] = [];
   let size = 0;
   const take = (part: Buffer) => {
@@ -172,6 +172,7 @@ export function nulSplitter(
     else onToken(pieces.length === 1 ? pieces[0]!.toString('utf8') : Buffer.concat(pieces, size).toString('utf8'));
     pieces = [];
     size = 0;
+    max = limit?.maxToken() ?? Number.POSITIVE_INFINITY;
   };
   return {
     push(chunk) {

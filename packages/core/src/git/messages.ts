@@ -37,9 +37,9 @@ export async function forEachCommitMessage(
     else onMessage({ path: `commit-message/${commit}`, text, info });
     oversized = undefined;
   };
-  // Only the message can be that large; an oversized field stands in as an empty one.
+  // Only the message (the fifth field) can be that large; an oversized one stands in as empty.
   const split = nulSplitter(field, {
-    maxToken: maxSize,
+    maxToken: () => (fields.length === 4 ? maxSize : Number.POSITIVE_INFINITY),
     onOversized: ({ size }) => {
       oversized = size;
       field('');

@@ -78,7 +78,7 @@ export async function stashCommits(root: string): Promise<string[]> {
 
 /** The merge bases of two commits (for `A...B`). */
 export async function mergeBases(root: string, a: string, b: string): Promise<string[]> {
-  const out = await runGit(root, ['merge-base', '--all', a, b], { okCodes: [1] });
+  const out = await runGit(root, ['merge-base', '--all', '--end-of-options', a, b], { okCodes: [1] });
   return out.stdout.toString('utf8').split('\n').filter((l) => l !== '');
 }
 
