@@ -272,7 +272,13 @@ async function expectEveryReadableKey(repo: Repo, keys: readonly { key: string; 
 
 describe('history: a damaged object store is scanned as far as it can be read', () => {
   it('a truncated pack: every key in a readable object is reported, the rest named in missing-object warnings', async () => {
-    const { repo, keys } = packedRepo(30);
+    // git refuses a truncated pack as a whole; the commits made after the repack are loose and readable.
+    const { repo, keys } = packedRepo(8);
+    for (let i = 0; i < 8; i++) {
+      const key = guard.plant(fakeKey('live', `after-pack-${i}`));
+      repo.write(`later/${i}.env`, `KEY=${key}\n`).commit(`later ${i}`);
+      keys.push({ key, blob: repo.git('rev-parse', `HEAD:later/${i}.env`) });
+    }
     const pack = packFile(repo);
     chmodSync(pack, 0o644);
     truncateSync(pack, Math.floor(statSync(pack).size * 0.6));
@@ -313,8 +319,8 @@ describe('history: a damaged object store is scanned as far as it can be read', 
     };
     damage(keys[2]!.blob);
     damage(repo.git('rev-parse', 'HEAD~1:d4'));
-    await expectEveryReadableKey(repo, keys.filter((_k, i) => i !== 4), 'corrupt loose objects');
-    // The blob under the broken tree is still read through the full-store stream.
+    await expectEveryReadableKey(repo, keys, 'corrupt loose objects');
+    // The blob under the broken tree is still read (by id, from the store), and the tree is named.
     const res = JSON.parse((await runCli(['history', '--format', 'json'], { cwd: repo.dir, guard, scenario: 'loose tree' })).stdout);
     expect(res.warnings.some((w: { message: string }) => w.message.includes(repo.git('rev-parse', 'HEAD~1:d4')))).toBe(true);
   });

@@ -8,7 +8,7 @@ import type { ScanWarning } from '../report/model.js';
 import { scanContent } from '../scan-content.js';
 import type { SecretStore } from '../secret.js';
 import { attribute, headBlobs, type Occurrence } from './attribute.js';
-import { listReachable, sizeBlobs, type BlobEntry } from './blobs.js';
+import { listReachable, listStore, sizeBlobs, type BlobEntry, type Reachable } from './blobs.js';
 import { balancedSlices, readAllBlobs, readBlobs } from './cat-file.js';
 import { gitText, runGit } from './exec.js';
 import { forEachCommitMessage, tagMessages, type Message } from './messages.js';
@@ -154,7 +154,8 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
       },
       onBlob,
     );
-    [reachable] = await Promise.all([listReachable(root, revs), streamed]);
+    [reachable] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed]);
+    if (reachable.broken !== undefined) await assumeStoreReachable(root, reachable, warnings);
     // Reachable blobs the stream did not deliver (it stopped at a corrupt object, or the object
     // lives elsewhere): read them one by one, so each bad one is named.
     // (Sizes are unknown here, so a size check happens as each one is read.)
@@ -197,7 +198,8 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
   }
   const missingIds = [...reachable.missing.map((id) => ({ id, reason: 'missing' })), ...missing].map((m) => ({
     ...m,
-    ...(paths.get(m.id) ? { path: paths.get(m.id) } : {}),
+    // A path, unless it is only the stand-in name of an object no walked tree reached.
+    ...(paths.get(m.id) && paths.get(m.id) !== `blob/${m.id}` ? { path: paths.get(m.id) } : {}),
   }));
   reportMissing(missingIds, warnings);
   stats.skipped += missingIds.length;
@@ -214,6 +216,28 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
 
   if (options.recurseSubmodules && !info.bare) await scanSubmodules(root, options, result);
   return result;
+}
+
+/**
+ * git could not walk the whole history (a corrupt commit or tree, a truncated pack), so which
+ * blobs are reachable is unknown past that point. Rather than report nothing, every blob the
+ * store still holds counts as reachable; those git never reached are named `blob/<id>`. A
+ * dangling blob may then be reported too: better than a key missed in a damaged repository.
+ */
+async function assumeStoreReachable(root: string, reachable: Reachable, warnings: ScanWarning[]): Promise<void> {
+  const paths = reachable.paths as Map<string, string>;
+  let added = 0;
+  for (const id of await listStore(root)) {
+    if (paths.has(id)) continue;
+    paths.set(id, `blob/${id}`);
+    added++;
+  }
+  warnings.push({
+    code: 'unreadable',
+    message:
+      `git could not walk the whole history (${reachable.broken}): the objects it names are listed as missing; ` +
+      `the ${added} other objects the repository lists were tried one by one, and keys in blobs no walked tree reached are reported at blob/<id>`,
+  });
 }
 
 /** The first ref (`refs/tags/x`) that points at each of these blobs, directly or through an annotated tag. */
