@@ -55,20 +55,23 @@ function room(budget: Budget): number {
   return Math.min(budget.limits.maxEntryBytes, budget.limits.maxTotalBytes - budget.bytes + 1);
 }
 
+/** An entry over what was left of the file's budget (not over its own limit) ends the whole file. */
+function spentOr(budget: Budget, error: unknown): unknown {
+  if (error instanceof ArchiveError && error.code === 'archive-too-large' && room(budget) < budget.limits.maxEntryBytes) {
+    return new BudgetSpent(`inflates to more than ${budget.limits.maxTotalBytes} bytes in total; the rest was not scanned`);
+  }
+  return error;
+}
+
 const warning = (chain: readonly ArchiveStep[], code: ArchiveWarningCode, message: string): ArchiveItem => ({ chain, warning: { code, message } });
 
 function unsafe(name: string): boolean {
   return name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || name.split(/[\\/]/).includes('..');
 }
 
-/** `release.tgz` holds `release.tar`; `app.log.gz` holds `app.log`. */
-function gunzippedName(bytes: Uint8Array, outer: string): string {
-  const recorded = gzipName(bytes);
-  if (recorded) return recorded;
-  const base = outer.split('/').pop() ?? outer;
-  if (/\.tgz$/i.test(base)) return base.replace(/\.tgz$/i, '.tar');
-  const stripped = base.replace(/\.gz$/i, '');
-  return stripped && stripped !== base ? stripped : `${base || 'stdin'}~`;
+/** The name a gzip header records, or '' (then reports derive it from the outer name: `app.log.gz` holds `app.log`). */
+function gunzippedName(bytes: Uint8Array): string {
+  return gzipName(bytes) ?? '';
 }
 
 /**
@@ -121,12 +124,12 @@ function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth
         inner = gunzip(bytes, room(budget));
       } catch (error) {
         // A cut-off stream: search what was inflated before the cut.
-        if (!(error instanceof ArchiveError) || !error.partial || error.partial.length === 0) throw error;
+        if (!(error instanceof ArchiveError) || !error.partial || error.partial.length === 0) throw spentOr(budget, error);
         yield warning(chain, error.code, error.message);
         inner = error.partial;
       }
       take(budget, inner.length);
-      const innerName = gunzippedName(bytes, name);
+      const innerName = gunzippedName(bytes);
       // A .tar.gz is one container, not two: its entries are named right under the outer file.
       if (sniff(inner) === 'tar') yield* tar(inner, chain, depth, budget);
       else yield* entry(inner, innerName, [...chain, { format: 'gzip', path: innerName }], depth - 1, budget);
@@ -146,6 +149,8 @@ function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth
           content = zipped.content(room(budget));
         } catch (error) {
           if (!(error instanceof ArchiveError)) throw error;
+          const spent = spentOr(budget, error);
+          if (spent !== error) throw spent;
           yield warning(step, error.code, error.message);
           if (error.partial && error.partial.length > 0) yield* entry(error.partial, zipped.name, step, depth - 1, budget);
           continue;
@@ -209,7 +214,11 @@ function* imageLayer(bytes: Buffer, digest: string, chain: readonly ArchiveStep[
   let content = bytes;
   try {
     if (sniff(bytes) === 'gzip') {
-      content = gunzip(bytes, room(budget));
+      try {
+        content = gunzip(bytes, room(budget));
+      } catch (error) {
+        throw spentOr(budget, error);
+      }
       take(budget, content.length);
     }
     if (sniff(content) !== 'tar') {

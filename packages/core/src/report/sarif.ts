@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { detectors, type Detector } from '@shippo-keyguard/rules';
-import { archivePath } from '../archive/path.js';
+import { archivePath, stepName } from '../archive/path.js';
 import type { Finding } from '../finding.js';
 import type { ScanReport } from './model.js';
 
@@ -84,11 +84,12 @@ class NestedArtifacts {
   indexOf(f: Finding): number | undefined {
     if (!f.archive || f.archive.length === 0) return undefined;
     let key = f.path;
-    let parent = this.#add(key, { location: { uri: toUriReference(f.path), uriBaseId: '%SRCROOT%' } });
+    let name = f.path;
+    let parent = this.#add(key, { location: { uri: toUriReference(f.path), uriBaseId: '%SRCROOT%' }, roles: ['analysisTarget'] });
     for (const step of f.archive) {
-      key += `\0${step.layer ?? ''}\0${step.path}`;
-      const name = step.format === 'layer' ? `${step.layer ?? ''}${step.path ? `/${step.path}` : ''}` : step.path;
-      parent = this.#add(key, { location: { uri: toUriReference(name) }, parentIndex: parent });
+      name = stepName(name, step);
+      key += `\0${name}`;
+      parent = this.#add(key, { location: { uri: toUriReference(name) }, parentIndex: parent, roles: ['analysisTarget'] });
     }
     return parent;
   }
