@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ArchiveStep } from '../finding.js';
 import { ArchiveError, type ArchiveWarningCode } from './errors.js';
-import { gunzip, gzipName } from './gzip.js';
+import { GunzipStream, gunzip, gzipName } from './gzip.js';
 import { sniff } from './sniff.js';
-import { tarEntries, type TarEntry } from './tar.js';
+import { TarParser, tarEntries, type TarEntry } from './tar.js';
 import { zipEntries } from './zip.js';
 
 export type { ArchiveStep };
@@ -119,6 +119,12 @@ function* entry(bytes: Buffer, name: string, chain: readonly ArchiveStep[], dept
 function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth: number, budget: Budget): Generator<ArchiveItem> {
   switch (sniff(bytes)) {
     case 'gzip': {
+      // A .tar.gz is one container, not two: its entries are named right under the outer file, and
+      // it is read as it inflates, never held whole.
+      if (gzipHoldsTar(bytes)) {
+        yield* tarItems(streamedTar(bytes, budget), chain, depth, budget, false);
+        return;
+      }
       let inner: Buffer;
       try {
         inner = gunzip(bytes, room(budget));
@@ -130,16 +136,14 @@ function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth
       }
       take(budget, inner.length);
       const innerName = gunzippedName(bytes);
-      // A .tar.gz is one container, not two: its entries are named right under the outer file.
-      if (sniff(inner) === 'tar') yield* tar(inner, chain, depth, budget);
-      else yield* entry(inner, innerName, [...chain, { format: 'gzip', path: innerName }], depth - 1, budget);
+      yield* entry(inner, innerName, [...chain, { format: 'gzip', path: innerName }], depth - 1, budget);
       return;
     }
     case 'zip':
       for (const zipped of zipEntries(bytes)) {
         count(budget);
         const step: ArchiveStep[] = [...chain, { format: 'zip', path: zipped.name }];
-        if (unsafe(zipped.name)) yield warning(step, 'archive-unsafe-path', 'entry name leads outside the archive; scanned under that name, never extracted');
+        if (unsafe(zipped.name)) yield warning(step, 'archive-unsafe-path', UNSAFE);
         if (zipped.encrypted) {
           yield warning(step, 'archive-encrypted', 'encrypted entry; its content cannot be searched');
           continue;
@@ -159,12 +163,62 @@ function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth
         yield* entry(content, zipped.name, step, depth - 1, budget);
       }
       return;
-    case 'tar':
-      yield* tar(bytes, chain, depth, budget);
+    case 'tar': {
+      // Entries are views into `bytes`: listing them first costs no copy, and tells a container
+      // image (whose layers are named by digest) from a plain tar.
+      const entries: TarEntry[] = [];
+      let damage: unknown;
+      try {
+        for (const e of tarEntries(bytes, budget.limits.maxEntryBytes)) entries.push(e);
+      } catch (error) {
+        damage = error;
+      }
+      yield* tarItems(entries, chain, depth, budget, isImage(entries));
+      if (damage !== undefined) throw damage;
       return;
+    }
     default:
       yield { chain, bytes };
   }
+}
+
+const UNSAFE = 'entry name leads outside the archive; scanned under that name, never extracted';
+
+/** Whether a gzip stream inflates to a tar: its first 512 bytes tell (inflating them is cheap). */
+function gzipHoldsTar(bytes: Buffer): boolean {
+  const stream = new GunzipStream(bytes, 4096);
+  const head: Buffer[] = [];
+  let got = 0;
+  try {
+    while (got < 512) {
+      const pieces = stream.next();
+      if (pieces === undefined) break;
+      for (const p of pieces) {
+        head.push(p);
+        got += p.length;
+      }
+    }
+  } catch {
+    // damaged: the whole-stream path below names the damage and keeps what inflates
+  }
+  return got >= 512 && sniff(Buffer.concat(head, got)) === 'tar';
+}
+
+/** The entries of a gzip-compressed tar, read as the stream inflates; damage throws after the entries before it. */
+function* streamedTar(bytes: Buffer, budget: Budget): Generator<TarEntry> {
+  const stream = new GunzipStream(bytes);
+  const parser = new TarParser(budget.limits.maxEntryBytes);
+  for (;;) {
+    const pieces = stream.next();
+    if (pieces === undefined) break;
+    for (const piece of pieces) {
+      take(budget, piece.length);
+      parser.push(piece);
+    }
+    yield* parser.take();
+    if (parser.ended) return; // what follows the end marker is padding
+  }
+  parser.end();
 }
 
 /** `docker save` (legacy `<id>/layer.tar`, or OCI `blobs/sha256/<hex>`) layer blobs. */
@@ -174,27 +228,21 @@ function isImage(entries: readonly TarEntry[]): boolean {
   return entries.some((e) => /^(?:\.\/)?(?:manifest\.json|oci-layout)$/.test(e.name)) && entries.some((e) => LAYER.test(e.name));
 }
 
-function* tar(bytes: Buffer, chain: readonly ArchiveStep[], depth: number, budget: Budget): Generator<ArchiveItem> {
-  // The entries are views into `bytes`: listing them first costs no copy, and tells a container
-  // image (whose layers are named by digest) from a plain tar.
-  const entries: TarEntry[] = [];
-  let damage: ArchiveError | undefined;
-  try {
-    for (const e of tarEntries(bytes)) entries.push(e);
-  } catch (error) {
-    if (!(error instanceof ArchiveError)) throw error;
-    damage = error;
-  }
-  const image = isImage(entries);
+/** Each tar entry: searched, opened, or named in a warning (links, oversized entries, unsafe names). */
+function* tarItems(entries: Iterable<TarEntry>, chain: readonly ArchiveStep[], depth: number, budget: Budget, image: boolean): Generator<ArchiveItem> {
   for (const e of entries) {
     count(budget);
     const step: ArchiveStep[] = [...chain, { format: 'tar', path: e.name }];
-    if (unsafe(e.name)) yield warning(step, 'archive-unsafe-path', 'entry name leads outside the archive; scanned under that name, never extracted');
+    if (unsafe(e.name)) yield warning(step, 'archive-unsafe-path', UNSAFE);
     if (e.type === 'link') {
       yield warning(step, 'archive-link', `link entry (to ${e.linkname}); not followed`);
       continue;
     }
     if (e.type !== 'file') continue;
+    if (e.data === undefined) {
+      yield warning(step, 'archive-too-large', `${e.size} bytes is over the limit of ${budget.limits.maxEntryBytes}; not scanned`);
+      continue;
+    }
     const layer = image ? LAYER.exec(e.name) : null;
     if (layer && sniff(e.data) !== undefined) {
       yield* imageLayer(e.data, `sha256:${layer[1] ?? createHash('sha256').update(e.data).digest('hex')}`, chain, depth, budget);
@@ -202,7 +250,6 @@ function* tar(bytes: Buffer, chain: readonly ArchiveStep[], depth: number, budge
     }
     yield* entry(e.data, e.name, step, depth - 1, budget);
   }
-  if (damage) throw damage;
 }
 
 /**
@@ -211,26 +258,22 @@ function* tar(bytes: Buffer, chain: readonly ArchiveStep[], depth: number, budge
  */
 function* imageLayer(bytes: Buffer, digest: string, chain: readonly ArchiveStep[], depth: number, budget: Budget): Generator<ArchiveItem> {
   const layerStep = (path: string): ArchiveStep[] => [...chain, { format: 'layer', path, layer: digest }];
-  let content = bytes;
+  const format = sniff(bytes);
+  if (format !== 'tar' && !(format === 'gzip' && gzipHoldsTar(bytes))) {
+    yield* entry(bytes, digest, layerStep(''), depth - 1, budget);
+    return;
+  }
   try {
-    if (sniff(bytes) === 'gzip') {
-      try {
-        content = gunzip(bytes, room(budget));
-      } catch (error) {
-        throw spentOr(budget, error);
-      }
-      take(budget, content.length);
-    }
-    if (sniff(content) !== 'tar') {
-      yield* entry(content, digest, layerStep(''), depth - 1, budget);
-      return;
-    }
-    const entries = tarEntries(content);
+    const entries = format === 'tar' ? tarEntries(bytes, budget.limits.maxEntryBytes) : streamedTar(bytes, budget);
     for (const e of entries) {
       count(budget);
-      const step = layerStep(e.name.replace(/^\.\//, ''));
-      if (e.type === 'link') continue; // links inside a root file system are ordinary, not hostile
+      // Links and devices inside a root file system are ordinary, not hostile: nothing to read.
       if (e.type !== 'file') continue;
+      const step = layerStep(e.name.replace(/^\.\//, ''));
+      if (e.data === undefined) {
+        yield warning(step, 'archive-too-large', `${e.size} bytes is over the limit of ${budget.limits.maxEntryBytes}; not scanned`);
+        continue;
+      }
       yield* entry(e.data, e.name, step, depth - 1, budget);
     }
   } catch (error) {

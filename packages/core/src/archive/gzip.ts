@@ -1,4 +1,5 @@
 import { constants, gunzipSync } from 'node:zlib';
+import { Gunzip } from 'minizlib';
 import { ArchiveError } from './errors.js';
 
 const FEXTRA = 4;
@@ -37,5 +38,52 @@ export function gunzip(bytes: Uint8Array, max: number): Buffer {
       partial = undefined;
     }
     throw new ArchiveError('archive-corrupt', `gzip stream is corrupt or truncated (${(error as Error).message})`, partial);
+  }
+}
+
+/**
+ * A gzip stream inflated piece by piece, synchronously (minizlib drives node's zlib one input
+ * slice at a time): a `.tar.gz` is read entry by entry without ever holding the whole tar.
+ */
+export class GunzipStream {
+  readonly #gz = new Gunzip({});
+  #out: Buffer[] = [];
+  #error: Error | undefined;
+  #at = 0;
+  #ended = false;
+
+  /** `slice`: compressed bytes per step; what one step inflates to is at most about 1032 times it. */
+  constructor(
+    private readonly input: Uint8Array,
+    private readonly slice = 16 * 1024,
+  ) {
+    this.#gz.on('data', (chunk: Buffer) => this.#out.push(chunk));
+    this.#gz.on('error', (error: unknown) => (this.#error ??= error instanceof Error ? error : new Error(String(error))));
+  }
+
+  /**
+   * The next inflated pieces (maybe none yet), or undefined at the end of the stream. Damage
+   * throws `archive-corrupt`, after the pieces inflated before it were handed out.
+   */
+  next(): Buffer[] | undefined {
+    if (this.#error === undefined && !this.#ended) {
+      if (this.#at >= this.input.length) {
+        this.#ended = true;
+        this.#gz.end();
+      } else {
+        this.#gz.write(Buffer.from(this.input.buffer, this.input.byteOffset + this.#at, Math.min(this.slice, this.input.length - this.#at)));
+        this.#at += this.slice;
+      }
+    }
+    const out = this.#out;
+    this.#out = [];
+    if (out.length > 0) return out;
+    const error = this.#error;
+    if (error) {
+      this.#error = undefined;
+      this.#ended = true;
+      throw new ArchiveError('archive-corrupt', `gzip stream is corrupt or truncated (${error.message.replace(/^zlib: /, '')})`);
+    }
+    return this.#ended ? undefined : out;
   }
 }
