@@ -145,6 +145,16 @@ describe('scan opens archives', () => {
     expect(report.warnings).toEqual([]);
   });
 
+  it('opens archives in the reader threads of a large scan too', async () => {
+    const big = join(work, 'big');
+    mkdirSync(big);
+    for (let i = 0; i < 2100; i++) writeFileSync(join(big, `f${i}.txt`), `line ${i}\n`);
+    run(tree, 'cp', 'bundle.zip', 'image.tar', big);
+    const result = await runCli(['scan', '.', '--format', 'json', '--no-gitignore'], { cwd: big, guard });
+    const report = JSON.parse(result.stdout) as JsonReport;
+    expect(report.findings.map(where).sort()).toEqual(['bundle.zip!lib.tar.gz!app.jar!META-INF/app.properties:3:5', `image.tar!sha256:${layerDigest}/app/.env:2:8`]);
+  });
+
   it('opens archives read from stdin', async () => {
     const result = await runCli(['scan', '-', '--stdin-filename', 'upload.zip'], { cwd: tree, stdin: readFileSync(join(tree, 'bundle.zip')), guard });
     expect(result.exitCode).toBe(1);
@@ -158,6 +168,17 @@ describe('scan opens archives', () => {
     expect(report.warnings.map((w) => [w.code, w.message])).toEqual([['archive-too-deep', expect.stringMatching(/^bundle\.zip!lib\.tar\.gz!app\.jar: archive nested deeper/)]]);
     const off = await runCli(['scan', 'release.tgz', '--archive-depth', '0'], { cwd: tree, guard });
     expect(off.exitCode).toBe(0);
+    // The configuration file sets it too; the command line wins.
+    const configured = join(work, 'configured');
+    mkdirSync(configured);
+    run(tree, 'cp', 'release.tgz', configured);
+    writeFileSync(join(configured, '.shippo-keyguard.json'), JSON.stringify({ archiveDepth: 0 }));
+    expect((await runCli(['scan', 'release.tgz'], { cwd: configured, guard })).exitCode).toBe(0);
+    expect((await runCli(['scan', 'release.tgz', '--archive-depth', '1'], { cwd: configured, guard })).exitCode).toBe(1);
+    writeFileSync(join(configured, '.shippo-keyguard.json'), JSON.stringify({ archiveDepth: 'deep' }));
+    const badConfig = await runCli(['scan', 'release.tgz'], { cwd: configured, guard });
+    expect(badConfig.exitCode).toBe(2);
+    expect(badConfig.stderr).toMatch(/archiveDepth.*expected a whole number from 0 to 16/);
     const bad = await runCli(['scan', '.', '--archive-depth', '-1'], { cwd: tree, guard });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/--archive-depth: expected a whole number/);
