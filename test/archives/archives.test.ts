@@ -236,6 +236,19 @@ describe('history opens archives in blobs', () => {
   });
 });
 
+describe('staged opens archives', () => {
+  it('blocks a commit that adds a key inside an archive', async () => {
+    const repo = join(work, 'staged-repo');
+    mkdirSync(repo);
+    git(repo, 'init', '-q', '-b', 'main');
+    run(tree, 'cp', 'release.tgz', repo);
+    git(repo, 'add', 'release.tgz');
+    const result = await runCli(['staged'], { cwd: repo, guard });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain('release.tgz!config/.env:3:5 ');
+  });
+});
+
 /** A gzip member holding `gib` GiB of zeros, built from one flushed deflate block run repeated. */
 function gzipOfZeros(gib: number): Buffer {
   const mib = deflateRawSync(Buffer.alloc(1 << 20), { finishFlush: constants.Z_SYNC_FLUSH, level: 9 });
