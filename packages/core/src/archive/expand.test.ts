@@ -104,6 +104,16 @@ describe('expand', () => {
     expect([...expand(gz, 'a.gz', { ...DEFAULT_ARCHIVE_LIMITS, depth: 0 })]).toEqual([{ chain: [], bytes: gz }]);
   });
 
+  it('does not parse a zip that declares more entries than the limit', () => {
+    const src = join(dir, 'many');
+    mkdirSync(src);
+    for (let i = 0; i < 30; i++) writeFileSync(join(src, `e${i}`), '');
+    execFileSync('zip', ['-q', '-X', join(dir, 'many.zip'), ...Array.from({ length: 30 }, (_v, i) => `e${i}`)], { cwd: src });
+    const items = [...expand(readFileSync(join(dir, 'many.zip')), 'many.zip', { ...DEFAULT_ARCHIVE_LIMITS, maxEntries: 10 })];
+    expect(items.filter((i) => i.warning).map((i) => i.warning?.message)).toEqual(['declares 30 entries, more than the limit of 10; not opened']);
+    expect(items.filter((i) => i.warning).map((i) => i.warning?.code)).toEqual(['archive-too-large']);
+  });
+
   it('stops a file at the total budget once, however many entries are left', () => {
     const files: Record<string, Buffer> = {};
     for (let i = 0; i < 20; i++) files[`z${i}`] = Buffer.alloc(256 * 1024);

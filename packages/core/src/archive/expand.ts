@@ -140,7 +140,7 @@ function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth
       return;
     }
     case 'zip':
-      for (const zipped of zipEntries(bytes)) {
+      for (const zipped of zipEntries(bytes, budget.limits.maxEntries - budget.entries)) {
         count(budget);
         const step: ArchiveStep[] = [...chain, { format: 'zip', path: zipped.name }];
         if (unsafe(zipped.name)) yield warning(step, 'archive-unsafe-path', UNSAFE);

@@ -20,7 +20,27 @@ const AES = 99;
  * adm-zip reads the central directory and hands out each entry's compressed bytes as a view; node's
  * zlib inflates them with an output limit, so a header that lies about the size changes nothing.
  */
-export function* zipEntries(bytes: Buffer): Generator<ZipEntry> {
+/**
+ * The entry count the end-of-central-directory record declares (zip64's when the classic field is
+ * saturated), read before the directory is parsed: a zip of a million empty entries would cost
+ * far more memory as entry objects than it takes on disk.
+ */
+function declaredEntries(bytes: Buffer): number | undefined {
+  const from = Math.max(0, bytes.length - 0xffff - 22);
+  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]), bytes.length - 22);
+  if (end < from || end === -1) return undefined;
+  const count = bytes.readUInt16LE(end + 10);
+  if (count !== 0xffff) return count;
+  const locator = end - 20;
+  if (locator < 0 || bytes.readUInt32LE(locator) !== 0x07064b50) return count;
+  const record = Number(bytes.readBigUInt64LE(locator + 8));
+  if (record < 0 || record + 40 > bytes.length || bytes.readUInt32LE(record) !== 0x06064b50) return count;
+  return Number(bytes.readBigUInt64LE(record + 32));
+}
+
+export function* zipEntries(bytes: Buffer, maxEntries = Number.POSITIVE_INFINITY): Generator<ZipEntry> {
+  const declared = declaredEntries(bytes);
+  if (declared !== undefined && declared > maxEntries) throw new ArchiveError('archive-too-large', `declares ${declared} entries, more than the limit of ${maxEntries}; not opened`);
   let zip: AdmZip;
   try {
     zip = new AdmZip(bytes, { noSort: true, readEntries: true });
