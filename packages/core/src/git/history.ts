@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Detector } from '@shippo-keyguard/rules';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../archive/expand.js';
+import { scanArchiveContent } from '../archive/scan.js';
+import { sniff } from '../archive/sniff.js';
+import { printablePath } from '../files/fs-path.js';
 import { mayHoldKey } from '../detect.js';
 import type { CommitInfo, Finding } from '../finding.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../files/index.js';
@@ -29,6 +33,8 @@ export interface HistoryScanOptions {
   readonly onProgress?: (blobs: number, bytes: number) => void;
   /** `git cat-file` processes reading in parallel (default 2: git inflates while we search). */
   readonly readers?: number;
+  /** Open archives and compressed blobs (default: to depth 3 within the default limits). */
+  readonly archives?: ArchiveLimits;
 }
 
 /** What a git source (history or staged) hands back. */
@@ -122,6 +128,8 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
 
   // Blobs: searched as they stream by; only those that hold a key are kept (by id).
   const hits = new Map<string, Finding[]>();
+  const archives = options.archives ?? DEFAULT_ARCHIVE_LIMITS;
+  const archiveWarnings = new Map<string, ScanWarning[]>();
   const readSizes = new Map<string, number>();
   let lastProgress = 0;
   let readBytes = 0;
@@ -131,6 +139,13 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
     if (options.onProgress && readSizes.size - lastProgress >= 1000) {
       lastProgress = readSizes.size;
       options.onProgress(readSizes.size, readBytes);
+    }
+    if (archives.depth > 0 && sniff(content) !== undefined) {
+      // Warnings are named once the blob's path is known (below).
+      const opened = scanArchiveContent(content, scanOptions('', 'history'), archives);
+      if (opened.findings.length > 0) hits.set(id, opened.findings);
+      if (opened.warnings.length > 0) archiveWarnings.set(id, opened.warnings);
+      return;
     }
     if (!mayHoldKey(content, options.detectors)) return;
     const found = scanContent(content, scanOptions('', 'history'));
@@ -186,6 +201,11 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
     stats.bytes += size;
   }
   for (const id of hits.keys()) if (!paths.has(id)) hits.delete(id);
+  for (const [id, list] of archiveWarnings) {
+    const path = paths.get(id);
+    if (path === undefined) continue;
+    for (const w of list) warnings.push({ ...w, message: `${printablePath(path)}${w.message}`, path });
+  }
   for (const [id, size] of oversized) {
     const path = paths.get(id);
     if (path === undefined) continue;
