@@ -113,9 +113,9 @@ describe('.pre-commit-hooks.yaml: the language: node hooks', () => {
 
   it('pre-commit built a node environment holding the shippo-keyguard bin', () => {
     const store = join(temp, 'store');
-    const envs = readdirSync(store)
-      .map((repo) => join(store, repo))
-      .flatMap((repo) => (existsSync(repo) && !repo.endsWith('.db') && !repo.endsWith('.lock') && !repo.endsWith('README') ? readdirSync(repo).filter((e) => e.startsWith('node_env-')).map((e) => join(repo, e)) : []));
+    const envs = readdirSync(store, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .flatMap((repo) => readdirSync(join(store, repo.name)).filter((e) => e.startsWith('node_env-')).map((e) => join(store, repo.name, e)));
     expect(envs).toHaveLength(1);
     expect(existsSync(join(envs[0]!, 'bin', 'shippo-keyguard'))).toBe(true);
     const version = sh(join(envs[0]!, 'bin', 'shippo-keyguard'), ['--version'], { env });
