@@ -1,5 +1,6 @@
 import { dedupeFindings, failsPolicy, sortFindings, type Finding, type SecretStore } from '@shippo-keyguard/core';
 import {
+  formatGitlab,
   formatJson,
   formatSarif,
   formatText,
@@ -124,7 +125,7 @@ export async function finish(
   const reveal = args.redact ? undefined : (fp: string) => collected.secrets.get(fp);
   if (!args.redact) {
     // SARIF never holds a key: only text and JSON reports reveal it.
-    const reveals = args.format !== 'sarif' || Boolean(args.jsonFile);
+    const reveals = (args.format !== 'sarif' && args.format !== 'gitlab') || Boolean(args.jsonFile);
     stderr.push(
       reveals
         ? 'warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs'
@@ -138,6 +139,9 @@ export async function finish(
         return formatJson(report, reveal ? { reveal } : {});
       case 'sarif':
         return formatSarif(report);
+      case 'gitlab':
+        // Like SARIF, never holds a key.
+        return formatGitlab(report);
       case 'text':
         return formatText(report, { color, showSuppressed: args.showSuppressed, ...(reveal ? { reveal } : {}) });
     }
