@@ -20,10 +20,10 @@ export function builder<T>(y: Argv<T>) {
     .option('archived', { requiresArg: true, choices: INCLUSION, default: 'exclude' as Inclusion, describe: 'Archived repositories' })
     .option('forks', { requiresArg: true, choices: INCLUSION, default: 'exclude' as Inclusion, describe: 'Forks' })
     .option('visibility', { requiresArg: true, choices: VISIBILITY, default: 'all' as Visibility, describe: 'Only repositories of this visibility' })
-    .option('topic', { requiresArg: true, type: 'string', array: true, default: [] as string[], describe: 'Only repositories with one of these topics (repeatable)' })
-    .option('match', { requiresArg: true, type: 'string', array: true, default: [] as string[], describe: 'Only repositories whose name matches one of these globs (owner/name when the glob has a /)' })
-    .option('exclude', { requiresArg: true, type: 'string', array: true, default: [] as string[], describe: 'Never repositories whose name matches one of these globs' })
-    .option('pushed-since', { requiresArg: true, type: 'string', describe: 'Only repositories pushed to since this date (2024-05-01) or number of days (30d)' })
+    .option('topic', { requiresArg: true, type: 'string', array: true, default: [] as string[], describe: 'Only repositories with one of these topics (repeatable, or space/comma-separated)' })
+    .option('match', { requiresArg: true, type: 'string', array: true, default: [] as string[], describe: 'Only repositories whose name matches one of these globs (owner/name when the glob has a /; repeatable, or space/comma-separated)' })
+    .option('exclude', { requiresArg: true, type: 'string', array: true, default: [] as string[], describe: 'Never repositories whose name matches one of these globs (repeatable, or space/comma-separated)' })
+    .option('pushed-since', { requiresArg: true, type: 'string', describe: 'Only repositories pushed to since this date (2024-05-01) or number of days (30d); "" for any time' })
     .option('shard-size', { requiresArg: true, type: 'number', default: 20, describe: 'Repositories per matrix job (grown when more than --max-jobs jobs would be needed)' })
     .option('max-jobs', { requiresArg: true, type: 'number', default: MAX_MATRIX_JOBS, describe: `Most jobs in the matrix (GitHub runs at most ${MAX_MATRIX_JOBS})` })
     .option('max-retries', { requiresArg: true, type: 'number', default: 3, describe: 'Retries of a request that met a rate limit or a server error' })
@@ -69,11 +69,13 @@ export async function handler(args: ReposArgs, io: RunIO): Promise<RunResult> {
   const maxRetries = wholeNumber('max-retries', args.maxRetries, 0, 20);
   const maxWait = wholeNumber('max-wait', args.maxWait, 0, 6 * 3600);
   let pushedSince: Date | undefined;
-  if (args.pushedSince !== undefined) {
+  if (args.pushedSince !== undefined && args.pushedSince !== '') {
     pushedSince = parsePushedSince(args.pushedSince);
     if (pushedSince === undefined) throw new CliError(`--pushed-since: expected a date (2024-05-01) or a number of days (30d), got "${args.pushedSince}"`);
   }
   if (args.githubOutput && !io.env['GITHUB_OUTPUT']) throw new CliError('--github-output: GITHUB_OUTPUT is not set (it is set in a GitHub Actions step)');
+  // A list may also come as one value, space- or comma-separated ("" for none): what a workflow input holds.
+  const list = (values: readonly string[]) => values.flatMap((v) => v.split(/[\s,]+/)).filter((v) => v !== '');
   const baseUrl = githubApiUrl(args.apiUrl, io.env);
   const token = githubToken(io.env);
 
@@ -98,9 +100,9 @@ export async function handler(args: ReposArgs, io: RunIO): Promise<RunResult> {
     archived: args.archived,
     forks: args.forks,
     visibility: args.visibility,
-    topics: args.topic,
-    match: args.match,
-    exclude: args.exclude,
+    topics: list(args.topic),
+    match: list(args.match),
+    exclude: list(args.exclude),
     ...(pushedSince ? { pushedSince } : {}),
   });
   // Sorted by name: shard membership stays the same from night to night while the organisation does.
