@@ -162,7 +162,8 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
         continue;
       }
       if (prev?.repository.refs && sameRefs(prev.repository.refs, remote.refs)) {
-        log.push(`${name}: unchanged since the previous scan (${Object.keys(remote.refs).length} refs), not cloned`);
+        const n = Object.keys(remote.refs).length;
+        log.push(`${name}: unchanged since the previous scan (${n} ref${n === 1 ? '' : 's'}), not cloned`);
         writeShardReport(file, carriedReport(prev, io.env, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), 'unchanged', remote.refs, name);
         continue;
       }
