@@ -123,14 +123,14 @@ const place = (repo: string, f: { fingerprint: string; path: string; introduced?
 const alonePlaces = new Map<string, string[]>();
 async function aloneScan(only: readonly string[] = names): Promise<Set<string>> {
   const queue = [...only];
-  const worker = async () => {
+  const scanSome = async () => {
     for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
       const r = await runCli(['history', '--repo', join(serverDir, 'acme', `${name}.git`), '--format', 'json'], { cwd: temp, env: {} });
       expect(r.exitCode, r.stderr).toBeLessThan(2);
       alonePlaces.set(name, (JSON.parse(r.stdout) as { findings: MergedJson['findings'] }).findings.map((f) => place(`acme/${name}`, f)));
     }
   };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+  await Promise.all([scanSome(), scanSome(), scanSome(), scanSome()]);
   return new Set([...alonePlaces.values()].flat());
 }
 

@@ -3,7 +3,6 @@ import { writeFileAtomic } from '@shippo-keyguard/core/report';
 import { resolve } from 'node:path';
 import { CliError, EXIT, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
-import { GitHubApiError, listRepositories } from '../org/github.js';
 import { INCLUSION, VISIBILITY, filterRepositories, parsePushedSince, type Inclusion, type Visibility } from '../org/filters.js';
 import { githubApiUrl, githubToken } from '../org/endpoints.js';
 import { MAX_MATRIX_JOBS, planShards } from '../org/shards.js';
@@ -80,6 +79,8 @@ export async function handler(args: ReposArgs, io: RunIO): Promise<RunResult> {
   const token = githubToken(io.env);
 
   const stderr: string[] = [];
+  // Octokit loads only for this command: the hooks and scans that start far more often never pay for it.
+  const { GitHubApiError, listRepositories } = await import('../org/github.js');
   let listed;
   try {
     listed = await listRepositories({

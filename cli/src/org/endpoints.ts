@@ -2,7 +2,7 @@ import { CliError } from '../errors.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]', 'localhost']);
 
-/** An http(s) URL; plain http only to this machine, since a token travels with every request. */
+/** An http(s) URL; plain http only to the loopback interface, since a token travels with every request. */
 function checkedUrl(value: string, what: string): URL {
   let url: URL;
   try {
