@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { fakeKey } from '../support/fake-keys.js';
-import { sarifSchemaErrors } from '../support/sarif.js';
+import { multitoolIssues, sarifSchemaErrors } from '../support/sarif.js';
 import { startFakeShippo, type FakeShippo } from '../support/shippo-server.js';
 import { git, makeRepo, removeDir, sh, tempDir } from '../integrations/support/git.js';
 
@@ -125,7 +125,9 @@ describe('merge', () => {
       ['shippo-keyguard/history/acme/b/', 2, 'https://github.com/acme/b.git'],
       ['shippo-keyguard/history/acme/c/', 2, 'https://github.com/acme/c.git'],
     ]);
-  });
+    // GitHub's ingestion rules too (the SARIF Multitool's Gh rules).
+    expect(multitoolIssues([join(temp, 'merged.sarif')], tempDir('merge-multitool')).filter((i) => i.level !== 'note')).toEqual([]);
+  }, 120_000);
 
   it('a report written with --no-redact gives its keys to no merged output', async () => {
     const r = await runCli(['history', '--repo', 'b', '--no-redact', '--format', 'json', '-o', 'b-raw.json'], { cwd: temp });
