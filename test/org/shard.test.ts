@@ -70,12 +70,23 @@ describe('shard', () => {
     expect([carried.scan, carried.findings.map((f) => f.path)]).toEqual(['unchanged', ['a.env']]);
   });
 
+  it('--config applies one allow list to every repository', async () => {
+    const fp = (JSON.parse(readFileSync(join(temp, 'out', 'acme__one.json'), 'utf8')) as { findings: { fingerprint: string }[] }).findings[0]!.fingerprint;
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(temp, 'org.yaml'), `allow:\n  - fingerprint: ${fp}\n    reason: a documented example key\n`);
+    const r = await runCli(['shard', '--repos', 'acme/one', '--server-url', `file://${server}`, '--out-dir', 'out3', '--config', 'org.yaml'], { cwd: temp, env: { PATH: process.env['PATH'] } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(temp, 'out3', 'acme__one.json'), 'utf8')) as { findings: unknown[]; summary: { suppressed: number } };
+    expect([report.findings.length, report.summary.suppressed]).toEqual([0, 1]);
+  });
+
   it('bad arguments: one line, exit 2', async () => {
     for (const [args, message] of [
       [['--repos', '../etc', '--out-dir', 'x'], '--repos: "../etc" is not owner/name'],
       [['--repos', ' ', '--out-dir', 'x'], '--repos: no repository named'],
       [['--repos', 'a/b', '--out-dir', 'x', '--server-url', 'http://example.com'], '--server-url: expected an https:// URL'],
       [['--repos', 'a/b', '--out-dir', 'x', '--previous', 'nope.json'], '--previous: cannot read nope.json'],
+      [['--repos', 'a/b', '--out-dir', 'x', '--config', 'nope.yaml'], '--config: nope.yaml does not exist'],
     ] as const) {
       const r = await runCli(['shard', ...args], { cwd: temp });
       expect(r.exitCode).toBe(2);

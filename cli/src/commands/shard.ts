@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
@@ -26,6 +26,11 @@ export function builder<T>(y: Argv<T>) {
     .option('verify-timeout', { requiresArg: true, type: 'number', describe: 'As history --verify-timeout', group: 'Verification:' })
     .option('api-base-url', { requiresArg: true, type: 'string', describe: 'As history --api-base-url', group: 'Verification:' })
     .option('max-file-size', { requiresArg: true, type: 'string', describe: 'As history --max-file-size' })
+    .option('config', {
+      requiresArg: true,
+      type: 'string',
+      describe: 'One configuration file for every repository (an organisation-wide allow list); by default none is read, not even a scanned repository\'s own',
+    })
     .example('$0 shard --repos "acme/api acme/web" --previous state/merged.json --out-dir reports --verify', 'one matrix job of the organisation scan');
 }
 
@@ -41,6 +46,7 @@ export interface ShardArgs {
   verifyTimeout?: number;
   apiBaseUrl?: string;
   maxFileSize?: string;
+  config?: string;
 }
 
 const NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -127,6 +133,8 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
   if (names.length === 0) throw new CliError('--repos: no repository named');
   for (const name of names) if (!NAME.test(name) || name.includes('..')) throw new CliError(`--repos: "${name}" is not owner/name`);
   const server = githubServerUrl(args.serverUrl, io.env);
+  const config = args.config !== undefined ? resolve(io.cwd, args.config) : undefined;
+  if (config !== undefined && !existsSync(config)) throw new CliError(`--config: ${args.config} does not exist`);
   const previous = args.previous ? readPrevious(args.previous, io.cwd) : new Map<string, ReportInput>();
   const outDir = resolve(io.cwd, args.outDir);
   try {
@@ -177,7 +185,7 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
         await cloneBare(url, dir, remote.head, env, work);
         const since = prev?.repository.refs ? await presentCommits(dir, Object.values(prev.repository.refs), env) : [];
         const incremental = since.length > 0;
-        const argv = ['history', '--repo', dir, '--repo-name', name, '--format', 'json', '-o', file, '--no-config'];
+        const argv = ['history', '--repo', dir, '--repo-name', name, '--format', 'json', '-o', file, ...(config ? ['--config', config] : ['--no-config'])];
         for (const rev of since) argv.push('--since', rev);
         if (args.verify) argv.push('--verify');
         if (args.verifyConcurrency !== undefined) argv.push('--verify-concurrency', String(args.verifyConcurrency));
