@@ -124,12 +124,12 @@ export async function finish(
 
   const reveal = args.redact ? undefined : (fp: string) => collected.secrets.get(fp);
   if (!args.redact) {
-    // SARIF never holds a key: only text and JSON reports reveal it.
+    // SARIF and GitLab reports never hold a key: only text and JSON reports reveal it.
     const reveals = (args.format !== 'sarif' && args.format !== 'gitlab') || Boolean(args.jsonFile);
     stderr.push(
       reveals
         ? 'warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs'
-        : 'warning: --no-redact has no effect here: SARIF never holds a key',
+        : `warning: --no-redact has no effect here: ${args.format === 'gitlab' ? 'a GitLab report' : 'SARIF'} never holds a key`,
     );
   }
 

@@ -64,7 +64,7 @@ describe('--format gitlab', () => {
     expect(report.vulnerabilities.map((v) => v.location.file).sort()).toEqual(['config/old.env', 'src/settings.py']);
     expect(report.vulnerabilities.every((v) => v.location.commit.sha === '0000000')).toBe(true);
     expectNoKey(r.stdout);
-    expect(r.stderr).toContain('--no-redact has no effect here');
+    expect(r.stderr).toContain('--no-redact has no effect here: a GitLab report never holds a key');
   });
 
   it('merge: the reports of several repositories as one GitLab report', async () => {
