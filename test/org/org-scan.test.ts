@@ -179,7 +179,7 @@ describe('organisation scan: the reusable workflow, job by job', () => {
     // The fail policy (live) fails the merge job, after the report and the state were kept.
     expect(first.merge.status).toBe(1);
     expect(first.merge.summary).toContain('1 live, 6 dead');
-    expect(cache.some((c) => c.key === 'shippo-keyguard-org-acme-1001')).toBe(true);
+    expect(cache.some((c) => c.key === 'shippo-keyguard-org-acme-1001-1')).toBe(true);
     // SARIF: one run per repository.
     const sarif = JSON.parse(readFileSync(join(first.runner.artifacts.get('shippo-keyguard-org-report')!, 'merged.sarif'), 'utf8')) as { runs: unknown[] };
     expect(sarif.runs).toHaveLength(50);

@@ -143,7 +143,7 @@ export class WorkflowRunner {
   }
 
   private github() {
-    return { run_id: this.options.runId, token: 'github-token-of-the-caller', server_url: this.options.env['GITHUB_SERVER_URL'] ?? '' };
+    return { run_id: this.options.runId, run_attempt: '1', token: 'github-token-of-the-caller', server_url: this.options.env['GITHUB_SERVER_URL'] ?? '' };
   }
 
   async runJob(jobId: string, needs: Record<string, { outputs: Record<string, string> }> = {}, matrix: Record<string, unknown> = {}): Promise<JobResult> {
