@@ -192,15 +192,16 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
         if (args.verifyTimeout !== undefined) argv.push('--verify-timeout', String(args.verifyTimeout));
         if (args.apiBaseUrl !== undefined) argv.push('--api-base-url', args.apiBaseUrl);
         if (args.maxFileSize !== undefined) argv.push('--max-file-size', args.maxFileSize);
+        rmSync(file, { force: true }); // never mistake an older file for this scan's report
         const result = await run(argv, { ...io, cwd: work, env: historyEnv, stdoutIsTTY: false, stderrIsTTY: false });
-        for (const line of result.stderr.split('\n').filter((l) => l !== '')) log.push(`${name}: ${line.replace(/^shippo-keyguard: /, '')}`);
-        if (result.exitCode === EXIT.ERROR) failed++;
         let json: string;
         try {
           json = readFileSync(file, 'utf8');
         } catch {
-          throw new Error(result.stderr.trim().split('\n')[0] ?? 'history wrote no report');
+          throw new Error(result.stderr.trim().split('\n')[0]?.replace(/^shippo-keyguard: /, '') || 'history wrote no report');
         }
+        for (const line of result.stderr.split('\n').filter((l) => l !== '')) log.push(`${name}: ${line.replace(/^shippo-keyguard: /, '')}`);
+        if (result.exitCode === EXIT.ERROR) failed++;
         writeShardReport(file, json, incremental ? 'incremental' : 'full', remote.refs, name);
         if (incremental && prev) {
           // What earlier nights found stays in the picture; the merge unites both.
