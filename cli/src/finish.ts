@@ -1,5 +1,6 @@
 import { dedupeFindings, failsPolicy, sortFindings, type Finding, type SecretStore } from '@shippo-keyguard/core';
 import {
+  formatGitlab,
   formatJson,
   formatSarif,
   formatText,
@@ -125,12 +126,12 @@ export async function finish(
 
   const reveal = args.redact ? undefined : (fp: string) => collected.secrets.get(fp);
   if (!args.redact) {
-    // SARIF never holds a key: only text and JSON reports reveal it.
-    const reveals = args.format !== 'sarif' || Boolean(args.jsonFile);
+    // SARIF and GitLab reports never hold a key: only text and JSON reports reveal it.
+    const reveals = (args.format !== 'sarif' && args.format !== 'gitlab') || Boolean(args.jsonFile);
     stderr.push(
       reveals
         ? 'warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs'
-        : 'warning: --no-redact has no effect here: SARIF never holds a key',
+        : `warning: --no-redact has no effect here: ${args.format === 'gitlab' ? 'a GitLab report' : 'SARIF'} never holds a key`,
     );
   }
 
@@ -140,6 +141,9 @@ export async function finish(
         return formatJson(report, reveal ? { reveal } : {});
       case 'sarif':
         return formatSarif(report);
+      case 'gitlab':
+        // Like SARIF, never holds a key.
+        return formatGitlab(report);
       case 'text':
         return formatText(report, { color, showSuppressed: args.showSuppressed, ...(reveal ? { reveal } : {}) });
     }

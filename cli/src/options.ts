@@ -7,7 +7,7 @@ import { apiBaseUrlFlag, verifyConcurrency, verifyRequestTimeout, verifyTimeout 
 
 import { recordDefaulted } from './steps/triage-context.js';
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'gitlab'] as const;
 
 /** yargs drops a bare "-" positional; run() passes it on as this (NUL never occurs in a path). */
 export const STDIN_ARG = '\u0000-';
@@ -43,7 +43,7 @@ export function withReportOptions<T>(y: Argv<T>) {
       alias: 'f',
       choices: FORMATS,
       default: 'text' as Format,
-      describe: 'Report format for stdout (or --output)',
+      describe: 'Report format for stdout (or --output); gitlab: GitLab\'s secret-detection report',
       group: 'Output:',
     })
     .option('output', { requiresArg: true, alias: 'o', type: 'string', describe: 'Write the report to FILE (atomically) instead of stdout', group: 'Output:' })

@@ -14,6 +14,9 @@ import * as prePush from './commands/pre-push.js';
 import { suppressStep } from './steps/suppress.js';
 import { verifyStep } from './steps/verify.js';
 import * as baseline from './commands/baseline.js';
+import * as repos from './commands/repos.js';
+import * as merge from './commands/merge.js';
+import * as shard from './commands/shard.js';
 import { prepareTriage } from './steps/triage-context.js';
 import { TOOL } from './version.js';
 import { STDIN_ARG, type ReportArgs } from './options.js';
@@ -48,6 +51,9 @@ const COMMANDS: readonly Command[] = [
   preCommit as Command,
   prePush as Command,
   action as Command,
+  repos as Command,
+  merge as Command,
+  shard as Command,
 ];
 
 /**

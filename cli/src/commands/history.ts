@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { SecretStore } from '@shippo-keyguard/core';
 import { GitError, mergeBases, openRepo, resolveCommit, scanHistory, type GitScanResult } from '@shippo-keyguard/core/git';
+import { repositoryNameOf } from '@shippo-keyguard/core/report';
 import { CliError, describeError } from '../errors.js';
 import { collectedFrom, finish, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
@@ -14,7 +15,12 @@ export const describe = 'Scan every commit of the git history (all refs, stash, 
 export function builder<T>(y: Argv<T>) {
   return withReportOptions(y)
     .option('repo', { type: 'string', default: '.', describe: 'Repository to scan (work tree, worktree or bare)' })
-    .option('since', { type: 'string', describe: 'Scan only what commits not reachable from REV introduced' })
+    .option('since', {
+      type: 'string',
+      array: true,
+      requiresArg: true,
+      describe: 'Scan only what commits not reachable from REV introduced (repeatable: from none of them)',
+    })
     .option('range', { type: 'string', describe: 'Scan only what the commits of A..B introduced (a pull request)' })
     .option('branch', { type: 'string', describe: 'Scan only the history of REF instead of every ref' })
     .option('strict', {
@@ -25,6 +31,11 @@ export function builder<T>(y: Argv<T>) {
     .option('recurse-submodules', { type: 'boolean', default: false, describe: "Also scan each checked-out submodule's history" })
     .option('max-file-size', maxFileSizeOption('blobs'))
     .option('archive-depth', archiveDepthOption())
+    .option('repo-name', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Name the repository owner/name in the report (default: from the origin remote), for merge',
+    })
     .conflicts('range', ['since', 'branch'])
     .example('$0 history', 'scan the whole history of the repository here')
     .example('$0 history --range origin/main..HEAD --format sarif -o keys.sarif', 'scan what a pull request adds');
@@ -32,8 +43,9 @@ export function builder<T>(y: Argv<T>) {
 
 export interface HistoryArgs extends ReportArgs {
   repo: string;
-  since?: string;
+  since?: string[];
   range?: string;
+  repoName?: string;
   branch?: string;
   strict: boolean;
   recurseSubmodules: boolean;
@@ -57,7 +69,8 @@ async function revisionsFor(root: string, args: HistoryArgs): Promise<string[] |
   }
   if (args.since === undefined && args.branch === undefined) return undefined;
   const base = args.branch !== undefined ? [await resolveCommit(root, args.branch)] : ['--all'];
-  const since = args.since !== undefined ? [`^${await resolveCommit(root, args.since)}`] : [];
+  const since: string[] = [];
+  for (const rev of args.since ?? []) since.push(`^${await resolveCommit(root, rev)}`);
   return [...base, ...since];
 }
 
@@ -85,7 +98,8 @@ export async function handler(args: HistoryArgs & Record<string, unknown>, io: R
     if (error instanceof GitError || error instanceof CliError) throw new CliError(describeError(error));
     throw error;
   }
-  const collected = collectedFrom('history', result, secrets, startedAt);
+  const name = args.repoName ?? repositoryNameOf(result.repository.uri);
+  const collected = collectedFrom('history', name ? { ...result, repository: { ...result.repository, name } } : result, secrets, startedAt);
   if (args.strict && result.warnings.some((w) => INCOMPLETE.has(w.code))) collected.forceError = true;
   return finish(collected, args, io, steps);
 }

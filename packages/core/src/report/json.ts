@@ -14,6 +14,7 @@ export function formatJson(report: ScanReport, options: WriteOptions = {}): stri
     version: JSON_REPORT_VERSION,
     tool: report.tool,
     command: report.command,
+    root: report.root,
     startedAt: report.startedAt,
     endedAt: report.endedAt,
     exitCode: report.exitCode,
