@@ -3,6 +3,7 @@ import {
   formatJson,
   formatSarif,
   formatText,
+  redactReport,
   summaryLine,
   writeFileAtomic,
   type ScanReport,
@@ -107,7 +108,8 @@ export async function finish(
 
   const failing = collected.findings.some((f) => failsPolicy(f, args.failOn));
   const exitCode = collected.forceError ? EXIT.ERROR : failing ? EXIT.FINDINGS : EXIT.OK;
-  const report: ScanReport = {
+  // Names from the repository (paths, refs, the remote, authors) may hold a key too.
+  const report: ScanReport = redactReport({
     tool: TOOL,
     command: collected.command,
     root: collected.root,
@@ -119,7 +121,7 @@ export async function finish(
     startedAt: collected.startedAt.toISOString(),
     endedAt: new Date().toISOString(),
     exitCode,
-  };
+  });
 
   const reveal = args.redact ? undefined : (fp: string) => collected.secrets.get(fp);
   if (!args.redact) {

@@ -1,3 +1,4 @@
+import { DEFAULT_ARCHIVE_DEPTH, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '@shippo-keyguard/core/archive';
 import type { Argv } from 'yargs';
 import { FAIL_ON, type FailOn } from '@shippo-keyguard/core';
 import { DEFAULT_MAX_FILE_SIZE } from '@shippo-keyguard/core/files';
@@ -129,6 +130,23 @@ export function parseSize(value: string | number): number {
   const unit = (m[2] ?? 'b').toLowerCase()[0];
   const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return Math.floor(Number(m[1]) * factor);
+}
+
+/** `--archive-depth`, shared by the commands that open archives (files, stdin, blobs). */
+export function archiveDepthOption() {
+  return {
+    type: 'number' as const,
+    requiresArg: true,
+    default: DEFAULT_ARCHIVE_DEPTH,
+    describe: 'Open archives and compressed files (zip, jar, tar, tar.gz, gzip, container images) this many levels deep; 0 turns it off',
+  };
+}
+
+/** The archive limits for `--archive-depth` (the configuration file may have filled it in as well). */
+export function archiveLimitsOf(args: { archiveDepth?: number }): ArchiveLimits {
+  const depth = args.archiveDepth ?? DEFAULT_ARCHIVE_DEPTH;
+  if (!Number.isInteger(depth) || depth < 0 || depth > 16) throw new CliError(`--archive-depth: expected a whole number from 0 to 16, got ${String(depth)}`);
+  return { ...DEFAULT_ARCHIVE_LIMITS, depth };
 }
 
 /** `--max-file-size`, shared by the commands that read content (files or blobs). */

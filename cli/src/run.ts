@@ -1,4 +1,5 @@
 import yargs, { type Argv } from 'yargs';
+import { redactKeys } from '@shippo-keyguard/core/config';
 import { CliError, EXIT, describeError } from './errors.js';
 import { checkReportFiles, type Step } from './finish.js';
 import type { RunIO, RunResult } from './io.js';
@@ -124,7 +125,8 @@ export async function run(argv: readonly string[], io: RunIO): Promise<RunResult
   } catch (error) {
     const exitCode = error instanceof CliError ? error.exitCode : EXIT.ERROR;
     // A CliError may list several problems (a configuration file's), one per line.
-    const message = error instanceof CliError ? error.message : describeError(error);
+    // A bad revision, ref or path in the message may be a key: it is quoted redacted.
+    const message = redactKeys(error instanceof CliError ? error.message : describeError(error));
     return { exitCode, stdout: '', stderr: `${message.split('\n').map((line) => `shippo-keyguard: ${line}`).join('\n')}\n` };
   }
 }

@@ -5,7 +5,8 @@ import { GitError, mergeBases, openRepo, resolveCommit, scanHistory, type GitSca
 import { CliError, describeError } from '../errors.js';
 import { collectedFrom, finish, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
-import { maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
+import { ARCHIVE_INCOMPLETE } from '@shippo-keyguard/core/archive';
+import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'history';
 export const describe = 'Scan every commit of the git history (all refs, stash, notes; commit and tag messages) for Shippo keys';
@@ -23,6 +24,7 @@ export function builder<T>(y: Argv<T>) {
     })
     .option('recurse-submodules', { type: 'boolean', default: false, describe: "Also scan each checked-out submodule's history" })
     .option('max-file-size', maxFileSizeOption('blobs'))
+    .option('archive-depth', archiveDepthOption())
     .conflicts('range', ['since', 'branch'])
     .example('$0 history', 'scan the whole history of the repository here')
     .example('$0 history --range origin/main..HEAD --format sarif -o keys.sarif', 'scan what a pull request adds');
@@ -36,10 +38,11 @@ export interface HistoryArgs extends ReportArgs {
   strict: boolean;
   recurseSubmodules: boolean;
   maxFileSize: string;
+  archiveDepth?: number;
 }
 
 /** Warnings `--strict` turns into exit 2: anything the scan could not read. */
-export const INCOMPLETE = new Set(['shallow-clone', 'missing-object', 'too-large', 'unreadable', 'attribution-failed', 'submodule-not-checked-out']);
+export const INCOMPLETE = new Set(['shallow-clone', 'missing-object', 'too-large', 'unreadable', 'attribution-failed', 'submodule-not-checked-out', ...ARCHIVE_INCOMPLETE]);
 
 /** The rev-list arguments the options ask for; validates each revision so a typo is one clear line. */
 async function revisionsFor(root: string, args: HistoryArgs): Promise<string[] | undefined> {
@@ -62,6 +65,7 @@ export async function handler(args: HistoryArgs & Record<string, unknown>, io: R
   const startedAt = new Date();
   const secrets = new SecretStore();
   const maxBlobSize = maxFileSizeOf(args);
+  const archives = archiveLimitsOf(args);
   let result: GitScanResult;
   try {
     const info = await openRepo(resolve(io.cwd, args.repo));
@@ -70,6 +74,7 @@ export async function handler(args: HistoryArgs & Record<string, unknown>, io: R
       repo: info.root,
       ...(revisions ? { revisions } : {}),
       maxBlobSize,
+      archives,
       secrets,
       recurseSubmodules: args.recurseSubmodules,
       ...(showProgress(io) && io.progress

@@ -18,6 +18,18 @@ export interface CommitInfo {
   readonly stash?: string;
 }
 
+/**
+ * One step into an archive: the entry's name as the archive gives it (never resolved or cleaned)
+ * and the format of the container it was taken from. A container image layer is one step named by
+ * its digest (`layer`), so the text report reads `image.tar!sha256:ab12…/app/.env`.
+ */
+export interface ArchiveStep {
+  readonly format: 'gzip' | 'zip' | 'tar' | 'layer';
+  readonly path: string;
+  /** For `layer`: the layer's digest, `sha256:<64 hex>`. */
+  readonly layer?: string;
+}
+
 /** Verification outcome for one key (see `@shippo-keyguard/core/verify`). */
 export interface Verification {
   readonly status: 'live' | 'dead' | 'unknown' | 'unchecked';
@@ -44,6 +56,12 @@ export interface Finding {
   readonly endColumn: number;
   readonly startOffset: number;
   readonly endOffset: number;
+  /**
+   * Set when the key is inside an archive or compressed file: the entries from the outer file
+   * (`path`, which stays the committed file) inward. Lines, columns and offsets are the innermost
+   * entry's.
+   */
+  readonly archive?: readonly ArchiveStep[];
   readonly fingerprint: string;
   readonly redacted: string;
   readonly binary: boolean;

@@ -44,6 +44,13 @@ export const configSchema = {
       description: 'Skip files larger than this: bytes, or a size such as "512KiB", "100MiB", "1GiB".',
       errorMessage: 'expected a number of bytes or a size such as "512KiB", "100MiB", "1GiB"',
     },
+    archiveDepth: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 16,
+      description: 'Open archives and compressed files (zip, jar, tar, tar.gz, gzip, container images) this many levels deep; 0 turns it off (as --archive-depth; default 3).',
+      errorMessage: 'expected a whole number from 0 to 16',
+    },
     failOn: {
       enum: ['any', 'not-dead', 'live'],
       description: 'Findings that make the exit code 1: any, not-dead (all but verified-dead keys), live (verified-live keys only).',
@@ -94,6 +101,7 @@ export interface KeyguardConfig {
   readonly ignore?: readonly string[];
   readonly detectors?: Readonly<Record<string, 'off' | 'error' | 'warning' | 'note'>>;
   readonly maxFileSize?: number | string;
+  readonly archiveDepth?: number;
   readonly failOn?: 'any' | 'not-dead' | 'live';
   readonly verify?: { readonly concurrency?: number; readonly timeout?: number; readonly requestTimeout?: number };
   readonly allow?: readonly { readonly fingerprint: string; readonly reason: string }[];

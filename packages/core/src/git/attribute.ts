@@ -1,6 +1,6 @@
 import type { CommitInfo } from '../finding.js';
 import { lineSplitter, runGit, unquotePath } from './exec.js';
-import { redactKeysIn } from './redact-text.js';
+import { redactKeysIn, summaryOf } from './redact-text.js';
 import { stashEntries } from './repo.js';
 
 /** One commit that put a blob at a path. `seq` grows towards older commits (topological order). */
@@ -32,7 +32,7 @@ export async function attribute(root: string, revs: readonly string[], blobIds: 
   const split = lineSplitter((line) => {
     if (line.startsWith('\x01')) {
       const [commit = '', author = '', email = '', date = '', summary = ''] = line.slice(1).split('\x00');
-      current = { commit, author: redactKeysIn(author), email: redactKeysIn(email), date, summary: redactKeysIn(summary) };
+      current = { commit, author: redactKeysIn(author), email: redactKeysIn(email), date, summary: summaryOf(summary) };
       seq++;
       return;
     }
@@ -78,7 +78,7 @@ export async function headBlobs(root: string, head: string | undefined): Promise
     const parts = line.split(/[ \t]/);
     if (parts[1] === 'blob' && parts[2]) ids.add(parts[2]);
   });
-  await runGit(root, ['ls-tree', '-r', '--full-tree', head], { onData: (c) => split.push(c) });
+  await runGit(root, ['ls-tree', '-r', '--full-tree', '--end-of-options', head], { onData: (c) => split.push(c) });
   split.end();
   return ids;
 }

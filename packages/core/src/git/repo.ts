@@ -95,6 +95,31 @@ export async function stashEntries(root: string): Promise<Map<string, string>> {
 
 /** The merge bases of two commits (for `A...B`). */
 export async function mergeBases(root: string, a: string, b: string): Promise<string[]> {
-  const out = await runGit(root, ['merge-base', '--all', a, b], { okCodes: [1] });
+  const out = await runGit(root, ['merge-base', '--all', '--end-of-options', a, b], { okCodes: [1] });
   return out.stdout.toString('utf8').split('\n').filter((l) => l !== '');
+}
+
+/** The repository's object id format: `sha1` (40 hex digits) or `sha256` (64). */
+export async function objectFormat(root: string): Promise<'sha1' | 'sha256'> {
+  const out = await runGit(root, ['rev-parse', '--show-object-format'], { okCodes: [128] });
+  return out.stdout.toString('utf8').trim() === 'sha256' ? 'sha256' : 'sha1';
+}
+
+/** Hex digits of a full object id in each format. */
+export const OBJECT_ID_LENGTH = { sha1: 40, sha256: 64 } as const;
+
+/**
+ * The type of each of these objects (`commit`, `tag`, ...), or `missing`: one `git cat-file
+ * --batch-check` for all of them. Ids go on stdin, never on the command line.
+ */
+export async function objectTypes(root: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const types = new Map<string, string>();
+  if (ids.length === 0) return types;
+  const out = await runGit(root, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: `${ids.join('\n')}\n` });
+  const lines = out.stdout.toString('utf8').split('\n');
+  ids.forEach((id, i) => {
+    const [name, type] = (lines[i] ?? '').split(' ');
+    types.set(id, name === id && type ? type : 'missing');
+  });
+  return types;
 }

@@ -1,4 +1,4 @@
-import { printablePath } from '../files/fs-path.js';
+import { archivePath } from '../archive/path.js';
 import type { Finding } from '../finding.js';
 import type { ScanReport, WriteOptions } from './model.js';
 import { distinctKeys, plural, verificationCounts } from './summary.js';
@@ -42,7 +42,7 @@ function findingLines(f: Finding, options: TextOptions): string[] {
   const status = statusLabel(f);
   const statusStyle = f.verification?.status === 'live' ? 'red' : f.verification?.status === 'dead' ? 'green' : 'yellow';
   const parts = [
-    c('bold', `${printablePath(f.path)}:${f.startLine}:${f.startColumn}`),
+    c('bold', `${archivePath(f.path, f.archive)}:${f.startLine}:${f.startColumn}`),
     c(levelStyle, f.level),
     f.detector,
     `${f.kind} key`,
