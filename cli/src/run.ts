@@ -20,6 +20,7 @@ import * as shard from './commands/shard.js';
 import { prepareTriage } from './steps/triage-context.js';
 import { TOOL } from './version.js';
 import { STDIN_ARG, type ReportArgs } from './options.js';
+import { optionNames, withOptionSuggestions } from './suggest.js';
 
 export type { RunIO, RunResult } from './io.js';
 export { EXIT, CliError } from './errors.js';
@@ -70,6 +71,13 @@ function refuseRepeated(argv: Record<string, unknown>, y: Argv): void {
   }
 }
 
+/** The options of the command named in `argv` (or the global ones), for "did you mean --format?". */
+function optionsOfCommandIn(argv: readonly string[]): string[] {
+  const name = argv.find((a) => !a.startsWith('-'));
+  const command = COMMANDS.find((c) => c.command.split(' ')[0] === name);
+  return command ? optionNames((y) => command.builder(y)) : ['help', 'version'];
+}
+
 function parser(argv: readonly string[]): Argv {
   let y = yargs([...argv])
     .scriptName('shippo-keyguard')
@@ -86,7 +94,9 @@ function parser(argv: readonly string[]): Argv {
     .exitProcess(false)
     .fail((message, error) => {
       // yargs' own messages may span lines ("Invalid values:\n  Argument: ..."): keep them to one.
-      throw error instanceof CliError ? error : new CliError((message ?? describeError(error)).replace(/\s*\n\s*/g, ' '));
+      if (error instanceof CliError) throw error;
+      const text = (message ?? describeError(error)).replace(/\s*\n\s*/g, ' ');
+      throw new CliError(withOptionSuggestions(text, argv, () => optionsOfCommandIn(argv)));
     });
   for (const c of COMMANDS) y = y.command(c.command, c.describe, c.builder);
   return y;

@@ -91,7 +91,8 @@ export async function handler(args: HistoryArgs & Record<string, unknown>, io: R
       secrets,
       recurseSubmodules: args.recurseSubmodules,
       ...(showProgress(io) && io.progress
-        ? { onProgress: (blobs: number, bytes: number) => io.progress?.(`read ${blobs} blobs, ${(bytes / 1e6).toFixed(1)} MB`) }
+        ? // Objects read from the store, unreachable ones included: not the summary's count of blobs in the history.
+          { onProgress: (blobs: number, bytes: number) => io.progress?.(`history: read ${blobs} git objects, ${(bytes / 1e6).toFixed(1)} MB`) }
         : {}),
     });
   } catch (error) {

@@ -11,6 +11,11 @@ export interface CommitInfo {
   /** ISO 8601. */
   readonly date: string;
   readonly summary?: string;
+  /**
+   * Set when the commit belongs to a stash entry (its work-tree, index or untracked-files
+   * commit): the entry's name as `git stash list` shows it, such as `stash@{0}`.
+   */
+  readonly stash?: string;
 }
 
 /**

@@ -8,9 +8,11 @@
  * `errorMessage` is what VS Code shows for a failed check and what the CLI prints; `x-glob`
  * asks the loader to check a gitignore-style pattern (editors ignore both keywords).
  */
+import { REPOSITORY_URL } from '../project.js';
+
 export const DETECTOR_IDS = ['shippo-live-key', 'shippo-test-key', 'shippo-key-base64', 'shippo-key-nonstandard'] as const;
 
-export const SCHEMA_ID = 'https://github.com/shippo-keyguard/shippo-keyguard/raw/main/packages/core/schema.json';
+export const SCHEMA_ID = `${REPOSITORY_URL}/raw/main/packages/core/schema.json`;
 
 /** A size: bytes, or a number with a unit (`512KiB`, `100MiB`, `1GiB`; the CLI's `--max-file-size` syntax). */
 const SIZE_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*([kKmMgG][iI]?[bB]?|[bB])?\\s*$';

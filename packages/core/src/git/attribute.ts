@@ -1,6 +1,7 @@
 import type { CommitInfo } from '../finding.js';
 import { lineSplitter, runGit, unquotePath } from './exec.js';
 import { redactKeysIn, summaryOf } from './redact-text.js';
+import { stashEntries } from './repo.js';
 
 /** One commit that put a blob at a path. `seq` grows towards older commits (topological order). */
 export interface Occurrence {
@@ -51,12 +52,20 @@ export async function attribute(root: string, revs: readonly string[], blobIds: 
     list.push({ commit: current.commit, path, seq });
     occurrences.set(id, list);
   });
-  await runGit(
-    root,
-    ['log', '--raw', '--diff-merges=separate', '--root', '--no-abbrev', '--no-renames', '--topo-order', '--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s', ...revs, '--'],
-    { onData: (c) => split.push(c) },
-  );
+  const [stash] = await Promise.all([
+    stashEntries(root),
+    runGit(
+      root,
+      ['log', '--raw', '--diff-merges=separate', '--root', '--no-abbrev', '--no-renames', '--topo-order', '--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s', ...revs, '--'],
+      { onData: (c) => split.push(c) },
+    ),
+  ]);
   split.end();
+  // A stash commit looks like any other ("WIP on main: ..."): say which stash entry it is.
+  for (const [id, info] of commits) {
+    const entry = stash.get(id);
+    if (entry !== undefined) commits.set(id, { ...info, stash: entry });
+  }
   return { occurrences, commits };
 }
 

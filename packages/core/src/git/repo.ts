@@ -76,6 +76,23 @@ export async function stashCommits(root: string): Promise<string[]> {
   return out.stdout.toString('utf8').split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l));
 }
 
+/**
+ * The commits of every stash entry, each named as `git stash list` names its entry (`stash@{0}`):
+ * the entry's own (work tree) commit and its index and untracked-files parents, not the commit
+ * it was made on.
+ */
+export async function stashEntries(root: string): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const out = await runGit(root, ['log', '-g', '--format=%H %P', 'refs/stash', '--'], { okCodes: [128] });
+  if (out.code !== 0) return names;
+  const lines = out.stdout.toString('utf8').split('\n').filter((l) => /^[0-9a-f]{40,64}( |$)/.test(l));
+  for (const [n, line] of lines.entries()) {
+    const [own = '', , ...stashParents] = line.split(' ');
+    for (const commit of [own, ...stashParents]) if (!names.has(commit)) names.set(commit, `stash@{${n}}`);
+  }
+  return names;
+}
+
 /** The merge bases of two commits (for `A...B`). */
 export async function mergeBases(root: string, a: string, b: string): Promise<string[]> {
   const out = await runGit(root, ['merge-base', '--all', '--end-of-options', a, b], { okCodes: [1] });

@@ -1,7 +1,7 @@
 import type { ScanReport, WriteOptions } from './model.js';
 import { distinctKeys, verificationCounts } from './summary.js';
 
-/** Version of the JSON report's shape; bumped on any breaking change (documented in the README). */
+/** Version of the JSON report's shape; bumped on any breaking change (documented in docs/reports.md). */
 export const JSON_REPORT_VERSION = 1;
 
 /** Machine-readable report. Findings keep the engine's field names; `key` appears only with `--no-redact`. */

@@ -5,6 +5,7 @@ import type * as Sarif from 'sarif';
 import { detectors, type Detector } from '@shippo-keyguard/rules';
 import { archivePath, stepName } from '../archive/path.js';
 import type { Finding } from '../finding.js';
+import { detectorDocsUrl } from '../project.js';
 import type { ScanReport } from './model.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -33,7 +34,7 @@ function ruleFor(d: Detector): Sarif.ReportingDescriptor {
     shortDescription: { text: d.description },
     fullDescription: { text: `${d.description} ${d.confidence === 'low' ? 'Low confidence.' : ''}`.trim() },
     help: { text: d.help.text, markdown: d.help.markdown },
-    helpUri: `https://github.com/shippo-keyguard/shippo-keyguard#${d.id}`,
+    helpUri: detectorDocsUrl(d.id),
     defaultConfiguration: { level: d.level },
     properties: {
       tags: [...d.tags],
@@ -61,7 +62,7 @@ export function resultMessage(f: Finding, shown: string): string {
   const status = f.verification && f.verification.status !== 'unchecked' ? `${f.verification.status.toUpperCase()} ` : '';
   const what = f.detector === 'shippo-key-base64' ? ` encoded in base64` : '';
   const reason = f.verification?.status === 'unknown' && f.verification.reason ? ` (verification: ${f.verification.reason})` : '';
-  const where = f.introduced ? ` introduced in commit ${f.introduced.commit.slice(0, 12)}` : '';
+  const where = f.introduced ? ` introduced in ${f.introduced.stash ? `stash entry ${f.introduced.stash}, ` : ''}commit ${f.introduced.commit.slice(0, 12)}` : '';
   // GitHub shows the committed (outer) file; the message says where inside it the key is.
   const inside = f.archive && f.archive.length > 0 ? ` inside ${archivePath(f.path, f.archive)}` : '';
   return `${status}Shippo ${f.kind}-mode key ${shown}${what}${inside}${where}${reason}.`;
@@ -122,6 +123,7 @@ function resultFor(f: Finding, ruleIndex: number, reveal: ((fp: string) => strin
     properties['author'] = f.introduced.author;
     properties['authorEmail'] = f.introduced.email;
     properties['commitDate'] = f.introduced.date;
+    if (f.introduced.stash) properties['stash'] = f.introduced.stash;
   }
   if (f.history) Object.assign(properties, f.history);
   if (f.archive && f.archive.length > 0) {
