@@ -1,6 +1,7 @@
 import { dedupeFindings, sortFindings, type Finding, type SecretStore } from '@shippo-keyguard/core';
 import {
   assembleReport,
+  redactReport,
   renderReport,
   summaryLine,
   writeFileAtomic,
@@ -107,17 +108,18 @@ export async function finish(
   collected.findings = sortFindings(dedupeFindings(collected.findings));
   for (const step of steps) await step(collected, args, io);
 
-  const report = assembleReport({ tool: TOOL, ...collected, error: collected.forceError === true }, args.failOn);
+  // Names from the repository (paths, refs, the remote, authors) may hold a key too.
+  const report = redactReport(assembleReport({ tool: TOOL, ...collected, error: collected.forceError === true }, args.failOn));
   const exitCode = report.exitCode;
 
   const reveal = args.redact ? undefined : (fp: string) => collected.secrets.get(fp);
   if (!args.redact) {
-    // SARIF never holds a key: only text and JSON reports reveal it.
-    const reveals = args.format !== 'sarif' || Boolean(args.jsonFile);
+    // SARIF and GitLab reports never hold a key: only text and JSON reports reveal it.
+    const reveals = (args.format !== 'sarif' && args.format !== 'gitlab') || Boolean(args.jsonFile);
     stderr.push(
       reveals
         ? 'warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs'
-        : 'warning: --no-redact has no effect here: SARIF never holds a key',
+        : `warning: --no-redact has no effect here: ${args.format === 'gitlab' ? 'a GitLab report' : 'SARIF'} never holds a key`,
     );
   }
 

@@ -85,6 +85,10 @@ export function resolveOptions<T extends Args>(args: T, io: RunIO, findBaseline:
       ...args,
       failOn: first(args['failOn'] as FailOn | undefined, c.failOn, OPTION_DEFAULTS.failOn),
       maxFileSize: first(args['maxFileSize'] as string | undefined, c.maxFileSize === undefined ? undefined : String(c.maxFileSize), OPTION_DEFAULTS.maxFileSize),
+      // Only the commands that open archives have the option: the others keep it unset.
+      ...('archiveDepth' in args || 'archive-depth' in args || c.archiveDepth !== undefined
+        ? { archiveDepth: first(args['archiveDepth'] as number | undefined, c.archiveDepth) }
+        : {}),
       verifyConcurrency: first(args['verifyConcurrency'] as number | undefined, c.verify?.concurrency, OPTION_DEFAULTS.verifyConcurrency),
       verifyTimeout: first(args['verifyTimeout'] as number | undefined, c.verify?.timeout, OPTION_DEFAULTS.verifyTimeout),
       verifyRequestTimeout: first(args['verifyRequestTimeout'] as number | undefined, c.verify?.requestTimeout, OPTION_DEFAULTS.verifyRequestTimeout),

@@ -36,13 +36,13 @@ describe('bad configuration: one precise line per problem, exit 2', () => {
       'API base URL at the top level, in YAML',
       { name: '.shippo-keyguard.yaml', text: 'apiBaseUrl: http://127.0.0.1:9\n' },
       [
-        '.shippo-keyguard.yaml: apiBaseUrl: the API base URL cannot be set in a configuration file (a checked-in file must never be able to send keys elsewhere); expected one of: $schema, ignore, detectors, maxFileSize, failOn, verify, allow',
+        '.shippo-keyguard.yaml: apiBaseUrl: the API base URL cannot be set in a configuration file (a checked-in file must never be able to send keys elsewhere); expected one of: $schema, ignore, detectors, maxFileSize, archiveDepth, failOn, verify, allow, baseline',
       ],
     ],
     [
       'unknown key',
       json({ ignores: ['x'] }),
-      ['.shippo-keyguard.json: ignores: unknown field (did you mean "ignore"?); expected one of: $schema, ignore, detectors, maxFileSize, failOn, verify, allow'],
+      ['.shippo-keyguard.json: ignores: unknown field (did you mean "ignore"?); expected one of: $schema, ignore, detectors, maxFileSize, archiveDepth, failOn, verify, allow, baseline'],
     ],
     ['wrong type', json({ maxFileSize: true }), ['.shippo-keyguard.json: maxFileSize: expected a number of bytes or a size such as "512KiB", "100MiB", "1GiB", got true']],
     ['wrong type in a list', json({ ignore: 'fixtures/' }), ['.shippo-keyguard.json: ignore: expected an array, got a string']],

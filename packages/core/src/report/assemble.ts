@@ -4,10 +4,11 @@ import { failsPolicy, type FailOn } from '../policy.js';
 import { formatJson } from './json.js';
 import type { ScanReport, ScanStats, ScanWarning } from './model.js';
 import { formatSarif } from './sarif.js';
+import { formatGitlab } from './gitlab.js';
 import { formatText, type TextOptions } from './text.js';
 
 /** The report step's input: what the source, filter and verify steps left. */
-export interface ReportInput {
+export interface AssembleInput {
   readonly tool: ScanReport['tool'];
   readonly command: string;
   readonly root: string;
@@ -28,7 +29,7 @@ export const REPORT_EXIT = { OK: 0, FINDINGS: 1, ERROR: 2 } as const;
  * The report step: findings in their stable order, the exit code from the fail policy, and the
  * one model every writer (text, JSON, SARIF) renders.
  */
-export function assembleReport(input: ReportInput, failOn: FailOn, now: Date = new Date()): ScanReport {
+export function assembleReport(input: AssembleInput, failOn: FailOn, now: Date = new Date()): ScanReport {
   const findings = sortFindings(dedupeFindings(input.findings));
   const failing = findings.some((f) => failsPolicy(f, failOn));
   const exitCode = input.error ? REPORT_EXIT.ERROR : failing ? REPORT_EXIT.FINDINGS : REPORT_EXIT.OK;
@@ -47,9 +48,9 @@ export function assembleReport(input: ReportInput, failOn: FailOn, now: Date = n
   };
 }
 
-export type ReportFormat = 'text' | 'json' | 'sarif';
+export type ReportFormat = 'text' | 'json' | 'sarif' | 'gitlab';
 
-/** One report in one format. `reveal` (full keys, `--no-redact`) reaches text and JSON only: SARIF never holds a key. */
+/** One report in one format. `reveal` (full keys, `--no-redact`) reaches text and JSON only: SARIF and GitLab reports never hold a key. */
 export function renderReport(report: ScanReport, format: ReportFormat, options: Pick<TextOptions, 'color' | 'showSuppressed' | 'reveal'> = {}): string {
   const reveal = options.reveal ? { reveal: options.reveal } : {};
   switch (format) {
@@ -57,6 +58,9 @@ export function renderReport(report: ScanReport, format: ReportFormat, options: 
       return formatJson(report, reveal);
     case 'sarif':
       return formatSarif(report);
+    case 'gitlab':
+      // Like SARIF, never holds a key.
+      return formatGitlab(report);
     case 'text':
       return formatText(report, { ...(options.color !== undefined ? { color: options.color } : {}), ...(options.showSuppressed !== undefined ? { showSuppressed: options.showSuppressed } : {}), ...reveal });
   }
