@@ -46,10 +46,10 @@ describe('the byte search by a rarer part of each needle', () => {
       Buffer.from(`${decoys}${live}`),
       Buffer.from(`${live} ${decoys}`),
       Buffer.from(base64('')),
-      Buffer.from(`${decoys}${base64('a')}`),
-      Buffer.from(`${decoys}${base64('ab')}\n`),
+      Buffer.from(`${decoys}${base64(':')}`),
+      Buffer.from(`${decoys}${base64('u:')}\n`),
       utf16(live),
-      Buffer.concat([utf16(decoys), Buffer.from([0]), utf16(`x${live}`)]),
+      Buffer.concat([utf16(decoys), Buffer.from([0]), utf16(` ${live}`)]),
     ]) {
       expect(mayHoldKey(content), content.toString('latin1')).toBe(true);
       const keys = findKeys(content).map((m) => m.match.key);
