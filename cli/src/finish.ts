@@ -1,8 +1,10 @@
 import { dedupeFindings, failsPolicy, sortFindings, type Finding, type SecretStore } from '@shippo-keyguard/core';
 import {
+  formatGitlab,
   formatJson,
   formatSarif,
   formatText,
+  redactReport,
   summaryLine,
   writeFileAtomic,
   type ScanReport,
@@ -107,7 +109,8 @@ export async function finish(
 
   const failing = collected.findings.some((f) => failsPolicy(f, args.failOn));
   const exitCode = collected.forceError ? EXIT.ERROR : failing ? EXIT.FINDINGS : EXIT.OK;
-  const report: ScanReport = {
+  // Names from the repository (paths, refs, the remote, authors) may hold a key too.
+  const report: ScanReport = redactReport({
     tool: TOOL,
     command: collected.command,
     root: collected.root,
@@ -119,16 +122,16 @@ export async function finish(
     startedAt: collected.startedAt.toISOString(),
     endedAt: new Date().toISOString(),
     exitCode,
-  };
+  });
 
   const reveal = args.redact ? undefined : (fp: string) => collected.secrets.get(fp);
   if (!args.redact) {
-    // SARIF never holds a key: only text and JSON reports reveal it.
-    const reveals = args.format !== 'sarif' || Boolean(args.jsonFile);
+    // SARIF and GitLab reports never hold a key: only text and JSON reports reveal it.
+    const reveals = (args.format !== 'sarif' && args.format !== 'gitlab') || Boolean(args.jsonFile);
     stderr.push(
       reveals
         ? 'warning: --no-redact: full keys are printed; do not share this output or keep it in CI logs'
-        : 'warning: --no-redact has no effect here: SARIF never holds a key',
+        : `warning: --no-redact has no effect here: ${args.format === 'gitlab' ? 'a GitLab report' : 'SARIF'} never holds a key`,
     );
   }
 
@@ -138,6 +141,9 @@ export async function finish(
         return formatJson(report, reveal ? { reveal } : {});
       case 'sarif':
         return formatSarif(report);
+      case 'gitlab':
+        // Like SARIF, never holds a key.
+        return formatGitlab(report);
       case 'text':
         return formatText(report, { color, showSuppressed: args.showSuppressed, ...(reveal ? { reveal } : {}) });
     }

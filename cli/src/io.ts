@@ -10,6 +10,8 @@ export interface RunIO {
   readonly stderrIsTTY: boolean;
   /** Live progress on stderr; only called when stderr is a TTY and not in CI. */
   readonly progress?: (line: string) => void;
+  /** A line on stderr now rather than with the report at the end (what a long wait is waiting for). */
+  readonly notice?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -18,14 +20,39 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-export function processIO(): RunIO {
+/** The one progress line at the bottom of a terminal, redrawn in place. */
+export interface ProgressLine {
+  draw(line: string): void;
+  /** Erase it, so what is printed next starts at the beginning of a clean line. */
+  clear(): void;
+}
+
+export function progressLine(stream: NodeJS.WritableStream): ProgressLine {
+  let drawn = false;
+  return {
+    draw(line) {
+      stream.write(`\r\u001b[2K${line}`);
+      drawn = line !== '';
+    },
+    clear() {
+      if (drawn) stream.write('\r\u001b[2K');
+      drawn = false;
+    },
+  };
+}
+
+export function processIO(line: ProgressLine = progressLine(process.stderr)): RunIO {
   return {
     cwd: process.cwd(),
     env: process.env,
     stdin: process.stdin,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
-    progress: (line) => process.stderr.write(`\r\u001b[2K${line}`),
+    progress: (text) => line.draw(text),
+    notice: (text) => {
+      line.clear();
+      process.stderr.write(`shippo-keyguard: ${text}\n`);
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { EXIT, describeError } from './errors.js';
-import { processIO, type RunIO } from './io.js';
+import { processIO, progressLine, type RunIO } from './io.js';
 import { TOOL } from './version.js';
 
 /** Write to stdout; a reader that went away (`| head`) ends the output quietly, not with a stack trace. */
@@ -21,8 +21,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.OK;
   }
   let io: RunIO;
+  const progress = progressLine(process.stderr);
   try {
-    io = processIO();
+    io = processIO(progress);
   } catch (error) {
     // process.cwd() throws when the current directory was deleted.
     process.stderr.write(`shippo-keyguard: cannot use the current directory: ${describeError(error)}\n`);
@@ -30,6 +31,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const { run } = await import('./run.js');
   const result = await run(argv, io);
+  // Whatever drew progress (files, blobs, verification), the report starts on a clean line.
+  progress.clear();
   if (result.stderr) process.stderr.write(result.stderr);
   if (result.stdout) await writeStdout(result.stdout);
   return result.exitCode;

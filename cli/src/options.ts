@@ -1,3 +1,4 @@
+import { DEFAULT_ARCHIVE_DEPTH, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '@shippo-keyguard/core/archive';
 import type { Argv } from 'yargs';
 import { FAIL_ON, type FailOn } from '@shippo-keyguard/core';
 import { DEFAULT_MAX_FILE_SIZE } from '@shippo-keyguard/core/files';
@@ -6,7 +7,7 @@ import { apiBaseUrlFlag, verifyConcurrency, verifyRequestTimeout, verifyTimeout 
 
 import { recordDefaulted } from './steps/triage-context.js';
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'gitlab'] as const;
 
 /** yargs drops a bare "-" positional; run() passes it on as this (NUL never occurs in a path). */
 export const STDIN_ARG = '\u0000-';
@@ -42,7 +43,7 @@ export function withReportOptions<T>(y: Argv<T>) {
       alias: 'f',
       choices: FORMATS,
       default: 'text' as Format,
-      describe: 'Report format for stdout (or --output)',
+      describe: 'Report format for stdout (or --output); gitlab: GitLab\'s secret-detection report',
       group: 'Output:',
     })
     .option('output', { requiresArg: true, alias: 'o', type: 'string', describe: 'Write the report to FILE (atomically) instead of stdout', group: 'Output:' })
@@ -129,6 +130,23 @@ export function parseSize(value: string | number): number {
   const unit = (m[2] ?? 'b').toLowerCase()[0];
   const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return Math.floor(Number(m[1]) * factor);
+}
+
+/** `--archive-depth`, shared by the commands that open archives (files, stdin, blobs). */
+export function archiveDepthOption() {
+  return {
+    type: 'number' as const,
+    requiresArg: true,
+    default: DEFAULT_ARCHIVE_DEPTH,
+    describe: 'Open archives and compressed files (zip, jar, tar, tar.gz, gzip, container images) this many levels deep; 0 turns it off',
+  };
+}
+
+/** The archive limits for `--archive-depth` (the configuration file may have filled it in as well). */
+export function archiveLimitsOf(args: { archiveDepth?: number }): ArchiveLimits {
+  const depth = args.archiveDepth ?? DEFAULT_ARCHIVE_DEPTH;
+  if (!Number.isInteger(depth) || depth < 0 || depth > 16) throw new CliError(`--archive-depth: expected a whole number from 0 to 16, got ${String(depth)}`);
+  return { ...DEFAULT_ARCHIVE_LIMITS, depth };
 }
 
 /** `--max-file-size`, shared by the commands that read content (files or blobs). */

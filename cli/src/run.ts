@@ -1,4 +1,5 @@
 import yargs, { type Argv } from 'yargs';
+import { redactKeys } from '@shippo-keyguard/core/config';
 import { CliError, EXIT, describeError } from './errors.js';
 import { checkReportFiles, type Step } from './finish.js';
 import type { RunIO, RunResult } from './io.js';
@@ -13,9 +14,13 @@ import * as prePush from './commands/pre-push.js';
 import { suppressStep } from './steps/suppress.js';
 import { verifyStep } from './steps/verify.js';
 import * as baseline from './commands/baseline.js';
+import * as repos from './commands/repos.js';
+import * as merge from './commands/merge.js';
+import * as shard from './commands/shard.js';
 import { prepareTriage } from './steps/triage-context.js';
 import { TOOL } from './version.js';
 import { STDIN_ARG, type ReportArgs } from './options.js';
+import { optionNames, withOptionSuggestions } from './suggest.js';
 
 export type { RunIO, RunResult } from './io.js';
 export { EXIT, CliError } from './errors.js';
@@ -47,6 +52,9 @@ const COMMANDS: readonly Command[] = [
   preCommit as Command,
   prePush as Command,
   action as Command,
+  repos as Command,
+  merge as Command,
+  shard as Command,
 ];
 
 /**
@@ -61,6 +69,13 @@ function refuseRepeated(argv: Record<string, unknown>, y: Argv): void {
     if (key.length === 1 || /[A-Z]/.test(key) || key === '_' || !Array.isArray(value) || arrays.has(key)) continue;
     throw new CliError(`--${key}: given more than once; give it once`);
   }
+}
+
+/** The options of the command named in `argv` (or the global ones), for "did you mean --format?". */
+function optionsOfCommandIn(argv: readonly string[]): string[] {
+  const name = argv.find((a) => !a.startsWith('-'));
+  const command = COMMANDS.find((c) => c.command.split(' ')[0] === name);
+  return command ? optionNames((y) => command.builder(y)) : ['help', 'version'];
 }
 
 function parser(argv: readonly string[]): Argv {
@@ -79,7 +94,9 @@ function parser(argv: readonly string[]): Argv {
     .exitProcess(false)
     .fail((message, error) => {
       // yargs' own messages may span lines ("Invalid values:\n  Argument: ..."): keep them to one.
-      throw error instanceof CliError ? error : new CliError((message ?? describeError(error)).replace(/\s*\n\s*/g, ' '));
+      if (error instanceof CliError) throw error;
+      const text = (message ?? describeError(error)).replace(/\s*\n\s*/g, ' ');
+      throw new CliError(withOptionSuggestions(text, argv, () => optionsOfCommandIn(argv)));
     });
   for (const c of COMMANDS) y = y.command(c.command, c.describe, c.builder);
   skipHelpCache(y);
@@ -130,7 +147,8 @@ export async function run(argv: readonly string[], io: RunIO): Promise<RunResult
   } catch (error) {
     const exitCode = error instanceof CliError ? error.exitCode : EXIT.ERROR;
     // A CliError may list several problems (a configuration file's), one per line.
-    const message = error instanceof CliError ? error.message : describeError(error);
+    // A bad revision, ref or path in the message may be a key: it is quoted redacted.
+    const message = redactKeys(error instanceof CliError ? error.message : describeError(error));
     return { exitCode, stdout: '', stderr: `${message.split('\n').map((line) => `shippo-keyguard: ${line}`).join('\n')}\n` };
   }
 }

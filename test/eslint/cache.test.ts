@@ -9,7 +9,7 @@ import { fakeKey } from '../support/fake-keys.js';
 import { CONFIG_FILE } from './fixture.js';
 
 /**
- * `eslint --cache`, as the README's ESLint section describes it: a file's cached messages are
+ * `eslint --cache`, as docs/eslint.md describes it: a file's cached messages are
  * reused until the file or the ESLint configuration changes, so a key is never dropped by a cache
  * hit, but a change to `.shippo-keyguard.json` or to the verification cache is seen only once the
  * cache file is deleted. Real `eslint` processes: the plugin reads its configuration once per process.

@@ -190,7 +190,7 @@ function files(): Record<string, { text: string; marks: Mark[] }> {
       text: `# placeholder: ${keyPrefix('test')}xxx\nshippo.key=${propsTest}\n`,
       marks: [[propsTest, HARD, 'testKey']],
     },
-    // The README's `.env*` and `Dockerfile*`: direnv, dashed names, and BuildKit's `name.Dockerfile`.
+    // docs/eslint.md's `.env*` and `Dockerfile*`: direnv, dashed names, and BuildKit's `name.Dockerfile`.
     '.envrc': {
       text: `export SHIPPO_API_KEY=${envLive}\n`,
       marks: [[envLive, HARD, 'liveKey']],

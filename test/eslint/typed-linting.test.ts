@@ -11,7 +11,7 @@ import { spanOf } from './fixture.js';
 
 /**
  * typescript-eslint's typed linting (`recommendedTypeChecked` with `projectService`) applies its
- * parser and rules to every file, the processor's virtual blocks included; the README's recipe
+ * parser and rules to every file, the processor's virtual blocks included; the recipe in docs/eslint.md
  * (`disableTypeChecked` on those blocks) keeps the non-JS files linted for keys.
  */
 const require = createRequire(import.meta.url);
@@ -26,7 +26,7 @@ export default [
   { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
   keyguard.configs.recommended,
   ...keyguard.configs['all-files'],
-  // From the README: the processor's blocks are not TypeScript files of the project.
+  // From docs/eslint.md: the processor's blocks are not TypeScript files of the project.
   { files: ['**/*.shippo-keyguard-text'], ...tseslint.configs.disableTypeChecked },
 ];
 `;

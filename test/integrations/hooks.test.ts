@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeKey } from '../support/fake-keys.js';
 import { disposeFreshCheckout, freshCheckout, ROOT } from './support/checkout.js';
 import { git, gitEnv, makeRepo, removeDir, sh, tempDir, writeFile, type Ran } from './support/git.js';
-import { readmeSnippet } from './support/runner.js';
+import { docSnippet } from './support/runner.js';
 
 /** The fresh checkout's bin (the bundle): what hooks run in the field, and half the start-up cost of cli/dist. */
 let BIN = join(ROOT, 'cli', 'bin', 'shippo-keyguard.js');
@@ -242,7 +242,7 @@ describe('install-hook --pre-push', () => {
   });
 });
 
-describe('the README snippets for husky and lefthook', () => {
+describe('the docs/hooks.md snippets for husky and lefthook', () => {
   /** `shippo-keyguard` on PATH, as node_modules/.bin puts it there for husky and lefthook. */
   function pathWithCli(): NodeJS.ProcessEnv {
     const bin = join(temp, 'bin');
@@ -261,8 +261,8 @@ describe('the README snippets for husky and lefthook', () => {
   it('husky: .husky/pre-commit and .husky/pre-push block a key (git runs them as husky does, with its arguments and stdin)', () => {
     const { dir } = repo();
     const env = pathWithCli();
-    hookFile(dir, '.husky/pre-commit', readmeSnippet('husky-pre-commit'));
-    hookFile(dir, '.husky/pre-push', readmeSnippet('husky-pre-push'));
+    hookFile(dir, '.husky/pre-commit', docSnippet('docs/hooks.md', 'husky-pre-commit'));
+    hookFile(dir, '.husky/pre-push', docSnippet('docs/hooks.md', 'husky-pre-push'));
     git(dir, 'config', 'core.hooksPath', '.husky');
     writeFile(dir, 'h.env', `K=${KEY}\n`);
     git(dir, 'add', '-A');
@@ -274,7 +274,7 @@ describe('the README snippets for husky and lefthook', () => {
   it('lefthook: the commands block a key (each run line as a hook; {1} is the remote, stdin passed through)', () => {
     const { dir } = repo();
     const env = pathWithCli();
-    const config = YAML.parse(readmeSnippet('lefthook')) as Record<string, { commands: Record<string, { run: string; use_stdin?: boolean }> }>;
+    const config = YAML.parse(docSnippet('docs/hooks.md', 'lefthook')) as Record<string, { commands: Record<string, { run: string; use_stdin?: boolean }> }>;
     const preCommit = config['pre-commit']?.commands['shippo-keyguard'];
     const prePush = config['pre-push']?.commands['shippo-keyguard'];
     expect(prePush?.use_stdin).toBe(true);

@@ -26,6 +26,11 @@ describe('annotation', () => {
     expect(line.startsWith('::error file=sub/dir%2Cwith%3Aodd%25chars/a.env,line=3,endLine=3,col=5,endColumn=57,title=Shippo live key (shippo-live-key)::')).toBe(true);
     expect(line).not.toContain('\n');
   });
+  it('names an archive as a whole (no inner line numbers) and says where inside it the key is', () => {
+    const line = annotation({ ...finding, path: 'release.zip', archive: [{ format: 'zip', path: 'config/.env' }] }, { prefix: '' }, 'any');
+    expect(line.startsWith('::error file=release.zip,title=Shippo live key (shippo-live-key)::')).toBe(true);
+    expect(line).toContain('inside release.zip!config/.env');
+  });
   it('is an error exactly when the finding fails the step (fail-on); else a notice for dead keys, a warning otherwise', () => {
     expect(annotation({ ...finding, level: 'warning' }, { prefix: '' }, 'any')).toMatch(/^::error /);
     expect(annotation({ ...finding, verification: { status: 'dead' } }, { prefix: '' }, 'not-dead')).toMatch(/^::notice /);

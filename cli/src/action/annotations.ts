@@ -14,12 +14,13 @@ export function annotationKind(f: Finding, failOn: FailOn): 'error' | 'warning' 
 
 /** One `::error file=…,line=…::` line per finding, so it shows on the pull request's diff. Redacted. */
 export function annotation(f: Finding, links: Pick<RepoLinks, 'prefix'>, failOn: FailOn): string {
-  const props: [string, string | number][] = [
-    ['file', repoPath(f, links)],
-    ['line', f.startLine],
-    ['endLine', f.endLine],
-  ];
-  if (f.startLine === f.endLine) props.push(['col', f.startColumn], ['endColumn', f.endColumn]);
+  const props: [string, string | number][] = [['file', repoPath(f, links)]];
+  // Inside an archive, lines are the inner file's: the annotation names the archive as a whole
+  // (the message says where inside it).
+  if (!f.archive || f.archive.length === 0) {
+    props.push(['line', f.startLine], ['endLine', f.endLine]);
+    if (f.startLine === f.endLine) props.push(['col', f.startColumn], ['endColumn', f.endColumn]);
+  }
   props.push(['title', `Shippo ${f.kind} key (${f.detector})`]);
   const message = `${resultMessage(f, f.redacted)} Remove it and rotate the key, allow it inline with shippo-keyguard:allow, or add it to the baseline.`;
   return `::${annotationKind(f, failOn)} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(message)}`;

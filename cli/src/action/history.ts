@@ -9,7 +9,7 @@ export const FETCH_DEPTH_HINT = 'set `fetch-depth: 0` on actions/checkout so the
 type HistoryPlan = Extract<ScanPlan, { kind: 'range' | 'branch' | 'full' }>;
 
 function commitExists(repo: string, sha: string): boolean {
-  return git(repo, ['cat-file', '-e', `${sha}^{commit}`]).ok;
+  return git(repo, ['cat-file', '-e', '--end-of-options', `${sha}^{commit}`]).ok;
 }
 
 /** Commits a shallow clone cut the parents off (`.git/shallow`). */
@@ -26,7 +26,7 @@ function shallowBoundary(repo: string): Set<string> {
 function revisions(plan: HistoryPlan): string[] {
   switch (plan.kind) {
     case 'range':
-      return [plan.head, '--not', plan.base];
+      return [plan.head, `^${plan.base}`];
     case 'branch':
       return [plan.head];
     case 'full':
@@ -43,7 +43,8 @@ function gap(repo: string, plan: HistoryPlan): string | undefined {
   if (boundary.size === 0) return undefined;
   if (plan.kind === 'full') return 'the checkout is shallow';
   // The range is complete unless one of its commits lost its parents to the shallow cut.
-  const listed = git(repo, ['rev-list', ...revisions(plan)]);
+  // Full ids from the event payload (checked by planScan), and nothing after this reads as an option.
+  const listed = git(repo, ['rev-list', '--end-of-options', ...revisions(plan)]);
   if (!listed.ok) return `git rev-list failed: ${firstLine(listed.stderr)}`;
   return listed.stdout.split('\n').some((c) => boundary.has(c)) ? 'the checkout is shallow and cuts through the commits to scan' : undefined;
 }
@@ -63,7 +64,7 @@ export function ensureHistory(repo: string, plan: HistoryPlan): { plan: HistoryP
     (c) => !commitExists(repo, c),
   );
   notes.push(`${before}: fetching ${shallow ? 'the full history' : 'the missing commits'} from origin`);
-  const fetched = git(repo, ['fetch', '--no-tags', '--quiet', ...(shallow ? ['--unshallow'] : []), 'origin', ...wanted]);
+  const fetched = git(repo, ['fetch', '--no-tags', '--quiet', ...(shallow ? ['--unshallow'] : []), '--end-of-options', 'origin', ...wanted]);
   if (!fetched.ok && wanted.length > 0 && shallow) {
     // Some servers refuse a commit id as a refspec; the full history may still bring it in.
     git(repo, ['fetch', '--no-tags', '--quiet', '--unshallow', 'origin']);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { formatSarif, writeFileAtomic } from '@shippo-keyguard/core/report';
 import { toPosix } from '@shippo-keyguard/core/files';
+import { redactKeys } from '@shippo-keyguard/core/config';
 import { CliError, EXIT, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
 import { TOOL } from '../version.js';
@@ -112,8 +113,9 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
   if (plan.kind === 'none') {
     writeFileAtomic(sarifFile, emptySarif(workspace));
     setOutputs(env, { findings: 0, live: 0, 'sarif-file': sarifFile });
-    addSummary(env, `## shippo-keyguard\n\n${plan.why}.\n`);
-    return { exitCode: EXIT.OK, stdout: `shippo-keyguard: ${plan.why}\n`, stderr: '' };
+    const why = redactKeys(plan.why);
+    addSummary(env, `## shippo-keyguard\n\n${why}.\n`);
+    return { exitCode: EXIT.OK, stdout: `shippo-keyguard: ${why}\n`, stderr: '' };
   }
 
   const common = ['--fail-on', inputs.failOn, '--sarif-file', sarifFile];
@@ -132,16 +134,18 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
   let sha = env['GITHUB_SHA'] ?? 'HEAD';
   if (plan.kind === 'files') {
     argv = ['scan', target];
-    scope = `the files in ${toPosix(relative(workspace, target)) || '.'}`;
+    scope = redactKeys(`the files in ${toPosix(relative(workspace, target)) || '.'}`);
   } else {
     if (repoRoot === undefined) throw new CliError(`${target} is not a git repository (${firstLine(top.stderr)}); use mode: files to scan files only`);
     cwd = repoRoot;
     const ensured = ensureHistory(cwd, plan);
     notes.push(...ensured.notes);
     argv = ['history', '--repo', cwd, ...historyFlags(ensured.plan)];
-    scope = ensured.plan.why;
+    // The plan's words quote the event's ref names, which can hold a key.
+    scope = redactKeys(ensured.plan.why);
     if (ensured.plan.kind !== 'full') sha = ensured.plan.head;
   }
+  notes.splice(0, notes.length, ...notes.map(redactKeys));
   for (const note of notes) log.push(`::notice::${escapeData(note)}`);
   log.push(`shippo-keyguard: scanning ${scope}`);
 

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { redactKeys } from '@shippo-keyguard/core/config';
 import { runAction } from '../action/run-action.js';
 import { CliError, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
@@ -16,7 +17,7 @@ export async function handler(_args: unknown, io: RunIO): Promise<RunResult> {
     return await runAction(io, run);
   } catch (error) {
     // One annotation line instead of a stack trace; exit 2 (could not do what was asked).
-    const message = describeError(error);
+    const message = redactKeys(describeError(error));
     return { exitCode: error instanceof CliError ? error.exitCode : 2, stdout: `::error title=shippo-keyguard::${message}\n`, stderr: '' };
   }
 }

@@ -2,10 +2,12 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { SecretStore } from '@shippo-keyguard/core';
 import { GitError, mergeBases, openRepo, resolveCommit, scanHistory, type GitScanResult } from '@shippo-keyguard/core/git';
+import { repositoryNameOf } from '@shippo-keyguard/core/report';
 import { CliError, describeError } from '../errors.js';
 import { collectedFrom, finish, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
-import { maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
+import { ARCHIVE_INCOMPLETE } from '@shippo-keyguard/core/archive';
+import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'history';
 export const describe = 'Scan every commit of the git history (all refs, stash, notes; commit and tag messages) for Shippo keys';
@@ -13,7 +15,12 @@ export const describe = 'Scan every commit of the git history (all refs, stash, 
 export function builder<T>(y: Argv<T>) {
   return withReportOptions(y)
     .option('repo', { type: 'string', default: '.', describe: 'Repository to scan (work tree, worktree or bare)' })
-    .option('since', { type: 'string', describe: 'Scan only what commits not reachable from REV introduced' })
+    .option('since', {
+      type: 'string',
+      array: true,
+      requiresArg: true,
+      describe: 'Scan only what commits not reachable from REV introduced (repeatable: from none of them)',
+    })
     .option('range', { type: 'string', describe: 'Scan only what the commits of A..B introduced (a pull request)' })
     .option('branch', { type: 'string', describe: 'Scan only the history of REF instead of every ref' })
     .option('strict', {
@@ -23,6 +30,12 @@ export function builder<T>(y: Argv<T>) {
     })
     .option('recurse-submodules', { type: 'boolean', default: false, describe: "Also scan each checked-out submodule's history" })
     .option('max-file-size', maxFileSizeOption('blobs'))
+    .option('archive-depth', archiveDepthOption())
+    .option('repo-name', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'Name the repository owner/name in the report (default: from the origin remote), for merge',
+    })
     .conflicts('range', ['since', 'branch'])
     .example('$0 history', 'scan the whole history of the repository here')
     .example('$0 history --range origin/main..HEAD --format sarif -o keys.sarif', 'scan what a pull request adds');
@@ -30,16 +43,18 @@ export function builder<T>(y: Argv<T>) {
 
 export interface HistoryArgs extends ReportArgs {
   repo: string;
-  since?: string;
+  since?: string[];
   range?: string;
+  repoName?: string;
   branch?: string;
   strict: boolean;
   recurseSubmodules: boolean;
   maxFileSize: string;
+  archiveDepth?: number;
 }
 
 /** Warnings `--strict` turns into exit 2: anything the scan could not read. */
-export const INCOMPLETE = new Set(['shallow-clone', 'missing-object', 'too-large', 'unreadable', 'attribution-failed', 'submodule-not-checked-out']);
+export const INCOMPLETE = new Set(['shallow-clone', 'missing-object', 'too-large', 'unreadable', 'attribution-failed', 'submodule-not-checked-out', ...ARCHIVE_INCOMPLETE]);
 
 /** The rev-list arguments the options ask for; validates each revision so a typo is one clear line. */
 async function revisionsFor(root: string, args: HistoryArgs): Promise<string[] | undefined> {
@@ -54,7 +69,8 @@ async function revisionsFor(root: string, args: HistoryArgs): Promise<string[] |
   }
   if (args.since === undefined && args.branch === undefined) return undefined;
   const base = args.branch !== undefined ? [await resolveCommit(root, args.branch)] : ['--all'];
-  const since = args.since !== undefined ? [`^${await resolveCommit(root, args.since)}`] : [];
+  const since: string[] = [];
+  for (const rev of args.since ?? []) since.push(`^${await resolveCommit(root, rev)}`);
   return [...base, ...since];
 }
 
@@ -62,6 +78,7 @@ export async function handler(args: HistoryArgs & Record<string, unknown>, io: R
   const startedAt = new Date();
   const secrets = new SecretStore();
   const maxBlobSize = maxFileSizeOf(args);
+  const archives = archiveLimitsOf(args);
   let result: GitScanResult;
   try {
     const info = await openRepo(resolve(io.cwd, args.repo));
@@ -70,17 +87,20 @@ export async function handler(args: HistoryArgs & Record<string, unknown>, io: R
       repo: info.root,
       ...(revisions ? { revisions } : {}),
       maxBlobSize,
+      archives,
       secrets,
       recurseSubmodules: args.recurseSubmodules,
       ...(showProgress(io) && io.progress
-        ? { onProgress: (blobs: number, bytes: number) => io.progress?.(`read ${blobs} blobs, ${(bytes / 1e6).toFixed(1)} MB`) }
+        ? // Objects read from the store, unreachable ones included: not the summary's count of blobs in the history.
+          { onProgress: (blobs: number, bytes: number) => io.progress?.(`history: read ${blobs} git objects, ${(bytes / 1e6).toFixed(1)} MB`) }
         : {}),
     });
   } catch (error) {
     if (error instanceof GitError || error instanceof CliError) throw new CliError(describeError(error));
     throw error;
   }
-  const collected = collectedFrom('history', result, secrets, startedAt);
+  const name = args.repoName ?? repositoryNameOf(result.repository.uri);
+  const collected = collectedFrom('history', name ? { ...result, repository: { ...result.repository, name } } : result, secrets, startedAt);
   if (args.strict && result.warnings.some((w) => INCOMPLETE.has(w.code))) collected.forceError = true;
   return finish(collected, args, io, steps);
 }

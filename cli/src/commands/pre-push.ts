@@ -2,13 +2,25 @@ import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Argv } from 'yargs';
 import { SecretStore, scanContent, type Finding } from '@shippo-keyguard/core';
-import { redactKeys } from '@shippo-keyguard/core/config';
-import { git } from '../action/git.js';
+import type { ScanWarning } from '@shippo-keyguard/core/report';
 import { finish, type Collected, type Step } from '../finish.js';
-import { GitError, openRepo, scanHistory, type GitScanResult } from '@shippo-keyguard/core/git';
+import {
+  BadRevisionError,
+  GitError,
+  OBJECT_ID_LENGTH,
+  objectFormat,
+  objectTypes,
+  openRepo,
+  readTagMessages,
+  redactKeysIn,
+  resolveCommit,
+  scanHistory,
+  type GitScanResult,
+  type NamedTag,
+} from '@shippo-keyguard/core/git';
 import { CliError, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
-import { withReportOptions, type ReportArgs } from '../options.js';
+import { maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
 import { withRepoBaseline } from '../hooks/advice.js';
 import { withAdvice } from './pre-commit.js';
 
@@ -20,6 +32,7 @@ export function builder<T>(y: Argv<T>) {
     .positional('remote', { type: 'string', describe: 'Name of the remote (git passes it)' })
     .positional('url', { type: 'string', describe: 'URL of the remote (git passes it)' })
     .option('repo', { type: 'string', default: '.', describe: 'The repository' })
+    .option('max-file-size', maxFileSizeOption('blobs'))
     .example('echo "refs/heads/main $(git rev-parse HEAD) refs/heads/main $(git rev-parse origin/main)" | $0 pre-push origin', 'what git does');
 }
 
@@ -27,9 +40,8 @@ export interface PrePushArgs extends ReportArgs {
   remote?: string;
   url?: string;
   repo: string;
+  maxFileSize: string;
 }
-
-const ZERO = /^0+$/;
 
 /** One line of git's pre-push input: `<local ref> <local sha> <remote ref> <remote sha>`. */
 export interface PushedRef {
@@ -37,56 +49,67 @@ export interface PushedRef {
   readonly localSha: string;
   readonly remoteRef: string;
   readonly remoteSha: string;
+  /** 1-based line of stdin, for messages. */
+  readonly line: number;
 }
 
-export function parsePushLines(text: string): PushedRef[] {
+/** stdin text quoted in a message: one line, keys redacted, cut short. */
+function quoteLine(text: string): string {
+  const one = redactKeysIn(text).replace(/[\x00-\x1f\x7f]/g, '?');
+  return JSON.stringify(one.length > 120 ? `${one.slice(0, 119)}…` : one);
+}
+
+/**
+ * Parse git's pre-push lines. Every sha must be a full object id of the repository's format
+ * (lower-case hex, 40 digits for sha1, 64 for sha256): anything else (`--output=FILE`, an
+ * abbreviation, a name) is refused before it can reach git, where it could act as an option.
+ * A line that is not four fields is refused too: a hook must not pass what it could not check.
+ */
+export function parsePushLines(text: string, format: 'sha1' | 'sha256' = 'sha1'): PushedRef[] {
+  const hex = new RegExp(`^[0-9a-f]{${OBJECT_ID_LENGTH[format]}}$`);
   const refs: PushedRef[] = [];
-  for (const line of text.split('\n')) {
-    const parts = line.trim().split(/\s+/);
-    if (parts.length !== 4) continue;
+  text.split('\n').forEach((raw, i) => {
+    const line = i + 1;
+    if (raw.trim() === '') return; // the hook script's trailing newline; a push of nothing
+    const parts = raw.trim().split(/[ \t]+/);
+    if (parts.length !== 4) {
+      throw new CliError(`pre-push: stdin line ${line}: expected "<local ref> <local sha> <remote ref> <remote sha>", got ${parts.length} field${parts.length === 1 ? '' : 's'}: ${quoteLine(raw)}`);
+    }
     const [localRef, localSha, remoteRef, remoteSha] = parts as [string, string, string, string];
-    refs.push({ localRef, localSha, remoteRef, remoteSha });
-  }
+    for (const [what, sha] of [['local sha', localSha], ['remote sha', remoteSha]] as const) {
+      if (!hex.test(sha)) {
+        throw new CliError(`pre-push: stdin line ${line}: ${what} ${quoteLine(sha)} is not a full object id (${OBJECT_ID_LENGTH[format]} hex digits, ${format})`);
+      }
+    }
+    refs.push({ localRef, localSha, remoteRef, remoteSha, line });
+  });
   return refs;
 }
 
-/**
- * `git rev-list` arguments for the commits one pushed ref sends, or undefined for a deletion.
- * Commits already on any of the remote's branches are not new to it. After a force push the
- * old remote tip may be unknown here; the remote-tracking refs still bound the walk.
- */
-export function revisionsFor(repo: string, ref: PushedRef, remote: string | undefined): string[] | undefined {
-  if (ZERO.test(ref.localSha)) return undefined;
-  const not: string[] = [];
-  if (!ZERO.test(ref.remoteSha) && git(repo, ['cat-file', '-e', `${ref.remoteSha}^{commit}`]).ok) not.push(ref.remoteSha);
-  if (remote && /^[\w.-]+$/.test(remote)) not.push(`--remotes=${remote}`);
-  return not.length > 0 ? [ref.localSha, '--not', ...not] : [ref.localSha];
+const isZero = (sha: string) => /^0+$/.test(sha);
+
+/** A remote name safe to put in `--remotes=<name>` (it is a glob there, never an option). */
+function remotePattern(remote: string | undefined): string[] {
+  return remote && /^[\w.][\w.-]*$/.test(remote) ? [`--remotes=${remote}`] : [];
 }
 
 /**
- * Findings in the message of an annotated tag the push sends (`git push origin v1.0`,
- * `--follow-tags`): the message goes to the remote with it. Like `history`, the finding points
- * at `tag-message/<tag>` and names the tagger.
+ * The `git rev-list` arguments for everything the push sends, in one list however many refs it
+ * pushes (`git push --tags`, `--mirror`): every new tip, minus every remote tip known here and
+ * the remote's tracking refs. Commits the remote already has (through any of its refs) are not new
+ * to it. After a force push the old remote tip may be unknown here; the tracking refs still bound
+ * the walk. Undefined when nothing new is sent (deletions only).
  */
-export function tagMessageFindings(repo: string, ref: PushedRef, secrets: SecretStore): { findings: Finding[]; bytes: number } | undefined {
-  if (!ref.remoteRef.startsWith('refs/tags/') || ZERO.test(ref.localSha) || ref.localSha === ref.remoteSha) return undefined;
-  if (git(repo, ['cat-file', '-t', ref.localSha]).stdout.trim() !== 'tag') return undefined;
-  const raw = git(repo, ['cat-file', 'tag', ref.localSha]);
-  const end = raw.stdout.indexOf('\n\n');
-  if (!raw.ok || end === -1) return undefined;
-  const headers = raw.stdout.slice(0, end);
-  const tag = ref.remoteRef.slice('refs/tags/'.length);
-  const tagger = /^tagger (.*) <([^>]*)> (\d+) [+-]\d{4}$/m.exec(headers);
-  const introduced = {
-    commit: /^object ([0-9a-f]+)$/m.exec(headers)?.[1] ?? '',
-    author: redactKeys(tagger?.[1] ?? ''),
-    email: redactKeys(tagger?.[2] ?? ''),
-    date: tagger ? new Date(Number(tagger[3]) * 1000).toISOString() : '',
-    summary: redactKeys(`tag ${tag}`),
-  };
-  const message = raw.stdout.slice(end + 2);
-  const found = scanContent(message, { path: `tag-message/${tag}`, source: 'commit-message', secrets });
-  return { findings: found.map((f) => ({ ...f, introduced })), bytes: Buffer.byteLength(message) };
+export function pushRevisions(refs: readonly PushedRef[], types: ReadonlyMap<string, string>, remote: string | undefined): string[] | undefined {
+  const tips = new Set<string>();
+  const known = new Set<string>();
+  for (const ref of refs) {
+    if (!isZero(ref.remoteSha) && (types.get(ref.remoteSha) ?? 'missing') !== 'missing') known.add(ref.remoteSha);
+    if (!isZero(ref.localSha) && ref.localSha !== ref.remoteSha) tips.add(ref.localSha);
+  }
+  if (tips.size === 0) return undefined;
+  // Full ids checked above: none of these can be read as an option.
+  return [...tips, ...[...known].map((sha) => `^${sha}`), ...(remotePattern(remote).length > 0 ? ['--not', ...remotePattern(remote)] : [])];
 }
 
 async function readAll(stdin: Readable): Promise<string> {
@@ -96,44 +119,79 @@ async function readAll(stdin: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The revisions to scan: the pre-commit framework's FROM/TO refs, else git's stdin lines. */
-async function pushedRevisions(repo: string, args: PrePushArgs, io: RunIO): Promise<{ lists: string[][]; refs: PushedRef[] }> {
+/** A commit named by the pre-commit framework's variables; the name is checked as a revision, never an option. */
+async function frameworkCommit(root: string, name: string, value: string): Promise<string> {
+  try {
+    return await resolveCommit(root, value);
+  } catch (error) {
+    if (error instanceof BadRevisionError) throw new CliError(`pre-push: ${name}: ${describeError(error)}`);
+    throw error;
+  }
+}
+
+interface Pushed {
+  /** rev-list arguments of the commits sent, or undefined when none are. */
+  readonly revisions: string[] | undefined;
+  /** Annotated tags sent: their messages go to the remote too. */
+  readonly tags: NamedTag[];
+}
+
+/** What the push sends: the pre-commit framework's FROM/TO refs, else git's stdin lines. */
+async function pushed(root: string, args: PrePushArgs, io: RunIO): Promise<Pushed> {
   const env = io.env;
   const from = env['PRE_COMMIT_FROM_REF'];
   const to = env['PRE_COMMIT_TO_REF'];
-  if (from && to) return { lists: [[to, '--not', from]], refs: [] };
   const remote = args.remote ?? env['PRE_COMMIT_REMOTE_NAME'];
+  if (from && to) {
+    const [a, b] = [await frameworkCommit(root, 'PRE_COMMIT_FROM_REF', from), await frameworkCommit(root, 'PRE_COMMIT_TO_REF', to)];
+    return { revisions: [b, `^${a}`], tags: [] };
+  }
   if (env['PRE_COMMIT_LOCAL_BRANCH']) {
     // The framework pushes a branch whose root is new to the remote: everything not already there.
-    return { lists: [[env['PRE_COMMIT_LOCAL_BRANCH'], ...(remote ? ['--not', `--remotes=${remote}`] : [])]], refs: [] };
+    const tip = await frameworkCommit(root, 'PRE_COMMIT_LOCAL_BRANCH', env['PRE_COMMIT_LOCAL_BRANCH']);
+    return { revisions: [tip, ...(remotePattern(remote).length > 0 ? ['--not', ...remotePattern(remote)] : [])], tags: [] };
   }
-  const lists: string[][] = [];
-  const refs = parsePushLines(await readAll(io.stdin));
-  for (const ref of refs) {
-    const revisions = revisionsFor(repo, ref, remote);
-    if (revisions) lists.push(revisions);
-  }
-  return { lists, refs };
+  const refs = parsePushLines(await readAll(io.stdin), await objectFormat(root));
+  const ids = [...new Set(refs.flatMap((r) => [r.localSha, r.remoteSha]).filter((sha) => !isZero(sha)))];
+  const types = await objectTypes(root, ids);
+  // git sends only objects it has: a local sha this repository does not hold is not git talking.
+  const unknown = refs.find((r) => !isZero(r.localSha) && types.get(r.localSha) === 'missing');
+  if (unknown) throw new CliError(`pre-push: stdin line ${unknown.line}: local sha ${unknown.localSha} is not an object of this repository`);
+  const tags = refs
+    .filter((r) => r.remoteRef.startsWith('refs/tags/') && !isZero(r.localSha) && r.localSha !== r.remoteSha && types.get(r.localSha) === 'tag')
+    .map((r) => ({ id: r.localSha, name: r.remoteRef.slice('refs/tags/'.length) }));
+  return { revisions: pushRevisions(refs, types, remote), tags };
 }
 
 export async function handler(given: PrePushArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
   const args = withRepoBaseline(given, io.cwd);
   const startedAt = new Date();
   const secrets = new SecretStore();
-  const results: GitScanResult[] = [];
+  const maxBlobSize = maxFileSizeOf(args);
+  let result: GitScanResult | undefined;
   const tagFindings: Finding[] = [];
-  const tagStats = { scanned: 0, bytes: 0 };
+  const tagWarnings: ScanWarning[] = [];
+  const tagStats = { scanned: 0, bytes: 0, skipped: 0 };
   let root: string;
   try {
     root = (await openRepo(resolve(io.cwd, args.repo))).root;
-    const { lists, refs } = await pushedRevisions(root, args, io);
-    for (const revisions of lists) results.push(await scanHistory({ repo: root, revisions, secrets }));
-    for (const ref of refs) {
-      const tag = tagMessageFindings(root, ref, secrets);
-      if (tag === undefined) continue;
-      tagFindings.push(...tag.findings);
+    const { revisions, tags } = await pushed(root, args, io);
+    if (revisions) result = await scanHistory({ repo: root, revisions, secrets, maxBlobSize });
+    // Like `history`, a finding points at `tag-message/<tag>` and names the tagger.
+    const onMissing = (id: string, reason: string) => {
+      tagStats.skipped++;
+      tagWarnings.push({ code: 'missing-object', message: `tag object ${id} could not be read (${reason}); its message was not scanned` });
+    };
+    for (const message of await readTagMessages(root, tags, onMissing, maxBlobSize)) {
+      if (message.tooLarge !== undefined) {
+        tagStats.skipped++;
+        tagWarnings.push({ code: 'too-large', message: `${message.path}: skipped, ${message.tooLarge} bytes is larger than the limit of ${maxBlobSize}`, path: message.path });
+        continue;
+      }
       tagStats.scanned++;
-      tagStats.bytes += tag.bytes;
+      tagStats.bytes += Buffer.byteLength(message.text);
+      const found = scanContent(message.text, { path: message.path, source: 'commit-message', secrets });
+      tagFindings.push(...found.map((f) => ({ ...f, introduced: message.info })));
     }
   } catch (error) {
     if (error instanceof GitError) throw new CliError(describeError(error));
@@ -142,13 +200,13 @@ export async function handler(given: PrePushArgs & Record<string, unknown>, io: 
   const collected: Collected = {
     command: 'pre-push',
     root,
-    findings: [...results.flatMap((r) => r.findings), ...tagFindings],
+    findings: [...(result?.findings ?? []), ...tagFindings],
     suppressed: [],
-    warnings: results.flatMap((r) => r.warnings),
+    warnings: [...(result?.warnings ?? []), ...tagWarnings],
     stats: {
-      scanned: results.reduce((n, r) => n + r.stats.scanned, tagStats.scanned),
-      bytes: results.reduce((n, r) => n + r.stats.bytes, tagStats.bytes),
-      skipped: results.reduce((n, r) => n + r.stats.skipped, 0),
+      scanned: (result?.stats.scanned ?? 0) + tagStats.scanned,
+      bytes: (result?.stats.bytes ?? 0) + tagStats.bytes,
+      skipped: (result?.stats.skipped ?? 0) + tagStats.skipped,
     },
     secrets,
     startedAt,

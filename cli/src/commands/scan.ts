@@ -1,11 +1,12 @@
 import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { SecretStore, scanContent } from '@shippo-keyguard/core';
+import { SecretStore } from '@shippo-keyguard/core';
 import { printablePath, scanFiles, toPosix } from '@shippo-keyguard/core/files';
 import { CliError } from '../errors.js';
 import { finish, type Collected, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
-import { maxFileSizeOf, maxFileSizeOption, STDIN_ARG, withReportOptions, type ReportArgs } from '../options.js';
+import { scanArchiveContent } from '@shippo-keyguard/core/archive';
+import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, STDIN_ARG, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'scan [paths..]';
 export const describe = 'Scan files and directories (or stdin with "-") for Shippo keys';
@@ -19,6 +20,7 @@ export function builder<T>(y: Argv<T>) {
       describe: 'Inside a git work tree, scan what git would track; --no-gitignore walks everything',
     })
     .option('max-file-size', maxFileSizeOption('files'))
+    .option('archive-depth', archiveDepthOption())
     .option('stdin-filename', { type: 'string', requiresArg: true, describe: 'Name to give stdin in reports (relative to the current directory, like file paths)' })
     .example('$0 scan', 'scan the current directory')
     .example('$0 scan src config/.env --format sarif -o keys.sarif', 'write SARIF for GitHub code scanning')
@@ -40,6 +42,7 @@ export interface ScanArgs extends ReportArgs {
   paths: string[];
   gitignore: boolean;
   maxFileSize: string;
+  archiveDepth?: number;
   stdinFilename?: string;
 }
 
@@ -81,6 +84,7 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
   const startedAt = new Date();
   const secrets = new SecretStore();
   const maxFileSize = maxFileSizeOf(args);
+  const archives = archiveLimitsOf(args);
 
   const collected: Collected = {
     command: 'scan',
@@ -109,7 +113,9 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
       collected.forceError = true;
       return finish(collected, args, io, steps);
     }
-    collected.findings.push(...scanContent(content, { path, source: 'stdin', secrets }));
+    const opened = scanArchiveContent(content, { path, source: 'stdin', secrets }, archives);
+    collected.findings.push(...opened.findings);
+    collected.warnings.push(...opened.warnings);
     Object.assign(collected.stats, { scanned: 1, bytes: content.length });
     return finish(collected, args, io, steps);
   }
@@ -120,6 +126,7 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
     cwd: io.cwd,
     gitignore: args.gitignore,
     maxFileSize,
+    archives,
     secrets,
     ...(progress ? { onProgress: progress.update } : {}),
   });

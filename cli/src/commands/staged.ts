@@ -5,7 +5,7 @@ import { GitError, scanStaged, type GitScanResult } from '@shippo-keyguard/core/
 import { CliError, describeError } from '../errors.js';
 import { collectedFrom, finish, type Step } from '../finish.js';
 import type { RunIO, RunResult } from '../io.js';
-import { maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
+import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'staged';
 export const describe = 'Scan what is staged for the next commit (the index, not the working tree), for pre-commit hooks';
@@ -15,6 +15,7 @@ export function builder<T>(y: Argv<T>) {
     .option('repo', { type: 'string', default: '.', describe: 'Repository whose index to scan' })
     .option('message-file', { type: 'string', describe: 'Also scan this commit message file (commit-msg hook: "$1")' })
     .option('max-file-size', maxFileSizeOption('files'))
+    .option('archive-depth', archiveDepthOption())
     .example('$0 staged', 'pre-commit: block a commit that adds a key')
     .example('$0 staged --message-file .git/COMMIT_EDITMSG', 'commit-msg: block a key in the message');
 }
@@ -23,17 +24,20 @@ export interface StagedArgs extends ReportArgs {
   repo: string;
   messageFile?: string;
   maxFileSize: string;
+  archiveDepth?: number;
 }
 
 export async function handler(args: StagedArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
   const startedAt = new Date();
   const secrets = new SecretStore();
   const maxBlobSize = maxFileSizeOf(args);
+  const archives = archiveLimitsOf(args);
   let result: GitScanResult;
   try {
     result = await scanStaged({
       repo: resolve(io.cwd, args.repo),
       maxBlobSize,
+      archives,
       ...(args.messageFile !== undefined ? { messageFile: resolve(io.cwd, args.messageFile) } : {}),
       secrets,
     });

@@ -75,6 +75,7 @@ export function prepareTriage(args: Args, io: RunIO): TriageContext | undefined 
     const c = config.config;
     fillDefault(args, 'fail-on', c.failOn);
     fillDefault(args, 'max-file-size', c.maxFileSize === undefined ? undefined : String(c.maxFileSize));
+    fillDefault(args, 'archive-depth', c.archiveDepth);
     fillDefault(args, 'verify-concurrency', c.verify?.concurrency);
     fillDefault(args, 'verify-timeout', c.verify?.timeout);
     fillDefault(args, 'verify-request-timeout', c.verify?.requestTimeout);

@@ -5,6 +5,9 @@ import type { Step } from '../finish.js';
 import { showProgress } from '../io.js';
 import { TOOL } from '../version.js';
 
+/** How long verification may run before a run without a progress line says what it waits for. */
+const WAITING_NOTICE_AFTER_MS = 2000;
+
 /** `--verify-concurrency`: also the yargs `coerce`, so bad values stop the run before it scans. */
 export function verifyConcurrency(value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 64) {
@@ -75,6 +78,17 @@ export const verifyStep: Step = async (collected, args, io) => {
   }
 
   const progress = showProgress(io) ? io.progress : undefined;
+  const host = base.url.host;
+  // Without a progress line (CI logs, a pipe), a server that never answers would be silence until
+  // --verify-timeout: say once what the run is waiting for.
+  const notice = progress === undefined ? io.notice : undefined;
+  const waiting = notice
+    ? setTimeout(() => {
+        const n = keys.length === 1 ? '1 key' : `${keys.length} keys`;
+        notice(`verifying ${n} with ${host}: waiting for an answer (up to ${requestSeconds} s per request, ${seconds} s in all: --verify-request-timeout, --verify-timeout)`);
+      }, WAITING_NOTICE_AFTER_MS)
+    : undefined;
+  waiting?.unref();
   const results = await verifyKeys(keys, {
     baseUrl: base.url,
     userAgent: `${TOOL.name}/${TOOL.version}`,
@@ -84,8 +98,8 @@ export const verifyStep: Step = async (collected, args, io) => {
     cache: args.verifyCache,
     env: io.env,
     onWarning: (code, message) => collected.warnings.push({ code, message }),
-    ...(progress ? { onProgress: (done: number, total: number) => progress(`verified ${done}/${total} keys`) } : {}),
-  });
+    ...(progress ? { onProgress: (done: number, total: number) => progress(`verifying keys with ${host}: ${done}/${total} done`) } : {}),
+  }).finally(() => clearTimeout(waiting));
   collected.findings = collected.findings.map((f) => ({
     ...f,
     verification: results.get(f.fingerprint) ?? { status: 'unknown', reason: 'key not held in memory' },

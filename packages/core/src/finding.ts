@@ -11,6 +11,23 @@ export interface CommitInfo {
   /** ISO 8601. */
   readonly date: string;
   readonly summary?: string;
+  /**
+   * Set when the commit belongs to a stash entry (its work-tree, index or untracked-files
+   * commit): the entry's name as `git stash list` shows it, such as `stash@{0}`.
+   */
+  readonly stash?: string;
+}
+
+/**
+ * One step into an archive: the entry's name as the archive gives it (never resolved or cleaned)
+ * and the format of the container it was taken from. A container image layer is one step named by
+ * its digest (`layer`), so the text report reads `image.tar!sha256:ab12…/app/.env`.
+ */
+export interface ArchiveStep {
+  readonly format: 'gzip' | 'zip' | 'tar' | 'layer';
+  readonly path: string;
+  /** For `layer`: the layer's digest, `sha256:<64 hex>`. */
+  readonly layer?: string;
 }
 
 /** Verification outcome for one key (see `@shippo-keyguard/core/verify`). */
@@ -39,6 +56,12 @@ export interface Finding {
   readonly endColumn: number;
   readonly startOffset: number;
   readonly endOffset: number;
+  /**
+   * Set when the key is inside an archive or compressed file: the entries from the outer file
+   * (`path`, which stays the committed file) inward. Lines, columns and offsets are the innermost
+   * entry's.
+   */
+  readonly archive?: readonly ArchiveStep[];
   readonly fingerprint: string;
   readonly redacted: string;
   readonly binary: boolean;

@@ -12,3 +12,4 @@ export { compareFindings, dedupeFindings, sortFindings } from './postprocess.js'
 export type { CommitInfo, Finding, FindingSource, Suppression, Verification } from './finding.js';
 export { FAIL_ON, failsPolicy, type FailOn } from './policy.js';
 export { isAllowedInline, inlineAllowMarker, type InlineAllowOptions } from './inline-allow.js';
+export { REPOSITORY_URL, detectorDocsUrl, repositoryFileUrl } from './project.js';

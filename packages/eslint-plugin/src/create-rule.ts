@@ -1,4 +1,5 @@
 import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
+import { repositoryFileUrl } from '@shippo-keyguard/core';
 
 /** Extra `meta.docs` fields every rule of this plugin carries. */
 export interface KeyguardRuleDocs {
@@ -6,7 +7,5 @@ export interface KeyguardRuleDocs {
   readonly recommended: boolean;
 }
 
-const DOCS_BASE = 'https://github.com/shippo-keyguard/shippo-keyguard/blob/main/packages/eslint-plugin/docs/rules';
-
-/** typescript-eslint's rule factory: typed options, defaults merged in, docs URL from the rule name. */
-export const createRule = RuleCreator<KeyguardRuleDocs>((name) => `${DOCS_BASE}/${name}.md`);
+/** typescript-eslint's rule factory: typed options, defaults merged in, docs URL from the rule name (beside the rule, in docs/rules). */
+export const createRule = RuleCreator<KeyguardRuleDocs>((name) => repositoryFileUrl(`packages/eslint-plugin/docs/rules/${name}.md`));

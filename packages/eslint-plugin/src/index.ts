@@ -59,6 +59,10 @@ export interface KeyguardPlugin extends ESLint.Plugin {
     readonly recommended: Linter.Config;
     /** Flat config array: lint `.env*`, JSON, YAML, TOML, Markdown, Dockerfiles and `.properties` for keys too. */
     readonly 'all-files': Linter.Config[];
+    /** `.eslintrc` (ESLint 8.57): `extends: ['plugin:shippo-keyguard/legacy-recommended']`. */
+    readonly 'legacy-recommended': Linter.LegacyConfig;
+    /** `.eslintrc` (ESLint 8.57): `extends: ['plugin:shippo-keyguard/legacy-all-files']`, the same files as `all-files`. */
+    readonly 'legacy-all-files': Linter.LegacyConfig;
   };
 }
 
@@ -67,8 +71,19 @@ const plugin: KeyguardPlugin = {
   meta: { name: pkg.name, version: pkg.version },
   rules: rules as unknown as KeyguardPlugin['rules'],
   processors: { keys: keysProcessor },
-  configs: { recommended: {}, 'all-files': [] },
+  configs: { recommended: {}, 'all-files': [], 'legacy-recommended': {}, 'legacy-all-files': {} },
 };
+
+/**
+ * ESLint 8's `eslint <dir>` skips every `overrides` entry with a pattern that ends in `*`
+ * (`**\/.env*`, `**\/Dockerfile*`); the same files written as `{,*}` are linted.
+ */
+function legacyPattern(pattern: string): string {
+  return pattern.endsWith('*') ? `${pattern.slice(0, -1)}{,*}` : pattern;
+}
+
+/** Every rule at `error`: what the processor's virtual blocks (one per non-JS file) get. */
+const allRulesOn: Linter.RulesRecord = Object.fromEntries(Object.keys(rules).map((name) => [`${PLUGIN_NAMESPACE}/${name}`, 'error']));
 
 Object.assign(plugin.configs, {
   recommended: {
@@ -89,9 +104,26 @@ Object.assign(plugin.configs, {
       files: [`**/*${VIRTUAL_EXTENSION}`],
       plugins: { [PLUGIN_NAMESPACE]: plugin },
       linterOptions: { noInlineConfig: true },
-      rules: Object.fromEntries(Object.keys(rules).map((name) => [`${PLUGIN_NAMESPACE}/${name}`, 'error'])),
+      rules: allRulesOn,
     },
   ],
+  // ESLint's own advice for plugins that serve both config systems: the unprefixed names are flat
+  // configs (ESLint 9 and 10's only format), eslintrc versions carry a `legacy-` prefix.
+  'legacy-recommended': {
+    plugins: [PLUGIN_NAMESPACE],
+    rules: recommendedRules(),
+  },
+  'legacy-all-files': {
+    plugins: [PLUGIN_NAMESPACE],
+    overrides: [
+      { files: ALL_FILES_PATTERNS.map(legacyPattern), processor: `${PLUGIN_NAMESPACE}/keys` },
+      { files: [`**/*${VIRTUAL_EXTENSION}`], noInlineConfig: true, rules: allRulesOn },
+    ],
+  },
 } satisfies KeyguardPlugin['configs']);
 
 export default plugin;
+
+// `require('eslint-plugin-shippo-keyguard')` (an `eslint.config.cjs`, ESLint 8's plugin loader;
+// Node 20.19+ loads ES modules with require) gets the plugin itself, not `{ default: plugin }`.
+export { plugin as 'module.exports' };

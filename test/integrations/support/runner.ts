@@ -4,14 +4,19 @@ import YAML from 'yaml';
 import { ROOT } from './checkout.js';
 import { gitEnv, removeDir, shAsync, tempDir } from './git.js';
 
+/** The fenced block that follows `<!-- snippet: NAME -->` in a documentation page (relative to the root). */
+export function docSnippet(page: string, name: string): string {
+  const text = readFileSync(join(ROOT, page), 'utf8');
+  const at = text.indexOf(`<!-- snippet: ${name} -->`);
+  if (at === -1) throw new Error(`${page} has no snippet ${name}`);
+  const m = /```[a-z]*\n([\s\S]*?)```/.exec(text.slice(at));
+  if (!m?.[1]) throw new Error(`snippet ${name} in ${page} has no code block`);
+  return m[1];
+}
+
 /** The fenced block that follows `<!-- snippet: NAME -->` in the README. */
 export function readmeSnippet(name: string): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const at = readme.indexOf(`<!-- snippet: ${name} -->`);
-  if (at === -1) throw new Error(`README has no snippet ${name}`);
-  const m = /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (!m?.[1]) throw new Error(`snippet ${name} has no code block`);
-  return m[1];
+  return docSnippet('README.md', name);
 }
 
 export interface ActionMetadata {

@@ -8,9 +8,11 @@
  * `errorMessage` is what VS Code shows for a failed check and what the CLI prints; `x-glob`
  * asks the loader to check a gitignore-style pattern (editors ignore both keywords).
  */
+import { REPOSITORY_URL } from '../project.js';
+
 export const DETECTOR_IDS = ['shippo-live-key', 'shippo-test-key', 'shippo-key-base64', 'shippo-key-nonstandard'] as const;
 
-export const SCHEMA_ID = 'https://github.com/shippo-keyguard/shippo-keyguard/raw/main/packages/core/schema.json';
+export const SCHEMA_ID = `${REPOSITORY_URL}/raw/main/packages/core/schema.json`;
 
 /** A size: bytes, or a number with a unit (`512KiB`, `100MiB`, `1GiB`; the CLI's `--max-file-size` syntax). */
 const SIZE_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*([kKmMgG][iI]?[bB]?|[bB])?\\s*$';
@@ -41,6 +43,13 @@ export const configSchema = {
       pattern: SIZE_PATTERN,
       description: 'Skip files larger than this: bytes, or a size such as "512KiB", "100MiB", "1GiB".',
       errorMessage: 'expected a number of bytes or a size such as "512KiB", "100MiB", "1GiB"',
+    },
+    archiveDepth: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 16,
+      description: 'Open archives and compressed files (zip, jar, tar, tar.gz, gzip, container images) this many levels deep; 0 turns it off (as --archive-depth; default 3).',
+      errorMessage: 'expected a whole number from 0 to 16',
     },
     failOn: {
       enum: ['any', 'not-dead', 'live'],
@@ -92,6 +101,7 @@ export interface KeyguardConfig {
   readonly ignore?: readonly string[];
   readonly detectors?: Readonly<Record<string, 'off' | 'error' | 'warning' | 'note'>>;
   readonly maxFileSize?: number | string;
+  readonly archiveDepth?: number;
   readonly failOn?: 'any' | 'not-dead' | 'live';
   readonly verify?: { readonly concurrency?: number; readonly timeout?: number; readonly requestTimeout?: number };
   readonly allow?: readonly { readonly fingerprint: string; readonly reason: string }[];

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../archive/expand.js';
 import type { Finding } from '../finding.js';
 import type { ScanStats, ScanWarning } from '../report/model.js';
 import type { SecretStore } from '../secret.js';
@@ -19,6 +20,8 @@ export interface FileScanOptions {
   /** Inside a git work tree, scan what git would track (default); false walks everything. */
   readonly gitignore?: boolean;
   readonly maxFileSize?: number;
+  /** Open archives and compressed files (default: to depth 3 within the default limits). */
+  readonly archives?: ArchiveLimits;
   /** Receives every key found, by fingerprint (for verification and --no-redact). */
   readonly secrets?: SecretStore;
   /** Reader threads; default: one per core (up to 4) for large lists, none for small ones. */
@@ -56,6 +59,7 @@ export async function scanFiles(options: FileScanOptions): Promise<FileScanResul
     {
       maxFileSize: options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE,
       roots: list.roots,
+      archives: options.archives ?? DEFAULT_ARCHIVE_LIMITS,
       threads,
       ...(workers ? { workers } : {}),
     },

@@ -58,7 +58,7 @@ export async function scanTargets(
     }
     return total;
   }
-  const batchOptions: BatchOptions = { maxFileSize: options.maxFileSize, roots: options.roots };
+  const batchOptions: BatchOptions = { maxFileSize: options.maxFileSize, roots: options.roots, ...(options.archives ? { archives: options.archives } : {}) };
   const workers = started.length > 0 ? started : startWorkers(threads);
   for (const w of workers) w.postMessage({ options: batchOptions });
   let next = 0;

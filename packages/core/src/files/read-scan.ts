@@ -3,6 +3,9 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpat
 import type { Finding } from '../finding.js';
 import type { ScanWarning } from '../report/model.js';
 import { detectors as catalogue } from '@shippo-keyguard/rules';
+import { scanArchiveContent } from '../archive/scan.js';
+import { sniff } from '../archive/sniff.js';
+import type { ArchiveLimits } from '../archive/expand.js';
 import { mayHoldKey, searchPart } from '../detect.js';
 import { scanContent } from '../scan-content.js';
 import { SecretStore } from '../secret.js';
@@ -28,6 +31,8 @@ export interface BatchOptions {
   readonly maxFileSize: number;
   /** Real paths of the roots that targets refer to by index. */
   readonly roots: readonly string[];
+  /** Open archives and compressed files to this depth and within these limits; absent: none. */
+  readonly archives?: ArchiveLimits;
 }
 
 export interface BatchResult {
@@ -154,12 +159,30 @@ export class BatchScanner {
     }
   }
 
+  /** A few byte compares on bytes already read: is this an archive to open? */
+  #opensArchive(content: Buffer): boolean {
+    return this.options.archives !== undefined && this.options.archives.depth > 0 && sniff(content) !== undefined;
+  }
+
+  #archive(target: Target, content: Buffer, out: BatchResult): void {
+    const result = scanArchiveContent(content, { path: target.rel, secrets: this.#secrets }, this.options.archives!);
+    out.findings.push(...result.findings);
+    out.warnings.push(...result.warnings);
+  }
+
   /** Read a regular file into the pack; false when it does not fit (or is over the limit). */
   #packFile(fd: number, target: Target, out: BatchResult): boolean {
     if (this.#used >= PACK_FLUSH_AT) this.#flush(out);
     const room = PACK_SIZE - this.#used - 1;
     const n = readSync(fd, this.#pack, this.#used, room, 0);
     if (n >= room || n > this.options.maxFileSize) return false;
+    if (this.#opensArchive(this.#pack.subarray(this.#used, this.#used + n))) {
+      // Scanned here, entry by entry; the pack space is reused by the next file.
+      out.scanned++;
+      out.bytes += n;
+      this.#archive(target, this.#pack.subarray(this.#used, this.#used + n), out);
+      return true;
+    }
     this.#packed.push({ target, start: this.#used, end: this.#used + n });
     this.#pack[this.#used + n] = 0;
     this.#used += n + 1;
@@ -213,7 +236,8 @@ export class BatchScanner {
       out.scanned++;
       out.bytes += content.length;
       // The needle search alone, without allocating: most files stop here.
-      if (NEEDLES.some((needle) => content.includes(needle)) && mayHoldKey(content)) this.#detect(target, content, out);
+      if (this.#opensArchive(content)) this.#archive(target, content, out);
+      else if (NEEDLES.some((needle) => content.includes(needle)) && mayHoldKey(content)) this.#detect(target, content, out);
       // Do not keep a huge buffer alive for the rest of the scan after one big file.
       if (this.#buffer.length > 16 * CHUNK) this.#buffer = Buffer.allocUnsafe(CHUNK);
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { CommitInfo } from '../finding.js';
 import { lineSplitter, runGit, unquotePath } from './exec.js';
-import { redactKeysIn } from './redact-text.js';
+import { redactKeysIn, summaryOf } from './redact-text.js';
+import { stashEntries } from './repo.js';
 
 /** One commit that put a blob at a path. `seq` grows towards older commits (topological order). */
 export interface Occurrence {
@@ -31,7 +32,7 @@ export async function attribute(root: string, revs: readonly string[], blobIds: 
   const split = lineSplitter((line) => {
     if (line.startsWith('\x01')) {
       const [commit = '', author = '', email = '', date = '', summary = ''] = line.slice(1).split('\x00');
-      current = { commit, author: redactKeysIn(author), email: redactKeysIn(email), date, summary: redactKeysIn(summary) };
+      current = { commit, author: redactKeysIn(author), email: redactKeysIn(email), date, summary: summaryOf(summary) };
       seq++;
       return;
     }
@@ -51,12 +52,20 @@ export async function attribute(root: string, revs: readonly string[], blobIds: 
     list.push({ commit: current.commit, path, seq });
     occurrences.set(id, list);
   });
-  await runGit(
-    root,
-    ['log', '--raw', '--diff-merges=separate', '--root', '--no-abbrev', '--no-renames', '--topo-order', '--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s', ...revs, '--'],
-    { onData: (c) => split.push(c) },
-  );
+  const [stash] = await Promise.all([
+    stashEntries(root),
+    runGit(
+      root,
+      ['log', '--raw', '--diff-merges=separate', '--root', '--no-abbrev', '--no-renames', '--topo-order', '--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s', ...revs, '--'],
+      { onData: (c) => split.push(c) },
+    ),
+  ]);
   split.end();
+  // A stash commit looks like any other ("WIP on main: ..."): say which stash entry it is.
+  for (const [id, info] of commits) {
+    const entry = stash.get(id);
+    if (entry !== undefined) commits.set(id, { ...info, stash: entry });
+  }
   return { occurrences, commits };
 }
 
@@ -69,7 +78,7 @@ export async function headBlobs(root: string, head: string | undefined): Promise
     const parts = line.split(/[ \t]/);
     if (parts[1] === 'blob' && parts[2]) ids.add(parts[2]);
   });
-  await runGit(root, ['ls-tree', '-r', '--full-tree', head], { onData: (c) => split.push(c) });
+  await runGit(root, ['ls-tree', '-r', '--full-tree', '--end-of-options', head], { onData: (c) => split.push(c) });
   split.end();
   return ids;
 }

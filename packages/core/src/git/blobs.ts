@@ -12,13 +12,18 @@ export interface Reachable {
   readonly paths: Map<string, string>;
   /** Objects git could not find (partial clone, broken pack). */
   readonly missing: string[];
+  /**
+   * Set when git stopped walking (a corrupt commit or tree, a truncated pack): `paths` then holds
+   * only what it listed before; the objects named in its message are in `missing`.
+   */
+  readonly broken?: string;
 }
 
 /**
  * Every distinct blob reachable from `revs`, once. `git rev-list --objects` walks only the commits
  * the arguments select, so a range costs what the range holds, not what the repository holds.
  */
-export async function listReachable(root: string, revs: readonly string[]): Promise<Reachable> {
+export async function listReachable(root: string, revs: readonly string[], options: { tolerant?: boolean } = {}): Promise<Reachable> {
   const paths = new Map<string, string>();
   const missing: string[] = [];
   const split = lineSplitter((line) => {
@@ -38,7 +43,11 @@ export async function listReachable(root: string, revs: readonly string[]): Prom
     if (error instanceof GitError && /^usage:/.test(error.message)) {
       throw new BadRevisionError(`bad revision arguments (git rev-list rejected them): ${revs.join(' ')}`, revs);
     }
-    throw revisionError(error);
+    const refused = revisionError(error);
+    if (!options.tolerant || refused instanceof BadRevisionError || !(error instanceof GitError) || error.exitCode === null) throw refused;
+    split.end();
+    for (const id of namedObjects(error.message)) if (!missing.includes(id)) missing.push(id);
+    return { paths, missing, broken: error.message };
   }
   split.end();
   return { paths, missing };
@@ -75,4 +84,23 @@ export function revisionError(error: unknown): unknown {
     return new BadRevisionError(error.message, error.args);
   }
   return error;
+}
+
+/** Object ids a git error message names (`loose object <id> ... is corrupt`, `unable to read tree <id>`). */
+function namedObjects(message: string): string[] {
+  return [...new Set(message.match(/(?<!pack-)\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b/g) ?? [])];
+}
+
+/**
+ * Every object id the store lists (pack indexes and loose objects), without reading one: a
+ * damaged store still lists what it holds, and each id can then be tried on its own.
+ */
+export async function listStore(root: string): Promise<string[]> {
+  const ids: string[] = [];
+  const split = lineSplitter((line) => {
+    if (line !== '') ids.push(line);
+  });
+  await runGit(root, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname)'], { onData: (c) => split.push(c) });
+  split.end();
+  return ids;
 }

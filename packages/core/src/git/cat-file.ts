@@ -169,17 +169,29 @@ function runBatch(cwd: string, args: readonly string[], parser: BatchParser, ids
  * Ids git reports missing go to `onMissing`; if git dies on a corrupt object, that object is
  * reported and the rest is read by a fresh process.
  */
-export async function readBlobs(
+export function readBlobs(
   cwd: string,
   ids: readonly string[],
   onBlob: BlobHandler,
   onMissing: (id: string, reason: string) => void,
   wants: (id: string, size: number) => boolean = () => true,
 ): Promise<void> {
+  return readObjects(cwd, ids, 'blob', onBlob, onMissing, wants);
+}
+
+/** As `readBlobs`, for objects of another type (the tag objects a push sends); others are skipped unread. */
+export async function readObjects(
+  cwd: string,
+  ids: readonly string[],
+  type: 'blob' | 'tag' | 'commit',
+  onObject: BlobHandler,
+  onMissing: (id: string, reason: string) => void,
+  wants: (id: string, size: number) => boolean = () => true,
+): Promise<void> {
   let from = 0;
   while (from < ids.length) {
     const rest = from === 0 ? ids : ids.slice(from);
-    const parser = new BatchParser((id, type, size) => type === 'blob' && wants(id, size), onBlob, (id, reason) => onMissing(id, reason));
+    const parser = new BatchParser((id, t, size) => t === type && wants(id, size), onObject, (id, reason) => onMissing(id, reason));
     const outcome = await runBatch(cwd, ['cat-file', '--batch', '--buffer'], parser, rest);
     if (outcome.answered >= rest.length) return;
     if (outcome.code === 0 && outcome.answered === 0) throw new GitError('git cat-file ended without answering', ['cat-file'], 0);

@@ -114,44 +114,79 @@ export async function gitText(cwd: string, args: readonly string[], options: Git
 /**
  * Split a stream into lines (LF), calling `onLine` for each complete one; returns a flush for the tail.
  * A pipe chunk can end inside a UTF-8 character (a path, an author): the decoder keeps its bytes.
+ * The pieces of a long line are kept apart and joined once, so a line of 100 MB (a commit subject)
+ * costs its size, not its size times the number of chunks it spans.
  */
 export function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
   const decoder = new StringDecoder('utf8');
-  let rest = '';
+  let pending: string[] = [];
   return {
     push(chunk) {
-      const text = rest + decoder.write(chunk);
+      const text = decoder.write(chunk);
       let start = 0;
       for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        onLine(text.slice(start, nl));
+        const part = text.slice(start, nl);
+        if (pending.length > 0) {
+          pending.push(part);
+          onLine(pending.join(''));
+          pending = [];
+        } else onLine(part);
         start = nl + 1;
       }
-      rest = text.slice(start);
+      if (start < text.length) pending.push(text.slice(start));
     },
     end() {
-      rest += decoder.end();
+      pending.push(decoder.end());
+      const rest = pending.join('');
+      pending = [];
       if (rest !== '') onLine(rest);
-      rest = '';
     },
   };
 }
 
-/** Split a stream on NUL bytes into UTF-8 tokens. */
-export function nulSplitter(onToken: (token: string) => void): { push(chunk: Buffer): void; end(): void } {
-  let rest: Buffer = Buffer.alloc(0);
+/** A token over a splitter's limit: only its size is known, its bytes were dropped as they came. */
+export interface OversizedToken {
+  readonly size: number;
+}
+
+/**
+ * Split a stream on NUL bytes into UTF-8 tokens, in time linear in the input: the pieces of a
+ * token are joined once it ends. A token longer than `maxToken()` bytes (asked as each token starts) is never held: its bytes are
+ * dropped as they arrive and `onToken` gets its size instead (a 100 MB commit message past
+ * `--max-file-size`).
+ */
+export function nulSplitter(
+  onToken: (token: string) => void,
+  limit?: { readonly maxToken: () => number; readonly onOversized: (token: OversizedToken) => void },
+): { push(chunk: Buffer): void; end(): void } {
+  let max = limit?.maxToken() ?? Number.POSITIVE_INFINITY;
+  let pieces: Buffer[] = [];
+  let size = 0;
+  const take = (part: Buffer) => {
+    size += part.length;
+    if (size > max) pieces = [];
+    else if (part.length > 0) pieces.push(part);
+  };
+  const emit = () => {
+    if (size > max) limit?.onOversized({ size });
+    else onToken(pieces.length === 1 ? pieces[0]!.toString('utf8') : Buffer.concat(pieces, size).toString('utf8'));
+    pieces = [];
+    size = 0;
+    max = limit?.maxToken() ?? Number.POSITIVE_INFINITY;
+  };
   return {
     push(chunk) {
-      const data = rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
-      for (let nul = data.indexOf(0); nul !== -1; nul = data.indexOf(0, start)) {
-        onToken(data.toString('utf8', start, nul));
+      for (let nul = chunk.indexOf(0); nul !== -1; nul = chunk.indexOf(0, start)) {
+        take(chunk.subarray(start, nul));
+        emit();
         start = nul + 1;
       }
-      rest = Buffer.from(data.subarray(start));
+      // Copied: a view would keep the whole pipe chunk alive for a few bytes.
+      if (start < chunk.length) take(Buffer.from(chunk.subarray(start)));
     },
     end() {
-      if (rest.length > 0) onToken(rest.toString('utf8'));
-      rest = Buffer.alloc(0);
+      if (size > 0) emit();
     },
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { balancedSlices } from './cat-file.js';
 import { lineSplitter, nulSplitter, unquotePath } from './exec.js';
-import { redactKeysIn } from './redact-text.js';
+import { MAX_SUMMARY, redactKeysIn, summaryOf } from './redact-text.js';
 import { stripCredentials } from './repo.js';
 
 describe('git helpers', () => {
@@ -48,6 +48,47 @@ describe('git helpers', () => {
     for (const [from, to] of [[0, 4], [4, 8], [8, 9], [9, bytes.length]] as const) ls.push(bytes.subarray(from, to));
     ls.end();
     expect(lines).toEqual(['café', '鍵.txt', 'end']);
+  });
+
+  it('drops a NUL-ended token over the limit as it streams, handing over its size; the next token is whole', () => {
+    const seen: (string | number)[] = [];
+    let n = 0;
+    // Only every second token is limited (as only a commit's message is).
+    const ns = nulSplitter((t) => seen.push(t), { maxToken: () => (n++ % 2 === 1 ? 8 : Infinity), onOversized: ({ size }) => seen.push(size) });
+    const input = Buffer.from(`id-that-is-long\0${'m'.repeat(50)}\0next-id\0short\0`);
+    for (let i = 0; i < input.length; i += 7) ns.push(input.subarray(i, i + 7));
+    ns.end();
+    expect(seen).toEqual(['id-that-is-long', 50, 'next-id', 'short']);
+  });
+
+  it('joins a token and a line that span many reads', () => {
+    const chunk = Buffer.alloc(64 * 1024, 120);
+    const tokens: string[] = [];
+    const lines: string[] = [];
+    const ns = nulSplitter((t) => tokens.push(t));
+    const ls = lineSplitter((l) => lines.push(l));
+    for (let i = 0; i < 64; i++) {
+      ns.push(chunk);
+      ls.push(chunk);
+    }
+    ns.push(Buffer.from('\0tail'));
+    ls.push(Buffer.from('\ntail'));
+    ns.end();
+    ls.end();
+    expect(tokens.map((t) => t.length)).toEqual([64 * 64 * 1024, 4]);
+    expect(lines.map((l) => l.length)).toEqual([64 * 64 * 1024, 4]);
+  });
+
+  it('a summary is the redacted first line, cut short; a cut never leaves part of a key', () => {
+    const hex = createHash('sha256').update('summary').digest('hex').slice(0, 40);
+    const key = ['shippo', 'live', ''].join('_') + hex;
+    expect(summaryOf(`fix ${key}\nbody`)).toBe(`fix ${redactKeysIn(key)}`);
+    const long = summaryOf(`${'a'.repeat(150)} ${key} ${'b'.repeat(1000)}`);
+    expect(long.length).toBe(MAX_SUMMARY);
+    expect(long).not.toContain(hex.slice(4, 36));
+    const keys = summaryOf(`${`${key} `.repeat(40)}`);
+    expect(keys.length).toBeLessThanOrEqual(MAX_SUMMARY);
+    expect(keys).not.toContain(hex.slice(4, 36));
   });
 
   it('removes credentials from remote URLs', () => {

@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Detector } from '@shippo-keyguard/rules';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../archive/expand.js';
+import { scanArchiveContent } from '../archive/scan.js';
+import { sniff } from '../archive/sniff.js';
+import { printablePath } from '../files/fs-path.js';
 import { mayHoldKey } from '../detect.js';
 import type { CommitInfo, Finding } from '../finding.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../files/index.js';
@@ -8,7 +12,7 @@ import type { ScanWarning } from '../report/model.js';
 import { scanContent } from '../scan-content.js';
 import type { SecretStore } from '../secret.js';
 import { attribute, headBlobs, type Occurrence } from './attribute.js';
-import { listReachable, sizeBlobs, type BlobEntry } from './blobs.js';
+import { listReachable, listStore, sizeBlobs, type BlobEntry, type Reachable } from './blobs.js';
 import { balancedSlices, readAllBlobs, readBlobs } from './cat-file.js';
 import { gitText, runGit } from './exec.js';
 import { forEachCommitMessage, tagMessages, type Message } from './messages.js';
@@ -29,6 +33,8 @@ export interface HistoryScanOptions {
   readonly onProgress?: (blobs: number, bytes: number) => void;
   /** `git cat-file` processes reading in parallel (default 2: git inflates while we search). */
   readonly readers?: number;
+  /** Open archives and compressed blobs (default: to depth 3 within the default limits). */
+  readonly archives?: ArchiveLimits;
 }
 
 /** What a git source (history or staged) hands back. */
@@ -97,6 +103,15 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
   const messageHits: { message: Message; findings: Finding[]; order: number }[] = [];
   let messageOrder = 0;
   const onMessage = (message: Message) => {
+    if (message.tooLarge !== undefined) {
+      stats.skipped++;
+      warnings.push({
+        code: 'too-large',
+        message: `${message.path}: skipped, ${message.tooLarge} bytes is larger than the limit of ${maxBlobSize}`,
+        path: message.path,
+      });
+      return;
+    }
     stats.scanned++;
     stats.bytes += Buffer.byteLength(message.text);
     messageOrder++;
@@ -105,14 +120,16 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
     if (found.length > 0) messageHits.push({ message, findings: found, order: messageOrder });
   };
   const messagesDone = (async () => {
-    await forEachCommitMessage(root, revs, onMessage);
-    if (full) for (const m of await tagMessages(root)) onMessage(m);
+    await forEachCommitMessage(root, revs, onMessage, maxBlobSize);
+    if (full) for (const m of await tagMessages(root, maxBlobSize)) onMessage(m);
   })().catch((error: unknown) => {
     warnings.push({ code: 'unreadable', message: `commit messages could not be read completely: ${(error as Error).message}` });
   });
 
   // Blobs: searched as they stream by; only those that hold a key are kept (by id).
   const hits = new Map<string, Finding[]>();
+  const archives = options.archives ?? DEFAULT_ARCHIVE_LIMITS;
+  const archiveWarnings = new Map<string, ScanWarning[]>();
   const readSizes = new Map<string, number>();
   let lastProgress = 0;
   let readBytes = 0;
@@ -122,6 +139,13 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
     if (options.onProgress && readSizes.size - lastProgress >= 1000) {
       lastProgress = readSizes.size;
       options.onProgress(readSizes.size, readBytes);
+    }
+    if (archives.depth > 0 && sniff(content) !== undefined) {
+      // Warnings are named once the blob's path is known (below).
+      const opened = scanArchiveContent(content, scanOptions('', 'history'), archives);
+      if (opened.findings.length > 0) hits.set(id, opened.findings);
+      if (opened.warnings.length > 0) archiveWarnings.set(id, opened.warnings);
+      return;
     }
     if (!mayHoldKey(content, options.detectors)) return;
     const found = scanContent(content, scanOptions('', 'history'));
@@ -145,7 +169,8 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
       },
       onBlob,
     );
-    [reachable] = await Promise.all([listReachable(root, revs), streamed]);
+    [reachable] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed]);
+    if (reachable.broken !== undefined) await assumeStoreReachable(root, reachable, warnings);
     // Reachable blobs the stream did not deliver (it stopped at a corrupt object, or the object
     // lives elsewhere): read them one by one, so each bad one is named.
     // (Sizes are unknown here, so a size check happens as each one is read.)
@@ -176,6 +201,11 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
     stats.bytes += size;
   }
   for (const id of hits.keys()) if (!paths.has(id)) hits.delete(id);
+  for (const [id, list] of archiveWarnings) {
+    const path = paths.get(id);
+    if (path === undefined) continue;
+    for (const w of list) warnings.push({ ...w, message: `${printablePath(path)}${w.message}`, path });
+  }
   for (const [id, size] of oversized) {
     const path = paths.get(id);
     if (path === undefined) continue;
@@ -188,7 +218,8 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
   }
   const missingIds = [...reachable.missing.map((id) => ({ id, reason: 'missing' })), ...missing].map((m) => ({
     ...m,
-    ...(paths.get(m.id) ? { path: paths.get(m.id) } : {}),
+    // A path, unless it is only the stand-in name of an object no walked tree reached.
+    ...(paths.get(m.id) && paths.get(m.id) !== `blob/${m.id}` ? { path: paths.get(m.id) } : {}),
   }));
   reportMissing(missingIds, warnings);
   stats.skipped += missingIds.length;
@@ -205,6 +236,28 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
 
   if (options.recurseSubmodules && !info.bare) await scanSubmodules(root, options, result);
   return result;
+}
+
+/**
+ * git could not walk the whole history (a corrupt commit or tree, a truncated pack), so which
+ * blobs are reachable is unknown past that point. Rather than report nothing, every blob the
+ * store still holds counts as reachable; those git never reached are named `blob/<id>`. A
+ * dangling blob may then be reported too: better than a key missed in a damaged repository.
+ */
+async function assumeStoreReachable(root: string, reachable: Reachable, warnings: ScanWarning[]): Promise<void> {
+  const paths = reachable.paths as Map<string, string>;
+  let added = 0;
+  for (const id of await listStore(root)) {
+    if (paths.has(id)) continue;
+    paths.set(id, `blob/${id}`);
+    added++;
+  }
+  warnings.push({
+    code: 'unreadable',
+    message:
+      `git could not walk the whole history (${reachable.broken}): the objects it names are listed as missing; ` +
+      `the ${added} other objects the repository lists were tried one by one, and keys in blobs no walked tree reached are reported at blob/<id>`,
+  });
 }
 
 /** The first ref (`refs/tags/x`) that points at each of these blobs, directly or through an annotated tag. */

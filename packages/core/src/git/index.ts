@@ -2,4 +2,6 @@
 export { scanHistory, type HistoryScanOptions, type GitScanResult } from './history.js';
 export { scanStaged, type StagedScanOptions } from './staged.js';
 export { GitError, NotAGitRepositoryError, BadRevisionError } from './exec.js';
-export { openRepo, resolveCommit, mergeBases, stripCredentials, type RepoInfo } from './repo.js';
+export { openRepo, resolveCommit, mergeBases, stripCredentials, objectFormat, objectTypes, OBJECT_ID_LENGTH, type RepoInfo } from './repo.js';
+export { readTagMessages, type Message, type NamedTag } from './messages.js';
+export { redactKeysIn, summaryOf } from './redact-text.js';

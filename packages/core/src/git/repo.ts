@@ -101,8 +101,50 @@ export async function stashCommits(root: string): Promise<string[]> {
   return out.stdout.toString('utf8').split('\n').filter((l) => /^[0-9a-f]{40,64}$/.test(l));
 }
 
+/**
+ * The commits of every stash entry, each named as `git stash list` names its entry (`stash@{0}`):
+ * the entry's own (work tree) commit and its index and untracked-files parents, not the commit
+ * it was made on.
+ */
+export async function stashEntries(root: string): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const out = await runGit(root, ['log', '-g', '--format=%H %P', 'refs/stash', '--'], { okCodes: [128] });
+  if (out.code !== 0) return names;
+  const lines = out.stdout.toString('utf8').split('\n').filter((l) => /^[0-9a-f]{40,64}( |$)/.test(l));
+  for (const [n, line] of lines.entries()) {
+    const [own = '', , ...stashParents] = line.split(' ');
+    for (const commit of [own, ...stashParents]) if (!names.has(commit)) names.set(commit, `stash@{${n}}`);
+  }
+  return names;
+}
+
 /** The merge bases of two commits (for `A...B`). */
 export async function mergeBases(root: string, a: string, b: string): Promise<string[]> {
-  const out = await runGit(root, ['merge-base', '--all', a, b], { okCodes: [1] });
+  const out = await runGit(root, ['merge-base', '--all', '--end-of-options', a, b], { okCodes: [1] });
   return out.stdout.toString('utf8').split('\n').filter((l) => l !== '');
+}
+
+/** The repository's object id format: `sha1` (40 hex digits) or `sha256` (64). */
+export async function objectFormat(root: string): Promise<'sha1' | 'sha256'> {
+  const out = await runGit(root, ['rev-parse', '--show-object-format'], { okCodes: [128] });
+  return out.stdout.toString('utf8').trim() === 'sha256' ? 'sha256' : 'sha1';
+}
+
+/** Hex digits of a full object id in each format. */
+export const OBJECT_ID_LENGTH = { sha1: 40, sha256: 64 } as const;
+
+/**
+ * The type of each of these objects (`commit`, `tag`, ...), or `missing`: one `git cat-file
+ * --batch-check` for all of them. Ids go on stdin, never on the command line.
+ */
+export async function objectTypes(root: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const types = new Map<string, string>();
+  if (ids.length === 0) return types;
+  const out = await runGit(root, ['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: `${ids.join('\n')}\n` });
+  const lines = out.stdout.toString('utf8').split('\n');
+  ids.forEach((id, i) => {
+    const [name, type] = (lines[i] ?? '').split(' ');
+    types.set(id, name === id && type ? type : 'missing');
+  });
+  return types;
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Detector } from '@shippo-keyguard/rules';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../archive/expand.js';
+import { scanArchiveContent } from '../archive/scan.js';
 import type { Finding } from '../finding.js';
 import type { ScanWarning } from '../report/model.js';
 import { scanContent } from '../scan-content.js';
@@ -17,6 +19,8 @@ export interface StagedScanOptions {
   readonly secrets?: SecretStore;
   readonly detectors?: readonly Detector[];
   readonly maxBlobSize?: number;
+  /** Open staged archives and compressed files (default: to depth 3 within the default limits). */
+  readonly archives?: ArchiveLimits;
 }
 
 /** The part of a `commit -v` message file below this line is the diff, not the message. */
@@ -70,7 +74,9 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
       for (const path of byId.get(id) ?? []) {
         stats.scanned++;
         stats.bytes += content.length;
-        findings.push(...scanContent(content, { path, source: 'staged', ...common }));
+        const opened = scanArchiveContent(content, { path, source: 'staged', ...common }, options.archives ?? DEFAULT_ARCHIVE_LIMITS);
+        findings.push(...opened.findings);
+        warnings.push(...opened.warnings);
       }
     },
     (id, reason) => {

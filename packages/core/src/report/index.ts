@@ -1,6 +1,13 @@
-export type { ScanReport, ScanStats, ScanWarning, WriteOptions } from './model.js';
+export type { RepositoryRef, ScanReport, ScanStats, ScanWarning, WriteOptions } from './model.js';
 export { formatText, summaryLine, type TextOptions } from './text.js';
 export { formatJson, JSON_REPORT_VERSION } from './json.js';
 export { buildSarif, formatSarif, sarifLevel, resultMessage, toUriReference, PARTIAL_FINGERPRINT, SARIF_SCHEMA } from './sarif.js';
 export { verificationCounts, distinctKeys, plural, type VerificationCounts } from './summary.js';
 export { writeFileAtomic } from '../write-atomic.js';
+export { redactReport } from './redact-report.js';
+export { repositoryNameOf } from './repository-name.js';
+export { parseJsonReport, ReportInputError, type ReportInput } from './read-json.js';
+export { mergeReports, type MergedReport, type MergedKey, type RepositorySummary, type Place } from './merge.js';
+export { formatMergedJson, formatMergedText, formatMergedSarif, mergedHeadline } from './merge-writers.js';
+export { formatMarkdown } from './markdown.js';
+export { formatGitlab, formatMergedGitlab, GITLAB_SCHEMA_VERSION } from './gitlab.js';

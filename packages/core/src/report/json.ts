@@ -1,7 +1,7 @@
 import type { ScanReport, WriteOptions } from './model.js';
 import { distinctKeys, verificationCounts } from './summary.js';
 
-/** Version of the JSON report's shape; bumped on any breaking change (documented in the README). */
+/** Version of the JSON report's shape; bumped on any breaking change (documented in docs/reports.md). */
 export const JSON_REPORT_VERSION = 1;
 
 /** Machine-readable report. Findings keep the engine's field names; `key` appears only with `--no-redact`. */
@@ -14,6 +14,7 @@ export function formatJson(report: ScanReport, options: WriteOptions = {}): stri
     version: JSON_REPORT_VERSION,
     tool: report.tool,
     command: report.command,
+    root: report.root,
     startedAt: report.startedAt,
     endedAt: report.endedAt,
     exitCode: report.exitCode,

@@ -16,6 +16,21 @@ export interface ScanStats {
   readonly durationMs: number;
 }
 
+/** The repository a report is about (history and staged scans, and scans inside a git work tree). */
+export interface RepositoryRef {
+  /** The remote (origin) without credentials, or the repository's file URL. */
+  readonly uri?: string;
+  readonly revision?: string;
+  readonly branch?: string;
+  /**
+   * `owner/name`: from `--repo-name`, else the path of an http(s) or ssh origin remote. It names the
+   * repository when reports of many repositories are merged.
+   */
+  readonly name?: string;
+  /** The tips of the refs the report covers, by ref name (organisation scans keep them to scan only what moved). */
+  readonly refs?: Readonly<Record<string, string>>;
+}
+
 /** Everything a report writer needs: the same model feeds text, JSON and SARIF. */
 export interface ScanReport {
   readonly tool: { readonly name: string; readonly version: string; readonly informationUri: string };
@@ -28,7 +43,7 @@ export interface ScanReport {
   /** Findings suppressed by inline allows, the config or a baseline. */
   readonly suppressed?: readonly Finding[];
   /** For history scans: where the history came from. */
-  readonly repository?: { readonly uri?: string; readonly revision?: string; readonly branch?: string };
+  readonly repository?: RepositoryRef;
   /** ISO 8601 start and end of the run. */
   readonly startedAt: string;
   readonly endedAt: string;

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
 import { detectors, type Detector } from '@shippo-keyguard/rules';
+import { archivePath, stepName } from '../archive/path.js';
 import type { Finding } from '../finding.js';
+import { detectorDocsUrl } from '../project.js';
 import type { ScanReport } from './model.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -32,7 +34,7 @@ function ruleFor(d: Detector): Sarif.ReportingDescriptor {
     shortDescription: { text: d.description },
     fullDescription: { text: `${d.description} ${d.confidence === 'low' ? 'Low confidence.' : ''}`.trim() },
     help: { text: d.help.text, markdown: d.help.markdown },
-    helpUri: `https://github.com/shippo-keyguard/shippo-keyguard#${d.id}`,
+    helpUri: detectorDocsUrl(d.id),
     defaultConfiguration: { level: d.level },
     properties: {
       tags: [...d.tags],
@@ -60,8 +62,10 @@ export function resultMessage(f: Finding, shown: string): string {
   const status = f.verification && f.verification.status !== 'unchecked' ? `${f.verification.status.toUpperCase()} ` : '';
   const what = f.detector === 'shippo-key-base64' ? ` encoded in base64` : '';
   const reason = f.verification?.status === 'unknown' && f.verification.reason ? ` (verification: ${f.verification.reason})` : '';
-  const where = f.introduced ? ` introduced in commit ${f.introduced.commit.slice(0, 12)}` : '';
-  return `${status}Shippo ${f.kind}-mode key ${shown}${what}${where}${reason}.`;
+  const where = f.introduced ? ` introduced in ${f.introduced.stash ? `stash entry ${f.introduced.stash}, ` : ''}commit ${f.introduced.commit.slice(0, 12)}` : '';
+  // GitHub shows the committed (outer) file; the message says where inside it the key is.
+  const inside = f.archive && f.archive.length > 0 ? ` inside ${archivePath(f.path, f.archive)}` : '';
+  return `${status}Shippo ${f.kind}-mode key ${shown}${what}${inside}${where}${reason}.`;
 }
 
 /** RFC 3986 relative reference for a `/`-separated path (spaces, `#`, `%` and non-ASCII escaped). */
@@ -69,7 +73,40 @@ export function toUriReference(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
-function resultFor(f: Finding, ruleIndex: number, reveal: ((fp: string) => string | undefined) | undefined): Sarif.Result {
+/**
+ * `run.artifacts` for findings inside archives, as SARIF nests them: the committed file with its
+ * `uriBaseId`, then each entry with `parentIndex` pointing at its container and a `uri` relative
+ * to it. Returns the index of a finding's innermost artifact.
+ */
+class NestedArtifacts {
+  readonly list: Sarif.Artifact[] = [];
+  readonly #index = new Map<string, number>();
+
+  indexOf(f: Finding): number | undefined {
+    if (!f.archive || f.archive.length === 0) return undefined;
+    let key = f.path;
+    let name = f.path;
+    let parent = this.#add(key, { location: { uri: toUriReference(f.path), uriBaseId: '%SRCROOT%' }, roles: ['analysisTarget'] });
+    for (const step of f.archive) {
+      name = stepName(name, step);
+      key += `\0${name}`;
+      parent = this.#add(key, { location: { uri: toUriReference(name) }, parentIndex: parent, roles: ['analysisTarget'] });
+    }
+    return parent;
+  }
+
+  #add(key: string, artifact: Sarif.Artifact): number {
+    let at = this.#index.get(key);
+    if (at === undefined) {
+      at = this.list.push(artifact) - 1;
+      this.#index.set(key, at);
+    }
+    return at;
+  }
+}
+
+function resultFor(f: Finding, ruleIndex: number, reveal: ((fp: string) => string | undefined) | undefined, artifacts: NestedArtifacts): Sarif.Result {
+  const inner = artifacts.indexOf(f);
   const shown = reveal?.(f.fingerprint) ?? f.redacted;
   const properties: Record<string, unknown> = {
     kind: f.kind,
@@ -86,8 +123,13 @@ function resultFor(f: Finding, ruleIndex: number, reveal: ((fp: string) => strin
     properties['author'] = f.introduced.author;
     properties['authorEmail'] = f.introduced.email;
     properties['commitDate'] = f.introduced.date;
+    if (f.introduced.stash) properties['stash'] = f.introduced.stash;
   }
   if (f.history) Object.assign(properties, f.history);
+  if (f.archive && f.archive.length > 0) {
+    properties['archivePath'] = archivePath(f.path, f.archive);
+    properties['archive'] = f.archive;
+  }
   return {
     ruleId: f.detector,
     ruleIndex,
@@ -96,7 +138,8 @@ function resultFor(f: Finding, ruleIndex: number, reveal: ((fp: string) => strin
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: toUriReference(f.path), uriBaseId: '%SRCROOT%' },
+          // The committed file by uri (what GitHub maps the alert to), the entry inside it by index.
+          artifactLocation: { uri: toUriReference(f.path), uriBaseId: '%SRCROOT%', ...(inner !== undefined ? { index: inner } : {}) },
           region: {
             startLine: f.startLine,
             startColumn: f.startColumn,
@@ -107,7 +150,9 @@ function resultFor(f: Finding, ruleIndex: number, reveal: ((fp: string) => strin
       },
     ],
     partialFingerprints: {
-      [PARTIAL_FINGERPRINT]: createHash('sha256').update(`${f.fingerprint}\0${f.path}`).digest('hex'),
+      [PARTIAL_FINGERPRINT]: createHash('sha256')
+        .update(`${f.fingerprint}\0${f.archive && f.archive.length > 0 ? archivePath(f.path, f.archive) : f.path}`)
+        .digest('hex'),
     },
     properties,
   };
@@ -129,6 +174,7 @@ export function buildSarif(report: ScanReport, reveal?: (fp: string) => string |
   const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
   const root = pathToFileURL(report.root).href;
   const findings = sarifFindings(report.findings);
+  const artifacts = new NestedArtifacts();
   const notifications: Sarif.Notification[] = report.warnings.map((w) => ({
     level: 'warning',
     message: { text: w.message },
@@ -165,9 +211,10 @@ export function buildSarif(report: ScanReport, reveal?: (fp: string) => string |
         toolExecutionNotifications: notifications,
       },
     ],
-    results: findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal)),
+    results: findings.map((f) => resultFor(f, ruleIndex.get(f.detector) ?? 0, reveal, artifacts)),
     columnKind: 'utf16CodeUnits',
   };
+  if (artifacts.list.length > 0) run.artifacts = artifacts.list;
   if (report.repository?.uri) {
     run.versionControlProvenance = [
       {

@@ -1,4 +1,4 @@
-import { printablePath } from '../files/fs-path.js';
+import { archivePath } from '../archive/path.js';
 import type { Finding } from '../finding.js';
 import type { ScanReport, WriteOptions } from './model.js';
 import { distinctKeys, plural, verificationCounts } from './summary.js';
@@ -42,7 +42,7 @@ function findingLines(f: Finding, options: TextOptions): string[] {
   const status = statusLabel(f);
   const statusStyle = f.verification?.status === 'live' ? 'red' : f.verification?.status === 'dead' ? 'green' : 'yellow';
   const parts = [
-    c('bold', `${printablePath(f.path)}:${f.startLine}:${f.startColumn}`),
+    c('bold', `${archivePath(f.path, f.archive)}:${f.startLine}:${f.startColumn}`),
     c(levelStyle, f.level),
     f.detector,
     `${f.kind} key`,
@@ -54,7 +54,8 @@ function findingLines(f: Finding, options: TextOptions): string[] {
   const lines = [parts.join('  ')];
   if (f.introduced) {
     const i = f.introduced;
-    lines.push(c('gray', `    introduced in ${i.commit.slice(0, 12)} by ${i.author} <${i.email}> on ${i.date}`));
+    const where = i.stash ? `stash entry ${i.stash} (${i.commit.slice(0, 12)})` : i.commit.slice(0, 12);
+    lines.push(c('gray', `    introduced in ${where} by ${i.author} <${i.email}> on ${i.date}`));
   }
   if (f.history) {
     const h = f.history;
@@ -87,7 +88,11 @@ export function summaryLine(report: ScanReport, options: TextOptions = {}): stri
   const scanned = report.command === 'history' || report.command === 'pre-push' ? `${stats.scanned} ${stats.scanned === 1 ? 'blob or message' : 'blobs and messages'}` : plural(stats.scanned, 'file');
   const where = `in ${scanned}${stats.skipped > 0 ? ` (${stats.skipped} skipped)` : ''}`;
   const parts: string[] = [];
-  if (findings.length === 0) parts.push(c('green', `✔ no Shippo keys found ${where}`));
+  // Exit 2 with no finding is not a clean result: nothing, or not everything, could be read.
+  const incomplete = report.exitCode === 2;
+  if (findings.length === 0 && incomplete && stats.scanned === 0) parts.push(c('red', `✖ nothing was scanned (${scanned}${stats.skipped > 0 ? `, ${stats.skipped} skipped` : ''})`));
+  else if (findings.length === 0 && incomplete) parts.push(c('red', `✖ incomplete: no Shippo keys found ${where}, but not everything could be read`));
+  else if (findings.length === 0) parts.push(c('green', `✔ no Shippo keys found ${where}`));
   else parts.push(c('red', `✖ ${plural(findings.length, 'finding')} (${plural(distinctKeys(findings), 'distinct key')}) ${where}`));
   const counts = verificationCounts(findings);
   if (findings.length > 0 && counts.unchecked < distinctKeys(findings)) {

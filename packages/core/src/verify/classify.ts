@@ -13,7 +13,7 @@ export type Classified =
 export type Unauthorized = 'token-rejected' | 'no-credentials' | 'unrecognised';
 
 /**
- * The status mapping (documented in the README). Only 401 is dead; anything we do not understand
+ * The status mapping (documented in docs/verification.md). Only 401 is dead; anything we do not understand
  * is unknown, never dead, because a wrong "dead" lets a live key through `--fail-on not-dead`.
  * So a 401 is dead only with the API's own JSON error for the token: one saying no credentials
  * arrived, or one that is not the API's answer, says nothing about the key.

@@ -1,0 +1,225 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { readCachedVerification } from '@shippo-keyguard/core/cache';
+import { formatJson, parseJsonReport, ReportInputError, writeFileAtomic, type ReportInput, type ScanReport } from '@shippo-keyguard/core/report';
+import { CliError, EXIT, describeError } from '../errors.js';
+import type { RunIO, RunResult } from '../io.js';
+import { githubServerUrl, githubToken } from '../org/endpoints.js';
+import { cloneBare, gitAuthEnv, listRemoteRefs, presentCommits, type RemoteRefs } from '../org/git-remote.js';
+import { TOOL } from '../version.js';
+
+export const command = 'shard';
+export const describe = 'Clone and scan the repositories of one organisation-scan shard, skipping those whose refs did not move (the matrix job)';
+
+export function builder<T>(y: Argv<T>) {
+  return y
+    .option('repos', { requiresArg: true, type: 'string', demandOption: true, describe: 'owner/name of each repository, space-separated (a matrix entry of `repos`)' })
+    .option('out-dir', { requiresArg: true, type: 'string', demandOption: true, describe: 'Directory for one JSON report per repository' })
+    .option('server-url', { requiresArg: true, type: 'string', describe: 'Clone from SERVER/owner/name.git (default: GITHUB_SERVER_URL, else https://github.com)' })
+    .option('previous', { requiresArg: true, type: 'string', describe: 'The previous merged JSON report: refs that did not move are not cloned, moved ones scanned from there' })
+    .option('full', { type: 'boolean', default: false, describe: 'Clone and scan every repository whole, whatever --previous says' })
+    .option('work-dir', { requiresArg: true, type: 'string', describe: 'Where clones go while they are scanned (default: a temporary directory)' })
+    .option('verify', { type: 'boolean', default: false, describe: 'Verify the keys found (as history --verify)', group: 'Verification:' })
+    .option('verify-concurrency', { requiresArg: true, type: 'number', describe: 'As history --verify-concurrency', group: 'Verification:' })
+    .option('verify-timeout', { requiresArg: true, type: 'number', describe: 'As history --verify-timeout', group: 'Verification:' })
+    .option('api-base-url', { requiresArg: true, type: 'string', describe: 'As history --api-base-url', group: 'Verification:' })
+    .option('max-file-size', { requiresArg: true, type: 'string', describe: 'As history --max-file-size' })
+    .option('config', {
+      requiresArg: true,
+      type: 'string',
+      describe: 'One configuration file for every repository (an organisation-wide allow list); by default none is read, not even a scanned repository\'s own',
+    })
+    .example('$0 shard --repos "acme/api acme/web" --previous state/merged.json --out-dir reports --verify', 'one matrix job of the organisation scan');
+}
+
+export interface ShardArgs {
+  repos: string;
+  outDir: string;
+  serverUrl?: string;
+  previous?: string;
+  full: boolean;
+  workDir?: string;
+  verify: boolean;
+  verifyConcurrency?: number;
+  verifyTimeout?: number;
+  apiBaseUrl?: string;
+  maxFileSize?: string;
+  config?: string;
+}
+
+const NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+
+/** `acme/api` -> `acme__api.json`: one flat directory of reports, one per repository. */
+export function reportFileName(name: string): string {
+  return `${name.replace('/', '__')}.json`;
+}
+
+function sameRefs(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+/** Write a JSON report with the organisation-scan fields (`scan`, `repository.refs`) added. */
+function writeShardReport(file: string, json: string, scan: string, refs: Readonly<Record<string, string>> | undefined, name: string): void {
+  const body = JSON.parse(json) as Record<string, unknown> & { repository?: Record<string, unknown> };
+  body['repository'] = { ...(body.repository ?? {}), name, ...(refs ? { refs } : {}) };
+  body['scan'] = scan;
+  writeFileAtomic(file, `${JSON.stringify(body, null, 2)}\n`);
+}
+
+/**
+ * A repository's previous findings as a report of their own (`scan: unchanged`): the merge keeps
+ * them while the repository is not scanned again. A verdict the verification cache holds and that is
+ * newer replaces the carried one.
+ */
+function carriedReport(prev: ReportInput, env: NodeJS.ProcessEnv, exitCode: number, warning?: string): string {
+  const findings = prev.findings.map((f) => {
+    const cached = readCachedVerification(f.fingerprint, { env });
+    if (!cached || Date.parse(cached.checkedAt) <= Date.parse(f.verification?.checkedAt ?? '')) return f;
+    return { ...f, verification: { status: cached.status, checkedAt: cached.checkedAt, cached: true } };
+  });
+  const now = new Date().toISOString();
+  const report: ScanReport = {
+    tool: TOOL,
+    command: prev.command,
+    root: prev.root,
+    findings,
+    warnings: warning ? [{ code: 'not-scanned', message: warning }] : [],
+    stats: { scanned: 0, bytes: 0, skipped: 0, durationMs: 0 },
+    repository: prev.repository,
+    startedAt: prev.startedAt ?? now,
+    endedAt: prev.endedAt ?? now,
+    exitCode,
+  };
+  return formatJson(report);
+}
+
+/** A report with no findings: of an empty repository (exit 0), or of one that could not be scanned (exit 2, with why). */
+function emptyReport(name: string, uri: string, problem?: string): string {
+  const now = new Date().toISOString();
+  return formatJson({
+    tool: TOOL,
+    command: 'history',
+    root: '',
+    findings: [],
+    warnings: problem ? [{ code: 'not-scanned', message: problem }] : [],
+    stats: { scanned: 0, bytes: 0, skipped: 0, durationMs: 0 },
+    repository: { uri, name },
+    startedAt: now,
+    endedAt: now,
+    exitCode: problem ? EXIT.ERROR : EXIT.OK,
+  });
+}
+
+function readPrevious(file: string, cwd: string): Map<string, ReportInput> {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new CliError(`--previous: cannot read ${file}: ${describeError(error)}`);
+  }
+  try {
+    return new Map(parseJsonReport(text, file).map((r) => [r.name, r]));
+  } catch (error) {
+    if (error instanceof ReportInputError) throw new CliError(`--previous: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
+  const names = args.repos.split(/\s+/).filter((n) => n !== '');
+  if (names.length === 0) throw new CliError('--repos: no repository named');
+  for (const name of names) if (!NAME.test(name) || name.includes('..')) throw new CliError(`--repos: "${name}" is not owner/name`);
+  const server = githubServerUrl(args.serverUrl, io.env);
+  const config = args.config !== undefined ? resolve(io.cwd, args.config) : undefined;
+  if (config !== undefined && !existsSync(config)) throw new CliError(`--config: ${args.config} does not exist`);
+  const previous = args.previous ? readPrevious(args.previous, io.cwd) : new Map<string, ReportInput>();
+  const outDir = resolve(io.cwd, args.outDir);
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (error) {
+    throw new CliError(`--out-dir: cannot create ${args.outDir}: ${describeError(error)}`);
+  }
+  const workRoot = args.workDir ? resolve(io.cwd, args.workDir) : tmpdir();
+  mkdirSync(workRoot, { recursive: true });
+  const work = mkdtempSync(join(workRoot, 'shippo-keyguard-shard-'));
+  const env = gitAuthEnv(server, githubToken(io.env), io.env);
+  // The token is for git only: history's verification must never see it.
+  const historyEnv: NodeJS.ProcessEnv = { ...io.env };
+  delete historyEnv['GITHUB_TOKEN'];
+  delete historyEnv['GH_TOKEN'];
+  const { run } = await import('../run.js');
+
+  const log: string[] = [];
+  let failed = 0;
+  try {
+    for (const [i, name] of names.entries()) {
+      const url = `${server}/${name}.git`;
+      const file = join(outDir, reportFileName(name));
+      const prev = args.full ? undefined : previous.get(name);
+      let remote: RemoteRefs;
+      try {
+        remote = await listRemoteRefs(url, env, work);
+      } catch (error) {
+        failed++;
+        const message = `${name}: not scanned: ${describeError(error)}`;
+        log.push(message);
+        writeFileAtomic(file, prev ? carriedReport(prev, io.env, EXIT.ERROR, message) : emptyReport(name, url, message));
+        continue;
+      }
+      if (prev?.repository.refs && sameRefs(prev.repository.refs, remote.refs)) {
+        const n = Object.keys(remote.refs).length;
+        log.push(`${name}: unchanged since the previous scan (${n} ref${n === 1 ? '' : 's'}), not cloned`);
+        writeShardReport(file, carriedReport(prev, io.env, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), 'unchanged', remote.refs, name);
+        continue;
+      }
+      if (Object.keys(remote.refs).length === 0) {
+        log.push(`${name}: empty repository, nothing to scan`);
+        writeShardReport(file, emptyReport(name, url), 'full', remote.refs, name);
+        continue;
+      }
+      const dir = join(work, String(i));
+      try {
+        await cloneBare(url, dir, remote.head, env, work);
+        const since = prev?.repository.refs ? await presentCommits(dir, Object.values(prev.repository.refs), env) : [];
+        const incremental = since.length > 0;
+        const argv = ['history', '--repo', dir, '--repo-name', name, '--format', 'json', '-o', file, ...(config ? ['--config', config] : ['--no-config'])];
+        for (const rev of since) argv.push('--since', rev);
+        if (args.verify) argv.push('--verify');
+        if (args.verifyConcurrency !== undefined) argv.push('--verify-concurrency', String(args.verifyConcurrency));
+        if (args.verifyTimeout !== undefined) argv.push('--verify-timeout', String(args.verifyTimeout));
+        if (args.apiBaseUrl !== undefined) argv.push('--api-base-url', args.apiBaseUrl);
+        if (args.maxFileSize !== undefined) argv.push('--max-file-size', args.maxFileSize);
+        rmSync(file, { force: true }); // never mistake an older file for this scan's report
+        const result = await run(argv, { ...io, cwd: work, env: historyEnv, stdoutIsTTY: false, stderrIsTTY: false });
+        let json: string;
+        try {
+          json = readFileSync(file, 'utf8');
+        } catch {
+          throw new Error(result.stderr.trim().split('\n')[0]?.replace(/^shippo-keyguard: /, '') || 'history wrote no report');
+        }
+        for (const line of result.stderr.split('\n').filter((l) => l !== '')) log.push(`${name}: ${line.replace(/^shippo-keyguard: /, '')}`);
+        if (result.exitCode === EXIT.ERROR) failed++;
+        writeShardReport(file, json, incremental ? 'incremental' : 'full', remote.refs, name);
+        if (incremental && prev) {
+          // What earlier nights found stays in the picture; the merge unites both.
+          writeShardReport(join(outDir, reportFileName(name).replace(/\.json$/, '.carried.json')), carriedReport(prev, io.env, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), 'unchanged', undefined, name);
+        }
+        log.push(`${name}: scanned ${incremental ? `what moved since ${since.length} earlier tip${since.length === 1 ? '' : 's'}` : 'the whole history'}`);
+      } catch (error) {
+        failed++;
+        const message = `${name}: not scanned: ${describeError(error)}`;
+        log.push(message);
+        writeFileAtomic(file, prev ? carriedReport(prev, io.env, EXIT.ERROR, message) : emptyReport(name, url, message));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  log.push(`${names.length - failed} of ${names.length} repositories done${failed > 0 ? `; ${failed} failed (their reports say why)` : ''}`);
+  return { exitCode: failed > 0 ? EXIT.ERROR : EXIT.OK, stdout: '', stderr: `${log.join('\n')}\n` };
+}

@@ -1,0 +1,32 @@
+import { mayHoldKey } from '../detect.js';
+import type { Finding } from '../finding.js';
+import type { ScanWarning } from '../report/model.js';
+import { scanContent, type ContentScanOptions } from '../scan-content.js';
+import { expand, type ArchiveLimits } from './expand.js';
+import { archivePath } from './path.js';
+
+export interface ArchiveScanResult {
+  readonly findings: Finding[];
+  readonly warnings: ScanWarning[];
+}
+
+/**
+ * Findings in content that may be an archive: each entry down to the depth is searched, its
+ * findings carry the chain of entries (`archive`) and the outer `path`; what could not be opened
+ * is a warning on the outer path. Content that is no archive is searched as it is.
+ */
+export function scanArchiveContent(content: Buffer, options: ContentScanOptions, limits: ArchiveLimits): ArchiveScanResult {
+  const findings: Finding[] = [];
+  const warnings: ScanWarning[] = [];
+  for (const item of expand(content, options.path, limits)) {
+    if (item.warning) {
+      warnings.push({ code: item.warning.code, message: `${archivePath(options.path, item.chain)}: ${item.warning.message}`, path: options.path });
+      continue;
+    }
+    if (!mayHoldKey(item.bytes, options.detectors)) continue;
+    const found = scanContent(item.bytes, options);
+    if (item.chain.length === 0) findings.push(...found);
+    else for (const f of found) findings.push({ ...f, archive: item.chain.map((s) => ({ ...s })) });
+  }
+  return { findings, warnings };
+}
