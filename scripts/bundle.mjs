@@ -1,18 +1,37 @@
 #!/usr/bin/env node
-// Builds dist/shippo-keyguard.mjs (the whole CLI) and dist/shippo-keyguard-worker.mjs (the file
-// reader thread that scans of 2,000 files or more start), committed so that GitHub Actions and
-// pre-commit can run a fresh clone with no install step (see CONTRIBUTING.md).
+// Builds the CLI as a few files under dist/, committed so that GitHub Actions and pre-commit can
+// run a fresh clone with no install step (see CONTRIBUTING.md):
+//   shippo-keyguard.mjs         the entry: `--version`, and the import of the commands when one runs
+//   shippo-keyguard-cli.mjs     the parser and every command
+//   shippo-keyguard-worker.mjs  the file reader thread that scans of 2,000 files or more start
+//   shippo-keyguard-undici.mjs, -glob.mjs, -config.cjs  libraries only some runs need (HTTP for
+//                               --verify, glob patterns, configuration files), loaded on first use
+// Every run parses what it loads: a commit hook with no configuration file parses about a quarter
+// of what one file holding everything would be.
 // Input is the tsc output (cli/dist, packages/core/dist), so run `tsc -b` first; `pnpm bundle` does both.
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLE = join(ROOT, 'dist', 'shippo-keyguard.mjs');
 export const WORKER = join(ROOT, 'dist', 'shippo-keyguard-worker.mjs');
+export const COMMANDS = join(ROOT, 'dist', 'shippo-keyguard-cli.mjs');
+export const CONFIG_DEPS = join(ROOT, 'dist', 'shippo-keyguard-config.cjs');
+/** Packages that core loads with import() on first use, each in a bundle file of its own. */
+const LAZY_PACKAGES = { undici: join(ROOT, 'dist', 'shippo-keyguard-undici.mjs'), 'fast-glob': join(ROOT, 'dist', 'shippo-keyguard-glob.mjs') };
 /** Every file the bundle step writes, relative to the repository root. */
-export const BUNDLE_FILES = ['dist/shippo-keyguard.mjs', 'dist/shippo-keyguard-worker.mjs'];
+export const BUNDLE_FILES = [
+  'dist/shippo-keyguard.mjs',
+  'dist/shippo-keyguard-cli.mjs',
+  'dist/shippo-keyguard-worker.mjs',
+  'dist/shippo-keyguard-config.cjs',
+  'dist/shippo-keyguard-undici.mjs',
+  'dist/shippo-keyguard-glob.mjs',
+];
+const besideBundle = (file) => `./${basename(file)}`;
 
 const VERSION_READ = /JSON\.parse\(readFileSync\(new URL\('\.\.\/package\.json', import\.meta\.url\), 'utf8'\)\)/;
 
@@ -31,8 +50,9 @@ const inlineVersion = {
 
 /**
  * core's config/deps.js loads yaml, ajv and ignore with a runtime require, on first use; the
- * bundle has no node_modules to require from, so it gets the same three getters over static
- * imports, which esbuild then bundles.
+ * bundle has no node_modules to require from, so the same three getters require them from
+ * dist/shippo-keyguard-config.cjs, on first use too: a run without a configuration file never
+ * parses them (a third of the CLI's code) nor initialises them (about 30 ms).
  */
 const DEPS_GETTERS = ['yamlParseDocument', 'AjvClass', 'ignoreFactory'];
 const staticConfigDeps = {
@@ -45,12 +65,10 @@ const staticConfigDeps = {
       }
       return {
         contents: [
-          "import { parseDocument } from 'yaml';",
-          "import { Ajv } from 'ajv';",
-          "import ignore from 'ignore';",
-          'export const yamlParseDocument = () => parseDocument;',
-          'export const AjvClass = () => Ajv;',
-          'export const ignoreFactory = () => ignore;',
+          `const deps = () => require('${besideBundle(CONFIG_DEPS)}');`,
+          'export const yamlParseDocument = () => deps().yaml().parseDocument;',
+          'export const AjvClass = () => deps().ajv().Ajv;',
+          'export const ignoreFactory = () => deps().ignore();',
         ].join('\n'),
         resolveDir: dirname(args.path),
         loader: 'js',
@@ -77,6 +95,74 @@ const workerBesideBundle = {
   },
 };
 
+/**
+ * string-width (through yargs and its help layout, cliui) builds an Intl.Segmenter and several
+ * Unicode property regular expressions when it loads, about 40 ms per copy, although only help
+ * output measures text. Defer that work to the first call; the function is the same.
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const head = 'export default function stringWidth(';
+      if (source.split(head).length !== 2 || /^export (?!default function stringWidth\()/m.test(source)) {
+        throw new Error(`${args.path}: not the expected single default export; update scripts/bundle.mjs`);
+      }
+      const lines = source.split('\n');
+      const imports = lines.filter((line) => line.startsWith('import '));
+      const body = lines.filter((line) => !line.startsWith('import ')).join('\n').replace(head, 'function stringWidth(');
+      const contents = [
+        ...imports,
+        'let loaded;',
+        'export default function stringWidth(...args) {',
+        '  loaded ??= (() => {',
+        body,
+        '  return stringWidth;',
+        '  })();',
+        '  return loaded(...args);',
+        '}',
+      ].join('\n');
+      return { contents, resolveDir: dirname(args.path), loader: 'js' };
+    });
+  },
+};
+
+/** The entry loads the commands from the bundle beside it, when a command runs. */
+const commandsBesideEntry = {
+  name: 'commands-beside-entry',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/run\.js$/ }, (args) => {
+      if (!/[\\/]cli[\\/]dist[\\/]main\.js$/.test(args.importer)) return undefined;
+      return { path: besideBundle(COMMANDS), external: true };
+    });
+  },
+};
+
+/** The bundle files of their own are loaded from beside the bundle, never bundled into it. */
+const lazyFilesBeside = {
+  name: 'lazy-files-beside',
+  setup(b) {
+    b.onResolve({ filter: /^(undici|fast-glob)$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: besideBundle(LAZY_PACKAGES[args.path]), external: true } : undefined,
+    );
+    b.onResolve({ filter: /^\.\/shippo-keyguard-config\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+const coreRequire = createRequire(join(ROOT, 'packages', 'core', 'package.json'));
+
+/** An ESM entry for a CommonJS package with the same exports as Node's import() of it gives. */
+function packageEntry(name) {
+  const names = Object.keys(coreRequire(name)).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
+  return {
+    contents: [`import pkg from '${name}';`, 'export default pkg;', `export const { ${names.join(', ')} } = pkg;`].join('\n'),
+    resolveDir: join(ROOT, 'packages', 'core'),
+    sourcefile: `${name}-entry.js`,
+    loader: 'js',
+  };
+}
+
 const banner = [
   '// shippo-keyguard CLI bundle. Generated by `pnpm bundle` (scripts/bundle.mjs); do not edit.',
   "import { createRequire as __skgCreateRequire } from 'node:module';",
@@ -95,8 +181,30 @@ export const options = {
   legalComments: 'eof',
   charset: 'utf8',
   logLevel: 'warning',
-  plugins: [inlineVersion, staticConfigDeps, workerBesideBundle],
+  plugins: [inlineVersion, commandsBesideEntry],
 };
+
+const commandsOptions = {
+  ...options,
+  entryPoints: ['cli/dist/run.js'],
+  plugins: [inlineVersion, staticConfigDeps, workerBesideBundle, lazyStringWidth, lazyFilesBeside],
+};
+
+const configDepsOptions = {
+  ...options,
+  entryPoints: undefined,
+  stdin: {
+    contents: ["exports.yaml = () => require('yaml');", "exports.ajv = () => require('ajv');", "exports.ignore = () => require('ignore');"].join('\n'),
+    resolveDir: join(ROOT, 'packages', 'core'),
+    sourcefile: 'config-deps-entry.js',
+    loader: 'js',
+  },
+  format: 'cjs',
+  banner: { js: '// shippo-keyguard CLI bundle. Generated by `pnpm bundle` (scripts/bundle.mjs); do not edit.' },
+  plugins: [],
+};
+
+const packageOptions = (name) => ({ ...options, entryPoints: undefined, stdin: packageEntry(name), plugins: [] });
 
 const workerOptions = { ...options, entryPoints: ['packages/core/dist/files/worker.js'], plugins: [] };
 
@@ -109,8 +217,22 @@ async function buildOne(opts, outfile) {
 
 /** Every bundle file's bytes, built in memory, by path relative to the repository root. */
 export async function bundleFiles() {
-  const [main, worker] = await Promise.all([buildOne(options, BUNDLE), buildOne(workerOptions, WORKER)]);
-  return { [BUNDLE_FILES[0]]: main, [BUNDLE_FILES[1]]: worker };
+  const [main, commands, worker, configDeps, undici, glob] = await Promise.all([
+    buildOne(options, BUNDLE),
+    buildOne(commandsOptions, COMMANDS),
+    buildOne(workerOptions, WORKER),
+    buildOne(configDepsOptions, CONFIG_DEPS),
+    buildOne(packageOptions('undici'), LAZY_PACKAGES.undici),
+    buildOne(packageOptions('fast-glob'), LAZY_PACKAGES['fast-glob']),
+  ]);
+  const loads = (bytes, file, how) => bytes.includes(`${how}("${besideBundle(file)}")`);
+  if (!loads(main, COMMANDS, 'import')) throw new Error('the entry does not load the commands bundle; update scripts/bundle.mjs');
+  for (const file of Object.values(LAZY_PACKAGES)) {
+    if (!loads(commands, file, 'import')) throw new Error(`the commands bundle does not load ${basename(file)}; update scripts/bundle.mjs`);
+  }
+  if (!loads(commands, CONFIG_DEPS, '__require')) throw new Error('the commands bundle does not load the configuration libraries; update scripts/bundle.mjs');
+  const files = [main, commands, worker, configDeps, undici, glob];
+  return Object.fromEntries(BUNDLE_FILES.map((path, i) => [path, files[i]]));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

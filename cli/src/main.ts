@@ -1,6 +1,6 @@
 import { EXIT, describeError } from './errors.js';
 import { processIO, progressLine, type RunIO } from './io.js';
-import { run } from './run.js';
+import { TOOL } from './version.js';
 
 /** Write to stdout; a reader that went away (`| head`) ends the output quietly, not with a stack trace. */
 function writeStdout(text: string): Promise<void> {
@@ -10,8 +10,16 @@ function writeStdout(text: string): Promise<void> {
   });
 }
 
-/** Entry for the bin shim: run, write the output, return the exit code. */
+/**
+ * Entry for the bin shim: run, write the output, return the exit code. The command line parser
+ * and the commands load only when a command runs: `--version` alone prints without them, which
+ * is most of its start-up time (yargs and its layout libraries, the whole module graph).
+ */
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv.length === 1 && argv[0] === '--version') {
+    await writeStdout(`${TOOL.version}\n`);
+    return EXIT.OK;
+  }
   let io: RunIO;
   const progress = progressLine(process.stderr);
   try {
@@ -21,6 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`shippo-keyguard: cannot use the current directory: ${describeError(error)}\n`);
     return EXIT.ERROR;
   }
+  const { run } = await import('./run.js');
   const result = await run(argv, io);
   // Whatever drew progress (files, blobs, verification), the report starts on a clean line.
   progress.clear();

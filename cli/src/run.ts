@@ -100,7 +100,23 @@ function parser(argv: readonly string[]): Argv {
       throw new CliError(withOptionSuggestions(text, argv, () => optionsOfCommandIn(argv)));
     });
   for (const c of COMMANDS) y = y.command(c.command, c.describe, c.builder);
+  skipHelpCache(y);
   return y;
+}
+
+interface YargsUsage {
+  cacheHelpMessage(): void;
+}
+
+/**
+ * Before it returns a command's arguments, yargs renders the command's whole help text into a
+ * cache, in case a handler later asks it to show help. Ours never does (`fail` throws a
+ * CliError), and that rendering, measuring every option's description for the layout, was the
+ * largest part of a commit hook's start-up. `--help` renders its own text and is unaffected.
+ */
+function skipHelpCache(y: Argv): void {
+  const usage = (y as unknown as { getInternalMethods(): { getUsageInstance(): YargsUsage } }).getInternalMethods().getUsageInstance();
+  usage.cacheHelpMessage = () => undefined;
 }
 
 /** A command line's arguments as its command gets them, without running it (for the baseline command's inner scan). */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without types
@@ -11,15 +11,22 @@ afterAll(() => disposeFreshCheckout());
 
 const KEY_SHAPED = /shippo_(live|test)_[0-9a-fA-F]{32,}/;
 
-describe('the committed bundle (dist/shippo-keyguard.mjs and its worker)', () => {
+describe('the committed bundle (dist/shippo-keyguard.mjs, the files it loads, and its worker)', () => {
   it('is what `pnpm bundle` builds from the current sources (run `pnpm bundle` and commit if not)', async () => {
     const rebuilt = (await bundleFiles()) as Record<string, Buffer>;
     expect(Object.keys(rebuilt).sort()).toEqual([...(BUNDLE_FILES as string[])].sort());
     for (const [path, bytes] of Object.entries(rebuilt)) {
-      expect(bytes.length).toBeGreaterThan(10_000);
+      // The entry is small on purpose (it loads the commands when one runs); the rest hold code.
+      if (path === 'dist/shippo-keyguard.mjs') expect(bytes.toString('utf8')).toContain('import("./shippo-keyguard-cli.mjs")');
+      else expect(bytes.length).toBeGreaterThan(10_000);
       const committed = readFileSync(join(ROOT, path));
       expect(committed.equals(bytes), `${path} is stale: run \`pnpm bundle\` and commit it`).toBe(true);
     }
+  });
+
+  it('is every bundle file in dist/: none left over from an older layout', () => {
+    const inDist = readdirSync(join(ROOT, 'dist')).map((name) => `dist/${name}`);
+    expect(inDist.sort()).toEqual([...(BUNDLE_FILES as string[])].sort());
   });
 
   it('holds no key-shaped string', () => {
@@ -43,5 +50,22 @@ describe('the committed bundle (dist/shippo-keyguard.mjs and its worker)', () =>
     expect(scanned.status).toBe(1);
     expect(scanned.stdout).toMatch(/^x\.env:1:3 .*shippo-live-key/m);
     expect(scanned.stdout).not.toContain(key);
+  });
+
+  it('loads the libraries kept in files of their own from a fresh clone: configuration (YAML), glob listing, HTTP for --verify', async () => {
+    const { dir } = await freshCheckout();
+    const key = fakeKey('test', 'bundle-lazy');
+    const work = tempDir('bundle-lazy');
+    writeFile(work, 'keys/x.env', `K=${key}\n`);
+    writeFile(work, 'other/y.env', `K=${fakeKey('test', 'bundle-lazy-ignored')}\n`);
+    writeFile(work, '.shippo-keyguard.yaml', 'ignore:\n  - "other/**"\n');
+    // Not a git work tree, so the directory is listed by glob; port 1 refuses the connection.
+    const scanned = sh(process.execPath, [join(dir, 'cli/bin/shippo-keyguard.js'), 'scan', '.', '--format', 'json', '--verify', '--api-base-url', 'http://127.0.0.1:1', '--verify-timeout', '3'], { cwd: work });
+    removeDir(work);
+    expect(scanned.stderr).not.toMatch(/Cannot find|ERR_MODULE_NOT_FOUND|at .*\.mjs/);
+    expect(scanned.status).toBe(1);
+    const report = JSON.parse(scanned.stdout) as { findings: { path: string; verification?: { status: string } }[] };
+    expect(report.findings.map((f) => f.path)).toEqual(['keys/x.env']);
+    expect(report.findings[0]?.verification?.status).toBe('unknown');
   });
 });

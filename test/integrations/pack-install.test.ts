@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOL } from '../../cli/dist/version.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { ROOT } from './support/checkout.js';
+// @ts-expect-error plain ESM script without types
+import { BUNDLE_FILES } from '../../scripts/bundle.mjs';
 import { removeDir, sh, tempDir, writeFile, type Ran } from './support/git.js';
 
 /**
@@ -77,7 +79,7 @@ describe('the packed tarballs', () => {
 
   it('the root package (for pre-commit\'s node hooks) holds the bin and the bundle only, and is private', () => {
     expect(rootFiles).toEqual(
-      ['LICENSE', 'README.md', 'cli/bin/shippo-keyguard.js', 'dist/shippo-keyguard-worker.mjs', 'dist/shippo-keyguard.mjs', 'package.json'].map((f) => `package/${f}`),
+      ['LICENSE', 'README.md', 'cli/bin/shippo-keyguard.js', ...(BUNDLE_FILES as string[]), 'package.json'].map((f) => `package/${f}`).sort(),
     );
     expect(rootManifest.private).toBe(true);
     expect(rootManifest.dependencies).toBeUndefined();

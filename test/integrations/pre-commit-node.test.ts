@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fakeKey } from '../support/fake-keys.js';
 import { ROOT, disposeFreshCheckout, freshCheckout } from './support/checkout.js';
+// @ts-expect-error plain ESM script without types
+import { BUNDLE_FILES } from '../../scripts/bundle.mjs';
 import { git, gitEnv, makeRepo, removeDir, sh, tempDir, writeFile, type Ran } from './support/git.js';
 
 const KEY = fakeKey('live', 'pre-commit-node');
@@ -103,7 +105,8 @@ describe('.pre-commit-hooks.yaml: the language: node hooks', () => {
     const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, any>;
     expect(root.bin).toEqual({ 'shippo-keyguard': 'cli/bin/shippo-keyguard.js' });
     expect(root.dependencies).toBeUndefined();
-    expect(root.files).toEqual(['cli/bin/shippo-keyguard.js', 'dist/shippo-keyguard.mjs', 'dist/shippo-keyguard-worker.mjs']);
+    expect(root.files).toEqual(['cli/bin/shippo-keyguard.js', ...(BUNDLE_FILES as string[])]);
+    expect(root.files).toEqual(expect.arrayContaining(['dist/shippo-keyguard.mjs', 'dist/shippo-keyguard-worker.mjs']));
     // pre-commit reads `npm pack`'s stdout as the tarball's name, so no script may run on pack
     // (npm prints each one's banner there); the build after `pnpm install` is a postinstall that
     // pre-commit's `npm install` skips (npm cannot read workspace:*).

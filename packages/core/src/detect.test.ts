@@ -34,6 +34,43 @@ describe('findKeys', () => {
   });
 });
 
+describe('the byte search by a rarer part of each needle', () => {
+  const base64 = (prefix: string) => Buffer.from(`${prefix}${test}`).toString('base64');
+  const utf16 = (text: string) => Buffer.from(text, 'utf16le');
+
+  it('finds every form at the very start and the very end of the bytes, and next to a lone part', () => {
+    // Parts of needles without the rest in front ("hippo_", "HBvX", NUL-p-NUL-o-NUL-_) are no hits.
+    const decoys = 'hippo_ HBvX XBwb19 GlwcG9f chippo_ ';
+    for (const content of [
+      Buffer.from(live),
+      Buffer.from(`${decoys}${live}`),
+      Buffer.from(`${live} ${decoys}`),
+      Buffer.from(base64('')),
+      Buffer.from(`${decoys}${base64(':')}`),
+      Buffer.from(`${decoys}${base64('u:')}\n`),
+      utf16(live),
+      Buffer.concat([utf16(decoys), Buffer.from([0]), utf16(` ${live}`)]),
+    ]) {
+      expect(mayHoldKey(content), content.toString('latin1')).toBe(true);
+      const keys = findKeys(content).map((m) => m.match.key);
+      expect(keys.length, content.toString('latin1')).toBe(1);
+      expect([live, test]).toContain(keys[0]);
+    }
+  });
+
+  it('says no for bytes that hold only the parts', () => {
+    const parts = Buffer.from('hippo_ HBvX XBwb19 GlwcG9f p\0o\0_ '.repeat(500));
+    expect(mayHoldKey(parts)).toBe(false);
+    expect(findKeys(parts)).toEqual([]);
+  });
+
+  it('finds each of many keys once, in order', () => {
+    const keys = Array.from({ length: 50 }, (_, i) => fakeKey(i % 2 ? 'live' : 'test', `many-${i}`));
+    const content = Buffer.from(keys.map((k, i) => `${'hippo_ '.repeat(i % 3)}${k}`).join('\n'));
+    expect(findKeys(content).map((m) => m.match.key)).toEqual(keys);
+  });
+});
+
 describe('scanContent', () => {
   it('builds findings without the key: fingerprint, preview, 1-based exclusive-end columns', () => {
     const secrets = new SecretStore();

@@ -25,6 +25,31 @@ export function stripCredentials(url: string): string {
 export async function openRepo(dir: string): Promise<RepoInfo> {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new NotAGitRepositoryError(abs);
+  return (await openWorkTree(abs)) ?? (await openAnyRepo(abs));
+}
+
+/**
+ * The common case, a work tree with a commit checked out, in two git calls instead of five: each
+ * process start costs a commit hook tens of milliseconds on a busy machine. Anything else (a
+ * bare repository, no commit yet, inside .git, no repository at all) fails the first call and is
+ * left to the general path, which tells those cases apart.
+ */
+async function openWorkTree(abs: string): Promise<RepoInfo | undefined> {
+  const out = await runGit(abs, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD'], {
+    okCodes: [128],
+  }).catch(() => undefined);
+  if (out === undefined || out.code !== 0) return undefined;
+  const [bare, gitDir, shallow, root, head, symbolic] = out.stdout.toString('utf8').split('\n');
+  if (bare !== 'false' || !gitDir || !root || !head || !/^[0-9a-f]{40,64}$/.test(head) || !symbolic) return undefined;
+  const originOut = await runGit(root, ['config', '--get', 'remote.origin.url'], { okCodes: [1] });
+  const origin = originOut.stdout.toString('utf8').trim();
+  const uri = origin ? stripCredentials(origin) : pathToFileURL(root).href;
+  // `--symbolic-full-name HEAD` names the branch (refs/heads/x), or says HEAD when it is detached.
+  const branch = symbolic === 'HEAD' ? undefined : symbolic.replace(/^refs\/heads\//, '');
+  return { root, gitDir, bare: false, shallow: shallow === 'true', uri, head, ...(branch ? { branch } : {}) };
+}
+
+async function openAnyRepo(abs: string): Promise<RepoInfo> {
   let lines: string[];
   try {
     // One call for a work tree; a bare repository has no top level, so it needs a second.

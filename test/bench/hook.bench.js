@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// Hook benchmark: `node test/bench/hook.bench.js` (or `pnpm bench hook`).
+// What a commit waits for: wall time of `staged` and `pre-commit` with 0, 3 and 300 staged files
+// in a repository of 50,000 tracked files, and of `--version`, next to `node -e 0`. Each is run
+// from the bin on cli/dist (a checkout after `tsc -b`, an npm install) and from the bundle that
+// pre-commit's clone and the Action run, built afresh from the current sources. Contenders
+// alternate within each round, so a busy machine slows them alike; medians of the rounds.
+// Rounds: BENCH_HOOK_RUNS (default 11). BENCH_HOOK_AGAINST=<another checkout, built> adds that
+// checkout's bin and bundle to every round, for a before/after from one run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generateWideRepo } from './history-repo.js';
+
+export const name = 'hook';
+export const description = 'staged / pre-commit / --version wall time in a 50,000-file repository vs node -e 0 (bin on cli/dist and the bundle)';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const GOALS = { staged: 0.15, version: 0.12 };
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+function wall(command, args, cwd) {
+  const started = process.hrtime.bigint();
+  const res = spawnSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (res.error) throw res.error;
+  return { seconds, status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+/**
+ * A fresh clone as pre-commit and the Action see it: the bin and the bundle as `pnpm bundle`
+ * would write it now (the committed one may be stale), and no cli/dist.
+ */
+async function freshBundle(root, dir) {
+  const { bundleFiles } = await import(pathToFileURL(join(root, 'scripts/bundle.mjs')).href);
+  rmSync(dir, { recursive: true, force: true });
+  const files = { ...(await bundleFiles()), 'cli/bin/shippo-keyguard.js': readFileSync(join(root, 'cli/bin/shippo-keyguard.js')) };
+  for (const [path, bytes] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), bytes);
+  }
+  return join(dir, 'cli/bin/shippo-keyguard.js');
+}
+
+/** Stage `count` new files (a few lines each, no key) on top of the clean 50,000-file tree. */
+function stage(repo, count) {
+  execFileSync('git', ['reset', '-q', '--hard'], { cwd: repo });
+  execFileSync('git', ['clean', '-qfd'], { cwd: repo });
+  const paths = [];
+  for (let i = 0; i < count; i++) {
+    const path = `d${i % 200}/staged${i}.txt`;
+    writeFileSync(join(repo, path), `staged file ${i}\n${'const rate = shipment.rates[0].amount;\n'.repeat(40)}`);
+    paths.push(path);
+  }
+  for (let i = 0; i < paths.length; i += 100) execFileSync('git', ['add', '--', ...paths.slice(i, i + 100)], { cwd: repo });
+}
+
+export async function run({ repo = resolve(here, '../..') } = {}) {
+  const root = repo;
+  const rounds = Number(process.env.BENCH_HOOK_RUNS ?? 11);
+  const wide = generateWideRepo(join(root, '.bench', 'wide-50k'));
+  const bin = join(root, 'cli/bin/shippo-keyguard.js');
+  const bundle = await freshBundle(root, join(root, '.bench', 'hook-bundle'));
+  const node = process.execPath;
+  console.log(`repository: ${wide} (50,000 tracked files); node ${process.version}; ${rounds} rounds, medians`);
+  console.log(`load average before: ${loadavg()} (on ${availableParallelism()} cores)`);
+
+  const faces = [
+    ['bin (cli/dist)', bin],
+    ['bundle (fresh clone)', bundle],
+  ];
+  const against = process.env.BENCH_HOOK_AGAINST;
+  if (against) {
+    faces.push(['other: bin', join(resolve(against), 'cli/bin/shippo-keyguard.js')]);
+    faces.push(['other: bundle', await freshBundle(resolve(against), join(root, '.bench', 'hook-bundle-other'))]);
+    console.log(`other: ${resolve(against)} (${execFileSync('git', ['log', '-1', '--format=%h %s'], { cwd: against, encoding: 'utf8' }).trim().slice(0, 80)})`);
+  }
+  const scenarios = [
+    { staged: null, label: '--version', goal: GOALS.version, args: ['--version'] },
+    ...[0, 3, 300].flatMap((n) => [
+      { staged: n, label: `staged, ${n} staged`, goal: GOALS.staged, args: ['staged'] },
+      { staged: n, label: `pre-commit, ${n} staged`, goal: n <= 3 ? GOALS.staged : undefined, args: ['pre-commit'] },
+    ]),
+  ];
+
+  let ok = true;
+  const rows = [];
+  for (const count of [null, 0, 3, 300]) {
+    if (count !== null) stage(wide, count);
+    const cases = [['node -e 0', [node, ['-e', '0']]]];
+    for (const s of scenarios.filter((x) => x.staged === count)) {
+      for (const [face, entry] of faces) cases.push([`${s.label} | ${face}`, [node, [entry, ...s.args]], s]);
+    }
+    const times = new Map(cases.map(([label]) => [label, []]));
+    for (let r = 0; r <= rounds; r++) {
+      for (const [label, [command, args], s] of cases) {
+        const res = wall(command, args, wide);
+        if (s && res.status !== 0) {
+          ok = false;
+          console.log(`  ${label}: exit ${res.status}: ${res.stderr.trim().split('\n')[0]}`);
+        }
+        if (r > 0) times.get(label).push(res.seconds); // round 0 warms the page cache
+      }
+    }
+    const floor = median(times.get('node -e 0'));
+    rows.push({ label: `node -e 0 (${count === null ? 'no repository work' : `${count} staged`})`, t: floor, ratio: 1 });
+    for (const [label, , s] of cases.slice(1)) {
+      const t = median(times.get(label));
+      rows.push({ label, t, ratio: t / floor, goal: s.goal });
+    }
+  }
+  execFileSync('git', ['reset', '-q', '--hard'], { cwd: wide });
+  execFileSync('git', ['clean', '-qfd'], { cwd: wide });
+
+  console.log('');
+  console.log(`${'what'.padEnd(46)}${'median'.padStart(9)}  vs node -e 0   goal`);
+  for (const r of rows) {
+    const goal = r.goal === undefined ? '' : `<= ${r.goal.toFixed(2)} s ${r.t <= r.goal ? 'met' : 'not met'}`;
+    console.log(`${r.label.padEnd(46)}${`${r.t.toFixed(3)} s`.padStart(9)}  ${`${r.ratio.toFixed(2)}x`.padStart(10)}   ${goal}`);
+  }
+  console.log(`load average after: ${loadavg()} (on ${availableParallelism()} cores)`);
+  return { ok };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const result = await run();
+  process.exit(result.ok ? 0 : 1);
+}
