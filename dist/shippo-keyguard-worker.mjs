@@ -3152,6 +3152,17 @@ It is reported at low confidence (\`note\`) and does not fail the default policy
 var detectors = [shippoLiveKey, shippoTestKey, shippoKeyBase64, shippoKeyNonstandard];
 
 // packages/core/dist/detect.js
+var RARER_PART = {
+  shippo_: "hippo_",
+  "s\0h\0i\0p\0p\0o\0_": "\0p\0o\0_",
+  c2hpcHBvX: "HBvX",
+  NoaXBwb19: "XBwb19",
+  zaGlwcG9f: "GlwcG9f"
+};
+function searchPart(needle) {
+  const part = RARER_PART[needle];
+  return part !== void 0 && needle.includes(part) ? part : needle;
+}
 var planCache = /* @__PURE__ */ new WeakMap();
 function planFor(list) {
   let plan = planCache.get(list);
@@ -3164,14 +3175,30 @@ function planFor(list) {
         byNeedle.set(needle, group);
       }
     }
-    plan = [...byNeedle].map(([needle, group]) => ({ needle, bytes: Buffer.from(needle, "latin1"), detectors: group }));
+    plan = [...byNeedle].map(([needle, group]) => {
+      const part = searchPart(needle);
+      return { needle, bytes: Buffer.from(needle, "latin1"), part: Buffer.from(part, "latin1"), partAt: needle.indexOf(part), detectors: group };
+    });
     planCache.set(list, plan);
   }
   return plan;
 }
+function nextNeedle(content, plan, from) {
+  const { bytes, part, partAt } = plan;
+  let at = content.indexOf(part, from + partAt);
+  while (at !== -1) {
+    const start = at - partAt;
+    if (partAt === 0 && part.length === bytes.length)
+      return start;
+    if (start + bytes.length <= content.length && content.compare(bytes, 0, bytes.length, start, start + bytes.length) === 0)
+      return start;
+    at = content.indexOf(part, at + 1);
+  }
+  return -1;
+}
 function mayHoldKey(content, list = detectors) {
-  for (const { needle, bytes } of planFor(list)) {
-    if (typeof content === "string" ? content.includes(needle) : content.includes(bytes))
+  for (const plan of planFor(list)) {
+    if (typeof content === "string" ? content.includes(plan.needle) : nextNeedle(content, plan, 0) !== -1)
       return true;
   }
   return false;
@@ -3180,7 +3207,7 @@ function findKeys(content, list = detectors) {
   const found = /* @__PURE__ */ new Map();
   for (const plan of planFor(list)) {
     const isText = typeof content === "string";
-    let hit = isText ? content.indexOf(plan.needle) : content.indexOf(plan.bytes);
+    let hit = isText ? content.indexOf(plan.needle) : nextNeedle(content, plan, 0);
     while (hit !== -1) {
       for (const detector of plan.detectors) {
         const match = isText ? detector.matchAt(content, hit, plan.needle) : matchInWindow(content, hit, plan.needle, detector);
@@ -3190,7 +3217,7 @@ function findKeys(content, list = detectors) {
             found.set(id, { detector, match });
         }
       }
-      hit = isText ? content.indexOf(plan.needle, hit + 1) : content.indexOf(plan.bytes, hit + 1);
+      hit = isText ? content.indexOf(plan.needle, hit + 1) : nextNeedle(content, plan, hit + 1);
     }
   }
   return [...found.values()].sort((a, b) => a.match.start - b.match.start || a.match.end - b.match.end);
@@ -5321,18 +5348,7 @@ var REASONS = {
   ENOENT: "vanished before it could be read",
   EIO: "I/O error"
 };
-var RARER_PART = {
-  shippo_: "hippo_",
-  // UTF-16: NUL is the rarest byte of all in text (here: the pack's separators only).
-  "s\0h\0i\0p\0p\0o\0_": "\0p\0o\0_",
-  c2hpcHBvX: "HBvX",
-  NoaXBwb19: "XBwb19",
-  zaGlwcG9f: "GlwcG9f"
-};
-var NEEDLES = [...new Set(detectors.flatMap((d) => d.needles))].map((needle) => {
-  const part = RARER_PART[needle];
-  return Buffer.from(part !== void 0 && needle.includes(part) ? part : needle, "latin1");
-});
+var NEEDLES = [...new Set(detectors.flatMap((d) => d.needles))].map((needle) => Buffer.from(searchPart(needle), "latin1"));
 var PACK_SIZE = 4 << 20;
 var PACK_FLUSH_AT = 64 << 10;
 var BatchScanner = class {
