@@ -42,6 +42,9 @@ beforeAll(async () => {
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
+    // A hook run from a pnpm script (`pnpm test`, a husky hook under pnpm) inherits pnpm's user
+    // agent, which npm keeps as its own config: the root postinstall must still not build there.
+    npm_config_user_agent: 'pnpm/10.0.0 npm/? node/v20 linux x64',
   });
   config = [
     'repos:',
@@ -111,7 +114,10 @@ describe('.pre-commit-hooks.yaml: the language: node hooks', () => {
     // (npm prints each one's banner there); the build after `pnpm install` is a postinstall that
     // pre-commit's `npm install` skips (npm cannot read workspace:*).
     for (const script of ['prepack', 'prepare', 'postpack']) expect(root.scripts[script], script).toBeUndefined();
-    expect(root.scripts.postinstall).toContain("startsWith('pnpm/')");
+    // pnpm is told apart by the program running the script (npm sets npm_execpath to itself), not
+    // by npm_config_user_agent, which a pnpm parent process hands down to npm.
+    expect(root.scripts.postinstall).toContain('npm_execpath');
+    expect(root.scripts.postinstall).not.toContain('npm_config_user_agent');
   });
 
   it('pre-commit built a node environment holding the shippo-keyguard bin', () => {
