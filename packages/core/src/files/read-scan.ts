@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import type { Finding } from '../finding.js';
 import type { ScanWarning } from '../report/model.js';
+import type { WarningCode } from '../warnings.js';
 import { detectors as catalogue } from '@shippo-keyguard/rules';
 import { scanArchiveContent } from '../archive/scan.js';
 import { sniff } from '../archive/sniff.js';
@@ -192,7 +193,7 @@ export class BatchScanner {
   }
 
   #scanOne(target: Target, out: BatchResult): void {
-    const warn = (code: string, why: string) => out.warnings.push({ code, message: `${printablePath(target.rel)}: ${why}`, path: target.rel });
+    const warn = (code: WarningCode, why: string) => out.warnings.push({ code, message: `${printablePath(target.rel)}: ${why}`, path: target.rel });
     let fd: number;
     try {
       fd = openSync(target.path, OPEN_FLAGS);
@@ -266,7 +267,7 @@ export class BatchScanner {
   }
 
   /** A link found in a walk is not followed; one that leads out of the root is worth a word. */
-  #symlink(target: Target, warn: (code: string, why: string) => void): void {
+  #symlink(target: Target, warn: (code: WarningCode, why: string) => void): void {
     const root = this.options.roots[target.root];
     let real: string;
     try {

@@ -1,11 +1,17 @@
 import type { Finding } from '../finding.js';
+import type { WarningCode } from '../warnings.js';
 
 /** Something the scan could not do or wants the reader to know; never silent. */
 export interface ScanWarning {
   /** Stable machine-readable code, e.g. `too-large`, `unreadable`, `shallow-clone`, `missing-object`. */
-  readonly code: string;
+  readonly code: WarningCode;
   readonly message: string;
   readonly path?: string;
+}
+
+/** A warning read back from a JSON report: a report of another version may carry a code this one does not know. */
+export interface ReportedWarning extends Omit<ScanWarning, 'code'> {
+  readonly code: string;
 }
 
 export interface ScanStats {
@@ -38,7 +44,8 @@ export interface ScanReport {
   /** Absolute scan root; SARIF's `%SRCROOT%`. */
   readonly root: string;
   readonly findings: readonly Finding[];
-  readonly warnings: readonly ScanWarning[];
+  /** The scan's own warnings; a merged report's SARIF run carries those read back from each repository's report. */
+  readonly warnings: readonly (ScanWarning | ReportedWarning)[];
   readonly stats: ScanStats;
   /** Findings suppressed by inline allows, the config or a baseline. */
   readonly suppressed?: readonly Finding[];
