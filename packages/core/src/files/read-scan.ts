@@ -73,7 +73,7 @@ const REASONS: Record<string, string> = {
 };
 
 /**
- * For the pack search, the rarer part of each catalogue needle (see RARER_PART in detect.ts). A
+ * For the pack search, the rarer part of each catalogue needle (the detectors' `rarerParts`). A
  * file that holds a needle holds its part, so this only widens the net; the engine confirms.
  */
 const NEEDLES: readonly Buffer[] = [...new Set(catalogue.flatMap((d) => d.needles))].map((needle) => Buffer.from(searchPart(needle), 'latin1'));
