@@ -50,6 +50,19 @@ export const WARNINGS = [
 
 export type WarningCode = (typeof WARNINGS)[number]['code'];
 
+/** Something the scan could not do or wants the reader to know; never silent. */
+export interface ScanWarning {
+  /** Stable machine-readable code, e.g. `too-large`, `unreadable`, `shallow-clone`, `missing-object`. */
+  readonly code: WarningCode;
+  readonly message: string;
+  readonly path?: string;
+}
+
+/** A warning read back from a JSON report: a report of another version may carry a code this one does not know. */
+export interface ReportedWarning extends Omit<ScanWarning, 'code'> {
+  readonly code: string;
+}
+
 export const WARNING_CODES: readonly WarningCode[] = WARNINGS.map((w) => w.code);
 
 /** Warnings that mean some content was not read (`history --strict` fails on them). */

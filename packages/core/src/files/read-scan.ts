@@ -1,8 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import type { Finding } from '../finding.js';
-import type { ScanWarning } from '../report/model.js';
-import type { WarningCode } from '../warnings.js';
+import type { ScanWarning, WarningCode } from '../warnings.js';
 import { detectors as catalogue } from '@shippo-keyguard/rules';
 import { scanArchiveContent } from '../archive/scan.js';
 import { sniff } from '../archive/sniff.js';

@@ -1,7 +1,6 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { ScanWarning } from '../report/model.js';
-import type { WarningCode } from '../warnings.js';
+import type { ScanWarning, WarningCode } from '../warnings.js';
 import { displayPath, insideGitDir, isWithin, joinFsPath, printablePath, toPosix, type FsPath } from './fs-path.js';
 import { gitDeletedFiles, gitListFiles } from './list-git.js';
 import { globListFiles } from './list-glob.js';

@@ -1,26 +1,9 @@
 import type { Finding } from '../finding.js';
-import type { WarningCode } from '../warnings.js';
+import type { ScanStats } from '../stats.js';
+import type { ReportedWarning, ScanWarning } from '../warnings.js';
 
-/** Something the scan could not do or wants the reader to know; never silent. */
-export interface ScanWarning {
-  /** Stable machine-readable code, e.g. `too-large`, `unreadable`, `shallow-clone`, `missing-object`. */
-  readonly code: WarningCode;
-  readonly message: string;
-  readonly path?: string;
-}
-
-/** A warning read back from a JSON report: a report of another version may carry a code this one does not know. */
-export interface ReportedWarning extends Omit<ScanWarning, 'code'> {
-  readonly code: string;
-}
-
-export interface ScanStats {
-  /** Files, blobs or messages whose content was searched. */
-  readonly scanned: number;
-  readonly bytes: number;
-  readonly skipped: number;
-  readonly durationMs: number;
-}
+export type { ReportedWarning, ScanWarning } from '../warnings.js';
+export type { ScanStats } from '../stats.js';
 
 /** The repository a report is about (history and staged scans, and scans inside a git work tree). */
 export interface RepositoryRef {
