@@ -70,7 +70,3 @@ export const INCOMPLETE_WARNINGS: ReadonlySet<WarningCode> = new Set(WARNINGS.fi
 
 /** Warnings of a history scan that mean commits or blobs were not read. */
 export const UNREAD_HISTORY_WARNINGS: ReadonlySet<WarningCode> = new Set(WARNINGS.filter((w) => 'unreadHistory' in w).map((w) => w.code));
-
-export function isWarningCode(code: string): code is WarningCode {
-  return (WARNING_CODES as readonly string[]).includes(code);
-}
