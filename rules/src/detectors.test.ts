@@ -225,4 +225,23 @@ describe('catalogue', () => {
       expect(d.needles.length).toBeGreaterThan(0);
     }
   });
+
+  it('declares a rarer part only for its own needles, inside the needle, and the same part wherever needles are shared', () => {
+    const parts = new Map<string, string>();
+    for (const d of detectors) {
+      for (const [needle, part] of Object.entries(d.rarerParts ?? {})) {
+        expect(d.needles, d.id).toContain(needle);
+        expect(part.length, d.id).toBeGreaterThan(0);
+        expect(needle.includes(part), `${d.id}: ${JSON.stringify(part)} in ${JSON.stringify(needle)}`).toBe(true);
+        expect(parts.get(needle) ?? part, d.id).toBe(part);
+        parts.set(needle, part);
+      }
+    }
+    // Every needle of the catalogue has one: the byte search never falls back to a common first byte.
+    expect([...parts.keys()].sort()).toEqual([...new Set(detectors.flatMap((d) => d.needles))].sort());
+  });
+
+  it('says which detector matches an encoding of the key rather than the key', () => {
+    expect(detectors.filter((d) => d.encoding !== undefined).map((d) => [d.id, d.encoding])).toEqual([[shippoKeyBase64.id, 'base64']]);
+  });
 });

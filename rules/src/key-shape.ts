@@ -9,6 +9,12 @@ export const KEY_NEEDLE = 'shippo_';
  */
 export const KEY_NEEDLE_UTF16 = 's\0h\0i\0p\0p\0o\0_';
 
+/** The rarer part of each key needle for the byte search (see `Detector.rarerParts`). */
+export const KEY_NEEDLE_RARER_PARTS: Readonly<Record<string, string>> = {
+  [KEY_NEEDLE]: 'hippo_',
+  [KEY_NEEDLE_UTF16]: '\0p\0o\0_',
+};
+
 /** Length of the hex part of a current Shippo key. */
 export const KEY_HEX_LENGTH = 40;
 

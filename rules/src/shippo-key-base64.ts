@@ -6,12 +6,12 @@ import { isStandardLength, matchHexKey } from './hex-key.js';
  * Base64 of `shippo_` at the three byte alignments, with the characters that depend on
  * neighbouring bytes cut off. None holds `+`, `/`, `-` or `_`, so they serve the standard and the
  * URL-safe alphabet alike. `leadChars` is how many characters of the 4-character group precede
- * the needle.
+ * the needle. `rarer` is the part the byte search looks for (see `Detector.rarerParts`).
  */
-const ALIGNMENTS: readonly { readonly needle: string; readonly byteOffset: number; readonly leadChars: number }[] = [
-  { needle: 'c2hpcHBvX', byteOffset: 0, leadChars: 0 },
-  { needle: 'NoaXBwb19', byteOffset: 1, leadChars: 2 },
-  { needle: 'zaGlwcG9f', byteOffset: 2, leadChars: 3 },
+const ALIGNMENTS: readonly { readonly needle: string; readonly rarer: string; readonly byteOffset: number; readonly leadChars: number }[] = [
+  { needle: 'c2hpcHBvX', rarer: 'HBvX', byteOffset: 0, leadChars: 0 },
+  { needle: 'NoaXBwb19', rarer: 'XBwb19', byteOffset: 1, leadChars: 2 },
+  { needle: 'zaGlwcG9f', rarer: 'GlwcG9f', byteOffset: 2, leadChars: 3 },
 ];
 
 /** Enough characters to decode a preceding byte, the prefix, 40 hex characters and the byte after. */
@@ -117,6 +117,8 @@ export const shippoKeyBase64: Detector = {
   securitySeverity: 9.1,
   tags: ['security', 'secret', 'shippo', 'external/cwe/cwe-798'],
   needles: ALIGNMENTS.map((a) => a.needle),
+  rarerParts: Object.fromEntries(ALIGNMENTS.map((a) => [a.needle, a.rarer])),
+  encoding: 'base64',
   window: { before: 8, after: MAX_CHARS + MAX_LINE_BREAKS * (4 + MAX_INDENT) },
   matchAt: matchBase64,
 };

@@ -1,5 +1,5 @@
 import type { Detector } from './types.js';
-import { KEY_HEX_LENGTH, KEY_NEEDLE, KEY_NEEDLE_UTF16, ROTATE_HELP } from './key-shape.js';
+import { KEY_HEX_LENGTH, KEY_NEEDLE, KEY_NEEDLE_RARER_PARTS, KEY_NEEDLE_UTF16, ROTATE_HELP } from './key-shape.js';
 import { HEX_KEY_WINDOW, matchHexKeyAt } from './hex-key.js';
 
 const MIN = 24;
@@ -24,6 +24,7 @@ export const shippoKeyNonstandard: Detector = {
   securitySeverity: 3.0,
   tags: ['security', 'secret', 'shippo'],
   needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+  rarerParts: KEY_NEEDLE_RARER_PARTS,
   window: HEX_KEY_WINDOW,
   matchAt: (text, hit, needle) => matchHexKeyAt(text, hit, needle, undefined, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH),
 };

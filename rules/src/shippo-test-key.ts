@@ -1,5 +1,5 @@
 import type { Detector } from './types.js';
-import { KEY_NEEDLE, KEY_NEEDLE_UTF16, ROTATE_HELP } from './key-shape.js';
+import { KEY_NEEDLE, KEY_NEEDLE_RARER_PARTS, KEY_NEEDLE_UTF16, ROTATE_HELP } from './key-shape.js';
 import { HEX_KEY_WINDOW, isStandardLength, matchHexKeyAt } from './hex-key.js';
 
 export const shippoTestKey: Detector = {
@@ -20,6 +20,7 @@ export const shippoTestKey: Detector = {
   securitySeverity: 5.3,
   tags: ['security', 'secret', 'shippo', 'external/cwe/cwe-798'],
   needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+  rarerParts: KEY_NEEDLE_RARER_PARTS,
   window: HEX_KEY_WINDOW,
   matchAt: (text, hit, needle) => matchHexKeyAt(text, hit, needle, 'test', isStandardLength),
 };

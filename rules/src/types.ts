@@ -37,6 +37,19 @@ export interface Detector {
    * The engine searches for these first (fast byte search) and only calls `matchAt` at hits.
    */
   readonly needles: readonly string[];
+  /**
+   * For the engine's byte search, per needle, a part of it that starts with a byte rarer in text:
+   * the search runs memchr on the part's first byte, and `s`, `c` and `N` are common in text while
+   * `h…`, `H`, `X`, `G` are not, and NUL is rarest of all (measured on the files benchmark tree:
+   * 35 ms against 190 ms for the full needles). A hit of the part is a hit only where the whole
+   * needle is. A needle without a part here is searched whole.
+   */
+  readonly rarerParts?: Readonly<Record<string, string>>;
+  /**
+   * Set when the matched text is not the key itself but an encoding of it: messages say so, and
+   * the text cannot simply be swapped for an environment variable.
+   */
+  readonly encoding?: 'base64';
   /** How much text around a hit `matchAt` may look at. */
   readonly window: { readonly before: number; readonly after: number };
   /** Match at a needle hit. `hit` is the index of `needle` in `text`. */

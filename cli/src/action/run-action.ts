@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { UNREAD_HISTORY_WARNINGS } from '@shippo-keyguard/core';
 import { formatSarif, writeFileAtomic } from '@shippo-keyguard/core/report';
 import { toPosix } from '@shippo-keyguard/core/files';
 import { redactKeys } from '@shippo-keyguard/core/config';
@@ -20,7 +21,7 @@ import { jobSummary } from './summary.js';
 const ANNOTATIONS_PER_KIND = 10;
 
 /** Warning codes of the history scan that mean commits or blobs were not read. */
-const UNREAD = new Set(['missing-object', 'unreadable', 'attribution-failed']);
+const UNREAD = UNREAD_HISTORY_WARNINGS;
 
 export type RunCli = (argv: readonly string[], io: RunIO) => Promise<RunResult>;
 

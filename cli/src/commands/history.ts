@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { SecretStore } from '@shippo-keyguard/core';
+import { INCOMPLETE_WARNINGS, SecretStore } from '@shippo-keyguard/core';
 import { GitError, mergeBases, openRepo, resolveCommit, scanHistory, type GitScanResult } from '@shippo-keyguard/core/git';
 import { repositoryNameOf } from '@shippo-keyguard/core/report';
 import { CliError, describeError } from '../errors.js';
 import { collectedFrom, finish, type Step } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
 import { ignoreOption } from '../resolve-options.js';
-import { ARCHIVE_INCOMPLETE } from '@shippo-keyguard/core/archive';
 import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'history';
@@ -55,7 +54,7 @@ export interface HistoryArgs extends ReportArgs {
 }
 
 /** Warnings `--strict` turns into exit 2: anything the scan could not read. */
-export const INCOMPLETE = new Set(['shallow-clone', 'missing-object', 'too-large', 'unreadable', 'attribution-failed', 'submodule-not-checked-out', ...ARCHIVE_INCOMPLETE]);
+export const INCOMPLETE = INCOMPLETE_WARNINGS;
 
 /** The rev-list arguments the options ask for; validates each revision so a typo is one clear line. */
 async function revisionsFor(root: string, args: HistoryArgs): Promise<string[] | undefined> {

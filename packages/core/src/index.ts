@@ -15,4 +15,5 @@ export { findingLevel, levelFor, unverifiedLevel, withVerification, type Level, 
 export { isAllowedInline, inlineAllowMarker, type InlineAllowOptions } from './inline-allow.js';
 export { PUBLIC_ENV_PREFIXES, fencedCodeOnly, publicEnvAssignments, publicShippoPrefix, publicKeyFindings } from './public-env.js';
 export { filterFindings, filterKey, type FilterInput, type FilterOutcome, type FilterRules, type FilterVerdict } from './filter.js';
+export { INCOMPLETE_WARNINGS, UNREAD_HISTORY_WARNINGS, WARNINGS, WARNING_CODES, type WarningCode } from './warnings.js';
 export { REPOSITORY_URL, detectorDocsUrl, repositoryFileUrl } from './project.js';

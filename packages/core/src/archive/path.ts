@@ -1,4 +1,4 @@
-import { printablePath } from '../files/fs-path.js';
+import { printablePath } from '../printable.js';
 import type { ArchiveStep } from '../finding.js';
 
 /**

@@ -1,6 +1,6 @@
 import { mayHoldKey } from '../detect.js';
 import type { Finding } from '../finding.js';
-import type { ScanWarning } from '../report/model.js';
+import type { ScanWarning } from '../warnings.js';
 import { scanContent, type ContentScanOptions } from '../scan-content.js';
 import { expand, type ArchiveLimits } from './expand.js';
 import { archivePath } from './path.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { redactKeys } from '../config/load.js';
+import { redactKeys } from '../config/settings-file.js';
 import type { FilterRules } from '../filter.js';
 import { readBaseline } from './file.js';
 import { BASELINE_FILE_NAME, type Baseline } from './model.js';

@@ -1,4 +1,4 @@
-import { ConfigError, jsonSyntaxMessage, readTextOrThrow } from '../config/load.js';
+import { ConfigError, jsonSyntaxMessage, readTextOrThrow } from '../config/settings-file.js';
 import { compileChecker } from '../config/validation.js';
 import { BASELINE_VERSION, baselineSchema, type Baseline, type BaselineEntry } from './model.js';
 

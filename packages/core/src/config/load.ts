@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import { findKeys } from '../detect.js';
-import { redact } from '../secret.js';
 import { yamlParseDocument } from './deps.js';
 import { configSchema, type KeyguardConfig } from './schema.js';
+import { ConfigError, jsonSyntaxMessage, readTextOrThrow } from './settings-file.js';
 import { compileChecker, type ConfigProblem } from './validation.js';
 
 /** File names looked for in each directory, in this order. */
 export const CONFIG_FILE_NAMES = ['.shippo-keyguard.json', '.shippo-keyguard.yaml', '.shippo-keyguard.yml'] as const;
 
 export type { ConfigProblem } from './validation.js';
+export { ConfigError, jsonSyntaxMessage, readTextOrThrow, redactKeys } from './settings-file.js';
 
 export interface LoadedConfig {
   /** Absolute path of the file read; undefined when none was found or with `noConfig`. */
@@ -24,41 +24,6 @@ export interface LoadConfigOptions {
   readonly configFile?: string;
   /** Read no file at all (`--no-config`). */
   readonly noConfig?: boolean;
-}
-
-/** A configuration that cannot be used. One problem per line: `file: field.path: what was expected`. */
-export class ConfigError extends Error {
-  readonly file: string;
-  readonly problems: readonly ConfigProblem[];
-  constructor(file: string, problems: readonly ConfigProblem[]) {
-    super(problems.map((p) => formatProblem(file, p)).join('\n'));
-    this.name = 'ConfigError';
-    this.file = file;
-    this.problems = problems;
-  }
-
-  /** The problems as lines, naming the file as `display` says (e.g. relative to the working directory). */
-  lines(display: (file: string) => string = (f) => f): string[] {
-    return this.problems.map((p) => formatProblem(display(this.file), p));
-  }
-}
-
-function formatProblem(file: string, p: ConfigProblem): string {
-  // Parsers quote the source, validators the value, and a field path may be a key pasted as a
-  // field name: a key in the file must not reach the terminal.
-  return redactKeys(p.path === '' ? `${file}: ${p.message}` : `${file}: ${p.path}: ${p.message}`);
-}
-
-/** Text with every key in it replaced by its redacted preview. */
-export function redactKeys(text: string): string {
-  let out = text;
-  let limit = Infinity;
-  for (const { match } of findKeys(text).reverse()) {
-    if (match.end > limit) continue; // overlaps a match already replaced
-    out = `${out.slice(0, match.start)}${redact(match.key)}${out.slice(match.end)}`;
-    limit = match.start;
-  }
-  return out;
 }
 
 /**
@@ -160,26 +125,6 @@ function duplicateJsonKeys(text: string): { key: string; line: number; column: n
     }
   }
   return found;
-}
-
-/**
- * What `JSON.parse` says is wrong, on one line and without the source: V8 quotes the text
- * around the error (`Unexpected token 's', ..."ignore":\nshippo_liv"... is not valid JSON`),
- * line breaks and a piece of whatever stands there included.
- */
-export function jsonSyntaxMessage(error: unknown): string {
-  const message = (error as Error).message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
-  return message.split('\n')[0] ?? '';
-}
-
-/** A file's text, or a `ConfigError` that names it and says why it could not be read. */
-export function readTextOrThrow(file: string, what: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [{ path: '', message: `cannot read the ${what}${code ? ` (${code})` : ''}` }]);
-  }
 }
 
 /** Validation problems of a parsed configuration, in document order, one per field. */

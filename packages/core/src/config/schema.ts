@@ -8,9 +8,11 @@
  * `errorMessage` is what VS Code shows for a failed check and what the CLI prints; `x-glob`
  * asks the loader to check a gitignore-style pattern (editors ignore both keywords).
  */
+import { detectors } from '@shippo-keyguard/rules';
 import { REPOSITORY_URL } from '../project.js';
 
-export const DETECTOR_IDS = ['shippo-live-key', 'shippo-test-key', 'shippo-key-base64', 'shippo-key-nonstandard'] as const;
+/** The detector ids the configuration's `detectors` accepts: the catalogue's, in its order. */
+export const DETECTOR_IDS: readonly string[] = detectors.map((d) => d.id);
 
 export const SCHEMA_ID = `${REPOSITORY_URL}/raw/main/packages/core/schema.json`;
 

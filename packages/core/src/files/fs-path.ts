@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { sep } from 'node:path';
 
+export { printablePath } from '../printable.js';
+
 /**
  * A path as the file system knows it. File names are bytes on Linux; a name that is not valid
  * UTF-8 cannot round-trip through a JS string, so such paths stay Buffers for every fs call.
@@ -38,19 +40,4 @@ export function isWithin(parent: string, child: string): boolean {
   if (child === parent) return true;
   const base = parent.endsWith('/') ? parent : `${parent}/`;
   return child.startsWith(base);
-}
-
-/**
- * A path for a one-line message: control characters (a newline in a file name) escaped, and so
- * are the characters that make a terminal show text other than it is: C1 controls, line and
- * paragraph separators, and bidirectional overrides (a name with U+202E reads backwards).
- */
-export function printablePath(path: string): string {
-  return path.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
 }

@@ -2,7 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../archive/expand.js';
 import type { Finding } from '../finding.js';
-import type { ScanStats, ScanWarning } from '../report/model.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../limits.js';
+import type { ScanStats } from '../stats.js';
+import type { ScanWarning } from '../warnings.js';
 import type { SecretStore } from '../secret.js';
 import type { Worker } from 'node:worker_threads';
 import { defaultThreads, PARALLEL_THRESHOLD, scanTargets, startWorkers } from './pool.js';
@@ -46,7 +48,7 @@ export interface FileScanResult {
   readonly failedPaths: number;
 }
 
-export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
+export { DEFAULT_MAX_FILE_SIZE };
 
 /** Scan files and directories for keys: list (git or fast-glob), read and detect, over all cores. */
 export async function scanFiles(options: FileScanOptions): Promise<FileScanResult> {

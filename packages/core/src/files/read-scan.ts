@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import type { Finding } from '../finding.js';
-import type { ScanWarning } from '../report/model.js';
+import type { ScanWarning, WarningCode } from '../warnings.js';
 import { detectors as catalogue } from '@shippo-keyguard/rules';
 import { scanArchiveContent } from '../archive/scan.js';
 import { sniff } from '../archive/sniff.js';
@@ -72,7 +72,7 @@ const REASONS: Record<string, string> = {
 };
 
 /**
- * For the pack search, the rarer part of each catalogue needle (see RARER_PART in detect.ts). A
+ * For the pack search, the rarer part of each catalogue needle (the detectors' `rarerParts`). A
  * file that holds a needle holds its part, so this only widens the net; the engine confirms.
  */
 const NEEDLES: readonly Buffer[] = [...new Set(catalogue.flatMap((d) => d.needles))].map((needle) => Buffer.from(searchPart(needle), 'latin1'));
@@ -192,7 +192,7 @@ export class BatchScanner {
   }
 
   #scanOne(target: Target, out: BatchResult): void {
-    const warn = (code: string, why: string) => out.warnings.push({ code, message: `${printablePath(target.rel)}: ${why}`, path: target.rel });
+    const warn = (code: WarningCode, why: string) => out.warnings.push({ code, message: `${printablePath(target.rel)}: ${why}`, path: target.rel });
     let fd: number;
     try {
       fd = openSync(target.path, OPEN_FLAGS);
@@ -266,7 +266,7 @@ export class BatchScanner {
   }
 
   /** A link found in a walk is not followed; one that leads out of the root is worth a word. */
-  #symlink(target: Target, warn: (code: string, why: string) => void): void {
+  #symlink(target: Target, warn: (code: WarningCode, why: string) => void): void {
     const root = this.options.roots[target.root];
     let real: string;
     try {

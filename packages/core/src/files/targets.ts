@@ -1,6 +1,6 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { ScanWarning } from '../report/model.js';
+import type { ScanWarning, WarningCode } from '../warnings.js';
 import { displayPath, insideGitDir, isWithin, joinFsPath, printablePath, toPosix, type FsPath } from './fs-path.js';
 import { gitDeletedFiles, gitListFiles } from './list-git.js';
 import { globListFiles } from './list-glob.js';
@@ -66,7 +66,7 @@ export async function listTargets(options: ListOptions): Promise<TargetList> {
     }
     list.targets.push(fromGit ? { path, rel, root: index, fromGit, regular } : regular ? { path, rel, root: index, regular } : { path, rel, root: index });
   };
-  const fail = (rel: string, code: string, message: string) => {
+  const fail = (rel: string, code: WarningCode, message: string) => {
     list.failed++;
     list.warnings.push({ code, message: `${printablePath(rel)}: ${message}`, path: rel });
   };
@@ -114,7 +114,7 @@ async function listDirectory(
   gitignore: boolean,
   list: TargetList,
   add: (path: FsPath, index: number, fromGit: boolean, rel?: string, regular?: boolean) => void,
-  fail: (rel: string, code: string, message: string) => void,
+  fail: (rel: string, code: WarningCode, message: string) => void,
   root: string,
   sizeHint: (more: number) => void,
 ): Promise<void> {

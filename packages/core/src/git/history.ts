@@ -4,11 +4,11 @@ import type { Detector } from '@shippo-keyguard/rules';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../archive/expand.js';
 import { scanArchiveContent } from '../archive/scan.js';
 import { sniff } from '../archive/sniff.js';
-import { printablePath } from '../files/fs-path.js';
 import { mayHoldKey } from '../detect.js';
 import type { CommitInfo, Finding } from '../finding.js';
-import { DEFAULT_MAX_FILE_SIZE } from '../files/index.js';
-import type { ScanWarning } from '../report/model.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../limits.js';
+import { printablePath } from '../printable.js';
+import type { ScanWarning } from '../warnings.js';
 import { scanContent } from '../scan-content.js';
 import type { SecretStore } from '../secret.js';
 import { attribute, headBlobs, type Occurrence } from './attribute.js';
@@ -17,6 +17,9 @@ import { balancedSlices, readAllBlobs, readBlobs } from './cat-file.js';
 import { gitText, runGit } from './exec.js';
 import { forEachCommitMessage, tagMessages, type Message } from './messages.js';
 import { openRepo, stashCommits, type RepoInfo } from './repo.js';
+import { repositoryOf, type GitScanResult } from './result.js';
+
+export type { GitScanResult } from './result.js';
 
 export interface HistoryScanOptions {
   /** A directory inside the repository (work tree, linked worktree, or bare git dir). */
@@ -43,17 +46,6 @@ export interface HistoryScanOptions {
   readonly archives?: ArchiveLimits;
 }
 
-/** What a git source (history or staged) hands back. */
-export interface GitScanResult {
-  /** The work tree top level (or the git dir of a bare repository): finding paths are relative to it. */
-  readonly root: string;
-  readonly findings: Finding[];
-  readonly warnings: ScanWarning[];
-  readonly stats: { scanned: number; bytes: number; skipped: number };
-  readonly repository: { uri?: string; revision?: string; branch?: string };
-  readonly shallow: boolean;
-}
-
 /** How many missing objects are listed one by one before the rest is only counted. */
 const MAX_LISTED_MISSING = 100;
 
@@ -67,10 +59,6 @@ export function shallowWarning(): ScanWarning {
       'shallow clone: history is partial, commits beyond the shallow boundary were not scanned; ' +
       'fetch the full history with "git fetch --unshallow" (GitHub Actions: actions/checkout with fetch-depth: 0)',
   };
-}
-
-export function repositoryOf(info: RepoInfo): GitScanResult['repository'] {
-  return { uri: info.uri, ...(info.head ? { revision: info.head } : {}), ...(info.branch ? { branch: info.branch } : {}) };
 }
 
 interface BlobHit {

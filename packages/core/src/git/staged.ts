@@ -4,12 +4,12 @@ import type { Detector } from '@shippo-keyguard/rules';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../archive/expand.js';
 import { scanArchiveContent } from '../archive/scan.js';
 import type { Finding } from '../finding.js';
-import type { ScanWarning } from '../report/model.js';
+import type { ScanWarning } from '../warnings.js';
 import { scanContent } from '../scan-content.js';
 import type { SecretStore } from '../secret.js';
 import { readBlobs } from './cat-file.js';
 import { GitError, nulSplitter, runGit } from './exec.js';
-import { repositoryOf, type GitScanResult } from './history.js';
+import { repositoryOf, type GitScanResult } from './result.js';
 import { openRepo } from './repo.js';
 
 export interface StagedScanOptions {

@@ -1,4 +1,4 @@
-export type { RepositoryRef, ScanReport, ScanStats, ScanWarning, WriteOptions } from './model.js';
+export type { ReportedWarning, RepositoryRef, ScanReport, ScanStats, ScanWarning, WriteOptions } from './model.js';
 export { formatText, summaryLine, type TextOptions } from './text.js';
 export { formatJson, JSON_REPORT_VERSION } from './json.js';
 export { buildSarif, formatSarif, sarifLevel, resultMessage, toUriReference, PARTIAL_FINGERPRINT, SARIF_SCHEMA } from './sarif.js';

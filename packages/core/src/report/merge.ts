@@ -1,5 +1,5 @@
 import type { Finding, Verification } from '../finding.js';
-import type { RepositoryRef, ScanWarning } from './model.js';
+import type { RepositoryRef, ReportedWarning } from './model.js';
 import type { ReportInput } from './read-json.js';
 
 /** One place a key was found: which repository, file, line and (history) commit. */
@@ -41,7 +41,7 @@ export interface RepositorySummary extends RepositoryRef {
 }
 
 export type MergedFinding = Finding & { readonly repository: string };
-export type MergedWarning = ScanWarning & { readonly repository?: string };
+export type MergedWarning = ReportedWarning & { readonly repository?: string };
 
 export interface MergedReport {
   readonly repositories: readonly RepositorySummary[];

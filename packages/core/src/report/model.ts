@@ -1,20 +1,9 @@
 import type { Finding } from '../finding.js';
+import type { ScanStats } from '../stats.js';
+import type { ReportedWarning, ScanWarning } from '../warnings.js';
 
-/** Something the scan could not do or wants the reader to know; never silent. */
-export interface ScanWarning {
-  /** Stable machine-readable code, e.g. `too-large`, `unreadable`, `shallow-clone`, `missing-object`. */
-  readonly code: string;
-  readonly message: string;
-  readonly path?: string;
-}
-
-export interface ScanStats {
-  /** Files, blobs or messages whose content was searched. */
-  readonly scanned: number;
-  readonly bytes: number;
-  readonly skipped: number;
-  readonly durationMs: number;
-}
+export type { ReportedWarning, ScanWarning } from '../warnings.js';
+export type { ScanStats } from '../stats.js';
 
 /** The repository a report is about (history and staged scans, and scans inside a git work tree). */
 export interface RepositoryRef {
@@ -38,7 +27,8 @@ export interface ScanReport {
   /** Absolute scan root; SARIF's `%SRCROOT%`. */
   readonly root: string;
   readonly findings: readonly Finding[];
-  readonly warnings: readonly ScanWarning[];
+  /** The scan's own warnings; a merged report's SARIF run carries those read back from each repository's report. */
+  readonly warnings: readonly (ScanWarning | ReportedWarning)[];
   readonly stats: ScanStats;
   /** Findings suppressed by inline allows, the config or a baseline. */
   readonly suppressed?: readonly Finding[];

@@ -1,5 +1,5 @@
 import type { Finding } from '../finding.js';
-import type { RepositoryRef, ScanWarning } from './model.js';
+import type { RepositoryRef, ReportedWarning } from './model.js';
 import { repositoryNameOf } from './repository-name.js';
 
 /** A JSON report that cannot be merged: one line, naming the file. */
@@ -21,7 +21,7 @@ export interface ReportInput {
   readonly startedAt?: string;
   readonly endedAt?: string;
   readonly findings: readonly Finding[];
-  readonly warnings: readonly ScanWarning[];
+  readonly warnings: readonly ReportedWarning[];
   /** How an organisation scan covered it: `full`, `incremental` (only what moved) or `unchanged` (carried over). */
   readonly scan?: string;
   /** The file it came from. */
@@ -41,9 +41,9 @@ function findingOf(v: unknown, file: string, index: number): Finding {
   return finding as unknown as Finding;
 }
 
-function warningsOf(v: unknown): ScanWarning[] {
+function warningsOf(v: unknown): ReportedWarning[] {
   if (!Array.isArray(v)) return [];
-  return v.filter((w): w is ScanWarning => isObject(w) && typeof w['code'] === 'string' && typeof w['message'] === 'string');
+  return v.filter((w): w is ReportedWarning => isObject(w) && typeof w['code'] === 'string' && typeof w['message'] === 'string');
 }
 
 function refsOf(v: unknown): Record<string, string> | undefined {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { detectors, type Detector } from '@shippo-keyguard/rules';
+import { detectorById, detectors, type Detector } from '@shippo-keyguard/rules';
 import { archivePath, stepName } from '../archive/path.js';
 import type { Finding } from '../finding.js';
 import { findingLevel, unverifiedLevel } from '../severity.js';
@@ -57,7 +57,8 @@ export function sarifLevel(f: Finding): Sarif.Result.level {
 
 export function resultMessage(f: Finding, shown: string): string {
   const status = f.verification && f.verification.status !== 'unchecked' ? `${f.verification.status.toUpperCase()} ` : '';
-  const what = f.detector === 'shippo-key-base64' ? ` encoded in base64` : '';
+  const encoding = detectorById(f.detector)?.encoding;
+  const what = encoding ? ` encoded in ${encoding}` : '';
   const reason = f.verification?.status === 'unknown' && f.verification.reason ? ` (verification: ${f.verification.reason})` : '';
   const where = f.introduced ? ` introduced in ${f.introduced.stash ? `stash entry ${f.introduced.stash}, ` : ''}commit ${f.introduced.commit.slice(0, 12)}` : '';
   // GitHub shows the committed (outer) file; the message says where inside it the key is.

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { KeyKind } from '@shippo-keyguard/rules';
 import { NoCacheDirectoryError, readCachedVerification, removeCachedVerification, writeCachedVerification } from '../cache/index.js';
 import type { Verification } from '../finding.js';
+import type { WarningCode } from '../warnings.js';
 import { backoffDelay, serverRequestedWait } from './backoff.js';
 import { DEFAULT_API_BASE_URL, isLoopbackHost } from './base-url.js';
 import { classifyStatus } from './classify.js';
@@ -39,7 +40,7 @@ export interface VerifyOptions {
   readonly random?: () => number;
   /** Given: used as is and left open. Otherwise one is made from `env` and closed at the end. */
   readonly dispatcher?: Dispatcher;
-  readonly onWarning?: (code: string, message: string) => void;
+  readonly onWarning?: (code: WarningCode, message: string) => void;
   readonly onProgress?: (done: number, total: number) => void;
 }
 

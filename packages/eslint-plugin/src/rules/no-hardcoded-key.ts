@@ -28,7 +28,7 @@ const NOT_A_VALUE = new Set([
 ]);
 
 function messageIdFor({ detector, match }: RawMatch): Exclude<MessageIds, 'useEnvVar' | 'invalidConfig'> {
-  if (detector.id === 'shippo-key-base64') return 'base64Key';
+  if (detector.encoding === 'base64') return 'base64Key';
   if (detector.id === 'shippo-key-nonstandard') return 'nonstandardKey';
   return match.kind === 'live' ? 'liveKey' : 'testKey';
 }
@@ -150,7 +150,7 @@ export default createRule<Options, MessageIds>({
           if (!reported(raw, inlineAllowMarker(text, match.start), triage?.rules ?? {}, foreign)) continue;
           const start = base + match.start;
           const end = base + match.end;
-          const literal = virtual || raw.detector.id === 'shippo-key-base64' ? undefined : wholeValueLiteral(sourceCode, context.filename, start, match.key);
+          const literal = virtual || raw.detector.encoding !== undefined ? undefined : wholeValueLiteral(sourceCode, context.filename, start, match.key);
           const replacement =
             literal?.parent?.type === 'JSXAttribute' ? `{process.env.${envVar}}` : `process.env.${envVar}`;
           context.report({
