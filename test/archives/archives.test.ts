@@ -148,6 +148,18 @@ describe('scan opens archives', () => {
     expect(report.warnings).toEqual([]);
   });
 
+  it('names the layers of a gzipped docker save tarball by digest, as a plain one', async () => {
+    const dir = join(work, 'gzipped-image');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'image.tar.gz'), gzipSync(readFileSync(join(tree, 'image.tar'))));
+    const text = await runCli(['scan', '.'], { cwd: dir, guard });
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toContain(`image.tar.gz!sha256:${layerDigest.slice(0, 12)}…/app/.env:2:8 `);
+    const report = JSON.parse((await runCli(['scan', '.', '--format', 'json'], { cwd: dir, guard })).stdout) as JsonReport;
+    expect(report.findings.map((f) => f.archive)).toEqual([[{ format: 'layer', path: 'app/.env', layer: `sha256:${layerDigest}` }]]);
+    expect(report.warnings).toEqual([]);
+  });
+
   it('opens archives in the reader threads of a large scan too', async () => {
     const big = join(work, 'big');
     mkdirSync(big);

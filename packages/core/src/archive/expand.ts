@@ -138,7 +138,9 @@ function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth
       // A .tar.gz is one container, not two: its entries are named right under the outer file, and
       // it is read as it inflates, never held whole.
       if (gzipHoldsTar(bytes)) {
-        yield* tarItems(streamedTar(bytes, budget), chain, depth, budget, false);
+        // Read as it inflates, so `manifest.json` (which `docker save` may write last) cannot be
+        // looked for first: a blob named as an image layer that holds a tar is taken as one.
+        yield* tarItems(streamedTar(bytes, budget), chain, depth, budget, 'by-name');
         return;
       }
       yield* gunzipped(bytes, chain, depth, budget);
@@ -290,7 +292,7 @@ function isImage(entries: readonly TarEntry[]): boolean {
 }
 
 /** Each tar entry: searched, opened, or named in a warning (links, oversized entries, unsafe names). */
-function* tarItems(entries: Iterable<TarEntry>, chain: readonly ArchiveStep[], depth: number, budget: Budget, image: boolean): Generator<ArchiveItem> {
+function* tarItems(entries: Iterable<TarEntry>, chain: readonly ArchiveStep[], depth: number, budget: Budget, image: boolean | 'by-name'): Generator<ArchiveItem> {
   for (const e of entries) {
     count(budget);
     const step: ArchiveStep[] = [...chain, { format: 'tar', path: e.name }];
@@ -305,7 +307,7 @@ function* tarItems(entries: Iterable<TarEntry>, chain: readonly ArchiveStep[], d
       continue;
     }
     const layer = image ? LAYER.exec(e.name) : null;
-    if (layer && sniff(e.data) !== undefined) {
+    if (layer && (image === true ? sniff(e.data) !== undefined : sniff(e.data) === 'tar' || (sniff(e.data) === 'gzip' && gzipHoldsTar(e.data)))) {
       yield* imageLayer(e.data, `sha256:${layer[1] ?? createHash('sha256').update(e.data).digest('hex')}`, chain, depth, budget);
       continue;
     }
