@@ -198,7 +198,9 @@ function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth
 function* gunzipped(bytes: Buffer, chain: readonly ArchiveStep[], depth: number, budget: Budget): Generator<ArchiveItem> {
   const innerName = gunzippedName(bytes);
   const step: ArchiveStep[] = [...chain, { format: 'gzip', path: innerName }];
-  const stream = new GunzipStream(bytes);
+  // Small input slices: a bomb's step inflates to at most about a thousand times its slice, and
+  // fewer pieces in flight keep the peak low.
+  const stream = new GunzipStream(bytes, 1024);
   const held: Buffer[] = [];
   let got = 0;
   let windows: Windows | undefined;

@@ -1,5 +1,5 @@
+import { isAscii } from 'node:buffer';
 import { detectors } from '@shippo-keyguard/rules';
-import { LineIndex } from '../line-index.js';
 import type { WindowAt } from './expand.js';
 
 /** Bytes searched at once in a stream too long to hold. */
@@ -14,6 +14,21 @@ export const WINDOW_BYTES = 8 * 1024 * 1024;
 export const WINDOW_OVERLAP = Math.max(4096, 2 * Math.max(...detectors.map((d) => d.window.before + d.window.after + 64)));
 
 const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * Line breaks in `bytes` (LF, CRLF and a lone CR, as the line index counts them) and the columns
+ * (UTF-16 units) after the last one: native searches, and a decode only of a last line that is not
+ * ASCII, so a window of a stream with no line break costs no string of megabytes.
+ */
+function advanceOver(bytes: Buffer): { breaks: number; column: number; broke: boolean } {
+  let breaks = 0;
+  for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1)) breaks++;
+  for (let at = bytes.indexOf(CR); at !== -1; at = bytes.indexOf(CR, at + 1)) if (bytes[at + 1] !== LF) breaks++;
+  const last = Math.max(bytes.lastIndexOf(LF), bytes.lastIndexOf(CR));
+  const tail = bytes.subarray(last + 1);
+  return { breaks, column: isAscii(tail) ? tail.length : tail.toString('utf8').length, broke: last !== -1 };
+}
 
 /**
  * Cuts a stream that arrives piece by piece into overlapping windows of about `size` bytes, each
@@ -54,11 +69,13 @@ export class Windows {
     let advance = bytes.length - this.overlap;
     advance -= (at.offset + advance) % 2;
     if (bytes[advance - 1] === CR) advance -= 2;
-    const end = new LineIndex(bytes.subarray(0, advance)).position(advance);
+    const moved = advanceOver(bytes.subarray(0, advance));
+    // A byte order mark at the very start takes no column, as the line index counts it.
+    const bom = at.offset === 0 && !moved.broke && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 1 : 0;
     this.#at = {
       offset: at.offset + advance,
-      line: at.line + end.line - 1,
-      column: (end.line === 1 ? at.column : 0) + end.column - 1,
+      line: at.line + moved.breaks,
+      column: (moved.broke ? 0 : at.column) + moved.column - bom,
       searched: at.offset + bytes.length,
     };
     // A copy of the rest, so the window just searched can be freed.
