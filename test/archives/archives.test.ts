@@ -8,6 +8,7 @@ import { BIN, runCli } from '../support/cli.js';
 import { fakeKey } from '../support/fake-keys.js';
 import { LeakGuard } from '../support/leaks.js';
 import { multitoolIssues, sarifSchemaErrors } from '../support/sarif.js';
+import { WINDOW_OVERLAP } from '../../packages/core/src/archive/windows.js';
 import { cleanup, git, makeTree } from '../support/tree.js';
 
 // Every archive is built here, at run time, with the real tools (zip, GNU tar) and node's zlib:
@@ -22,6 +23,8 @@ const keys = {
   traversal: guard.plant(fakeKey('test', 'archive-traversal')),
   truncated: guard.plant(fakeKey('live', 'archive-truncated')),
   encrypted: guard.plant(fakeKey('live', 'archive-encrypted')),
+  longEnd: guard.plant(fakeKey('live', 'archive-long-gzip-end')),
+  longEdge: guard.plant(fakeKey('test', 'archive-long-gzip-edge')),
 };
 
 const filler = Array.from({ length: 200 }, (_v, i) => `# padding line ${i} so deflate has something to squeeze`).join('\n');
@@ -142,6 +145,18 @@ describe('scan opens archives', () => {
     ]);
     // The file a later layer deleted still ships in the image, and is reported.
     expect(byKey.get(fp(keys.image))!.archive).toEqual([{ format: 'layer', path: 'app/.env', layer: `sha256:${layerDigest}` }]);
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('names the layers of a gzipped docker save tarball by digest, as a plain one', async () => {
+    const dir = join(work, 'gzipped-image');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'image.tar.gz'), gzipSync(readFileSync(join(tree, 'image.tar'))));
+    const text = await runCli(['scan', '.'], { cwd: dir, guard });
+    expect(text.exitCode).toBe(1);
+    expect(text.stdout).toContain(`image.tar.gz!sha256:${layerDigest.slice(0, 12)}…/app/.env:2:8 `);
+    const report = JSON.parse((await runCli(['scan', '.', '--format', 'json'], { cwd: dir, guard })).stdout) as JsonReport;
+    expect(report.findings.map((f) => f.archive)).toEqual([[{ format: 'layer', path: 'app/.env', layer: `sha256:${layerDigest}` }]]);
     expect(report.warnings).toEqual([]);
   });
 
@@ -337,6 +352,43 @@ describe('hostile archives', () => {
     expect(report.warnings.filter((w) => w.path === 'nested-bomb.zip')).toHaveLength(1);
     const found = report.findings.map(where).sort();
     expect(found).toEqual(['traversal.tar!../../etc/passwd:2:5', 'truncated.tgz!first.env:1:5']);
+    expect(maxRssKb).toBeGreaterThan(0);
+    expect(maxRssKb).toBeLessThan(256 * 1024);
+  }, 120_000);
+});
+
+describe('a gzip stream past the per-entry limit', () => {
+  it('is searched as it inflates: a key near its end and one across a window edge, at their lines, under 256 MB', () => {
+    const dir = join(work, 'long-gzip');
+    mkdirSync(dir);
+    // 80 MiB of 64-byte lines, which gzip squeezes to a small file. The first window edge (8 MiB
+    // plus the overlap) falls 20 bytes into one key; another key is near the end.
+    const line = `${'filler line '.repeat(6)}`.slice(0, 63) + '\n';
+    const filler = (n: number) => Buffer.alloc(n * 64, line);
+    const edge = (8 << 20) + WINDOW_OVERLAP;
+    const edgeStart = edge - 20;
+    const lineStart = edgeStart - (edgeStart % 64);
+    const column = edgeStart - lineStart + 1;
+    const edgeLine = lineStart / 64 + 1;
+    const middle = ((80 << 20) - lineStart - 128 - 64 - 9 * 64) / 64;
+    const endLine = edgeLine + 1 + middle;
+    const content = Buffer.concat([
+      filler(lineStart / 64),
+      Buffer.from(`${'#'.repeat(column - 1)}${keys.longEdge}`.padEnd(127, '.') + '\n'),
+      filler(middle),
+      Buffer.from(`K=${keys.longEnd}`.padEnd(63, '.') + '\n'),
+      filler(9),
+    ]);
+    expect(content.length).toBe(80 << 20);
+    writeFileSync(join(dir, 'big.log.gz'), gzipSync(content, { level: 9 }));
+    expect(statSync(join(dir, 'big.log.gz')).size).toBeLessThan(1 << 20);
+
+    const { report, status, maxRssKb } = scanChild(dir, '.');
+    expect(status).toBe(1);
+    expect(report.warnings).toEqual([]);
+    expect(report.findings.map(where).sort()).toEqual([`big.log.gz!big.log:${edgeLine}:${column}`, `big.log.gz!big.log:${endLine}:3`].sort());
+    const across = report.findings.find((f) => f.fingerprint === fp(keys.longEdge))!;
+    expect([across.startOffset, across.endOffset]).toEqual([edgeStart, edgeStart + keys.longEdge.length]);
     expect(maxRssKb).toBeGreaterThan(0);
     expect(maxRssKb).toBeLessThan(256 * 1024);
   }, 120_000);

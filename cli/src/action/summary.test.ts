@@ -54,6 +54,13 @@ describe('jobSummary', () => {
     expect(md).toContain('Scanned: the files in a\\<b\\>\\*c\\* (9 blobs and messages).');
     expect(md).not.toMatch(/(^|[^\\])<(img|b)/); // every < is escaped: shown as text, never a tag
   });
+  it('links a finding inside an archive to the committed file without a line (the line is the inner file\'s) and shows the inner path', () => {
+    const inside: Finding = { ...finding(2), path: 'dist/release.zip', archive: [{ format: 'tar', path: 'lib.tar' }, { format: 'zip', path: 'config/.env' }] };
+    const md = jobSummary({ ...report(1), findings: [inside] }, links, 'the full history', []);
+    const row = md.split('\n').find((l) => l.startsWith('| ['));
+    expect(row).toContain(`| [dist/release.zip](https://github.com/acme/shop/blob/${'c'.repeat(40)}/dist/release.zip)!lib.tar!config/.env:3 |`);
+    expect(md).not.toContain('#L3');
+  });
   it('stays bounded on a huge history', () => {
     const md = jobSummary(report(MAX_ROWS + 7), links, 'the full history', []);
     expect(md.split('\n').filter((l) => l.startsWith('| [')).length).toBe(MAX_ROWS);

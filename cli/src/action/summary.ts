@@ -1,4 +1,5 @@
 import type { Finding } from '@shippo-keyguard/core';
+import { archivePath } from '@shippo-keyguard/core/archive';
 import type { JsonReport, RepoLinks } from './report.js';
 import { repoPath } from './report.js';
 
@@ -22,7 +23,15 @@ function row(f: Finding, links: RepoLinks): string {
   const base = `${links.server}/${links.repository}`;
   const path = repoPath(f, links);
   const at = f.introduced?.commit ?? links.sha;
-  const where = `[${cell(path)}:${f.startLine}](${base}/blob/${at}/${encodePath(path)}#L${f.startLine})`;
+  const file = `${base}/blob/${at}/${encodePath(path)}`;
+  let where = `[${cell(path)}:${f.startLine}](${file}#L${f.startLine})`;
+  if (f.archive && f.archive.length > 0) {
+    // Inside an archive the line is the inner file's: link the committed file as a whole, and
+    // name the entries inside it after the link.
+    const full = archivePath(path, f.archive);
+    const inner = full.startsWith(`${path}!`) ? full.slice(path.length) : `!${full}`;
+    where = `[${cell(path)}](${file})${cell(inner)}:${f.startLine}`;
+  }
   const commit = f.introduced ? `[${f.introduced.commit.slice(0, 7)}](${base}/commit/${f.introduced.commit})` : '';
   return `| ${where} | ${code(f.redacted)} | ${f.kind} | ${cell(f.detector)} | ${commit} | ${cell(status(f))} |`;
 }

@@ -8,8 +8,12 @@ import { fakeKey } from '../../../../test/support/fake-keys.js';
 import { DEFAULT_ARCHIVE_LIMITS, expand } from './expand.js';
 import { archivePath } from './path.js';
 import { scanArchiveContent } from './scan.js';
+import type { Finding } from '../finding.js';
+import { scanContent } from '../scan-content.js';
+import { fingerprintOf } from '../secret.js';
 import { sniff } from './sniff.js';
 import { TarParser, tarEntries } from './tar.js';
+import { WINDOW_BYTES, WINDOW_OVERLAP } from './windows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'skg-expand-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -122,5 +126,52 @@ describe('expand', () => {
     const warnings = items.filter((i) => i.warning);
     expect(warnings.map((w) => w.warning?.message)).toEqual([expect.stringMatching(/^inflates to more than 1048576 bytes in total/)]);
     expect(items.filter((i) => !i.warning).length).toBeLessThan(5);
+  });
+});
+
+describe('a gzip stream past the per-entry limit', () => {
+  it('is searched in overlapping windows that find what a search of the whole finds, once each, at the same places', () => {
+    const plain = fakeKey('live', 'window-plain');
+    const wide = fakeKey('test', 'window-utf16');
+    const encoded = fakeKey('live', 'window-base64');
+    const line = `${'filler, CRLF '.repeat(5)}`.slice(0, 62) + '\r\n';
+    const content = Buffer.alloc(20 << 20, line);
+    // A line (a multiple of 64 bytes, so the lines around it stay in place) at `start`, holding `body` from byte `at`.
+    const put = (start: number, at: number, body: Buffer, length: number) => {
+      const text = Buffer.alloc(length, '.');
+      text.fill('#', 0, at);
+      body.copy(text, at);
+      text.write('\r\n', length - 2);
+      text.copy(content, start);
+    };
+    const edge1 = WINDOW_BYTES + WINDOW_OVERLAP;
+    const edge2 = 2 * WINDOW_BYTES + WINDOW_OVERLAP;
+    // Each across a window edge: UTF-16, 40 bytes before the first; base64 and plain, around the second.
+    put(edge1 - 40 - ((edge1 - 40) % 64), (edge1 - 40) % 64, Buffer.from(`=${wide}`, 'utf16le'), 192);
+    put(edge2 - 30 - ((edge2 - 30) % 64) - 512, 0, Buffer.from(Buffer.from(`="${encoded}"`).toString('base64')), 128);
+    put(edge2 - 20 - ((edge2 - 20) % 64), (edge2 - 20) % 64, Buffer.from(plain), 128);
+    // One in a window's overlap only: found once, not twice.
+    put(WINDOW_BYTES + 64, 3, Buffer.from(`K=${plain}`), 128);
+
+    const pick = (f: Finding) => [f.fingerprint, f.startOffset, f.endOffset, f.startLine, f.startColumn, f.endLine, f.endColumn];
+    const whole = scanContent(content, { path: 'big.log' });
+    expect(whole.map((f) => f.fingerprint).sort()).toEqual([encoded, plain, plain, wide].map(fingerprintOf).sort());
+    const { findings, warnings } = scanArchiveContent(gzipSync(content), { path: 'big.log.gz' }, { ...DEFAULT_ARCHIVE_LIMITS, maxEntryBytes: 1 << 20 });
+    expect(warnings).toEqual([]);
+    expect(findings.every((f) => f.archive?.[0]?.format === 'gzip')).toBe(true);
+    const byOffset = (a: Finding, b: Finding) => a.startOffset - b.startOffset;
+    // Lines and columns of a key in UTF-16 are counted in the window's own characters; offsets always match.
+    expect(findings.sort(byOffset).map((f) => (f.fingerprint === fingerprintOf(wide) ? pick(f).slice(0, 3) : pick(f)))).toEqual(
+      whole.sort(byOffset).map((f) => (f.fingerprint === fingerprintOf(wide) ? pick(f).slice(0, 3) : pick(f))),
+    );
+  });
+
+  it('stops at the per-file budget with one warning, after searching what inflated before it', () => {
+    const key = fakeKey('live', 'window-budget');
+    const content = Buffer.concat([Buffer.from(`K=${key}\n`), Buffer.alloc(40 << 20, 'x')]);
+    const { findings, warnings } = scanArchiveContent(gzipSync(content), { path: 'big.gz' }, { ...DEFAULT_ARCHIVE_LIMITS, maxEntryBytes: 1 << 20, maxTotalBytes: 24 << 20 });
+    expect(findings.map((f) => [f.fingerprint, f.startLine, f.startColumn])).toEqual([[fingerprintOf(key), 1, 3]]);
+    expect(warnings.map((w) => w.code)).toEqual(['archive-too-large']);
+    expect(warnings[0]!.message).toMatch(/^big\.gz: inflates to more than 25165824 bytes in total/);
   });
 });

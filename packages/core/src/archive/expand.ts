@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ArchiveStep } from '../finding.js';
 import { ArchiveError, type ArchiveWarningCode } from './errors.js';
-import { GunzipStream, gunzip, gzipName } from './gzip.js';
+import { GunzipStream, gzipName } from './gzip.js';
 import { sniff } from './sniff.js';
 import { TarParser, tarEntries, type TarEntry } from './tar.js';
+import { Windows } from './windows.js';
 import { zipEntries } from './zip.js';
 
 export type { ArchiveStep };
@@ -27,9 +28,21 @@ export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxEntries: 100_000,
 };
 
-/** Content to search (`bytes`), or something that could not be read (`warning`). */
+/**
+ * Where a window of a long stream lies in it: its first byte's offset, line and columns before it
+ * on that line, and the offset up to which the previous window already searched (a finding that
+ * ends there was reported from it).
+ */
+export interface WindowAt {
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+  readonly searched: number;
+}
+
+/** Content to search (`bytes`, maybe one window of a long stream: `at`), or something that could not be read (`warning`). */
 export type ArchiveItem =
-  | { readonly chain: readonly ArchiveStep[]; readonly bytes: Buffer; readonly warning?: undefined }
+  | { readonly chain: readonly ArchiveStep[]; readonly bytes: Buffer; readonly at?: WindowAt; readonly warning?: undefined }
   | { readonly chain: readonly ArchiveStep[]; readonly warning: { readonly code: ArchiveWarningCode; readonly message: string }; readonly bytes?: undefined };
 
 interface Budget {
@@ -39,7 +52,10 @@ interface Budget {
 }
 
 /** Thrown past the per-file budget: stops the whole outer file, not just one entry. */
-class BudgetSpent extends Error {}
+class BudgetSpent extends Error {
+  /** Set once a warning named the place where the budget ran out: no second one for the file. */
+  reported = false;
+}
 
 function take(budget: Budget, bytes: number): void {
   budget.bytes += bytes;
@@ -91,7 +107,7 @@ export function* expand(bytes: Buffer, name: string, limits: ArchiveLimits = DEF
     yield* entry(bytes, name, chain, limits.depth, budget);
   } catch (error) {
     if (!(error instanceof BudgetSpent)) throw error;
-    yield warning([], 'archive-too-large', error.message);
+    if (!error.reported) yield warning([], 'archive-too-large', error.message);
   }
 }
 
@@ -122,21 +138,12 @@ function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth
       // A .tar.gz is one container, not two: its entries are named right under the outer file, and
       // it is read as it inflates, never held whole.
       if (gzipHoldsTar(bytes)) {
-        yield* tarItems(streamedTar(bytes, budget), chain, depth, budget, false);
+        // Read as it inflates, so `manifest.json` (which `docker save` may write last) cannot be
+        // looked for first: a blob named as an image layer that holds a tar is taken as one.
+        yield* tarItems(streamedTar(bytes, budget), chain, depth, budget, 'by-name');
         return;
       }
-      let inner: Buffer;
-      try {
-        inner = gunzip(bytes, room(budget));
-      } catch (error) {
-        // A cut-off stream: search what was inflated before the cut.
-        if (!(error instanceof ArchiveError) || !error.partial || error.partial.length === 0) throw spentOr(budget, error);
-        yield warning(chain, error.code, error.message);
-        inner = error.partial;
-      }
-      take(budget, inner.length);
-      const innerName = gunzippedName(bytes);
-      yield* entry(inner, innerName, [...chain, { format: 'gzip', path: innerName }], depth - 1, budget);
+      yield* gunzipped(bytes, chain, depth, budget);
       return;
     }
     case 'zip':
@@ -180,6 +187,64 @@ function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth
     default:
       yield { chain, bytes };
   }
+}
+
+/**
+ * A plain gzip stream (`app.log.gz`): inflated as it streams. Up to the per-entry limit it is held
+ * whole, so an archive inside it is opened; past that it is searched in overlapping windows as it
+ * inflates (a key across a window edge is found once, at its place in the whole stream), so only
+ * the per-file budget bounds it and memory stays a window or two.
+ */
+function* gunzipped(bytes: Buffer, chain: readonly ArchiveStep[], depth: number, budget: Budget): Generator<ArchiveItem> {
+  const innerName = gunzippedName(bytes);
+  const step: ArchiveStep[] = [...chain, { format: 'gzip', path: innerName }];
+  // Small input slices: a bomb's step inflates to at most about a thousand times its slice, and
+  // fewer pieces in flight keep the peak low.
+  const stream = new GunzipStream(bytes, 1024);
+  const held: Buffer[] = [];
+  let got = 0;
+  let windows: Windows | undefined;
+  const search = (w: { bytes: Buffer; at: WindowAt }): ArchiveItem => ({ chain: step, bytes: w.bytes, at: w.at });
+  try {
+    for (;;) {
+      const pieces = stream.next();
+      if (pieces === undefined) break;
+      for (const piece of pieces) {
+        take(budget, piece.length);
+        if (windows) {
+          for (const w of windows.push(piece)) yield search(w);
+          continue;
+        }
+        held.push(piece);
+        got += piece.length;
+        if (got <= budget.limits.maxEntryBytes) continue;
+        windows = new Windows();
+        const head = held[0]!;
+        if (sniff(head.length >= 512 ? head : Buffer.concat(held)) !== undefined) {
+          yield warning(step, 'archive-too-large', `inflates to more than ${budget.limits.maxEntryBytes} bytes, too large to open; searched as it is`);
+        }
+        while (held.length > 0) for (const w of windows.push(held.shift()!)) yield search(w);
+      }
+    }
+  } catch (error) {
+    if (error instanceof BudgetSpent) {
+      if (error.reported) throw error;
+      // The budget ends the file; what inflated up to here is still searched.
+      if (windows) for (const w of windows.end()) yield search(w);
+      yield warning(chain, 'archive-too-large', error.message);
+      error.reported = true;
+      throw error;
+    }
+    // Nothing inflated: the caller names the damage and searches the bytes as they are.
+    if (!(error instanceof ArchiveError) || (got === 0 && !windows)) throw error;
+    // A cut-off stream: search what was inflated before the cut.
+    yield warning(chain, error.code, error.message);
+  }
+  if (windows) {
+    for (const w of windows.end()) yield search(w);
+    return;
+  }
+  yield* entry(held.length === 1 ? held[0]! : Buffer.concat(held, got), innerName, step, depth - 1, budget);
 }
 
 const UNSAFE = 'entry name leads outside the archive; scanned under that name, never extracted';
@@ -229,7 +294,7 @@ function isImage(entries: readonly TarEntry[]): boolean {
 }
 
 /** Each tar entry: searched, opened, or named in a warning (links, oversized entries, unsafe names). */
-function* tarItems(entries: Iterable<TarEntry>, chain: readonly ArchiveStep[], depth: number, budget: Budget, image: boolean): Generator<ArchiveItem> {
+function* tarItems(entries: Iterable<TarEntry>, chain: readonly ArchiveStep[], depth: number, budget: Budget, image: boolean | 'by-name'): Generator<ArchiveItem> {
   for (const e of entries) {
     count(budget);
     const step: ArchiveStep[] = [...chain, { format: 'tar', path: e.name }];
@@ -244,7 +309,7 @@ function* tarItems(entries: Iterable<TarEntry>, chain: readonly ArchiveStep[], d
       continue;
     }
     const layer = image ? LAYER.exec(e.name) : null;
-    if (layer && sniff(e.data) !== undefined) {
+    if (layer && (image === true ? sniff(e.data) !== undefined : sniff(e.data) === 'tar' || (sniff(e.data) === 'gzip' && gzipHoldsTar(e.data)))) {
       yield* imageLayer(e.data, `sha256:${layer[1] ?? createHash('sha256').update(e.data).digest('hex')}`, chain, depth, budget);
       continue;
     }

@@ -1,4 +1,3 @@
-import { constants, gunzipSync } from 'node:zlib';
 import { Gunzip } from 'minizlib';
 import { ArchiveError } from './errors.js';
 
@@ -15,30 +14,6 @@ export function gzipName(bytes: Uint8Array): string | undefined {
   if (end === -1 || end - at > 1024) return undefined;
   const name = Buffer.from(bytes.subarray(at, end)).toString('latin1');
   return name.split('/').pop() || undefined;
-}
-
-function isTooLarge(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
-}
-
-/**
- * Inflate a gzip stream (all its members) with node's zlib, stopping at `max` bytes: a bomb ends
- * in an error at the limit, not in an allocation of what it claims. A truncated stream yields
- * what could be inflated before the cut, for the caller to search anyway.
- */
-export function gunzip(bytes: Uint8Array, max: number): Buffer {
-  try {
-    return gunzipSync(bytes, { maxOutputLength: Math.max(1, max), chunkSize: 64 * 1024 });
-  } catch (error) {
-    if (isTooLarge(error)) throw new ArchiveError('archive-too-large', `inflates to more than ${max} bytes; not scanned`);
-    let partial: Buffer | undefined;
-    try {
-      partial = gunzipSync(bytes, { maxOutputLength: Math.max(1, max), finishFlush: constants.Z_SYNC_FLUSH });
-    } catch {
-      partial = undefined;
-    }
-    throw new ArchiveError('archive-corrupt', `gzip stream is corrupt or truncated (${(error as Error).message})`, partial);
-  }
 }
 
 /**

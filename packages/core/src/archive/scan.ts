@@ -2,7 +2,7 @@ import { mayHoldKey } from '../detect.js';
 import type { Finding } from '../finding.js';
 import type { ScanWarning } from '../warnings.js';
 import { scanContent, type ContentScanOptions } from '../scan-content.js';
-import { expand, type ArchiveLimits } from './expand.js';
+import { expand, type ArchiveLimits, type WindowAt } from './expand.js';
 import { archivePath } from './path.js';
 
 export interface ArchiveScanResult {
@@ -24,9 +24,30 @@ export function scanArchiveContent(content: Buffer, options: ContentScanOptions,
       continue;
     }
     if (!mayHoldKey(item.bytes, options.detectors)) continue;
-    const found = scanContent(item.bytes, options);
+    const found = item.at ? placed(scanContent(item.bytes, options), item.at) : scanContent(item.bytes, options);
     if (item.chain.length === 0) findings.push(...found);
     else for (const f of found) findings.push({ ...f, archive: item.chain.map((s) => ({ ...s })) });
   }
   return { findings, warnings };
+}
+
+/**
+ * Findings of one window of a long stream, placed in the whole stream; those the window before
+ * already reported (lying whole in the overlap) are dropped.
+ */
+function placed(found: readonly Finding[], at: WindowAt): Finding[] {
+  const out: Finding[] = [];
+  for (const f of found) {
+    if (at.offset + f.endOffset <= at.searched) continue;
+    out.push({
+      ...f,
+      startOffset: at.offset + f.startOffset,
+      endOffset: at.offset + f.endOffset,
+      startLine: at.line + f.startLine - 1,
+      startColumn: f.startLine === 1 ? at.column + f.startColumn : f.startColumn,
+      endLine: at.line + f.endLine - 1,
+      endColumn: f.endLine === 1 ? at.column + f.endColumn : f.endColumn,
+    });
+  }
+  return out;
 }
