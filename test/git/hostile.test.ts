@@ -428,3 +428,40 @@ describe('pre-push: thousands of refs in one push', () => {
     }
   }, 60_000);
 });
+
+describe('pre-push: more pushed tips than fit on a command line', () => {
+  it('a --mirror push of more new refs than ARG_MAX allows as arguments: the tips reach git on stdin, and a key behind one ref blocks', async () => {
+    const repo = new Repo();
+    const inBlob = guard.plant(fakeKey('live', 'behind-one-ref'));
+    const inMessage = guard.plant(fakeKey('test', 'one-tag-message'));
+    repo.write('a.txt', 'a\n').commit('initial');
+    // A commit that only one pushed ref reaches: found only if that tip reaches rev-list.
+    repo.git('checkout', '-q', '--detach');
+    const hidden = repo.write('deploy.env', `KEY=${inBlob}\n`).commit('deploy');
+    repo.git('checkout', '-q', 'main');
+    repo.git('tag', '-a', 'v-signed', '-m', `release\n\n${inMessage}`);
+    const tag = repo.git('rev-parse', 'refs/tags/v-signed');
+    // One distinct tip per pushed ref, enough that their ids alone (41 bytes each with the
+    // separator) pass the argument limit: commits written in one pack by fast-import (a loose ref
+    // per tip would take minutes to write), named by the lines a --mirror push to an empty remote
+    // would hand the hook.
+    const argMax = Number(execFileSync('getconf', ['ARG_MAX'], { encoding: 'utf8' }).trim());
+    const count = Math.ceil(argMax / 41) + 1000;
+    const stream: string[] = [];
+    for (let i = 0; i < count; i++) stream.push('commit refs/heads/many', `mark :${i + 1}`, 'committer Fixture Bot <bot@example.test> 1704067200 +0000', `data ${String(i).length}`, String(i), '');
+    const marks = join(tempDir(), 'marks');
+    execFileSync('git', ['fast-import', '--quiet', `--export-marks=${marks}`], { cwd: repo.dir, input: `${stream.join('\n')}\n` });
+    const tips = readFileSync(marks, 'utf8').trim().split('\n').map((l) => l.split(' ')[1]!);
+    expect(new Set(tips).size).toBe(count);
+    const lines = tips.map((sha, i) => `refs/heads/many-${i} ${sha} refs/heads/many-${i} ${ZERO}`);
+    lines.splice(4242, 0, `refs/heads/deploy ${hidden} refs/heads/deploy ${ZERO}`, `refs/tags/v-signed ${tag} refs/tags/v-signed ${ZERO}`);
+    expect(new Set(lines.map((l) => l.split(' ')[1])).size * 41).toBeGreaterThan(argMax);
+    const res = await prePush(repo.dir, `${lines.join('\n')}\n`, 'mirror past ARG_MAX', '--format', 'json');
+    // Before, spawning git failed: "shippo-keyguard: spawn E2BIG", exit 2.
+    expect(res.stderr).not.toMatch(/E2BIG|could not/);
+    expect(res.exitCode).toBe(1);
+    const report = JSON.parse(res.stdout);
+    expect(byKey(report.findings, inBlob)[0]?.path).toBe('deploy.env');
+    expect(byKey(report.findings, inMessage)[0]?.path).toBe('tag-message/v-signed');
+  }, 300_000);
+});
