@@ -12,6 +12,8 @@ describe('git helpers', () => {
     const b = 'b'.repeat(64);
     expect(revisionInput([a, `^${b}`, '--not', '--remotes=origin'])).toEqual({ args: ['--stdin', '--not', '--remotes=origin'], input: `${a}\n^${b}\n` });
     expect(revisionInput(['--all'])).toEqual({ args: ['--all'] });
+    // An id after --not is negated on stdin, as it was among the arguments; a second --not undoes it.
+    expect(revisionInput([a, '--not', b, `^${a}`, '--not', b])).toEqual({ args: ['--stdin', '--not', '--not'], input: `${a}\n^${b}\n${a}\n${b}\n` });
     // Anything that is not a full id never goes to stdin: an abbreviation, upper case, an option.
     for (const odd of [a.slice(0, 12), a.toUpperCase(), '--output=x', `${a}a`]) expect(revisionInput([odd]).input).toBeUndefined();
   });

@@ -13,10 +13,20 @@ export interface RevisionInput {
  * --mirror`) hands over one id per ref, more than the operating system lets a command line hold
  * (ARG_MAX, 2 MiB on Linux); stdin has no such limit. Only full object ids go there, so nothing
  * read from stdin can be taken for an option (git refuses options on stdin anyway). `--stdin`
- * comes first: git reads the lines where it meets the option, before any `--not` given here.
+ * comes first, and the lines keep the meaning they had among the arguments.
  */
 export function revisionInput(revs: readonly string[]): RevisionInput {
-  const ids = revs.filter((r) => OBJECT_ID_REVISION.test(r));
-  if (ids.length === 0) return { args: [...revs] };
-  return { args: ['--stdin', ...revs.filter((r) => !OBJECT_ID_REVISION.test(r))], input: `${ids.join('\n')}\n` };
+  const args: string[] = [];
+  const ids: string[] = [];
+  // git reads stdin with none of the command line's `--not` in effect: an id that followed an odd
+  // number of them is negated here instead (`^` added, or a `^` taken away).
+  let negated = false;
+  for (const rev of revs) {
+    if (rev === '--not') negated = !negated;
+    if (!OBJECT_ID_REVISION.test(rev)) args.push(rev);
+    else if (!negated) ids.push(rev);
+    else ids.push(rev.startsWith('^') ? rev.slice(1) : `^${rev}`);
+  }
+  if (ids.length === 0) return { args };
+  return { args: ['--stdin', ...args], input: `${ids.join('\n')}\n` };
 }
