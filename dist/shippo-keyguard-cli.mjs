@@ -4752,12 +4752,12 @@ var init_yargs_factory = __esm({
       async getCompletion(args, done) {
         argsert("<array> [function]", [args, done], arguments.length);
         if (!done) {
-          return new Promise((resolve30, reject) => {
+          return new Promise((resolve31, reject) => {
             __classPrivateFieldGet(this, _YargsInstance_completion, "f").getCompletion(args, (err, completions) => {
               if (err)
                 reject(err);
               else
-                resolve30(completions);
+                resolve31(completions);
             });
           });
         } else {
@@ -5809,6 +5809,333 @@ var init_yargs = __esm({
   }
 });
 
+// rules/dist/key-shape.js
+function isLeftBoundary(text2, start) {
+  if (start === 0)
+    return true;
+  if (!WORD_CHAR.test(text2.charAt(start - 1)))
+    return true;
+  const before = text2.slice(Math.max(0, start - LEFT_CONTEXT), start);
+  return ESCAPE_BEFORE.test(before) || KEY_BEFORE.test(before);
+}
+function isRightBoundary(text2, end) {
+  return end >= text2.length || !WORD_CHAR.test(text2.charAt(end)) || kindAt(text2, end) !== void 0;
+}
+function kindAt(text2, at) {
+  if (text2.startsWith("shippo_live_", at))
+    return "live";
+  if (text2.startsWith("shippo_test_", at))
+    return "test";
+  return void 0;
+}
+function hexRunLength(text2, from, limit = 128) {
+  let i = from;
+  const end = Math.min(text2.length, from + limit);
+  while (i < end) {
+    const c = text2.charCodeAt(i);
+    const isHex = c >= 48 && c <= 57 || c >= 97 && c <= 102 || c >= 65 && c <= 70;
+    if (!isHex)
+      break;
+    i++;
+  }
+  return i - from;
+}
+function isPlaceholderHex(hex) {
+  const lower = hex.toLowerCase();
+  if (new Set(lower).size < 6)
+    return true;
+  for (let period = 1; period <= 16 && period < lower.length; period++) {
+    let periodic = true;
+    for (let i = period; i < lower.length; i++) {
+      if (lower.charCodeAt(i) !== lower.charCodeAt(i - period)) {
+        periodic = false;
+        break;
+      }
+    }
+    if (periodic)
+      return true;
+  }
+  return false;
+}
+var KEY_NEEDLE, KEY_NEEDLE_UTF16, KEY_NEEDLE_RARER_PARTS, KEY_HEX_LENGTH, WORD_CHAR, ESCAPE_BEFORE, KEY_BEFORE, LEFT_CONTEXT, ROTATE_HELP;
+var init_key_shape = __esm({
+  "rules/dist/key-shape.js"() {
+    "use strict";
+    KEY_NEEDLE = "shippo_";
+    KEY_NEEDLE_UTF16 = "s\0h\0i\0p\0p\0o\0_";
+    KEY_NEEDLE_RARER_PARTS = {
+      [KEY_NEEDLE]: "hippo_",
+      [KEY_NEEDLE_UTF16]: "\0p\0o\0_"
+    };
+    KEY_HEX_LENGTH = 40;
+    WORD_CHAR = /[A-Za-z0-9_]/;
+    ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}|\x1b\[[0-9;]*m)$/;
+    KEY_BEFORE = /shippo_(?:live|test)_[0-9A-Fa-f]{24,64}$/;
+    LEFT_CONTEXT = "shippo_live_".length + 64;
+    ROTATE_HELP = "Treat the key as compromised: anyone who can read this file or its git history can use it. Create a new key in the Shippo dashboard (Settings, API), move the code to read it from the environment or a secret manager, then delete the leaked key in the dashboard. Deleting the line is not enough: the key stays in git history until it is revoked.";
+  }
+});
+
+// rules/dist/hex-key.js
+function matchHexKey(text2, hit, wantKind, acceptLength) {
+  const kind = kindAt(text2, hit);
+  if (kind === void 0 || wantKind !== void 0 && kind !== wantKind)
+    return void 0;
+  if (!isLeftBoundary(text2, hit))
+    return void 0;
+  const hexStart = hit + "shippo_live_".length;
+  const length = hexRunLength(text2, hexStart);
+  if (!acceptLength(length))
+    return void 0;
+  const end = hexStart + length;
+  if (!isRightBoundary(text2, end))
+    return void 0;
+  if (isPlaceholderHex(text2.slice(hexStart, end)))
+    return void 0;
+  return { start: hit, end, key: text2.slice(hit, end), kind };
+}
+function matchHexKeyUtf16(text2, hit, wantKind, acceptLength) {
+  const littleEndian = hit % 2 === 0;
+  const first2 = littleEndian ? hit : hit - 1;
+  const before = Math.min(LEFT_CONTEXT, Math.floor(first2 / 2));
+  const from = first2 - 2 * before;
+  const to = Math.min(text2.length, first2 + 2 * UTF16_CHARS_AFTER);
+  let decoded = "";
+  for (let i = from; i + 1 < to; i += 2) {
+    const a = text2.charCodeAt(i) & 255;
+    const b = text2.charCodeAt(i + 1) & 255;
+    decoded += String.fromCharCode(littleEndian ? a | b << 8 : a << 8 | b);
+  }
+  const found = matchHexKey(decoded, before, wantKind, acceptLength);
+  if (found === void 0)
+    return void 0;
+  return { start: from + 2 * found.start, end: from + 2 * found.end, key: found.key, kind: found.kind };
+}
+function matchHexKeyAt(text2, hit, needle, wantKind, acceptLength) {
+  return needle === KEY_NEEDLE ? matchHexKey(text2, hit, wantKind, acceptLength) : matchHexKeyUtf16(text2, hit, wantKind, acceptLength);
+}
+var UTF16_CHARS_AFTER, HEX_KEY_WINDOW, isStandardLength;
+var init_hex_key = __esm({
+  "rules/dist/hex-key.js"() {
+    "use strict";
+    init_key_shape();
+    UTF16_CHARS_AFTER = "shippo_live_".length + 128 + 1;
+    HEX_KEY_WINDOW = { before: 2 * LEFT_CONTEXT + 1, after: 2 * UTF16_CHARS_AFTER };
+    isStandardLength = (length) => length === KEY_HEX_LENGTH;
+  }
+});
+
+// rules/dist/shippo-live-key.js
+var shippoLiveKey;
+var init_shippo_live_key = __esm({
+  "rules/dist/shippo-live-key.js"() {
+    "use strict";
+    init_key_shape();
+    init_hex_key();
+    shippoLiveKey = {
+      id: "shippo-live-key",
+      name: "ShippoLiveKey",
+      description: "A Shippo live-mode API key (shippo_live_ followed by 40 hex characters).",
+      help: {
+        text: `A live Shippo API key can buy shipping labels and read orders and addresses on the owner's account. ${ROTATE_HELP}`,
+        markdown: "A **live** Shippo API key can buy shipping labels and read orders and addresses on the owner's account.\n\n1. Create a new key in the Shippo dashboard: **Settings → API**.\n2. Read the key from the environment (`process.env.SHIPPO_API_KEY`) or a secret manager instead of the source.\n3. Delete the leaked key in the dashboard. Removing the line is not enough: the key stays in git history until it is revoked.\n\nCheck whether it still works with `shippo-keyguard scan --verify`."
+      },
+      level: "error",
+      confidence: "high",
+      securitySeverity: 9.1,
+      tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
+      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+      rarerParts: KEY_NEEDLE_RARER_PARTS,
+      window: HEX_KEY_WINDOW,
+      matchAt: (text2, hit, needle) => matchHexKeyAt(text2, hit, needle, "live", isStandardLength)
+    };
+  }
+});
+
+// rules/dist/shippo-test-key.js
+var shippoTestKey;
+var init_shippo_test_key = __esm({
+  "rules/dist/shippo-test-key.js"() {
+    "use strict";
+    init_key_shape();
+    init_hex_key();
+    shippoTestKey = {
+      id: "shippo-test-key",
+      name: "ShippoTestKey",
+      description: "A Shippo test-mode API key (shippo_test_ followed by 40 hex characters).",
+      help: {
+        text: `A test Shippo API key cannot buy real labels, but it reads and writes the account's test data and shows that live keys may be handled the same way. ${ROTATE_HELP}`,
+        markdown: "A **test** Shippo API key cannot buy real labels, but it reads and writes the account's test-mode data, and where a test key is committed a live key often follows.\n\n1. Create a new test key in the Shippo dashboard: **Settings → API**.\n2. Read the key from the environment (`process.env.SHIPPO_API_KEY`) instead of the source.\n3. Delete the leaked key in the dashboard."
+      },
+      level: "error",
+      confidence: "high",
+      securitySeverity: 5.3,
+      tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
+      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+      rarerParts: KEY_NEEDLE_RARER_PARTS,
+      window: HEX_KEY_WINDOW,
+      matchAt: (text2, hit, needle) => matchHexKeyAt(text2, hit, needle, "test", isStandardLength)
+    };
+  }
+});
+
+// rules/dist/shippo-key-base64.js
+function isBase64Char(c) {
+  return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47 || c === 45 || c === 95;
+}
+function continuationAfterBreak(text2, i) {
+  let j = i;
+  if (text2.startsWith("\\r\\n", j))
+    j += 4;
+  else if (text2.startsWith("\\n", j))
+    j += 2;
+  else {
+    if (text2.charCodeAt(j) === 13)
+      j++;
+    if (text2.charCodeAt(j) !== 10)
+      return -1;
+    j++;
+  }
+  const indentEnd = Math.min(text2.length, j + MAX_INDENT);
+  while (j < indentEnd && (text2.charCodeAt(j) === 32 || text2.charCodeAt(j) === 9))
+    j++;
+  return j < text2.length && isBase64Char(text2.charCodeAt(j)) ? j : -1;
+}
+function matchBase64(text2, hit, needle) {
+  return matchBase64Run(text2, hit, needle, 0) ?? matchBase64Run(text2, hit, needle, MAX_LINE_BREAKS);
+}
+function matchBase64Run(text2, hit, needle, lineBreaks) {
+  const alignment = ALIGNMENTS.find((a) => a.needle === needle);
+  if (alignment === void 0)
+    return void 0;
+  const groupStart = hit - alignment.leadChars;
+  if (groupStart < 0)
+    return void 0;
+  for (let i2 = groupStart; i2 < hit; i2++)
+    if (!isBase64Char(text2.charCodeAt(i2)))
+      return void 0;
+  let decodeStart = groupStart;
+  if (groupStart >= 4) {
+    let previousGroupIsBase64 = true;
+    for (let i2 = groupStart - 4; i2 < groupStart; i2++)
+      previousGroupIsBase64 &&= isBase64Char(text2.charCodeAt(i2));
+    if (previousGroupIsBase64)
+      decodeStart = groupStart - 4;
+  }
+  const at = [];
+  for (let i2 = decodeStart; i2 < hit; i2++)
+    at.push(i2);
+  let i = hit;
+  let breaks = 0;
+  while (at.length < MAX_CHARS && i < text2.length) {
+    if (isBase64Char(text2.charCodeAt(i))) {
+      at.push(i++);
+      continue;
+    }
+    const next = breaks < lineBreaks ? continuationAfterBreak(text2, i) : -1;
+    if (next === -1)
+      break;
+    breaks++;
+    i = next;
+  }
+  const encoded = at.map((index) => text2.charAt(index)).join("");
+  const decoded = Buffer.from(encoded, "base64").toString("latin1");
+  const keyOffset = (groupStart - decodeStart) / 4 * 3 + alignment.byteOffset;
+  const found = matchHexKey(decoded, keyOffset, void 0, isStandardLength);
+  if (found === void 0)
+    return void 0;
+  if (found.end === decoded.length && at.length === MAX_CHARS && i < text2.length)
+    return void 0;
+  const lastByte = found.end - 1;
+  return {
+    start: at[Math.floor(found.start * 8 / 6)],
+    end: at[Math.floor((lastByte * 8 + 7) / 6)] + 1,
+    key: found.key,
+    kind: found.kind
+  };
+}
+var ALIGNMENTS, MAX_CHARS, MAX_LINE_BREAKS, MAX_INDENT, shippoKeyBase64;
+var init_shippo_key_base64 = __esm({
+  "rules/dist/shippo-key-base64.js"() {
+    "use strict";
+    init_key_shape();
+    init_hex_key();
+    ALIGNMENTS = [
+      { needle: "c2hpcHBvX", rarer: "HBvX", byteOffset: 0, leadChars: 0 },
+      { needle: "NoaXBwb19", rarer: "XBwb19", byteOffset: 1, leadChars: 2 },
+      { needle: "zaGlwcG9f", rarer: "GlwcG9f", byteOffset: 2, leadChars: 3 }
+    ];
+    MAX_CHARS = 4 + Math.ceil((2 + 12 + 40 + 1) * 4 / 3) + 4;
+    MAX_LINE_BREAKS = 2;
+    MAX_INDENT = 16;
+    shippoKeyBase64 = {
+      id: "shippo-key-base64",
+      name: "ShippoKeyBase64",
+      description: "A Shippo API key hidden in base64, as in Kubernetes Secrets, Docker configs and Basic-auth headers.",
+      help: {
+        text: `The base64 text here decodes to a Shippo API key. Base64 is an encoding, not encryption: anyone can decode it. ${ROTATE_HELP}`,
+        markdown: "The base64 text here decodes to a Shippo API key. Base64 is an **encoding, not encryption**: anyone can decode it (Kubernetes `Secret` manifests, Docker `config.json` auths and `Authorization: Basic` headers are common places).\n\n1. Create a new key in the Shippo dashboard: **Settings → API**.\n2. Keep it in a secret store (sealed secrets, an external secret manager, CI secrets) rather than in the repository.\n3. Delete the leaked key in the dashboard."
+      },
+      level: "error",
+      confidence: "high",
+      securitySeverity: 9.1,
+      tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
+      needles: ALIGNMENTS.map((a) => a.needle),
+      rarerParts: Object.fromEntries(ALIGNMENTS.map((a) => [a.needle, a.rarer])),
+      encoding: "base64",
+      window: { before: 8, after: MAX_CHARS + MAX_LINE_BREAKS * (4 + MAX_INDENT) },
+      matchAt: matchBase64
+    };
+  }
+});
+
+// rules/dist/shippo-key-nonstandard.js
+var MIN, MAX, shippoKeyNonstandard;
+var init_shippo_key_nonstandard = __esm({
+  "rules/dist/shippo-key-nonstandard.js"() {
+    "use strict";
+    init_key_shape();
+    init_hex_key();
+    MIN = 24;
+    MAX = 64;
+    shippoKeyNonstandard = {
+      id: "shippo-key-nonstandard",
+      name: "ShippoKeyNonstandardLength",
+      description: `A Shippo-style key with a hex part of unusual length (${MIN} to ${MAX} characters, not ${KEY_HEX_LENGTH}), such as the 32-hex form in old docs.`,
+      help: {
+        text: `This looks like a Shippo API key but its hex part is not the usual ${KEY_HEX_LENGTH} characters: an older key format, a truncated key, or a made-up example. It is reported at low confidence and does not fail the default policy. If it is a real key: ${ROTATE_HELP}`,
+        markdown: `This looks like a Shippo API key, but its hex part is not the usual ${KEY_HEX_LENGTH} characters: an older key format (the 32-hex form in old SDK READMEs), a truncated key, or a made-up example.
+
+It is reported at low confidence (\`note\`) and does not fail the default policy. If it is a real key, rotate it in the Shippo dashboard (**Settings → API**) and read it from the environment instead.`
+      },
+      level: "note",
+      confidence: "low",
+      securitySeverity: 3,
+      tags: ["security", "secret", "shippo"],
+      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+      rarerParts: KEY_NEEDLE_RARER_PARTS,
+      window: HEX_KEY_WINDOW,
+      matchAt: (text2, hit, needle) => matchHexKeyAt(text2, hit, needle, void 0, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH)
+    };
+  }
+});
+
+// rules/dist/index.js
+function detectorById(id) {
+  return detectors.find((d) => d.id === id);
+}
+var detectors;
+var init_dist = __esm({
+  "rules/dist/index.js"() {
+    "use strict";
+    init_shippo_live_key();
+    init_shippo_test_key();
+    init_shippo_key_base64();
+    init_shippo_key_nonstandard();
+    detectors = [shippoLiveKey, shippoTestKey, shippoKeyBase64, shippoKeyNonstandard];
+  }
+});
+
 // packages/core/dist/project.js
 function repositoryFileUrl(path, anchor) {
   return `${REPOSITORY_URL}/blob/${DOCS_BRANCH}/${path}${anchor === void 0 ? "" : `#${anchor}`}`;
@@ -5830,8 +6157,9 @@ var DETECTOR_IDS, SCHEMA_ID, SIZE_PATTERN, configSchema;
 var init_schema = __esm({
   "packages/core/dist/config/schema.js"() {
     "use strict";
+    init_dist();
     init_project();
-    DETECTOR_IDS = ["shippo-live-key", "shippo-test-key", "shippo-key-base64", "shippo-key-nonstandard"];
+    DETECTOR_IDS = detectors.map((d) => d.id);
     SCHEMA_ID = `${REPOSITORY_URL}/raw/main/packages/core/schema.json`;
     SIZE_PATTERN = "^\\s*\\d+(\\.\\d+)?\\s*([kKmMgG][iI]?[bB]?|[bB])?\\s*$";
     configSchema = {
@@ -5921,328 +6249,26 @@ var init_schema = __esm({
   }
 });
 
-// rules/dist/key-shape.js
-function isLeftBoundary(text2, start) {
-  if (start === 0)
-    return true;
-  if (!WORD_CHAR.test(text2.charAt(start - 1)))
-    return true;
-  const before = text2.slice(Math.max(0, start - LEFT_CONTEXT), start);
-  return ESCAPE_BEFORE.test(before) || KEY_BEFORE.test(before);
-}
-function isRightBoundary(text2, end) {
-  return end >= text2.length || !WORD_CHAR.test(text2.charAt(end)) || kindAt(text2, end) !== void 0;
-}
-function kindAt(text2, at) {
-  if (text2.startsWith("shippo_live_", at))
-    return "live";
-  if (text2.startsWith("shippo_test_", at))
-    return "test";
-  return void 0;
-}
-function hexRunLength(text2, from, limit = 128) {
-  let i = from;
-  const end = Math.min(text2.length, from + limit);
-  while (i < end) {
-    const c = text2.charCodeAt(i);
-    const isHex = c >= 48 && c <= 57 || c >= 97 && c <= 102 || c >= 65 && c <= 70;
-    if (!isHex)
-      break;
-    i++;
-  }
-  return i - from;
-}
-function isPlaceholderHex(hex) {
-  const lower = hex.toLowerCase();
-  if (new Set(lower).size < 6)
-    return true;
-  for (let period = 1; period <= 16 && period < lower.length; period++) {
-    let periodic = true;
-    for (let i = period; i < lower.length; i++) {
-      if (lower.charCodeAt(i) !== lower.charCodeAt(i - period)) {
-        periodic = false;
-        break;
-      }
-    }
-    if (periodic)
-      return true;
-  }
-  return false;
-}
-var KEY_NEEDLE, KEY_NEEDLE_UTF16, KEY_HEX_LENGTH, WORD_CHAR, ESCAPE_BEFORE, KEY_BEFORE, LEFT_CONTEXT, ROTATE_HELP;
-var init_key_shape = __esm({
-  "rules/dist/key-shape.js"() {
+// packages/core/dist/config/deps.js
+var deps, yamlParseDocument, AjvClass, ignoreFactory;
+var init_deps = __esm({
+  "packages/core/dist/config/deps.js"() {
     "use strict";
-    KEY_NEEDLE = "shippo_";
-    KEY_NEEDLE_UTF16 = "s\0h\0i\0p\0p\0o\0_";
-    KEY_HEX_LENGTH = 40;
-    WORD_CHAR = /[A-Za-z0-9_]/;
-    ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}|\x1b\[[0-9;]*m)$/;
-    KEY_BEFORE = /shippo_(?:live|test)_[0-9A-Fa-f]{24,64}$/;
-    LEFT_CONTEXT = "shippo_live_".length + 64;
-    ROTATE_HELP = "Treat the key as compromised: anyone who can read this file or its git history can use it. Create a new key in the Shippo dashboard (Settings, API), move the code to read it from the environment or a secret manager, then delete the leaked key in the dashboard. Deleting the line is not enough: the key stays in git history until it is revoked.";
-  }
-});
-
-// rules/dist/hex-key.js
-function matchHexKey(text2, hit, wantKind, acceptLength) {
-  const kind = kindAt(text2, hit);
-  if (kind === void 0 || wantKind !== void 0 && kind !== wantKind)
-    return void 0;
-  if (!isLeftBoundary(text2, hit))
-    return void 0;
-  const hexStart = hit + "shippo_live_".length;
-  const length = hexRunLength(text2, hexStart);
-  if (!acceptLength(length))
-    return void 0;
-  const end = hexStart + length;
-  if (!isRightBoundary(text2, end))
-    return void 0;
-  if (isPlaceholderHex(text2.slice(hexStart, end)))
-    return void 0;
-  return { start: hit, end, key: text2.slice(hit, end), kind };
-}
-function matchHexKeyUtf16(text2, hit, wantKind, acceptLength) {
-  const littleEndian = hit % 2 === 0;
-  const first2 = littleEndian ? hit : hit - 1;
-  const before = Math.min(LEFT_CONTEXT, Math.floor(first2 / 2));
-  const from = first2 - 2 * before;
-  const to = Math.min(text2.length, first2 + 2 * UTF16_CHARS_AFTER);
-  let decoded = "";
-  for (let i = from; i + 1 < to; i += 2) {
-    const a = text2.charCodeAt(i) & 255;
-    const b = text2.charCodeAt(i + 1) & 255;
-    decoded += String.fromCharCode(littleEndian ? a | b << 8 : a << 8 | b);
-  }
-  const found = matchHexKey(decoded, before, wantKind, acceptLength);
-  if (found === void 0)
-    return void 0;
-  return { start: from + 2 * found.start, end: from + 2 * found.end, key: found.key, kind: found.kind };
-}
-function matchHexKeyAt(text2, hit, needle, wantKind, acceptLength) {
-  return needle === KEY_NEEDLE ? matchHexKey(text2, hit, wantKind, acceptLength) : matchHexKeyUtf16(text2, hit, wantKind, acceptLength);
-}
-var UTF16_CHARS_AFTER, HEX_KEY_WINDOW, isStandardLength;
-var init_hex_key = __esm({
-  "rules/dist/hex-key.js"() {
-    "use strict";
-    init_key_shape();
-    UTF16_CHARS_AFTER = "shippo_live_".length + 128 + 1;
-    HEX_KEY_WINDOW = { before: 2 * LEFT_CONTEXT + 1, after: 2 * UTF16_CHARS_AFTER };
-    isStandardLength = (length) => length === KEY_HEX_LENGTH;
-  }
-});
-
-// rules/dist/shippo-live-key.js
-var shippoLiveKey;
-var init_shippo_live_key = __esm({
-  "rules/dist/shippo-live-key.js"() {
-    "use strict";
-    init_key_shape();
-    init_hex_key();
-    shippoLiveKey = {
-      id: "shippo-live-key",
-      name: "ShippoLiveKey",
-      description: "A Shippo live-mode API key (shippo_live_ followed by 40 hex characters).",
-      help: {
-        text: `A live Shippo API key can buy shipping labels and read orders and addresses on the owner's account. ${ROTATE_HELP}`,
-        markdown: "A **live** Shippo API key can buy shipping labels and read orders and addresses on the owner's account.\n\n1. Create a new key in the Shippo dashboard: **Settings → API**.\n2. Read the key from the environment (`process.env.SHIPPO_API_KEY`) or a secret manager instead of the source.\n3. Delete the leaked key in the dashboard. Removing the line is not enough: the key stays in git history until it is revoked.\n\nCheck whether it still works with `shippo-keyguard scan --verify`."
-      },
-      level: "error",
-      confidence: "high",
-      securitySeverity: 9.1,
-      tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
-      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
-      window: HEX_KEY_WINDOW,
-      matchAt: (text2, hit, needle) => matchHexKeyAt(text2, hit, needle, "live", isStandardLength)
-    };
-  }
-});
-
-// rules/dist/shippo-test-key.js
-var shippoTestKey;
-var init_shippo_test_key = __esm({
-  "rules/dist/shippo-test-key.js"() {
-    "use strict";
-    init_key_shape();
-    init_hex_key();
-    shippoTestKey = {
-      id: "shippo-test-key",
-      name: "ShippoTestKey",
-      description: "A Shippo test-mode API key (shippo_test_ followed by 40 hex characters).",
-      help: {
-        text: `A test Shippo API key cannot buy real labels, but it reads and writes the account's test data and shows that live keys may be handled the same way. ${ROTATE_HELP}`,
-        markdown: "A **test** Shippo API key cannot buy real labels, but it reads and writes the account's test-mode data, and where a test key is committed a live key often follows.\n\n1. Create a new test key in the Shippo dashboard: **Settings → API**.\n2. Read the key from the environment (`process.env.SHIPPO_API_KEY`) instead of the source.\n3. Delete the leaked key in the dashboard."
-      },
-      level: "error",
-      confidence: "high",
-      securitySeverity: 5.3,
-      tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
-      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
-      window: HEX_KEY_WINDOW,
-      matchAt: (text2, hit, needle) => matchHexKeyAt(text2, hit, needle, "test", isStandardLength)
-    };
-  }
-});
-
-// rules/dist/shippo-key-base64.js
-function isBase64Char(c) {
-  return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 43 || c === 47 || c === 45 || c === 95;
-}
-function continuationAfterBreak(text2, i) {
-  let j = i;
-  if (text2.startsWith("\\r\\n", j))
-    j += 4;
-  else if (text2.startsWith("\\n", j))
-    j += 2;
-  else {
-    if (text2.charCodeAt(j) === 13)
-      j++;
-    if (text2.charCodeAt(j) !== 10)
-      return -1;
-    j++;
-  }
-  const indentEnd = Math.min(text2.length, j + MAX_INDENT);
-  while (j < indentEnd && (text2.charCodeAt(j) === 32 || text2.charCodeAt(j) === 9))
-    j++;
-  return j < text2.length && isBase64Char(text2.charCodeAt(j)) ? j : -1;
-}
-function matchBase64(text2, hit, needle) {
-  return matchBase64Run(text2, hit, needle, 0) ?? matchBase64Run(text2, hit, needle, MAX_LINE_BREAKS);
-}
-function matchBase64Run(text2, hit, needle, lineBreaks) {
-  const alignment = ALIGNMENTS.find((a) => a.needle === needle);
-  if (alignment === void 0)
-    return void 0;
-  const groupStart = hit - alignment.leadChars;
-  if (groupStart < 0)
-    return void 0;
-  for (let i2 = groupStart; i2 < hit; i2++)
-    if (!isBase64Char(text2.charCodeAt(i2)))
-      return void 0;
-  let decodeStart = groupStart;
-  if (groupStart >= 4) {
-    let previousGroupIsBase64 = true;
-    for (let i2 = groupStart - 4; i2 < groupStart; i2++)
-      previousGroupIsBase64 &&= isBase64Char(text2.charCodeAt(i2));
-    if (previousGroupIsBase64)
-      decodeStart = groupStart - 4;
-  }
-  const at = [];
-  for (let i2 = decodeStart; i2 < hit; i2++)
-    at.push(i2);
-  let i = hit;
-  let breaks = 0;
-  while (at.length < MAX_CHARS && i < text2.length) {
-    if (isBase64Char(text2.charCodeAt(i))) {
-      at.push(i++);
-      continue;
-    }
-    const next = breaks < lineBreaks ? continuationAfterBreak(text2, i) : -1;
-    if (next === -1)
-      break;
-    breaks++;
-    i = next;
-  }
-  const encoded = at.map((index) => text2.charAt(index)).join("");
-  const decoded = Buffer.from(encoded, "base64").toString("latin1");
-  const keyOffset = (groupStart - decodeStart) / 4 * 3 + alignment.byteOffset;
-  const found = matchHexKey(decoded, keyOffset, void 0, isStandardLength);
-  if (found === void 0)
-    return void 0;
-  if (found.end === decoded.length && at.length === MAX_CHARS && i < text2.length)
-    return void 0;
-  const lastByte = found.end - 1;
-  return {
-    start: at[Math.floor(found.start * 8 / 6)],
-    end: at[Math.floor((lastByte * 8 + 7) / 6)] + 1,
-    key: found.key,
-    kind: found.kind
-  };
-}
-var ALIGNMENTS, MAX_CHARS, MAX_LINE_BREAKS, MAX_INDENT, shippoKeyBase64;
-var init_shippo_key_base64 = __esm({
-  "rules/dist/shippo-key-base64.js"() {
-    "use strict";
-    init_key_shape();
-    init_hex_key();
-    ALIGNMENTS = [
-      { needle: "c2hpcHBvX", byteOffset: 0, leadChars: 0 },
-      { needle: "NoaXBwb19", byteOffset: 1, leadChars: 2 },
-      { needle: "zaGlwcG9f", byteOffset: 2, leadChars: 3 }
-    ];
-    MAX_CHARS = 4 + Math.ceil((2 + 12 + 40 + 1) * 4 / 3) + 4;
-    MAX_LINE_BREAKS = 2;
-    MAX_INDENT = 16;
-    shippoKeyBase64 = {
-      id: "shippo-key-base64",
-      name: "ShippoKeyBase64",
-      description: "A Shippo API key hidden in base64, as in Kubernetes Secrets, Docker configs and Basic-auth headers.",
-      help: {
-        text: `The base64 text here decodes to a Shippo API key. Base64 is an encoding, not encryption: anyone can decode it. ${ROTATE_HELP}`,
-        markdown: "The base64 text here decodes to a Shippo API key. Base64 is an **encoding, not encryption**: anyone can decode it (Kubernetes `Secret` manifests, Docker `config.json` auths and `Authorization: Basic` headers are common places).\n\n1. Create a new key in the Shippo dashboard: **Settings → API**.\n2. Keep it in a secret store (sealed secrets, an external secret manager, CI secrets) rather than in the repository.\n3. Delete the leaked key in the dashboard."
-      },
-      level: "error",
-      confidence: "high",
-      securitySeverity: 9.1,
-      tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
-      needles: ALIGNMENTS.map((a) => a.needle),
-      window: { before: 8, after: MAX_CHARS + MAX_LINE_BREAKS * (4 + MAX_INDENT) },
-      matchAt: matchBase64
-    };
-  }
-});
-
-// rules/dist/shippo-key-nonstandard.js
-var MIN, MAX, shippoKeyNonstandard;
-var init_shippo_key_nonstandard = __esm({
-  "rules/dist/shippo-key-nonstandard.js"() {
-    "use strict";
-    init_key_shape();
-    init_hex_key();
-    MIN = 24;
-    MAX = 64;
-    shippoKeyNonstandard = {
-      id: "shippo-key-nonstandard",
-      name: "ShippoKeyNonstandardLength",
-      description: `A Shippo-style key with a hex part of unusual length (${MIN} to ${MAX} characters, not ${KEY_HEX_LENGTH}), such as the 32-hex form in old docs.`,
-      help: {
-        text: `This looks like a Shippo API key but its hex part is not the usual ${KEY_HEX_LENGTH} characters: an older key format, a truncated key, or a made-up example. It is reported at low confidence and does not fail the default policy. If it is a real key: ${ROTATE_HELP}`,
-        markdown: `This looks like a Shippo API key, but its hex part is not the usual ${KEY_HEX_LENGTH} characters: an older key format (the 32-hex form in old SDK READMEs), a truncated key, or a made-up example.
-
-It is reported at low confidence (\`note\`) and does not fail the default policy. If it is a real key, rotate it in the Shippo dashboard (**Settings → API**) and read it from the environment instead.`
-      },
-      level: "note",
-      confidence: "low",
-      securitySeverity: 3,
-      tags: ["security", "secret", "shippo"],
-      needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
-      window: HEX_KEY_WINDOW,
-      matchAt: (text2, hit, needle) => matchHexKeyAt(text2, hit, needle, void 0, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH)
-    };
-  }
-});
-
-// rules/dist/index.js
-function detectorById(id) {
-  return detectors.find((d) => d.id === id);
-}
-var detectors;
-var init_dist = __esm({
-  "rules/dist/index.js"() {
-    "use strict";
-    init_shippo_live_key();
-    init_shippo_test_key();
-    init_shippo_key_base64();
-    init_shippo_key_nonstandard();
-    detectors = [shippoLiveKey, shippoTestKey, shippoKeyBase64, shippoKeyNonstandard];
+    deps = () => __require("./shippo-keyguard-config.cjs");
+    yamlParseDocument = () => deps().yaml().parseDocument;
+    AjvClass = () => deps().ajv().Ajv;
+    ignoreFactory = () => deps().ignore();
   }
 });
 
 // packages/core/dist/detect.js
-function searchPart(needle) {
-  const part = RARER_PART[needle];
-  return part !== void 0 && needle.includes(part) ? part : needle;
+function searchPart(needle, list = detectors) {
+  for (const detector of list) {
+    const part = detector.rarerParts?.[needle];
+    if (part !== void 0 && needle.includes(part))
+      return part;
+  }
+  return needle;
 }
 function planFor(list) {
   let plan = planCache.get(list);
@@ -6256,7 +6282,7 @@ function planFor(list) {
       }
     }
     plan = [...byNeedle].map(([needle, group]) => {
-      const part = searchPart(needle);
+      const part = searchPart(needle, group);
       return { needle, bytes: Buffer.from(needle, "latin1"), part: Buffer.from(part, "latin1"), partAt: needle.indexOf(part), detectors: group };
     });
     planCache.set(list, plan);
@@ -6311,18 +6337,11 @@ function matchInWindow(buffer, hit, needle, detector) {
     return void 0;
   return { ...match, start: match.start + from, end: match.end + from };
 }
-var RARER_PART, planCache;
+var planCache;
 var init_detect = __esm({
   "packages/core/dist/detect.js"() {
     "use strict";
     init_dist();
-    RARER_PART = {
-      shippo_: "hippo_",
-      "s\0h\0i\0p\0p\0o\0_": "\0p\0o\0_",
-      c2hpcHBvX: "HBvX",
-      NoaXBwb19: "XBwb19",
-      zaGlwcG9f: "GlwcG9f"
-    };
     planCache = /* @__PURE__ */ new WeakMap();
   }
 });
@@ -6367,15 +6386,54 @@ var init_secret = __esm({
   }
 });
 
-// packages/core/dist/config/deps.js
-var deps, yamlParseDocument, AjvClass, ignoreFactory;
-var init_deps = __esm({
-  "packages/core/dist/config/deps.js"() {
+// packages/core/dist/config/settings-file.js
+import { readFileSync as readFileSync4 } from "node:fs";
+function formatProblem(file, p) {
+  return redactKeys(p.path === "" ? `${file}: ${p.message}` : `${file}: ${p.path}: ${p.message}`);
+}
+function redactKeys(text2) {
+  let out = text2;
+  let limit = Infinity;
+  for (const { match } of findKeys(text2).reverse()) {
+    if (match.end > limit)
+      continue;
+    out = `${out.slice(0, match.start)}${redact(match.key)}${out.slice(match.end)}`;
+    limit = match.start;
+  }
+  return out;
+}
+function jsonSyntaxMessage(error) {
+  const message = error.message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, "");
+  return message.split("\n")[0] ?? "";
+}
+function readTextOrThrow(file, what) {
+  try {
+    return readFileSync4(file, "utf8");
+  } catch (error) {
+    const code3 = error.code;
+    throw new ConfigError(file, [{ path: "", message: `cannot read the ${what}${code3 ? ` (${code3})` : ""}` }]);
+  }
+}
+var ConfigError;
+var init_settings_file = __esm({
+  "packages/core/dist/config/settings-file.js"() {
     "use strict";
-    deps = () => __require("./shippo-keyguard-config.cjs");
-    yamlParseDocument = () => deps().yaml().parseDocument;
-    AjvClass = () => deps().ajv().Ajv;
-    ignoreFactory = () => deps().ignore();
+    init_detect();
+    init_secret();
+    ConfigError = class extends Error {
+      file;
+      problems;
+      constructor(file, problems) {
+        super(problems.map((p) => formatProblem(file, p)).join("\n"));
+        this.name = "ConfigError";
+        this.file = file;
+        this.problems = problems;
+      }
+      /** The problems as lines, naming the file as `display` says (e.g. relative to the working directory). */
+      lines(display = (f) => f) {
+        return this.problems.map((p) => formatProblem(display(this.file), p));
+      }
+    };
   }
 });
 
@@ -6613,22 +6671,8 @@ var init_validation2 = __esm({
 });
 
 // packages/core/dist/config/load.js
-import { existsSync, readFileSync as readFileSync4 } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname as dirname3, extname as extname2, join as join2, resolve as resolve5 } from "node:path";
-function formatProblem(file, p) {
-  return redactKeys(p.path === "" ? `${file}: ${p.message}` : `${file}: ${p.path}: ${p.message}`);
-}
-function redactKeys(text2) {
-  let out = text2;
-  let limit = Infinity;
-  for (const { match } of findKeys(text2).reverse()) {
-    if (match.end > limit)
-      continue;
-    out = `${out.slice(0, match.start)}${redact(match.key)}${out.slice(match.end)}`;
-    limit = match.start;
-  }
-  return out;
-}
 function findConfigFile(startDir) {
   let dir = resolve5(startDir);
   for (; ; ) {
@@ -6687,7 +6731,7 @@ function parseFile(file, text2) {
 }
 function duplicateJsonKeys(text2) {
   const found = [];
-  const open2 = [];
+  const open3 = [];
   let expectKey = false;
   let line = 1;
   let lineStart = 0;
@@ -6697,18 +6741,18 @@ function duplicateJsonKeys(text2) {
       line++;
       lineStart = i + 1;
     } else if (c === "{" || c === "[") {
-      open2.push(c === "{" ? /* @__PURE__ */ new Set() : void 0);
+      open3.push(c === "{" ? /* @__PURE__ */ new Set() : void 0);
       expectKey = c === "{";
     } else if (c === "}" || c === "]") {
-      open2.pop();
+      open3.pop();
       expectKey = false;
     } else if (c === ",") {
-      expectKey = open2[open2.length - 1] !== void 0;
+      expectKey = open3[open3.length - 1] !== void 0;
     } else if (c === '"') {
       let end = i + 1;
       while (text2[end] !== '"')
         end += text2[end] === "\\" ? 2 : 1;
-      const keys = open2[open2.length - 1];
+      const keys = open3[open3.length - 1];
       if (expectKey && keys !== void 0) {
         const key = JSON.parse(text2.slice(i, end + 1));
         if (keys.has(key))
@@ -6720,18 +6764,6 @@ function duplicateJsonKeys(text2) {
     }
   }
   return found;
-}
-function jsonSyntaxMessage(error) {
-  const message = error.message.replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, "");
-  return message.split("\n")[0] ?? "";
-}
-function readTextOrThrow(file, what) {
-  try {
-    return readFileSync4(file, "utf8");
-  } catch (error) {
-    const code3 = error.code;
-    throw new ConfigError(file, [{ path: "", message: `cannot read the ${what}${code3 ? ` (${code3})` : ""}` }]);
-  }
 }
 function readConfigFile(file) {
   const text2 = readTextOrThrow(file, "configuration file");
@@ -6750,30 +6782,16 @@ function loadConfigFresh(startDir, options = {}) {
     return { dir: start, config: {} };
   return { file, dir: dirname3(file), config: readConfigFile(file) };
 }
-var CONFIG_FILE_NAMES, ConfigError, checkConfig;
+var CONFIG_FILE_NAMES, checkConfig;
 var init_load = __esm({
   "packages/core/dist/config/load.js"() {
     "use strict";
-    init_detect();
-    init_secret();
     init_deps();
     init_schema();
+    init_settings_file();
     init_validation2();
+    init_settings_file();
     CONFIG_FILE_NAMES = [".shippo-keyguard.json", ".shippo-keyguard.yaml", ".shippo-keyguard.yml"];
-    ConfigError = class extends Error {
-      file;
-      problems;
-      constructor(file, problems) {
-        super(problems.map((p) => formatProblem(file, p)).join("\n"));
-        this.name = "ConfigError";
-        this.file = file;
-        this.problems = problems;
-      }
-      /** The problems as lines, naming the file as `display` says (e.g. relative to the working directory). */
-      lines(display = (f) => f) {
-        return this.problems.map((p) => formatProblem(display(this.file), p));
-      }
-    };
     checkConfig = compileChecker(configSchema);
   }
 });
@@ -7232,6 +7250,55 @@ var init_public_env = __esm({
   }
 });
 
+// packages/core/dist/warnings.js
+var WARNINGS, WARNING_CODES, INCOMPLETE_WARNINGS, UNREAD_HISTORY_WARNINGS;
+var init_warnings = __esm({
+  "packages/core/dist/warnings.js"() {
+    "use strict";
+    WARNINGS = [
+      // Listing and reading files.
+      { code: "not-found", incomplete: false },
+      { code: "unreadable", incomplete: true, unreadHistory: true },
+      { code: "vanished", incomplete: false },
+      { code: "not-regular", incomplete: false },
+      { code: "too-large", incomplete: true },
+      { code: "not-utf8", incomplete: false },
+      { code: "symlink-outside-root", incomplete: false },
+      { code: "git-dir", incomplete: false },
+      { code: "git-refused", incomplete: false },
+      // Git history, staged changes and pushed ranges.
+      { code: "shallow-clone", incomplete: true },
+      { code: "missing-object", incomplete: true, unreadHistory: true },
+      { code: "attribution-failed", incomplete: true, unreadHistory: true },
+      { code: "submodule-not-checked-out", incomplete: true },
+      // Archives (docs/archives.md).
+      /** An entry or the whole archive inflates past a limit (zip bomb, or just big). */
+      { code: "archive-too-large", incomplete: true },
+      /** Truncated or malformed; what could be read before the damage was scanned. */
+      { code: "archive-corrupt", incomplete: true },
+      /** An encrypted zip entry: its content cannot be read without the password. */
+      { code: "archive-encrypted", incomplete: true },
+      /** A zip entry compressed with a method other than stored or deflate (bzip2, LZMA, zstd…). */
+      { code: "archive-unsupported", incomplete: true },
+      /** An archive nested deeper than `--archive-depth`: its bytes were searched as they are. */
+      { code: "archive-too-deep", incomplete: false },
+      /** A symbolic or hard link entry in a tar: nothing to read, never followed. */
+      { code: "archive-link", incomplete: false },
+      /** An entry named with `..` or an absolute path: scanned under that name, never extracted. */
+      { code: "archive-unsafe-path", incomplete: false },
+      // Baseline, verification and sharded scans.
+      { code: "stale-baseline-entry", incomplete: false },
+      { code: "custom-api-base-url", incomplete: false },
+      { code: "verify-cache-corrupt", incomplete: false },
+      { code: "verify-cache-unwritable", incomplete: false },
+      { code: "not-scanned", incomplete: false }
+    ];
+    WARNING_CODES = WARNINGS.map((w) => w.code);
+    INCOMPLETE_WARNINGS = new Set(WARNINGS.filter((w) => w.incomplete).map((w) => w.code));
+    UNREAD_HISTORY_WARNINGS = new Set(WARNINGS.filter((w) => "unreadHistory" in w).map((w) => w.code));
+  }
+});
+
 // packages/core/dist/index.js
 var init_dist2 = __esm({
   "packages/core/dist/index.js"() {
@@ -7242,38 +7309,12 @@ var init_dist2 = __esm({
     init_policy();
     init_severity();
     init_filter();
+    init_warnings();
     init_project();
   }
 });
 
-// packages/core/dist/files/fs-path.js
-import { isUtf8 } from "node:buffer";
-import { sep as sep2 } from "node:path";
-function joinFsPath(dir, name) {
-  if (typeof dir === "string" && typeof name === "string")
-    return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
-  const d = Buffer.from(dir);
-  const slash = d.length > 0 && d[d.length - 1] === 47 ? Buffer.alloc(0) : Buffer.from("/");
-  return Buffer.concat([d, slash, Buffer.from(name)]);
-}
-function fsPathFromBytes(bytes) {
-  return isUtf8(bytes) ? bytes.toString("utf8") : bytes;
-}
-function displayPath(path) {
-  return typeof path === "string" ? path : path.toString("utf8");
-}
-function toPosix(path) {
-  return sep2 === "/" ? path : path.split(sep2).join("/");
-}
-function insideGitDir(path) {
-  return toPosix(path).split("/").includes(".git");
-}
-function isWithin(parent, child) {
-  if (child === parent)
-    return true;
-  const base = parent.endsWith("/") ? parent : `${parent}/`;
-  return child.startsWith(base);
-}
+// packages/core/dist/printable.js
 function printablePath(path) {
   return path.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
     if (c === "\n")
@@ -7286,8 +7327,8 @@ function printablePath(path) {
     return code3 <= 255 ? `\\x${code3.toString(16).padStart(2, "0")}` : `\\u${code3.toString(16).padStart(4, "0")}`;
   });
 }
-var init_fs_path = __esm({
-  "packages/core/dist/files/fs-path.js"() {
+var init_printable = __esm({
+  "packages/core/dist/printable.js"() {
     "use strict";
   }
 });
@@ -7317,7 +7358,7 @@ function archivePath(path, chain) {
 var init_path = __esm({
   "packages/core/dist/archive/path.js"() {
     "use strict";
-    init_fs_path();
+    init_printable();
   }
 });
 
@@ -7526,7 +7567,8 @@ function sarifLevel(f) {
 }
 function resultMessage(f, shown) {
   const status3 = f.verification && f.verification.status !== "unchecked" ? `${f.verification.status.toUpperCase()} ` : "";
-  const what = f.detector === "shippo-key-base64" ? ` encoded in base64` : "";
+  const encoding = detectorById(f.detector)?.encoding;
+  const what = encoding ? ` encoded in ${encoding}` : "";
   const reason = f.verification?.status === "unknown" && f.verification.reason ? ` (verification: ${f.verification.reason})` : "";
   const where = f.introduced ? ` introduced in ${f.introduced.stash ? `stash entry ${f.introduced.stash}, ` : ""}commit ${f.introduced.commit.slice(0, 12)}` : "";
   const inside = f.archive && f.archive.length > 0 ? ` inside ${archivePath(f.path, f.archive)}` : "";
@@ -8501,11 +8543,14 @@ var init_finish = __esm({
 });
 
 // packages/core/dist/archive/errors.js
-var ARCHIVE_INCOMPLETE, ArchiveError;
+var isArchiveCode, ARCHIVE_WARNING_CODES, ARCHIVE_INCOMPLETE, ArchiveError;
 var init_errors2 = __esm({
   "packages/core/dist/archive/errors.js"() {
     "use strict";
-    ARCHIVE_INCOMPLETE = /* @__PURE__ */ new Set(["archive-too-large", "archive-corrupt", "archive-encrypted", "archive-unsupported"]);
+    init_warnings();
+    isArchiveCode = (code3) => code3.startsWith("archive-");
+    ARCHIVE_WARNING_CODES = WARNING_CODES.filter(isArchiveCode);
+    ARCHIVE_INCOMPLETE = new Set(ARCHIVE_WARNING_CODES.filter((c) => INCOMPLETE_WARNINGS.has(c)));
     ArchiveError = class extends Error {
       code;
       partial;
@@ -9251,10 +9296,10 @@ var init_esm2 = __esm({
        * Return a void Promise that resolves once the stream ends.
        */
       async promise() {
-        return new Promise((resolve30, reject) => {
+        return new Promise((resolve31, reject) => {
           this.on(DESTROYED, () => reject(new Error("stream destroyed")));
           this.on("error", (er) => reject(er));
-          this.on("end", () => resolve30());
+          this.on("end", () => resolve31());
         });
       }
       /**
@@ -9278,7 +9323,7 @@ var init_esm2 = __esm({
             return Promise.resolve({ done: false, value: res });
           if (this[EOF])
             return stop();
-          let resolve30;
+          let resolve31;
           let reject;
           const onerr = (er) => {
             this.off("data", ondata);
@@ -9292,19 +9337,19 @@ var init_esm2 = __esm({
             this.off("end", onend);
             this.off(DESTROYED, ondestroy);
             this.pause();
-            resolve30({ value, done: !!this[EOF] });
+            resolve31({ value, done: !!this[EOF] });
           };
           const onend = () => {
             this.off("error", onerr);
             this.off("data", ondata);
             this.off(DESTROYED, ondestroy);
             stop();
-            resolve30({ done: true, value: void 0 });
+            resolve31({ done: true, value: void 0 });
           };
           const ondestroy = () => onerr(new Error("stream destroyed"));
           return new Promise((res2, rej) => {
             reject = rej;
-            resolve30 = res2;
+            resolve31 = res2;
             this.once(DESTROYED, ondestroy);
             this.once("error", onerr);
             this.once("end", onend);
@@ -9768,7 +9813,6 @@ var init_esm3 = __esm({
 });
 
 // packages/core/dist/archive/gzip.js
-import { constants as constants2, gunzipSync } from "node:zlib";
 function gzipName(bytes) {
   const flags = bytes[3] ?? 0;
   if (!(flags & FNAME))
@@ -9781,24 +9825,6 @@ function gzipName(bytes) {
     return void 0;
   const name = Buffer.from(bytes.subarray(at, end)).toString("latin1");
   return name.split("/").pop() || void 0;
-}
-function isTooLarge(error) {
-  return error.code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError;
-}
-function gunzip(bytes, max) {
-  try {
-    return gunzipSync(bytes, { maxOutputLength: Math.max(1, max), chunkSize: 64 * 1024 });
-  } catch (error) {
-    if (isTooLarge(error))
-      throw new ArchiveError("archive-too-large", `inflates to more than ${max} bytes; not scanned`);
-    let partial;
-    try {
-      partial = gunzipSync(bytes, { maxOutputLength: Math.max(1, max), finishFlush: constants2.Z_SYNC_FLUSH });
-    } catch {
-      partial = void 0;
-    }
-    throw new ArchiveError("archive-corrupt", `gzip stream is corrupt or truncated (${error.message})`, partial);
-  }
 }
 var FEXTRA, FNAME, GunzipStream;
 var init_gzip = __esm({
@@ -10054,6 +10080,78 @@ var init_tar = __esm({
         this.#longLink = void 0;
         const type = flag === "0" || flag === "\0" || flag === "7" ? "file" : flag === "1" || flag === "2" ? "link" : flag === "5" ? "dir" : "other";
         this.#ready.push({ name, type, linkname, size, ...data ? { data } : {} });
+      }
+    };
+  }
+});
+
+// packages/core/dist/archive/windows.js
+import { isAscii } from "node:buffer";
+function advanceOver(bytes) {
+  let breaks = 0;
+  for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1))
+    breaks++;
+  for (let at = bytes.indexOf(CR); at !== -1; at = bytes.indexOf(CR, at + 1))
+    if (bytes[at + 1] !== LF)
+      breaks++;
+  const last = Math.max(bytes.lastIndexOf(LF), bytes.lastIndexOf(CR));
+  const tail2 = bytes.subarray(last + 1);
+  return { breaks, column: isAscii(tail2) ? tail2.length : tail2.toString("utf8").length, broke: last !== -1 };
+}
+var WINDOW_BYTES, WINDOW_OVERLAP, CR, LF, Windows;
+var init_windows = __esm({
+  "packages/core/dist/archive/windows.js"() {
+    "use strict";
+    init_dist();
+    WINDOW_BYTES = 8 * 1024 * 1024;
+    WINDOW_OVERLAP = Math.max(4096, 2 * Math.max(...detectors.map((d) => d.window.before + d.window.after + 64)));
+    CR = 13;
+    LF = 10;
+    Windows = class {
+      size;
+      overlap;
+      #parts = [];
+      #size = 0;
+      #at = { offset: 0, line: 1, column: 0, searched: 0 };
+      constructor(size = WINDOW_BYTES, overlap = WINDOW_OVERLAP + WINDOW_OVERLAP % 2) {
+        this.size = size;
+        this.overlap = overlap;
+      }
+      /** The windows completed by this piece (usually none). */
+      *push(piece) {
+        this.#parts.push(piece);
+        this.#size += piece.length;
+        while (this.#size >= this.size + this.overlap)
+          yield this.#cut();
+      }
+      /** The last window, if anything is left that was not searched yet. */
+      *end() {
+        const bytes = this.#parts.length === 1 ? this.#parts[0] : Buffer.concat(this.#parts, this.#size);
+        this.#parts = [];
+        this.#size = 0;
+        if (this.#at.offset + bytes.length > this.#at.searched || this.#at.offset === 0)
+          yield { bytes, at: this.#at };
+      }
+      #cut() {
+        const whole = this.#parts.length === 1 ? this.#parts[0] : Buffer.concat(this.#parts, this.#size);
+        const bytes = whole.subarray(0, this.size + this.overlap);
+        const at = this.#at;
+        let advance = bytes.length - this.overlap;
+        advance -= (at.offset + advance) % 2;
+        if (bytes[advance - 1] === CR)
+          advance -= 2;
+        const moved = advanceOver(bytes.subarray(0, advance));
+        const bom = at.offset === 0 && !moved.broke && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 1 : 0;
+        this.#at = {
+          offset: at.offset + advance,
+          line: at.line + moved.breaks,
+          column: (moved.broke ? 0 : at.column) + moved.column - bom,
+          searched: at.offset + bytes.length
+        };
+        const rest = Buffer.from(whole.subarray(advance));
+        this.#parts = [rest];
+        this.#size = rest.length;
+        return { bytes, at };
       }
     };
   }
@@ -10377,9 +10475,9 @@ var require_utils = __commonJS({
         fpath.split(self2.sep).forEach(function(name) {
           if (!name || name.substr(-1, 1) === ":") return;
           resolvedPath += self2.sep + name;
-          var stat2;
+          var stat3;
           try {
-            stat2 = self2.fs.statSync(resolvedPath);
+            stat3 = self2.fs.statSync(resolvedPath);
           } catch (e) {
             if (e.message && e.message.startsWith("ENOENT")) {
               self2.fs.mkdirSync(resolvedPath);
@@ -10387,7 +10485,7 @@ var require_utils = __commonJS({
               throw e;
             }
           }
-          if (stat2 && stat2.isFile()) throw Errors.FILE_IN_THE_WAY(`"${resolvedPath}"`);
+          if (stat3 && stat3.isFile()) throw Errors.FILE_IN_THE_WAY(`"${resolvedPath}"`);
         });
       }
       mkdirSync4(folder);
@@ -10396,8 +10494,8 @@ var require_utils = __commonJS({
       const self2 = this;
       if (self2.fs.existsSync(path)) {
         if (!overwrite) return false;
-        var stat2 = self2.fs.statSync(path);
-        if (stat2.isDirectory()) {
+        var stat3 = self2.fs.statSync(path);
+        if (stat3.isDirectory()) {
           return false;
         }
       }
@@ -10430,8 +10528,8 @@ var require_utils = __commonJS({
       const self2 = this;
       self2.fs.exists(path, function(exist) {
         if (exist && !overwrite) return callback(false);
-        self2.fs.stat(path, function(err, stat2) {
-          if (exist && stat2 && stat2.isDirectory()) {
+        self2.fs.stat(path, function(err, stat3) {
+          if (exist && stat3 && stat3.isDirectory()) {
             return callback(false);
           }
           var folder = pth.dirname(path);
@@ -10483,13 +10581,13 @@ var require_utils = __commonJS({
       for (const part of rel.split(pth.sep)) {
         if (!part || part === ".") continue;
         cur = pth.join(cur, part);
-        let stat2;
+        let stat3;
         try {
-          stat2 = self2.fs.lstatSync(cur);
+          stat3 = self2.fs.lstatSync(cur);
         } catch (e) {
           break;
         }
-        if (stat2.isSymbolicLink()) throw Errors.FILE_IN_THE_WAY(`"${cur}"`);
+        if (stat3.isSymbolicLink()) throw Errors.FILE_IN_THE_WAY(`"${cur}"`);
       }
     };
     Utils.prototype.findFiles = function(path) {
@@ -10516,11 +10614,11 @@ var require_utils = __commonJS({
         self2.fs.readdirSync(dir).forEach(function(file) {
           const path2 = pth.join(dir, file);
           if (escapesRoot(path2)) return;
-          const stat2 = self2.fs.statSync(path2);
+          const stat3 = self2.fs.statSync(path2);
           if (!pattern2 || pattern2.test(path2)) {
-            files.push(pth.normalize(path2) + (stat2.isDirectory() ? self2.sep : ""));
+            files.push(pth.normalize(path2) + (stat3.isDirectory() ? self2.sep : ""));
           }
-          if (stat2.isDirectory() && recursive) {
+          if (stat3.isDirectory() && recursive) {
             const realDir = self2.fs.realpathSync(path2);
             if (!visited.has(realDir)) {
               visited.add(realDir);
@@ -10567,14 +10665,14 @@ var require_utils = __commonJS({
                 if (!--pending) done();
                 return;
               }
-              self2.fs.stat(file, function(err3, stat2) {
+              self2.fs.stat(file, function(err3, stat3) {
                 if (err3) return done(err3);
-                if (!stat2) {
+                if (!stat3) {
                   if (!--pending) done();
                   return;
                 }
-                results.push(pth.normalize(file) + (stat2.isDirectory() ? self2.sep : ""));
-                if (!stat2.isDirectory()) {
+                results.push(pth.normalize(file) + (stat3.isDirectory() ? self2.sep : ""));
+                if (!stat3.isDirectory()) {
                   if (!--pending) done();
                   return;
                 }
@@ -12138,8 +12236,8 @@ var require_adm_zip = __commonJS({
         return null;
       }
       function fixPath(zipPath) {
-        const { join: join12, normalize: normalize2, sep: sep6 } = pth.posix;
-        return join12(pth.isAbsolute(zipPath) ? "/" : ".", normalize2(sep6 + zipPath.split("\\").join(sep6) + sep6));
+        const { join: join13, normalize: normalize2, sep: sep6 } = pth.posix;
+        return join13(pth.isAbsolute(zipPath) ? "/" : ".", normalize2(sep6 + zipPath.split("\\").join(sep6) + sep6));
       }
       function filenameFilter(filterfn) {
         if (filterfn instanceof RegExp) {
@@ -12535,10 +12633,10 @@ var require_adm_zip = __commonJS({
          * @param {function|string} [props.namefix] - optional function to help fix filename
          */
         addLocalFolderPromise: function(localPath, props) {
-          return new Promise((resolve30, reject) => {
+          return new Promise((resolve31, reject) => {
             this.addLocalFolderAsync2(Object.assign({ localPath }, props), (err, done) => {
               if (err) return reject(err);
-              if (done) resolve30(this);
+              if (done) resolve31(this);
             });
           });
         },
@@ -12730,12 +12828,12 @@ var require_adm_zip = __commonJS({
           keepOriginalPermission = get_Bool(false, keepOriginalPermission);
           overwrite = get_Bool(false, overwrite);
           if (!callback) {
-            return new Promise((resolve30, reject) => {
+            return new Promise((resolve31, reject) => {
               this.extractAllToAsync(targetPath, overwrite, keepOriginalPermission, function(err) {
                 if (err) {
                   reject(err);
                 } else {
-                  resolve30(this);
+                  resolve31(this);
                 }
               });
             });
@@ -12850,11 +12948,11 @@ var require_adm_zip = __commonJS({
                  */
         writeZipPromise: function(targetFileName, props) {
           const { overwrite, perm } = Object.assign({ overwrite: true }, props);
-          return new Promise((resolve30, reject) => {
+          return new Promise((resolve31, reject) => {
             if (!targetFileName && opts.filename) targetFileName = opts.filename;
             if (!targetFileName) reject("ADM-ZIP: ZIP File Name Missing");
             this.toBufferPromise().then((zipData) => {
-              const ret = (done) => done ? resolve30(done) : reject("ADM-ZIP: Wasn't able to write zip file");
+              const ret = (done) => done ? resolve31(done) : reject("ADM-ZIP: Wasn't able to write zip file");
               filetools.writeFileToAsync(targetFileName, zipData, overwrite, perm, ret);
             }, reject);
           });
@@ -12863,8 +12961,8 @@ var require_adm_zip = __commonJS({
          * @returns {Promise<Buffer>} A promise to the Buffer.
          */
         toBufferPromise: function() {
-          return new Promise((resolve30, reject) => {
-            _zip.toAsyncBuffer(resolve30, reject);
+          return new Promise((resolve31, reject) => {
+            _zip.toAsyncBuffer(resolve31, reject);
           });
         },
         /**
@@ -12889,7 +12987,7 @@ var require_adm_zip = __commonJS({
 });
 
 // packages/core/dist/archive/zip.js
-import { constants as constants3, inflateRawSync } from "node:zlib";
+import { constants as constants2, inflateRawSync } from "node:zlib";
 function declaredEntries(bytes) {
   const from = Math.max(0, bytes.length - 65535 - 22);
   const end = bytes.lastIndexOf(Buffer.from([80, 75, 5, 6]), bytes.length - 22);
@@ -12946,7 +13044,7 @@ function* zipEntries(bytes, maxEntries = Number.POSITIVE_INFINITY) {
           }
           let partial;
           try {
-            partial = inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), finishFlush: constants3.Z_SYNC_FLUSH });
+            partial = inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), finishFlush: constants2.Z_SYNC_FLUSH });
           } catch {
             partial = void 0;
           }
@@ -13007,7 +13105,8 @@ function* expand(bytes, name, limits = DEFAULT_ARCHIVE_LIMITS) {
   } catch (error) {
     if (!(error instanceof BudgetSpent))
       throw error;
-    yield warning([], "archive-too-large", error.message);
+    if (!error.reported)
+      yield warning([], "archive-too-large", error.message);
   }
 }
 function* entry(bytes, name, chain, depth, budget) {
@@ -13034,21 +13133,10 @@ function* open(bytes, name, chain, depth, budget) {
   switch (sniff(bytes)) {
     case "gzip": {
       if (gzipHoldsTar(bytes)) {
-        yield* tarItems(streamedTar(bytes, budget), chain, depth, budget, false);
+        yield* tarItems(streamedTar(bytes, budget), chain, depth, budget, "by-name");
         return;
       }
-      let inner;
-      try {
-        inner = gunzip(bytes, room(budget));
-      } catch (error) {
-        if (!(error instanceof ArchiveError) || !error.partial || error.partial.length === 0)
-          throw spentOr(budget, error);
-        yield warning(chain, error.code, error.message);
-        inner = error.partial;
-      }
-      take(budget, inner.length);
-      const innerName = gunzippedName(bytes);
-      yield* entry(inner, innerName, [...chain, { format: "gzip", path: innerName }], depth - 1, budget);
+      yield* gunzipped(bytes, chain, depth, budget);
       return;
     }
     case "zip":
@@ -13097,6 +13185,62 @@ function* open(bytes, name, chain, depth, budget) {
     default:
       yield { chain, bytes };
   }
+}
+function* gunzipped(bytes, chain, depth, budget) {
+  const innerName = gunzippedName(bytes);
+  const step = [...chain, { format: "gzip", path: innerName }];
+  const stream = new GunzipStream(bytes, 1024);
+  const held = [];
+  let got = 0;
+  let windows;
+  const search = (w) => ({ chain: step, bytes: w.bytes, at: w.at });
+  try {
+    for (; ; ) {
+      const pieces = stream.next();
+      if (pieces === void 0)
+        break;
+      for (const piece of pieces) {
+        take(budget, piece.length);
+        if (windows) {
+          for (const w of windows.push(piece))
+            yield search(w);
+          continue;
+        }
+        held.push(piece);
+        got += piece.length;
+        if (got <= budget.limits.maxEntryBytes)
+          continue;
+        windows = new Windows();
+        const head = held[0];
+        if (sniff(head.length >= 512 ? head : Buffer.concat(held)) !== void 0) {
+          yield warning(step, "archive-too-large", `inflates to more than ${budget.limits.maxEntryBytes} bytes, too large to open; searched as it is`);
+        }
+        while (held.length > 0)
+          for (const w of windows.push(held.shift()))
+            yield search(w);
+      }
+    }
+  } catch (error) {
+    if (error instanceof BudgetSpent) {
+      if (error.reported)
+        throw error;
+      if (windows)
+        for (const w of windows.end())
+          yield search(w);
+      yield warning(chain, "archive-too-large", error.message);
+      error.reported = true;
+      throw error;
+    }
+    if (!(error instanceof ArchiveError) || got === 0 && !windows)
+      throw error;
+    yield warning(chain, error.code, error.message);
+  }
+  if (windows) {
+    for (const w of windows.end())
+      yield search(w);
+    return;
+  }
+  yield* entry(held.length === 1 ? held[0] : Buffer.concat(held, got), innerName, step, depth - 1, budget);
 }
 function gzipHoldsTar(bytes) {
   const stream = new GunzipStream(bytes, 4096);
@@ -13153,7 +13297,7 @@ function* tarItems(entries, chain, depth, budget, image) {
       continue;
     }
     const layer = image ? LAYER.exec(e.name) : null;
-    if (layer && sniff(e.data) !== void 0) {
+    if (layer && (image === true ? sniff(e.data) !== void 0 : sniff(e.data) === "tar" || sniff(e.data) === "gzip" && gzipHoldsTar(e.data))) {
       yield* imageLayer(e.data, `sha256:${layer[1] ?? createHash4("sha256").update(e.data).digest("hex")}`, chain, depth, budget);
       continue;
     }
@@ -13194,6 +13338,7 @@ var init_expand = __esm({
     init_gzip();
     init_sniff();
     init_tar();
+    init_windows();
     init_zip();
     DEFAULT_ARCHIVE_DEPTH = 3;
     DEFAULT_ARCHIVE_LIMITS = {
@@ -13203,10 +13348,21 @@ var init_expand = __esm({
       maxEntries: 1e5
     };
     BudgetSpent = class extends Error {
+      /** Set once a warning named the place where the budget ran out: no second one for the file. */
+      reported = false;
     };
     warning = (chain, code3, message) => ({ chain, warning: { code: code3, message } });
     UNSAFE = "entry name leads outside the archive; scanned under that name, never extracted";
     LAYER = /^(?:\.\/)?(?:blobs\/sha256\/([0-9a-f]{64})|[0-9a-f]{64}\/layer\.tar)$/;
+  }
+});
+
+// packages/core/dist/limits.js
+var DEFAULT_MAX_FILE_SIZE;
+var init_limits = __esm({
+  "packages/core/dist/limits.js"() {
+    "use strict";
+    DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
   }
 });
 
@@ -13245,7 +13401,7 @@ function scanArchiveContent(content, options, limits) {
     }
     if (!mayHoldKey(item.bytes, options.detectors))
       continue;
-    const found = scanContent(item.bytes, options);
+    const found = item.at ? placed(scanContent(item.bytes, options), item.at) : scanContent(item.bytes, options);
     if (item.chain.length === 0)
       findings.push(...found);
     else
@@ -13253,6 +13409,23 @@ function scanArchiveContent(content, options, limits) {
         findings.push({ ...f, archive: item.chain.map((s) => ({ ...s })) });
   }
   return { findings, warnings };
+}
+function placed(found, at) {
+  const out = [];
+  for (const f of found) {
+    if (at.offset + f.endOffset <= at.searched)
+      continue;
+    out.push({
+      ...f,
+      startOffset: at.offset + f.startOffset,
+      endOffset: at.offset + f.endOffset,
+      startLine: at.line + f.startLine - 1,
+      startColumn: f.startLine === 1 ? at.column + f.startColumn : f.startColumn,
+      endLine: at.line + f.endLine - 1,
+      endColumn: f.endLine === 1 ? at.column + f.endColumn : f.endColumn
+    });
+  }
+  return out;
 }
 var init_scan = __esm({
   "packages/core/dist/archive/scan.js"() {
@@ -13264,9 +13437,44 @@ var init_scan = __esm({
   }
 });
 
+// packages/core/dist/files/fs-path.js
+import { isUtf8 } from "node:buffer";
+import { sep as sep2 } from "node:path";
+function joinFsPath(dir, name) {
+  if (typeof dir === "string" && typeof name === "string")
+    return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
+  const d = Buffer.from(dir);
+  const slash = d.length > 0 && d[d.length - 1] === 47 ? Buffer.alloc(0) : Buffer.from("/");
+  return Buffer.concat([d, slash, Buffer.from(name)]);
+}
+function fsPathFromBytes(bytes) {
+  return isUtf8(bytes) ? bytes.toString("utf8") : bytes;
+}
+function displayPath(path) {
+  return typeof path === "string" ? path : path.toString("utf8");
+}
+function toPosix(path) {
+  return sep2 === "/" ? path : path.split(sep2).join("/");
+}
+function insideGitDir(path) {
+  return toPosix(path).split("/").includes(".git");
+}
+function isWithin(parent, child) {
+  if (child === parent)
+    return true;
+  const base = parent.endsWith("/") ? parent : `${parent}/`;
+  return child.startsWith(base);
+}
+var init_fs_path = __esm({
+  "packages/core/dist/files/fs-path.js"() {
+    "use strict";
+    init_printable();
+  }
+});
+
 // packages/core/dist/files/read-scan.js
 import { isUtf8 as isUtf82 } from "node:buffer";
-import { closeSync as closeSync2, constants as constants4, fstatSync, lstatSync as lstatSync2, openSync as openSync2, readSync, realpathSync } from "node:fs";
+import { closeSync as closeSync2, constants as constants3, fstatSync, lstatSync as lstatSync2, openSync as openSync2, readSync, realpathSync } from "node:fs";
 function emptyResult() {
   return { findings: [], keys: [], warnings: [], scanned: 0, bytes: 0, skipped: 0, missingFromGit: [] };
 }
@@ -13294,7 +13502,7 @@ var init_read_scan = __esm({
     init_scan_content();
     init_secret();
     init_fs_path();
-    OPEN_FLAGS = constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOFOLLOW;
+    OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOFOLLOW;
     CHUNK = 1 << 20;
     REASONS = {
       EACCES: "permission denied",
@@ -13914,11 +14122,11 @@ function publicKeysInIgnoredEnvFiles(dirs, root, options) {
   }
   return out;
 }
-var DEFAULT_MAX_FILE_SIZE;
 var init_files = __esm({
   "packages/core/dist/files/index.js"() {
     "use strict";
     init_expand();
+    init_limits();
     init_pool();
     init_targets();
     init_list_git();
@@ -13926,7 +14134,6 @@ var init_files = __esm({
     init_scan_content();
     init_fs_path();
     init_fs_path();
-    DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
   }
 });
 
@@ -14010,7 +14217,7 @@ var checkBaseline;
 var init_file = __esm({
   "packages/core/dist/baseline/file.js"() {
     "use strict";
-    init_load();
+    init_settings_file();
     init_validation2();
     init_model();
     checkBaseline = compileChecker(baselineSchema);
@@ -14053,7 +14260,7 @@ var NO_RULES, filters;
 var init_discover = __esm({
   "packages/core/dist/baseline/discover.js"() {
     "use strict";
-    init_load();
+    init_settings_file();
     init_model();
     NO_RULES = {};
     filters = /* @__PURE__ */ new WeakMap();
@@ -14193,7 +14400,7 @@ var init_archive = __esm({
   "packages/core/dist/archive/index.js"() {
     "use strict";
     init_expand();
-    init_errors2();
+    init_path();
     init_scan();
   }
 });
@@ -15017,10 +15224,22 @@ Exit codes:
 });
 
 // packages/core/dist/git/exec.js
+import { AsyncLocalStorage } from "node:async_hooks";
 import { spawn } from "node:child_process";
 import { StringDecoder as StringDecoder2 } from "node:string_decoder";
 function gitEnv() {
-  return { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_NO_LAZY_FETCH: "1", GIT_OPTIONAL_LOCKS: "0", GIT_NO_REPLACE_OBJECTS: "1", LC_ALL: "C" };
+  return {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_NO_LAZY_FETCH: "1",
+    GIT_OPTIONAL_LOCKS: "0",
+    GIT_NO_REPLACE_OBJECTS: "1",
+    LC_ALL: "C",
+    ...extraEnv.getStore()
+  };
+}
+function withGitEnv(env2, run2) {
+  return extraEnv.run({ ...extraEnv.getStore(), ...env2 }, run2);
 }
 function spawnGit(cwd, args) {
   return spawn("git", [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
@@ -15030,7 +15249,7 @@ function gitErrorLine(stderr, fallback) {
   return (line ?? fallback).replace(/^(fatal|error):\s*/, "").trim() || fallback;
 }
 function runGit(cwd, args, options = {}) {
-  return new Promise((resolve30, reject) => {
+  return new Promise((resolve31, reject) => {
     const child = spawnGit(cwd, args);
     const out = [];
     let err = "";
@@ -15060,7 +15279,7 @@ function runGit(cwd, args, options = {}) {
         return reject(failed);
       const exit = code3 ?? -1;
       if (exit === 0 || options.okCodes?.includes(exit))
-        return resolve30({ stdout: Buffer.concat(out), code: exit });
+        return resolve31({ stdout: Buffer.concat(out), code: exit });
       reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ""} failed with exit code ${exit}`), args, code3));
     });
     child.stdin.end(options.input ?? "");
@@ -15158,7 +15377,7 @@ function unquotePath(path) {
   }
   return Buffer.from(bytes).toString("utf8");
 }
-var GitError, NotAGitRepositoryError, BadRevisionError, BASE_ARGS;
+var GitError, NotAGitRepositoryError, BadRevisionError, extraEnv, BASE_ARGS;
 var init_exec = __esm({
   "packages/core/dist/git/exec.js"() {
     "use strict";
@@ -15184,7 +15403,36 @@ var init_exec = __esm({
         this.name = "BadRevisionError";
       }
     };
+    extraEnv = new AsyncLocalStorage();
     BASE_ARGS = ["-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "i18n.logOutputEncoding=UTF-8", "--no-pager"];
+  }
+});
+
+// packages/core/dist/git/revisions.js
+function revisionInput(revs) {
+  const args = [];
+  const ids = [];
+  let negated = false;
+  for (const rev of revs) {
+    if (rev === "--not")
+      negated = !negated;
+    if (!OBJECT_ID_REVISION.test(rev))
+      args.push(rev);
+    else if (!negated)
+      ids.push(rev);
+    else
+      ids.push(rev.startsWith("^") ? rev.slice(1) : `^${rev}`);
+  }
+  if (ids.length === 0)
+    return { args };
+  return { args: ["--stdin", ...args], input: `${ids.join("\n")}
+` };
+}
+var OBJECT_ID_REVISION;
+var init_revisions = __esm({
+  "packages/core/dist/git/revisions.js"() {
+    "use strict";
+    OBJECT_ID_REVISION = /^\^?(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
   }
 });
 
@@ -15340,9 +15588,10 @@ async function attribute(root, revs, blobIds) {
     list.push({ commit: current.commit, path, seq });
     occurrences.set(id, list);
   });
+  const { args, input } = revisionInput(revs);
   const [stash] = await Promise.all([
     stashEntries(root),
-    runGit(root, ["log", "--raw", "--diff-merges=separate", "--root", "--no-abbrev", "--no-renames", "--topo-order", "--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s", ...revs, "--"], { onData: (c) => split.push(c) })
+    runGit(root, ["log", "--raw", "--diff-merges=separate", "--root", "--no-abbrev", "--no-renames", "--topo-order", "--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s", ...args, "--"], { onData: (c) => split.push(c), ...input !== void 0 ? { input } : {} })
   ]);
   split.end();
   for (const [id, info] of commits) {
@@ -15369,6 +15618,7 @@ var init_attribute = __esm({
   "packages/core/dist/git/attribute.js"() {
     "use strict";
     init_exec();
+    init_revisions();
     init_redact_text();
     init_repo();
   }
@@ -15388,9 +15638,11 @@ async function listReachable(root, revs, options = {}) {
       return;
     paths.set(line.slice(0, space), line.slice(space + 1));
   });
+  const { args, input } = revisionInput(revs);
   try {
-    await runGit(root, ["rev-list", "--objects", "--missing=print", "--filter=object:type=blob", ...revs, "--"], {
-      onData: (c) => split.push(c)
+    await runGit(root, ["rev-list", "--objects", "--missing=print", "--filter=object:type=blob", ...args, "--"], {
+      onData: (c) => split.push(c),
+      ...input !== void 0 ? { input } : {}
     });
   } catch (error) {
     if (error instanceof GitError && /^usage:/.test(error.message)) {
@@ -15452,12 +15704,13 @@ var init_blobs = __esm({
   "packages/core/dist/git/blobs.js"() {
     "use strict";
     init_exec();
+    init_revisions();
   }
 });
 
 // packages/core/dist/git/cat-file.js
 function runBatch(cwd, args, parser3, ids) {
-  return new Promise((resolve30, reject) => {
+  return new Promise((resolve31, reject) => {
     const child = spawnGit(cwd, args);
     let failure;
     let stderr = "";
@@ -15478,7 +15731,7 @@ function runBatch(cwd, args, parser3, ids) {
     child.stdin.on("error", () => {
     });
     child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on("close", (code3) => failure ? reject(failure) : resolve30({ code: code3, answered: parser3.answered, stderr }));
+    child.on("close", (code3) => failure ? reject(failure) : resolve31({ code: code3, answered: parser3.answered, stderr }));
     if (ids === void 0) {
       child.stdin.end();
       return;
@@ -15537,12 +15790,12 @@ function balancedSlices(items, weight, parts) {
     slices.push(current);
   return slices;
 }
-var LF, MAX_KEPT_SCRATCH, BatchParser;
+var LF2, MAX_KEPT_SCRATCH, BatchParser;
 var init_cat_file = __esm({
   "packages/core/dist/git/cat-file.js"() {
     "use strict";
     init_exec();
-    LF = 10;
+    LF2 = 10;
     MAX_KEPT_SCRATCH = 16 * 1024 * 1024;
     BatchParser = class {
       wants;
@@ -15568,7 +15821,7 @@ var init_cat_file = __esm({
         while (pos < chunk.length) {
           if (this.#skipLf) {
             this.#skipLf = false;
-            if (chunk[pos] === LF)
+            if (chunk[pos] === LF2)
               pos++;
             continue;
           }
@@ -15605,7 +15858,7 @@ var init_cat_file = __esm({
             }
             continue;
           }
-          const nl = chunk.indexOf(LF, pos);
+          const nl = chunk.indexOf(LF2, pos);
           if (nl === -1) {
             this.#header = this.#header ? Buffer.concat([this.#header, chunk.subarray(pos)]) : Buffer.from(chunk.subarray(pos));
             return;
@@ -15674,7 +15927,11 @@ async function forEachCommitMessage(root, revs, onMessage, maxSize = Number.POSI
       field("");
     }
   });
-  await runGit(root, ["log", "-z", "--format=%H%x00%an%x00%ae%x00%aI%x00%B", ...revs, "--"], { onData: (c) => split.push(c) });
+  const { args, input } = revisionInput(revs);
+  await runGit(root, ["log", "-z", "--format=%H%x00%an%x00%ae%x00%aI%x00%B", ...args, "--"], {
+    onData: (c) => split.push(c),
+    ...input !== void 0 ? { input } : {}
+  });
   split.end();
 }
 async function tagMessages(root, maxSize = Number.POSITIVE_INFINITY) {
@@ -15733,23 +15990,128 @@ var init_messages = __esm({
     "use strict";
     init_cat_file();
     init_exec();
+    init_revisions();
     init_redact_text();
+  }
+});
+
+// packages/core/dist/git/result.js
+function repositoryOf2(info) {
+  return { uri: info.uri, ...info.head ? { revision: info.head } : {}, ...info.branch ? { branch: info.branch } : {} };
+}
+var init_result = __esm({
+  "packages/core/dist/git/result.js"() {
+    "use strict";
+  }
+});
+
+// packages/core/dist/git/salvage.js
+import { createReadStream } from "node:fs";
+import { mkdtemp, open as open2, readdir as readdir2, rm, stat as stat2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename as basename3, delimiter, join as join7, resolve as resolve16 } from "node:path";
+async function refusedPacks(objectsDir, hashBytes) {
+  const dir = join7(objectsDir, "pack");
+  let names;
+  try {
+    names = (await readdir2(dir)).filter((n) => n.endsWith(".pack"));
+  } catch {
+    return [];
+  }
+  const refused = [];
+  for (const name of names) {
+    const pack = join7(dir, name);
+    const idx = pack.replace(/\.pack$/, ".idx");
+    const expected = await tail(idx, 2 * hashBytes, hashBytes);
+    if (expected === void 0)
+      continue;
+    const size = (await stat2(pack)).size;
+    const actual = size >= 12 + hashBytes ? await tail(pack, hashBytes, hashBytes) : void 0;
+    if (actual === void 0 || !actual.equals(expected))
+      refused.push(pack);
+  }
+  return refused;
+}
+async function tail(file, fromEnd, length) {
+  let handle;
+  try {
+    handle = await open2(file, "r");
+    const size = (await handle.stat()).size;
+    if (size < fromEnd)
+      return void 0;
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - fromEnd);
+    return buffer;
+  } catch {
+    return void 0;
+  } finally {
+    await handle?.close();
+  }
+}
+async function salvageRefusedPacks(root) {
+  const [objectsPath, format3] = await Promise.all([gitText(root, ["rev-parse", "--git-path", "objects"]), objectFormat(root)]);
+  const objectsDir = resolve16(root, objectsPath.trim());
+  const packs = await refusedPacks(objectsDir, OBJECT_ID_LENGTH[format3] / 2);
+  if (packs.length === 0)
+    return void 0;
+  const dir = await mkdtemp(join7(tmpdir(), "shippo-keyguard-salvage-"));
+  const remove = () => rm(dir, { recursive: true, force: true });
+  try {
+    const salvaged = [];
+    for (const pack of packs) {
+      const before = await countLoose(dir);
+      await withGitEnv({ GIT_OBJECT_DIRECTORY: dir, GIT_ALTERNATE_OBJECT_DIRECTORIES: objectsDir }, () => unpack(root, pack));
+      salvaged.push({ name: basename3(pack), recovered: await countLoose(dir) - before });
+    }
+    const inherited = process.env["GIT_ALTERNATE_OBJECT_DIRECTORIES"];
+    return { packs: salvaged, env: { GIT_ALTERNATE_OBJECT_DIRECTORIES: inherited ? `${dir}${delimiter}${inherited}` : dir }, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
+function unpack(root, pack) {
+  return new Promise((done) => {
+    const child = spawnGit(root, ["unpack-objects", "-r", "-q"]);
+    child.stdout.resume();
+    child.stderr.resume();
+    child.stdin.on("error", () => {
+    });
+    child.on("error", () => done());
+    child.on("close", () => done());
+    const input = createReadStream(pack);
+    input.on("error", () => child.stdin.end());
+    input.pipe(child.stdin);
+  });
+}
+async function countLoose(dir) {
+  let count2 = 0;
+  for (const sub of await readdir2(dir))
+    if (/^[0-9a-f]{2}$/.test(sub))
+      count2 += (await readdir2(join7(dir, sub))).length;
+  return count2;
+}
+var init_salvage = __esm({
+  "packages/core/dist/git/salvage.js"() {
+    "use strict";
+    init_exec();
+    init_repo();
   }
 });
 
 // packages/core/dist/git/history.js
 import { existsSync as existsSync4 } from "node:fs";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 function shallowWarning() {
   return {
     code: "shallow-clone",
     message: 'shallow clone: history is partial, commits beyond the shallow boundary were not scanned; fetch the full history with "git fetch --unshallow" (GitHub Actions: actions/checkout with fetch-depth: 0)'
   };
 }
-function repositoryOf2(info) {
-  return { uri: info.uri, ...info.head ? { revision: info.head } : {}, ...info.branch ? { branch: info.branch } : {} };
+function scanHistory(options) {
+  return scanOnce(options, true);
 }
-async function scanHistory(options) {
+async function scanOnce(options, maySalvage, salvaged = []) {
   const info = await openRepo(options.repo);
   const root = info.root;
   const warnings = [];
@@ -15757,6 +16119,12 @@ async function scanHistory(options) {
   const result = { root, findings: [], warnings, stats, repository: repositoryOf2(info), shallow: info.shallow };
   if (info.shallow)
     warnings.push(shallowWarning());
+  for (const pack of salvaged) {
+    warnings.push({
+      code: "unreadable",
+      message: `pack ${pack.name} is truncated, so git refuses it as a whole: ${pack.recovered} objects were recovered from its intact part and scanned`
+    });
+  }
   const full = options.revisions === void 0;
   const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), hasRefs(root)]) : [[], true];
   const revs = full ? ["--all", ...stash] : [...options.revisions];
@@ -15839,8 +16207,20 @@ async function scanHistory(options) {
       oversized.set(id, size);
       return false;
     }, onBlob);
-    [reachable] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed]);
-    if (reachable.broken !== void 0)
+    let streamedWhole;
+    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed]);
+    if (maySalvage && (!streamedWhole || reachable.broken !== void 0 || reachable.missing.length > 0)) {
+      const salvage = await salvageRefusedPacks(root);
+      if (salvage) {
+        await messagesDone;
+        try {
+          return await withGitEnv(salvage.env, () => scanOnce(options, false, salvage.packs));
+        } finally {
+          await salvage.remove();
+        }
+      }
+    }
+    if (reachable.broken !== void 0 || salvaged.length > 0)
       await assumeStoreReachable(root, reachable, warnings);
     toRead = [];
     for (const [id, path] of reachable.paths)
@@ -15934,7 +16314,7 @@ async function assumeStoreReachable(root, reachable, warnings) {
   }
   warnings.push({
     code: "unreadable",
-    message: `git could not walk the whole history (${reachable.broken}): the objects it names are listed as missing; the ${added} other objects the repository lists were tried one by one, and keys in blobs no walked tree reached are reported at blob/<id>`
+    message: `git could not walk the whole history (${reachable.broken ?? "objects of a truncated pack are missing"}): the objects it names are listed as missing; the ${added} other objects the repository lists were tried one by one, and keys in blobs no walked tree reached are reported at blob/<id>`
   });
 }
 async function refsPointingAt(root, ids) {
@@ -16050,13 +16430,13 @@ function groupMessages(hits, head) {
   return out;
 }
 async function scanSubmodules(root, options, result) {
-  if (!existsSync4(join7(root, ".gitmodules")))
+  if (!existsSync4(join8(root, ".gitmodules")))
     return;
   const out = await runGit(root, ["config", "-f", ".gitmodules", "--get-regexp", "^submodule\\..*\\.path$"], { okCodes: [1] });
   const paths = out.stdout.toString("utf8").split("\n").map((l) => l.slice(l.indexOf(" ") + 1)).filter((p) => p !== "");
   for (const sub of paths) {
-    const dir = join7(root, sub);
-    if (!existsSync4(join7(dir, ".git"))) {
+    const dir = join8(root, sub);
+    if (!existsSync4(join8(dir, ".git"))) {
       result.warnings.push({ code: "submodule-not-checked-out", message: `submodule ${sub} is not checked out; its history was not scanned`, path: sub });
       continue;
     }
@@ -16076,9 +16456,9 @@ var init_history = __esm({
     init_expand();
     init_scan();
     init_sniff();
-    init_fs_path();
     init_detect();
-    init_files();
+    init_limits();
+    init_printable();
     init_scan_content();
     init_attribute();
     init_blobs();
@@ -16086,6 +16466,8 @@ var init_history = __esm({
     init_exec();
     init_messages();
     init_repo();
+    init_result();
+    init_salvage();
     MAX_LISTED_MISSING = 100;
     PARALLEL_THRESHOLD2 = 16 * 1024 * 1024;
   }
@@ -16093,7 +16475,7 @@ var init_history = __esm({
 
 // packages/core/dist/git/staged.js
 import { readFileSync as readFileSync7 } from "node:fs";
-import { relative as relative7, resolve as resolve16, sep as sep3 } from "node:path";
+import { relative as relative7, resolve as resolve17, sep as sep3 } from "node:path";
 async function scanStaged(options) {
   const info = await openRepo(options.repo);
   if (info.bare)
@@ -16161,7 +16543,7 @@ async function scanStaged(options) {
     }
   );
   if (options.messageFile !== void 0) {
-    const file = resolve16(options.messageFile);
+    const file = resolve17(options.messageFile);
     const text2 = readFileSync7(file, "utf8");
     const cut = SCISSORS.exec(text2);
     const message = cut ? text2.slice(0, cut.index) : text2;
@@ -16186,7 +16568,7 @@ var init_staged = __esm({
     init_scan_content();
     init_cat_file();
     init_exec();
-    init_history();
+    init_result();
     init_repo();
     SCISSORS = /^[#;] -+ >8 -+$/m;
   }
@@ -16214,7 +16596,7 @@ __export(history_exports, {
   describe: () => describe2,
   handler: () => handler2
 });
-import { resolve as resolve17 } from "node:path";
+import { resolve as resolve18 } from "node:path";
 function builder2(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository to scan (work tree, worktree or bare)" }).option("since", {
     type: "string",
@@ -16257,7 +16639,7 @@ async function handler2(args, io, steps) {
   const archives = archiveLimitsOf(args);
   let result;
   try {
-    const info = await openRepo(resolve17(io.cwd, args.repo));
+    const info = await openRepo(resolve18(io.cwd, args.repo));
     const revisions2 = await revisionsFor(info.root, args);
     result = await scanHistory({
       repo: info.root,
@@ -16294,11 +16676,10 @@ var init_history2 = __esm({
     init_finish();
     init_io();
     init_resolve_options();
-    init_archive();
     init_options();
     command3 = "history";
     describe2 = "Scan every commit of the git history (all refs, stash, notes; commit and tag messages) for Shippo keys";
-    INCOMPLETE = /* @__PURE__ */ new Set(["shallow-clone", "missing-object", "too-large", "unreadable", "attribution-failed", "submodule-not-checked-out", ...ARCHIVE_INCOMPLETE]);
+    INCOMPLETE = INCOMPLETE_WARNINGS;
   }
 });
 
@@ -16310,7 +16691,7 @@ __export(staged_exports, {
   describe: () => describe3,
   handler: () => handler3
 });
-import { resolve as resolve18 } from "node:path";
+import { resolve as resolve19 } from "node:path";
 function builder3(y) {
   return withReportOptions(y).option("repo", { type: "string", default: ".", describe: "Repository whose index to scan" }).option("message-file", { type: "string", describe: 'Also scan this commit message file (commit-msg hook: "$1")' }).option("max-file-size", maxFileSizeOption("files")).option("archive-depth", archiveDepthOption()).example("$0 staged", "pre-commit: block a commit that adds a key").example("$0 staged --message-file .git/COMMIT_EDITMSG", "commit-msg: block a key in the message");
 }
@@ -16322,11 +16703,11 @@ async function handler3(args, io, steps) {
   let result;
   try {
     result = await scanStaged({
-      repo: resolve18(io.cwd, args.repo),
+      repo: resolve19(io.cwd, args.repo),
       maxBlobSize,
       ignore: (root) => ignoreOption(args, root).ignore,
       archives,
-      ...args.messageFile !== void 0 ? { messageFile: resolve18(io.cwd, args.messageFile) } : {},
+      ...args.messageFile !== void 0 ? { messageFile: resolve19(io.cwd, args.messageFile) } : {},
       secrets
     });
   } catch (error) {
@@ -16408,7 +16789,7 @@ var init_git2 = __esm({
 
 // cli/dist/action/history.js
 import { readFileSync as readFileSync8 } from "node:fs";
-import { resolve as resolve19 } from "node:path";
+import { resolve as resolve20 } from "node:path";
 function commitExists(repo, sha2) {
   return git2(repo, ["cat-file", "-e", "--end-of-options", `${sha2}^{commit}`]).ok;
 }
@@ -16417,7 +16798,7 @@ function shallowBoundary(repo) {
   if (!path.ok)
     return /* @__PURE__ */ new Set();
   try {
-    return new Set(readFileSync8(resolve19(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
+    return new Set(readFileSync8(resolve20(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -16585,7 +16966,13 @@ function row(f, links) {
   const base = `${links.server}/${links.repository}`;
   const path = repoPath(f, links);
   const at = f.introduced?.commit ?? links.sha;
-  const where = `[${cell2(path)}:${f.startLine}](${base}/blob/${at}/${encodePath2(path)}#L${f.startLine})`;
+  const file = `${base}/blob/${at}/${encodePath2(path)}`;
+  let where = `[${cell2(path)}:${f.startLine}](${file}#L${f.startLine})`;
+  if (f.archive && f.archive.length > 0) {
+    const full = archivePath(path, f.archive);
+    const inner = full.startsWith(`${path}!`) ? full.slice(path.length) : `!${full}`;
+    where = `[${cell2(path)}](${file})${cell2(inner)}:${f.startLine}`;
+  }
   const commit = f.introduced ? `[${f.introduced.commit.slice(0, 7)}](${base}/commit/${f.introduced.commit})` : "";
   return `| ${where} | ${code2(f.redacted)} | ${f.kind} | ${cell2(f.detector)} | ${commit} | ${cell2(status2(f))} |`;
 }
@@ -16617,6 +17004,7 @@ var MAX_ROWS, cell2, code2, encodePath2;
 var init_summary2 = __esm({
   "cli/dist/action/summary.js"() {
     "use strict";
+    init_archive();
     init_report2();
     MAX_ROWS = 500;
     cell2 = (s) => s.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]<>|~]/g, "\\$&");
@@ -16628,8 +17016,8 @@ var init_summary2 = __esm({
 // cli/dist/action/run-action.js
 import { randomUUID } from "node:crypto";
 import { appendFileSync, existsSync as existsSync5, mkdtempSync, readFileSync as readFileSync9, rmSync as rmSync3 } from "node:fs";
-import { tmpdir } from "node:os";
-import { isAbsolute as isAbsolute4, join as join8, relative as relative8, resolve as resolve20, sep as sep4 } from "node:path";
+import { tmpdir as tmpdir2 } from "node:os";
+import { isAbsolute as isAbsolute4, join as join9, relative as relative8, resolve as resolve21, sep as sep4 } from "node:path";
 function verbatim(text2) {
   if (text2.trim() === "")
     return [];
@@ -16641,10 +17029,10 @@ function setOutputs(env2, outputs) {
   if (!file)
     return;
   const lines = Object.entries(outputs).map(([k, v]) => {
-    const delimiter = `ghadelimiter_${randomUUID()}`;
-    return `${k}<<${delimiter}
+    const delimiter2 = `ghadelimiter_${randomUUID()}`;
+    return `${k}<<${delimiter2}
 ${v}
-${delimiter}
+${delimiter2}
 `;
   });
   appendFileSync(file, lines.join(""));
@@ -16690,15 +17078,15 @@ function emptySarif(root) {
 }
 async function runAction(io, runCli) {
   const env2 = io.env;
-  const workspace = resolve20(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
+  const workspace = resolve21(io.cwd, env2["GITHUB_WORKSPACE"] || ".");
   const inputs = readInputs(env2);
   const plan = planScan(inputs.mode, env2["GITHUB_EVENT_NAME"] ?? "", readPayload(env2));
-  const target = resolve20(workspace, inputs.path);
+  const target = resolve21(workspace, inputs.path);
   const within = relative8(workspace, target);
   if (within === ".." || within.startsWith(`..${sep4}`) || isAbsolute4(within)) {
     throw new CliError(`input path: ${inputs.path} is outside the workspace (${workspace})`);
   }
-  const sarifFile = resolve20(workspace, inputs.sarifFile);
+  const sarifFile = resolve21(workspace, inputs.sarifFile);
   const log = [];
   const notes = [];
   if (plan.kind === "none") {
@@ -16716,9 +17104,9 @@ ${why}.
   if (inputs.verify)
     common.push("--verify");
   if (inputs.baseline)
-    common.push("--baseline", resolve20(workspace, inputs.baseline));
+    common.push("--baseline", resolve21(workspace, inputs.baseline));
   if (inputs.config)
-    common.push("--config", resolve20(workspace, inputs.config));
+    common.push("--config", resolve21(workspace, inputs.config));
   const top2 = git2(target, ["rev-parse", "--show-toplevel"]);
   const repoRoot = top2.ok ? top2.stdout.trim() : void 0;
   let argv;
@@ -16744,8 +17132,8 @@ ${why}.
   for (const note of notes)
     log.push(`::notice::${escapeData2(note)}`);
   log.push(`shippo-keyguard: scanning ${scope}`);
-  const tempDir = mkdtempSync(join8(env2["RUNNER_TEMP"] || tmpdir(), "shippo-keyguard-"));
-  const jsonFile = join8(tempDir, "report.json");
+  const tempDir = mkdtempSync(join9(env2["RUNNER_TEMP"] || tmpdir2(), "shippo-keyguard-"));
+  const jsonFile = join9(tempDir, "report.json");
   try {
     const result = await runCli([...argv, ...common, "--json-file", jsonFile], { ...io, cwd, stdoutIsTTY: false, stderrIsTTY: false });
     log.push(...verbatim(`${result.stderr}${result.stdout}`));
@@ -16799,6 +17187,7 @@ var ANNOTATIONS_PER_KIND, UNREAD, escapeData2;
 var init_run_action = __esm({
   "cli/dist/action/run-action.js"() {
     "use strict";
+    init_dist2();
     init_report();
     init_files();
     init_config();
@@ -16811,7 +17200,7 @@ var init_run_action = __esm({
     init_plan();
     init_summary2();
     ANNOTATIONS_PER_KIND = 10;
-    UNREAD = /* @__PURE__ */ new Set(["missing-object", "unreadable", "attribution-failed"]);
+    UNREAD = UNREAD_HISTORY_WARNINGS;
     escapeData2 = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
   }
 });
@@ -16851,17 +17240,17 @@ var init_action = __esm({
 
 // cli/dist/hooks/git-hooks.js
 import { chmodSync, existsSync as existsSync6, mkdirSync as mkdirSync2, readFileSync as readFileSync10, renameSync as renameSync2, rmSync as rmSync4 } from "node:fs";
-import { dirname as dirname8, join as join9, resolve as resolve21 } from "node:path";
+import { dirname as dirname8, join as join10, resolve as resolve22 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function hooksDir(repo) {
   const r = git2(repo, ["rev-parse", "--git-path", "hooks"]);
   if (!r.ok)
     throw new CliError(`${repo} is not a git repository (${firstLine(r.stderr)})`);
-  return resolve21(repo, r.stdout.trim());
+  return resolve22(repo, r.stdout.trim());
 }
 function binPath() {
   const here = dirname8(fileURLToPath2(import.meta.url));
-  const candidates = [resolve21(here, "../../bin/shippo-keyguard.js"), resolve21(here, "../cli/bin/shippo-keyguard.js")];
+  const candidates = [resolve22(here, "../../bin/shippo-keyguard.js"), resolve22(here, "../cli/bin/shippo-keyguard.js")];
   const found = candidates.find((c) => existsSync6(c));
   if (!found)
     throw new CliError("cannot find bin/shippo-keyguard.js to call from the hook");
@@ -16889,7 +17278,7 @@ function isOurs(file) {
   return existsSync6(file) && readFileSync10(file, "utf8").includes(MARKER);
 }
 function installHook(dir, hook2, script, chain) {
-  const file = join9(dir, hook2);
+  const file = join10(dir, hook2);
   const chained = file + CHAINED_SUFFIX;
   let outcome = "installed";
   mkdirSync2(dir, { recursive: true });
@@ -16912,7 +17301,7 @@ function installHook(dir, hook2, script, chain) {
   return outcome;
 }
 function uninstallHook(dir, hook2) {
-  const file = join9(dir, hook2);
+  const file = join10(dir, hook2);
   if (!existsSync6(file))
     return "absent";
   if (!isOurs(file))
@@ -16946,15 +17335,15 @@ __export(install_hook_exports, {
   describe: () => describe5,
   handler: () => handler5
 });
-import { resolve as resolve22 } from "node:path";
+import { resolve as resolve23 } from "node:path";
 function builder5(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", default: false, describe: "Install the pre-push hook (scans the commits being pushed) instead" }).option("chain", { type: "boolean", default: false, describe: "Keep an existing hook: move it aside and run it before ours" }).example("$0 install-hook", "block commits that add a key").example("$0 install-hook --pre-push --chain", "also check pushes, keeping the existing pre-push hook");
 }
 async function handler5(args, io) {
   const hook2 = args.prePush ? "pre-push" : "pre-commit";
-  const dir = hooksDir(resolve22(io.cwd, args.repo));
+  const dir = hooksDir(resolve23(io.cwd, args.repo));
   const outcome = installHook(dir, hook2, hookScript(hook2, process.execPath, binPath()), args.chain);
-  const file = resolve22(dir, hook2);
+  const file = resolve23(dir, hook2);
   const message = outcome === "unchanged" ? `${hook2} hook already installed at ${file}` : outcome === "chained" ? `installed the ${hook2} hook at ${file}; the existing hook runs first from ${hook2}.shippo-keyguard-chained` : `installed the ${hook2} hook at ${file}`;
   return { exitCode: EXIT.OK, stdout: `${message}
 `, stderr: "" };
@@ -16978,17 +17367,17 @@ __export(uninstall_hook_exports, {
   describe: () => describe6,
   handler: () => handler6
 });
-import { resolve as resolve23 } from "node:path";
+import { resolve as resolve24 } from "node:path";
 function builder6(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", describe: "Only the pre-push hook (default: both)" }).option("pre-commit", { type: "boolean", describe: "Only the pre-commit hook (default: both)" });
 }
 async function handler6(args, io) {
-  const dir = hooksDir(resolve23(io.cwd, args.repo));
+  const dir = hooksDir(resolve24(io.cwd, args.repo));
   const only = HOOKS.filter((h) => h === "pre-push" ? args.prePush : args.preCommit);
   const lines = [];
   for (const hook2 of only.length > 0 ? only : HOOKS) {
     const outcome = uninstallHook(dir, hook2);
-    const file = resolve23(dir, hook2);
+    const file = resolve24(dir, hook2);
     if (outcome === "removed")
       lines.push(`removed the ${hook2} hook ${file}`);
     else if (outcome === "restored")
@@ -17086,7 +17475,7 @@ __export(pre_push_exports, {
   parsePushLines: () => parsePushLines,
   pushRevisions: () => pushRevisions
 });
-import { resolve as resolve24 } from "node:path";
+import { resolve as resolve25 } from "node:path";
 function builder8(y) {
   return withReportOptions(y).positional("remote", { type: "string", describe: "Name of the remote (git passes it)" }).positional("url", { type: "string", describe: "URL of the remote (git passes it)" }).option("repo", { type: "string", default: ".", describe: "The repository" }).option("max-file-size", maxFileSizeOption("blobs")).example('echo "refs/heads/main $(git rev-parse HEAD) refs/heads/main $(git rev-parse origin/main)" | $0 pre-push origin', "what git does");
 }
@@ -17180,7 +17569,7 @@ async function handler8(args, io, steps) {
   const tagStats = { scanned: 0, bytes: 0, skipped: 0 };
   let root;
   try {
-    root = (await openRepo(resolve24(io.cwd, args.repo))).root;
+    root = (await openRepo(resolve25(io.cwd, args.repo))).root;
     const { revisions: revisions2, tags } = await pushed(root, args, io);
     if (revisions2)
       result = await scanHistory({ repo: root, revisions: revisions2, secrets, maxBlobSize });
@@ -17237,16 +17626,16 @@ var init_pre_push = __esm({
 });
 
 // cli/dist/steps/suppress.js
-import { resolve as resolve25 } from "node:path";
+import { resolve as resolve26 } from "node:path";
 function seesWholeScope(collected, args, cwd) {
   if (collected.command === "history")
     return !["since", "range", "branch"].some((o) => args[o] !== void 0);
   if (collected.command !== "scan")
     return false;
-  if (repositoryRoot(collected.root) !== resolve25(collected.root))
+  if (repositoryRoot(collected.root) !== resolve26(collected.root))
     return false;
   const paths = Array.isArray(args["paths"]) && args["paths"].length > 0 ? args["paths"] : ["."];
-  return paths.every((p) => p !== "-" && resolve25(cwd, p) === resolve25(collected.root));
+  return paths.every((p) => p !== "-" && resolve26(cwd, p) === resolve26(collected.root));
 }
 var suppressStep;
 var init_suppress = __esm({
@@ -17291,7 +17680,7 @@ __export(baseline_exports, {
   handler: () => handler9
 });
 import { existsSync as existsSync7, readFileSync as readFileSync11 } from "node:fs";
-import { resolve as resolve26 } from "node:path";
+import { resolve as resolve27 } from "node:path";
 function builder9(y) {
   return y.parserConfiguration({ "unknown-options-as-args": true, "parse-positional-numbers": false }).strict(false).positional("target", { type: "string", describe: `The scan whose findings to record: ${TARGETS.join(", ")} (default scan)` }).positional("args", { type: "string", array: true, describe: "Arguments for that scan (paths, options)" }).option("baseline-file", {
     alias: "o",
@@ -17312,7 +17701,7 @@ async function handler9(args, io, _steps) {
   const clash = rest.find((a) => OUTPUT_OPTIONS.test(a));
   if (clash !== void 0)
     throw new CliError(`baseline: ${clash.split("=")[0]} is not used here (the baseline file is the output; name it with --baseline-file)`);
-  const file = resolve26(io.cwd, args.baselineFile);
+  const file = resolve27(io.cwd, args.baselineFile);
   const shown = displayPath2(io, file);
   let previous;
   let before;
@@ -17999,7 +18388,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants5 = require_constants2();
+    var constants4 = require_constants2();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -18007,7 +18396,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants5;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -18216,7 +18605,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -18262,8 +18651,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants5.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -18392,16 +18781,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open2 = tokens[token.tokensIndex];
-          open2.type = "text";
-          open2.value = literal;
-          open2.output = safeOutput || utils.escapeRegex(literal);
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal;
+          open3.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
+          state.output = token.output + open3.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -18621,15 +19010,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment2("braces");
-          const open2 = {
+          const open3 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open2);
-          push(open2);
+          braces.push(open3);
+          push(open3);
           continue;
         }
         if (value === "}") {
@@ -18959,7 +19348,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants5.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -19017,7 +19406,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse3 = require_parse();
     var utils = require_utils2();
-    var constants5 = require_constants2();
+    var constants4 = require_constants2();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -19145,7 +19534,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants5;
+    picomatch2.constants = constants4;
     module.exports = picomatch2;
   }
 });
@@ -21406,8 +21795,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve30, reject) {
-            return setTimeout(resolve30, t);
+          return new this.Promise(function(resolve31, reject) {
+            return setTimeout(resolve31, t);
           });
         }
         computePenalty() {
@@ -21618,15 +22007,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error, reject, resolve30, returned, task;
+          var args, cb, error, reject, resolve31, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve30, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve31, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve30(returned);
+                  return resolve31(returned);
                 };
               } catch (error1) {
                 error = error1;
@@ -21641,13 +22030,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve30;
-          resolve30 = reject = null;
+          var promise, reject, resolve31;
+          resolve31 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve30 = _resolve;
+            resolve31 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve30, reject });
+          this._queue.push({ task, args, resolve: resolve31, reject });
           this._tryToRun();
           return promise;
         }
@@ -22048,14 +22437,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve30, reject) => {
+              return new this.Promise((resolve31, reject) => {
                 if (finished()) {
-                  return resolve30();
+                  return resolve31();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve30();
+                      return resolve31();
                     }
                   });
                 }
@@ -22148,9 +22537,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve30, reject) {
+              return new this.Promise(function(resolve31, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve30)(args3);
+                  return (args3[0] != null ? reject : resolve31)(args3);
                 });
               });
             };
@@ -22673,7 +23062,7 @@ __export(repos_exports, {
   describe: () => describe10,
   handler: () => handler10
 });
-import { resolve as resolve27 } from "node:path";
+import { resolve as resolve28 } from "node:path";
 function builder10(y) {
   return y.positional("owner", { type: "string", demandOption: true, describe: "Organisation or user" }).option("owner-type", { requiresArg: true, choices: ["auto", "org", "user"], default: "auto", describe: "List an organisation or a user; auto tries the organisation first" }).option("api-url", { requiresArg: true, type: "string", describe: "GitHub REST API base URL (default: GITHUB_API_URL, else https://api.github.com); for GitHub Enterprise Server" }).option("archived", { requiresArg: true, choices: INCLUSION, default: "exclude", describe: "Archived repositories" }).option("forks", { requiresArg: true, choices: INCLUSION, default: "exclude", describe: "Forks" }).option("visibility", { requiresArg: true, choices: VISIBILITY, default: "all", describe: "Only repositories of this visibility" }).option("topic", { requiresArg: true, type: "string", array: true, default: [], describe: "Only repositories with one of these topics (repeatable, or space/comma-separated)" }).option("match", { requiresArg: true, type: "string", array: true, default: [], describe: "Only repositories whose name matches one of these globs (owner/name when the glob has a /; repeatable, or space/comma-separated)" }).option("exclude", { requiresArg: true, type: "string", array: true, default: [], describe: "Never repositories whose name matches one of these globs (repeatable, or space/comma-separated)" }).option("pushed-since", { requiresArg: true, type: "string", describe: 'Only repositories pushed to since this date (2024-05-01) or number of days (30d); "" for any time' }).option("shard-size", { requiresArg: true, type: "number", default: 20, describe: "Repositories per matrix job (grown when more than --max-jobs jobs would be needed)" }).option("max-jobs", { requiresArg: true, type: "number", default: MAX_MATRIX_JOBS, describe: `Most jobs in the matrix (GitHub runs at most ${MAX_MATRIX_JOBS})` }).option("max-retries", { requiresArg: true, type: "number", default: 3, describe: "Retries of a request that met a rate limit or a server error" }).option("max-wait", { requiresArg: true, type: "number", default: 900, describe: "Seconds to wait at most for a rate limit to reset; a longer wait fails the listing" }).option("output", { alias: "o", requiresArg: true, type: "string", describe: "Write the matrix to FILE instead of stdout" }).option("github-output", {
     type: "boolean",
@@ -22738,7 +23127,7 @@ async function handler10(args, io) {
   stderr.push(`${names.length} of ${listed.length} repositories of ${args.owner} in ${plan.matrix.include.length} shard${plan.matrix.include.length === 1 ? "" : "s"}` + (plan.shardSize > shardSize ? ` of ${plan.shardSize} (grown from ${shardSize} to stay within ${maxJobs} jobs)` : ` of up to ${plan.shardSize}`));
   if (args.output) {
     try {
-      writeFileAtomic(resolve27(io.cwd, args.output), `${json}
+      writeFileAtomic(resolve28(io.cwd, args.output), `${json}
 `);
     } catch (error) {
       throw new CliError(`cannot write ${args.output}: ${describeError(error)}`);
@@ -22779,7 +23168,7 @@ __export(merge_exports, {
   handler: () => handler11
 });
 import { readFileSync as readFileSync12, readdirSync as readdirSync3, statSync as statSync7 } from "node:fs";
-import { join as join10, resolve as resolve28 } from "node:path";
+import { join as join11, resolve as resolve29 } from "node:path";
 function builder11(y) {
   return y.positional("reports", { type: "string", array: true, demandOption: true, describe: "JSON report files, or directories of them (*.json)" }).option("format", { alias: "f", requiresArg: true, choices: MERGE_FORMATS, default: "text", describe: "Report format for stdout (or --output); markdown fits $GITHUB_STEP_SUMMARY", group: "Output:" }).option("output", { alias: "o", requiresArg: true, type: "string", describe: "Write the report to FILE (atomically) instead of stdout", group: "Output:" }).option("sarif-file", { requiresArg: true, type: "string", describe: "Also write SARIF 2.1.0, one run per repository", group: "Output:" }).option("json-file", { requiresArg: true, type: "string", describe: "Also write the merged JSON report (the next night's state)", group: "Output:" }).option("markdown-file", { requiresArg: true, type: "string", describe: 'Also write the markdown summary (e.g. "$GITHUB_STEP_SUMMARY")', group: "Output:" }).option("since-report", { requiresArg: true, type: "string", describe: 'A previous (merged) JSON report: keys not in it are marked new ("2 new live keys")' }).option("fail-on", {
     requiresArg: true,
@@ -22792,7 +23181,7 @@ function builder11(y) {
 function reportFiles2(names, cwd) {
   const files = [];
   for (const name of names) {
-    const path = resolve28(cwd, name);
+    const path = resolve29(cwd, name);
     let stats;
     try {
       stats = statSync7(path);
@@ -22800,7 +23189,7 @@ function reportFiles2(names, cwd) {
       throw new CliError(`merge: ${name}: no such file or directory`);
     }
     if (stats.isDirectory()) {
-      const found = readdirSync3(path, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json")).sort().map((f) => join10(path, f));
+      const found = readdirSync3(path, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json")).sort().map((f) => join11(path, f));
       if (found.length === 0)
         throw new CliError(`merge: ${name}: no .json reports in this directory`);
       files.push(...found);
@@ -22833,7 +23222,7 @@ async function handler11(args, io) {
       throw new CliError(`${option}: the file name is empty`);
   }
   const inputs = reportFiles2(args.reports, io.cwd).flatMap((file) => readReport(file, file.startsWith(io.cwd) ? file.slice(io.cwd.length + 1) : file));
-  const previous = args.sinceReport ? new Set(readReport(resolve28(io.cwd, args.sinceReport), args.sinceReport).flatMap((r) => r.findings.map((f) => f.fingerprint))) : void 0;
+  const previous = args.sinceReport ? new Set(readReport(resolve29(io.cwd, args.sinceReport), args.sinceReport).flatMap((r) => r.findings.map((f) => f.fingerprint))) : void 0;
   const merged = mergeReports(inputs, previous);
   const newKeys = new Set(merged.keys.filter((k) => k.new).map((k) => k.fingerprint));
   const failing = merged.findings.some((f) => failsPolicy(f, args.failOn) && (!args.failOnNew || newKeys.has(f.fingerprint)));
@@ -22864,7 +23253,7 @@ async function handler11(args, io) {
     files.push([args.markdownFile, "markdown"]);
   for (const [file, format3] of files) {
     try {
-      writeFileAtomic(resolve28(io.cwd, file), render(format3));
+      writeFileAtomic(resolve29(io.cwd, file), render(format3));
     } catch (error) {
       throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
     }
@@ -22979,8 +23368,8 @@ __export(shard_exports, {
   reportFileName: () => reportFileName
 });
 import { existsSync as existsSync8, mkdirSync as mkdirSync3, mkdtempSync as mkdtempSync2, readFileSync as readFileSync13, rmSync as rmSync5 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join11, resolve as resolve29 } from "node:path";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join12, resolve as resolve30 } from "node:path";
 function builder12(y) {
   return y.option("repos", { requiresArg: true, type: "string", demandOption: true, describe: "owner/name of each repository, space-separated (a matrix entry of `repos`)" }).option("out-dir", { requiresArg: true, type: "string", demandOption: true, describe: "Directory for one JSON report per repository" }).option("server-url", { requiresArg: true, type: "string", describe: "Clone from SERVER/owner/name.git (default: GITHUB_SERVER_URL, else https://github.com)" }).option("previous", { requiresArg: true, type: "string", describe: "The previous merged JSON report: refs that did not move are not cloned, moved ones scanned from there" }).option("full", { type: "boolean", default: false, describe: "Clone and scan every repository whole, whatever --previous says" }).option("work-dir", { requiresArg: true, type: "string", describe: "Where clones go while they are scanned (default: a temporary directory)" }).option("verify", { type: "boolean", default: false, describe: "Verify the keys found (as history --verify)", group: "Verification:" }).option("verify-concurrency", { requiresArg: true, type: "number", describe: "As history --verify-concurrency", group: "Verification:" }).option("verify-timeout", { requiresArg: true, type: "number", describe: "As history --verify-timeout", group: "Verification:" }).option("api-base-url", { requiresArg: true, type: "string", describe: "As history --api-base-url", group: "Verification:" }).option("max-file-size", { requiresArg: true, type: "string", describe: "As history --max-file-size" }).option("config", {
     requiresArg: true,
@@ -23042,7 +23431,7 @@ function emptyReport(name, uri, problem) {
 function readPrevious(file, cwd) {
   let text2;
   try {
-    text2 = readFileSync13(resolve29(cwd, file), "utf8");
+    text2 = readFileSync13(resolve30(cwd, file), "utf8");
   } catch (error) {
     throw new CliError(`--previous: cannot read ${file}: ${describeError(error)}`);
   }
@@ -23062,19 +23451,19 @@ async function handler12(args, io) {
     if (!NAME.test(name) || name.includes(".."))
       throw new CliError(`--repos: "${name}" is not owner/name`);
   const server = githubServerUrl(args.serverUrl, io.env);
-  const config = args.config !== void 0 ? resolve29(io.cwd, args.config) : void 0;
+  const config = args.config !== void 0 ? resolve30(io.cwd, args.config) : void 0;
   if (config !== void 0 && !existsSync8(config))
     throw new CliError(`--config: ${args.config} does not exist`);
   const previous = args.previous ? readPrevious(args.previous, io.cwd) : /* @__PURE__ */ new Map();
-  const outDir = resolve29(io.cwd, args.outDir);
+  const outDir = resolve30(io.cwd, args.outDir);
   try {
     mkdirSync3(outDir, { recursive: true });
   } catch (error) {
     throw new CliError(`--out-dir: cannot create ${args.outDir}: ${describeError(error)}`);
   }
-  const workRoot = args.workDir ? resolve29(io.cwd, args.workDir) : tmpdir2();
+  const workRoot = args.workDir ? resolve30(io.cwd, args.workDir) : tmpdir3();
   mkdirSync3(workRoot, { recursive: true });
-  const work = mkdtempSync2(join11(workRoot, "shippo-keyguard-shard-"));
+  const work = mkdtempSync2(join12(workRoot, "shippo-keyguard-shard-"));
   const env2 = gitAuthEnv(server, githubToken(io.env), io.env);
   const historyEnv = { ...io.env };
   delete historyEnv["GITHUB_TOKEN"];
@@ -23085,7 +23474,7 @@ async function handler12(args, io) {
   try {
     for (const [i, name] of names.entries()) {
       const url = `${server}/${name}.git`;
-      const file = join11(outDir, reportFileName(name));
+      const file = join12(outDir, reportFileName(name));
       const prev = args.full ? void 0 : previous.get(name);
       let remote;
       try {
@@ -23108,7 +23497,7 @@ async function handler12(args, io) {
         writeShardReport(file, emptyReport(name, url), "full", remote.refs, name);
         continue;
       }
-      const dir = join11(work, String(i));
+      const dir = join12(work, String(i));
       try {
         await cloneBare(url, dir, remote.head, env2, work);
         const since = prev?.repository.refs ? await presentCommits(dir, Object.values(prev.repository.refs), env2) : [];
@@ -23140,7 +23529,7 @@ async function handler12(args, io) {
           failed++;
         writeShardReport(file, json, incremental ? "incremental" : "full", remote.refs, name);
         if (incremental && prev) {
-          writeShardReport(join11(outDir, reportFileName(name).replace(/\.json$/, ".carried.json")), carriedReport(prev, io.env, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), "unchanged", void 0, name);
+          writeShardReport(join12(outDir, reportFileName(name).replace(/\.json$/, ".carried.json")), carriedReport(prev, io.env, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), "unchanged", void 0, name);
         }
         log.push(`${name}: scanned ${incremental ? `what moved since ${since.length} earlier tip${since.length === 1 ? "" : "s"}` : "the whole history"}`);
       } catch (error) {

@@ -2889,11 +2889,15 @@ function decodeBatch(batch) {
 
 // packages/core/dist/files/read-scan.js
 import { isUtf8 } from "node:buffer";
-import { closeSync, constants as constants4, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { closeSync, constants as constants3, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
 
 // rules/dist/key-shape.js
 var KEY_NEEDLE = "shippo_";
 var KEY_NEEDLE_UTF16 = "s\0h\0i\0p\0p\0o\0_";
+var KEY_NEEDLE_RARER_PARTS = {
+  [KEY_NEEDLE]: "hippo_",
+  [KEY_NEEDLE_UTF16]: "\0p\0o\0_"
+};
 var KEY_HEX_LENGTH = 40;
 var WORD_CHAR = /[A-Za-z0-9_]/;
 var ESCAPE_BEFORE = /(?:\\[ntr]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2}|\x1b\[[0-9;]*m)$/;
@@ -3004,6 +3008,7 @@ var shippoLiveKey = {
   securitySeverity: 9.1,
   tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
   needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+  rarerParts: KEY_NEEDLE_RARER_PARTS,
   window: HEX_KEY_WINDOW,
   matchAt: (text2, hit, needle) => matchHexKeyAt(text2, hit, needle, "live", isStandardLength)
 };
@@ -3022,15 +3027,16 @@ var shippoTestKey = {
   securitySeverity: 5.3,
   tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
   needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+  rarerParts: KEY_NEEDLE_RARER_PARTS,
   window: HEX_KEY_WINDOW,
   matchAt: (text2, hit, needle) => matchHexKeyAt(text2, hit, needle, "test", isStandardLength)
 };
 
 // rules/dist/shippo-key-base64.js
 var ALIGNMENTS = [
-  { needle: "c2hpcHBvX", byteOffset: 0, leadChars: 0 },
-  { needle: "NoaXBwb19", byteOffset: 1, leadChars: 2 },
-  { needle: "zaGlwcG9f", byteOffset: 2, leadChars: 3 }
+  { needle: "c2hpcHBvX", rarer: "HBvX", byteOffset: 0, leadChars: 0 },
+  { needle: "NoaXBwb19", rarer: "XBwb19", byteOffset: 1, leadChars: 2 },
+  { needle: "zaGlwcG9f", rarer: "GlwcG9f", byteOffset: 2, leadChars: 3 }
 ];
 var MAX_CHARS = 4 + Math.ceil((2 + 12 + 40 + 1) * 4 / 3) + 4;
 var MAX_LINE_BREAKS = 2;
@@ -3122,6 +3128,8 @@ var shippoKeyBase64 = {
   securitySeverity: 9.1,
   tags: ["security", "secret", "shippo", "external/cwe/cwe-798"],
   needles: ALIGNMENTS.map((a) => a.needle),
+  rarerParts: Object.fromEntries(ALIGNMENTS.map((a) => [a.needle, a.rarer])),
+  encoding: "base64",
   window: { before: 8, after: MAX_CHARS + MAX_LINE_BREAKS * (4 + MAX_INDENT) },
   matchAt: matchBase64
 };
@@ -3144,6 +3152,7 @@ It is reported at low confidence (\`note\`) and does not fail the default policy
   securitySeverity: 3,
   tags: ["security", "secret", "shippo"],
   needles: [KEY_NEEDLE, KEY_NEEDLE_UTF16],
+  rarerParts: KEY_NEEDLE_RARER_PARTS,
   window: HEX_KEY_WINDOW,
   matchAt: (text2, hit, needle) => matchHexKeyAt(text2, hit, needle, void 0, (n) => n >= MIN && n <= MAX && n !== KEY_HEX_LENGTH)
 };
@@ -3152,16 +3161,13 @@ It is reported at low confidence (\`note\`) and does not fail the default policy
 var detectors = [shippoLiveKey, shippoTestKey, shippoKeyBase64, shippoKeyNonstandard];
 
 // packages/core/dist/detect.js
-var RARER_PART = {
-  shippo_: "hippo_",
-  "s\0h\0i\0p\0p\0o\0_": "\0p\0o\0_",
-  c2hpcHBvX: "HBvX",
-  NoaXBwb19: "XBwb19",
-  zaGlwcG9f: "GlwcG9f"
-};
-function searchPart(needle) {
-  const part = RARER_PART[needle];
-  return part !== void 0 && needle.includes(part) ? part : needle;
+function searchPart(needle, list = detectors) {
+  for (const detector of list) {
+    const part = detector.rarerParts?.[needle];
+    if (part !== void 0 && needle.includes(part))
+      return part;
+  }
+  return needle;
 }
 var planCache = /* @__PURE__ */ new WeakMap();
 function planFor(list) {
@@ -3176,7 +3182,7 @@ function planFor(list) {
       }
     }
     plan = [...byNeedle].map(([needle, group]) => {
-      const part = searchPart(needle);
+      const part = searchPart(needle, group);
       return { needle, bytes: Buffer.from(needle, "latin1"), part: Buffer.from(part, "latin1"), partAt: needle.indexOf(part), detectors: group };
     });
     planCache.set(list, plan);
@@ -3436,7 +3442,53 @@ function scanContent(content, options) {
 // packages/core/dist/archive/expand.js
 import { createHash as createHash2 } from "node:crypto";
 
+// packages/core/dist/warnings.js
+var WARNINGS = [
+  // Listing and reading files.
+  { code: "not-found", incomplete: false },
+  { code: "unreadable", incomplete: true, unreadHistory: true },
+  { code: "vanished", incomplete: false },
+  { code: "not-regular", incomplete: false },
+  { code: "too-large", incomplete: true },
+  { code: "not-utf8", incomplete: false },
+  { code: "symlink-outside-root", incomplete: false },
+  { code: "git-dir", incomplete: false },
+  { code: "git-refused", incomplete: false },
+  // Git history, staged changes and pushed ranges.
+  { code: "shallow-clone", incomplete: true },
+  { code: "missing-object", incomplete: true, unreadHistory: true },
+  { code: "attribution-failed", incomplete: true, unreadHistory: true },
+  { code: "submodule-not-checked-out", incomplete: true },
+  // Archives (docs/archives.md).
+  /** An entry or the whole archive inflates past a limit (zip bomb, or just big). */
+  { code: "archive-too-large", incomplete: true },
+  /** Truncated or malformed; what could be read before the damage was scanned. */
+  { code: "archive-corrupt", incomplete: true },
+  /** An encrypted zip entry: its content cannot be read without the password. */
+  { code: "archive-encrypted", incomplete: true },
+  /** A zip entry compressed with a method other than stored or deflate (bzip2, LZMA, zstd…). */
+  { code: "archive-unsupported", incomplete: true },
+  /** An archive nested deeper than `--archive-depth`: its bytes were searched as they are. */
+  { code: "archive-too-deep", incomplete: false },
+  /** A symbolic or hard link entry in a tar: nothing to read, never followed. */
+  { code: "archive-link", incomplete: false },
+  /** An entry named with `..` or an absolute path: scanned under that name, never extracted. */
+  { code: "archive-unsafe-path", incomplete: false },
+  // Baseline, verification and sharded scans.
+  { code: "stale-baseline-entry", incomplete: false },
+  { code: "custom-api-base-url", incomplete: false },
+  { code: "verify-cache-corrupt", incomplete: false },
+  { code: "verify-cache-unwritable", incomplete: false },
+  { code: "not-scanned", incomplete: false }
+];
+var WARNING_CODES = WARNINGS.map((w) => w.code);
+var INCOMPLETE_WARNINGS = new Set(WARNINGS.filter((w) => w.incomplete).map((w) => w.code));
+var UNREAD_HISTORY_WARNINGS = new Set(WARNINGS.filter((w) => "unreadHistory" in w).map((w) => w.code));
+
 // packages/core/dist/archive/errors.js
+var isArchiveCode = (code) => code.startsWith("archive-");
+var ARCHIVE_WARNING_CODES = WARNING_CODES.filter(isArchiveCode);
+var ARCHIVE_INCOMPLETE = new Set(ARCHIVE_WARNING_CODES.filter((c) => INCOMPLETE_WARNINGS.has(c)));
 var ArchiveError = class extends Error {
   code;
   partial;
@@ -3447,9 +3499,6 @@ var ArchiveError = class extends Error {
     this.name = "ArchiveError";
   }
 };
-
-// packages/core/dist/archive/gzip.js
-import { constants as constants2, gunzipSync } from "node:zlib";
 
 // node_modules/.pnpm/minizlib@3.1.0/node_modules/minizlib/dist/esm/index.js
 import assert from "assert";
@@ -4701,24 +4750,6 @@ function gzipName(bytes) {
   const name = Buffer.from(bytes.subarray(at, end)).toString("latin1");
   return name.split("/").pop() || void 0;
 }
-function isTooLarge(error) {
-  return error.code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError;
-}
-function gunzip(bytes, max) {
-  try {
-    return gunzipSync(bytes, { maxOutputLength: Math.max(1, max), chunkSize: 64 * 1024 });
-  } catch (error) {
-    if (isTooLarge(error))
-      throw new ArchiveError("archive-too-large", `inflates to more than ${max} bytes; not scanned`);
-    let partial;
-    try {
-      partial = gunzipSync(bytes, { maxOutputLength: Math.max(1, max), finishFlush: constants2.Z_SYNC_FLUSH });
-    } catch {
-      partial = void 0;
-    }
-    throw new ArchiveError("archive-corrupt", `gzip stream is corrupt or truncated (${error.message})`, partial);
-  }
-}
 var GunzipStream = class {
   input;
   slice;
@@ -4956,9 +4987,74 @@ function* tarEntries(bytes, maxEntryBytes) {
     throw damage;
 }
 
+// packages/core/dist/archive/windows.js
+import { isAscii } from "node:buffer";
+var WINDOW_BYTES = 8 * 1024 * 1024;
+var WINDOW_OVERLAP = Math.max(4096, 2 * Math.max(...detectors.map((d) => d.window.before + d.window.after + 64)));
+var CR = 13;
+var LF = 10;
+function advanceOver(bytes) {
+  let breaks = 0;
+  for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1))
+    breaks++;
+  for (let at = bytes.indexOf(CR); at !== -1; at = bytes.indexOf(CR, at + 1))
+    if (bytes[at + 1] !== LF)
+      breaks++;
+  const last = Math.max(bytes.lastIndexOf(LF), bytes.lastIndexOf(CR));
+  const tail = bytes.subarray(last + 1);
+  return { breaks, column: isAscii(tail) ? tail.length : tail.toString("utf8").length, broke: last !== -1 };
+}
+var Windows = class {
+  size;
+  overlap;
+  #parts = [];
+  #size = 0;
+  #at = { offset: 0, line: 1, column: 0, searched: 0 };
+  constructor(size = WINDOW_BYTES, overlap = WINDOW_OVERLAP + WINDOW_OVERLAP % 2) {
+    this.size = size;
+    this.overlap = overlap;
+  }
+  /** The windows completed by this piece (usually none). */
+  *push(piece) {
+    this.#parts.push(piece);
+    this.#size += piece.length;
+    while (this.#size >= this.size + this.overlap)
+      yield this.#cut();
+  }
+  /** The last window, if anything is left that was not searched yet. */
+  *end() {
+    const bytes = this.#parts.length === 1 ? this.#parts[0] : Buffer.concat(this.#parts, this.#size);
+    this.#parts = [];
+    this.#size = 0;
+    if (this.#at.offset + bytes.length > this.#at.searched || this.#at.offset === 0)
+      yield { bytes, at: this.#at };
+  }
+  #cut() {
+    const whole = this.#parts.length === 1 ? this.#parts[0] : Buffer.concat(this.#parts, this.#size);
+    const bytes = whole.subarray(0, this.size + this.overlap);
+    const at = this.#at;
+    let advance = bytes.length - this.overlap;
+    advance -= (at.offset + advance) % 2;
+    if (bytes[advance - 1] === CR)
+      advance -= 2;
+    const moved = advanceOver(bytes.subarray(0, advance));
+    const bom = at.offset === 0 && !moved.broke && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 1 : 0;
+    this.#at = {
+      offset: at.offset + advance,
+      line: at.line + moved.breaks,
+      column: (moved.broke ? 0 : at.column) + moved.column - bom,
+      searched: at.offset + bytes.length
+    };
+    const rest = Buffer.from(whole.subarray(advance));
+    this.#parts = [rest];
+    this.#size = rest.length;
+    return { bytes, at };
+  }
+};
+
 // packages/core/dist/archive/zip.js
 var import_adm_zip = __toESM(require_adm_zip(), 1);
-import { constants as constants3, inflateRawSync } from "node:zlib";
+import { constants as constants2, inflateRawSync } from "node:zlib";
 var STORED = 0;
 var DEFLATED = 8;
 var FLAG_ENCRYPTED = 1;
@@ -5019,7 +5115,7 @@ function* zipEntries(bytes, maxEntries = Number.POSITIVE_INFINITY) {
           }
           let partial;
           try {
-            partial = inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), finishFlush: constants3.Z_SYNC_FLUSH });
+            partial = inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), finishFlush: constants2.Z_SYNC_FLUSH });
           } catch {
             partial = void 0;
           }
@@ -5039,6 +5135,8 @@ var DEFAULT_ARCHIVE_LIMITS = {
   maxEntries: 1e5
 };
 var BudgetSpent = class extends Error {
+  /** Set once a warning named the place where the budget ran out: no second one for the file. */
+  reported = false;
 };
 function take(budget, bytes) {
   budget.bytes += bytes;
@@ -5077,7 +5175,8 @@ function* expand(bytes, name, limits = DEFAULT_ARCHIVE_LIMITS) {
   } catch (error) {
     if (!(error instanceof BudgetSpent))
       throw error;
-    yield warning([], "archive-too-large", error.message);
+    if (!error.reported)
+      yield warning([], "archive-too-large", error.message);
   }
 }
 function* entry(bytes, name, chain, depth, budget) {
@@ -5104,21 +5203,10 @@ function* open(bytes, name, chain, depth, budget) {
   switch (sniff(bytes)) {
     case "gzip": {
       if (gzipHoldsTar(bytes)) {
-        yield* tarItems(streamedTar(bytes, budget), chain, depth, budget, false);
+        yield* tarItems(streamedTar(bytes, budget), chain, depth, budget, "by-name");
         return;
       }
-      let inner;
-      try {
-        inner = gunzip(bytes, room(budget));
-      } catch (error) {
-        if (!(error instanceof ArchiveError) || !error.partial || error.partial.length === 0)
-          throw spentOr(budget, error);
-        yield warning(chain, error.code, error.message);
-        inner = error.partial;
-      }
-      take(budget, inner.length);
-      const innerName = gunzippedName(bytes);
-      yield* entry(inner, innerName, [...chain, { format: "gzip", path: innerName }], depth - 1, budget);
+      yield* gunzipped(bytes, chain, depth, budget);
       return;
     }
     case "zip":
@@ -5167,6 +5255,62 @@ function* open(bytes, name, chain, depth, budget) {
     default:
       yield { chain, bytes };
   }
+}
+function* gunzipped(bytes, chain, depth, budget) {
+  const innerName = gunzippedName(bytes);
+  const step = [...chain, { format: "gzip", path: innerName }];
+  const stream = new GunzipStream(bytes, 1024);
+  const held = [];
+  let got = 0;
+  let windows;
+  const search = (w) => ({ chain: step, bytes: w.bytes, at: w.at });
+  try {
+    for (; ; ) {
+      const pieces = stream.next();
+      if (pieces === void 0)
+        break;
+      for (const piece of pieces) {
+        take(budget, piece.length);
+        if (windows) {
+          for (const w of windows.push(piece))
+            yield search(w);
+          continue;
+        }
+        held.push(piece);
+        got += piece.length;
+        if (got <= budget.limits.maxEntryBytes)
+          continue;
+        windows = new Windows();
+        const head = held[0];
+        if (sniff(head.length >= 512 ? head : Buffer.concat(held)) !== void 0) {
+          yield warning(step, "archive-too-large", `inflates to more than ${budget.limits.maxEntryBytes} bytes, too large to open; searched as it is`);
+        }
+        while (held.length > 0)
+          for (const w of windows.push(held.shift()))
+            yield search(w);
+      }
+    }
+  } catch (error) {
+    if (error instanceof BudgetSpent) {
+      if (error.reported)
+        throw error;
+      if (windows)
+        for (const w of windows.end())
+          yield search(w);
+      yield warning(chain, "archive-too-large", error.message);
+      error.reported = true;
+      throw error;
+    }
+    if (!(error instanceof ArchiveError) || got === 0 && !windows)
+      throw error;
+    yield warning(chain, error.code, error.message);
+  }
+  if (windows) {
+    for (const w of windows.end())
+      yield search(w);
+    return;
+  }
+  yield* entry(held.length === 1 ? held[0] : Buffer.concat(held, got), innerName, step, depth - 1, budget);
 }
 var UNSAFE = "entry name leads outside the archive; scanned under that name, never extracted";
 function gzipHoldsTar(bytes) {
@@ -5225,7 +5369,7 @@ function* tarItems(entries, chain, depth, budget, image) {
       continue;
     }
     const layer = image ? LAYER.exec(e.name) : null;
-    if (layer && sniff(e.data) !== void 0) {
+    if (layer && (image === true ? sniff(e.data) !== void 0 : sniff(e.data) === "tar" || sniff(e.data) === "gzip" && gzipHoldsTar(e.data))) {
       yield* imageLayer(e.data, `sha256:${layer[1] ?? createHash2("sha256").update(e.data).digest("hex")}`, chain, depth, budget);
       continue;
     }
@@ -5259,13 +5403,7 @@ function* imageLayer(bytes, digest, chain, depth, budget) {
   }
 }
 
-// packages/core/dist/files/fs-path.js
-function isWithin(parent, child) {
-  if (child === parent)
-    return true;
-  const base = parent.endsWith("/") ? parent : `${parent}/`;
-  return child.startsWith(base);
-}
+// packages/core/dist/printable.js
 function printablePath(path) {
   return path.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => {
     if (c === "\n")
@@ -5313,7 +5451,7 @@ function scanArchiveContent(content, options, limits) {
     }
     if (!mayHoldKey(item.bytes, options.detectors))
       continue;
-    const found = scanContent(item.bytes, options);
+    const found = item.at ? placed(scanContent(item.bytes, options), item.at) : scanContent(item.bytes, options);
     if (item.chain.length === 0)
       findings.push(...found);
     else
@@ -5322,12 +5460,37 @@ function scanArchiveContent(content, options, limits) {
   }
   return { findings, warnings };
 }
+function placed(found, at) {
+  const out = [];
+  for (const f of found) {
+    if (at.offset + f.endOffset <= at.searched)
+      continue;
+    out.push({
+      ...f,
+      startOffset: at.offset + f.startOffset,
+      endOffset: at.offset + f.endOffset,
+      startLine: at.line + f.startLine - 1,
+      startColumn: f.startLine === 1 ? at.column + f.startColumn : f.startColumn,
+      endLine: at.line + f.endLine - 1,
+      endColumn: f.endLine === 1 ? at.column + f.endColumn : f.endColumn
+    });
+  }
+  return out;
+}
+
+// packages/core/dist/files/fs-path.js
+function isWithin(parent, child) {
+  if (child === parent)
+    return true;
+  const base = parent.endsWith("/") ? parent : `${parent}/`;
+  return child.startsWith(base);
+}
 
 // packages/core/dist/files/read-scan.js
 function emptyResult() {
   return { findings: [], keys: [], warnings: [], scanned: 0, bytes: 0, skipped: 0, missingFromGit: [] };
 }
-var OPEN_FLAGS = constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOFOLLOW;
+var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOFOLLOW;
 var CHUNK = 1 << 20;
 function special(mode) {
   if (mode.isFIFO())

@@ -252,13 +252,32 @@ function readable(repo: Repo, id: string): boolean {
   return spawnSync('git', ['cat-file', 'blob', id], { cwd: repo.dir }).status === 0;
 }
 
-async function expectEveryReadableKey(repo: Repo, keys: readonly { key: string; blob: string }[], scenario: string): Promise<void> {
+/**
+ * Which blobs of a pack lie wholly before byte `cut` (`verify-pack -v`: "<id> <type> <size>
+ * <size-in-pack> <offset>" per object), read before the pack is damaged.
+ */
+function blobsBefore(repo: Repo, cut: number): Set<string> {
+  const idx = packFile(repo).replace(/\.pack$/, '.idx');
+  const before = new Set<string>();
+  for (const line of execFileSync('git', ['verify-pack', '-v', idx], { cwd: repo.dir, encoding: 'utf8' }).split('\n')) {
+    const [id = '', type, , inPack, offset] = line.split(/\s+/);
+    if (type === 'blob' && Number(offset) + Number(inPack) <= cut) before.add(id);
+  }
+  return before;
+}
+
+async function expectEveryReadableKey(
+  repo: Repo,
+  keys: readonly { key: string; blob: string }[],
+  scenario: string,
+  isReadable: (id: string) => boolean = (id) => readable(repo, id),
+): Promise<void> {
   const res = await runCli(['history', '--format', 'json'], { cwd: repo.dir, guard, scenario });
   expect(res.stderr).not.toMatch(/^shippo-keyguard: /m);
   const report = JSON.parse(res.stdout);
   const missing = report.warnings.filter((w: { code: string }) => w.code === 'missing-object').map((w: { message: string }) => w.message).join('\n');
-  const good = keys.filter((k) => readable(repo, k.blob));
-  const bad = keys.filter((k) => !readable(repo, k.blob));
+  const good = keys.filter((k) => isReadable(k.blob));
+  const bad = keys.filter((k) => !isReadable(k.blob));
   // The damage must hit some key-holding blobs and spare others, or the test would prove nothing.
   expect(good.length).toBeGreaterThan(0);
   expect(bad.length).toBeGreaterThan(0);
@@ -267,6 +286,7 @@ async function expectEveryReadableKey(repo: Repo, keys: readonly { key: string; 
     expect(byKey(report.findings, k.key)).toHaveLength(0);
     expect(missing).toContain(k.blob);
   }
+  expect(res.exitCode).toBe(1);
   expect((await runCli(['history', '--strict', '--format', 'json'], { cwd: repo.dir, guard, scenario: `${scenario} strict` })).exitCode).toBe(2);
 }
 
@@ -280,9 +300,34 @@ describe('history: a damaged object store is scanned as far as it can be read', 
       keys.push({ key, blob: repo.git('rev-parse', `HEAD:later/${i}.env`) });
     }
     const pack = packFile(repo);
+    const cut = Math.floor(statSync(pack).size * 0.6);
+    // The objects before the cut are recovered from the pack; git alone reads none of them.
+    const before = blobsBefore(repo, cut);
     chmodSync(pack, 0o644);
-    truncateSync(pack, Math.floor(statSync(pack).size * 0.6));
-    await expectEveryReadableKey(repo, keys, 'truncated pack');
+    truncateSync(pack, cut);
+    await expectEveryReadableKey(repo, keys, 'truncated pack', (id) => before.has(id) || readable(repo, id));
+  });
+
+  it('a truncated pack of 32 keys: every key in an object before the cut is reported, the rest named', async () => {
+    const { repo, keys } = packedRepo(32);
+    const pack = packFile(repo);
+    const cut = Math.floor(statSync(pack).size * 0.55);
+    const before = blobsBefore(repo, cut);
+    expect(keys.every((k) => readable(repo, k.blob))).toBe(true);
+    chmodSync(pack, 0o644);
+    truncateSync(pack, cut);
+    // git alone refuses the whole pack.
+    expect(keys.some((k) => readable(repo, k.blob))).toBe(false);
+    const recovered = keys.filter((k) => before.has(k.blob));
+    expect(recovered.length).toBeGreaterThan(4);
+    await expectEveryReadableKey(repo, keys, 'truncated pack of 32', (id) => before.has(id));
+    const report = JSON.parse((await runCli(['history', '--format', 'json'], { cwd: repo.dir, guard, scenario: 'truncated pack paths' })).stdout);
+    // At its path when the tree above it was recovered too, else by id.
+    for (const [i, k] of keys.entries()) if (before.has(k.blob)) expect([`keys/${i}.env`, `blob/${k.blob}`]).toContain(byKey(report.findings, k.key)[0]?.path);
+    expect(report.warnings.map((w: { message: string }) => w.message).join('\n')).toMatch(/recovered/);
+    // The repository is only read: the damaged pack is left as it was, nothing is added to the store.
+    expect(statSync(pack).size).toBe(cut);
+    expect(readdirSync(join(repo.dir, '.git', 'objects')).filter((d) => /^[0-9a-f]{2}$/.test(d))).toEqual([]);
   });
 
   it('bytes in the middle of one object of the pack are corrupted', async () => {
@@ -382,4 +427,41 @@ describe('pre-push: thousands of refs in one push', () => {
       expect(found[0]?.path).toBe('tag-message/v1234');
     }
   }, 60_000);
+});
+
+describe('pre-push: more pushed tips than fit on a command line', () => {
+  it('a --mirror push of more new refs than ARG_MAX allows as arguments: the tips reach git on stdin, and a key behind one ref blocks', async () => {
+    const repo = new Repo();
+    const inBlob = guard.plant(fakeKey('live', 'behind-one-ref'));
+    const inMessage = guard.plant(fakeKey('test', 'one-tag-message'));
+    repo.write('a.txt', 'a\n').commit('initial');
+    // A commit that only one pushed ref reaches: found only if that tip reaches rev-list.
+    repo.git('checkout', '-q', '--detach');
+    const hidden = repo.write('deploy.env', `KEY=${inBlob}\n`).commit('deploy');
+    repo.git('checkout', '-q', 'main');
+    repo.git('tag', '-a', 'v-signed', '-m', `release\n\n${inMessage}`);
+    const tag = repo.git('rev-parse', 'refs/tags/v-signed');
+    // One distinct tip per pushed ref, enough that their ids alone (41 bytes each with the
+    // separator) pass the argument limit: commits written in one pack by fast-import (a loose ref
+    // per tip would take minutes to write), named by the lines a --mirror push to an empty remote
+    // would hand the hook.
+    const argMax = Number(execFileSync('getconf', ['ARG_MAX'], { encoding: 'utf8' }).trim());
+    const count = Math.ceil(argMax / 41) + 1000;
+    const stream: string[] = [];
+    for (let i = 0; i < count; i++) stream.push('commit refs/heads/many', `mark :${i + 1}`, 'committer Fixture Bot <bot@example.test> 1704067200 +0000', `data ${String(i).length}`, String(i), '');
+    const marks = join(tempDir(), 'marks');
+    execFileSync('git', ['fast-import', '--quiet', `--export-marks=${marks}`], { cwd: repo.dir, input: `${stream.join('\n')}\n` });
+    const tips = readFileSync(marks, 'utf8').trim().split('\n').map((l) => l.split(' ')[1]!);
+    expect(new Set(tips).size).toBe(count);
+    const lines = tips.map((sha, i) => `refs/heads/many-${i} ${sha} refs/heads/many-${i} ${ZERO}`);
+    lines.splice(4242, 0, `refs/heads/deploy ${hidden} refs/heads/deploy ${ZERO}`, `refs/tags/v-signed ${tag} refs/tags/v-signed ${ZERO}`);
+    expect(new Set(lines.map((l) => l.split(' ')[1])).size * 41).toBeGreaterThan(argMax);
+    const res = await prePush(repo.dir, `${lines.join('\n')}\n`, 'mirror past ARG_MAX', '--format', 'json');
+    // Before, spawning git failed: "shippo-keyguard: spawn E2BIG", exit 2.
+    expect(res.stderr).not.toMatch(/E2BIG|could not/);
+    expect(res.exitCode).toBe(1);
+    const report = JSON.parse(res.stdout);
+    expect(byKey(report.findings, inBlob)[0]?.path).toBe('deploy.env');
+    expect(byKey(report.findings, inMessage)[0]?.path).toBe('tag-message/v-signed');
+  }, 300_000);
 });

@@ -107,7 +107,8 @@ export function pushRevisions(refs: readonly PushedRef[], types: ReadonlyMap<str
     if (!isZero(ref.localSha) && ref.localSha !== ref.remoteSha) tips.add(ref.localSha);
   }
   if (tips.size === 0) return undefined;
-  // Full ids checked above: none of these can be read as an option.
+  // Full ids checked above: none of these can be read as an option. The scan hands them to git
+  // on stdin (core's revisionInput), so tens of thousands of them never meet ARG_MAX.
   return [...tips, ...[...known].map((sha) => `^${sha}`), ...(remotePattern(remote).length > 0 ? ['--not', ...remotePattern(remote)] : [])];
 }
 

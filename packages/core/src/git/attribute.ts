@@ -1,5 +1,6 @@
 import type { CommitInfo } from '../finding.js';
 import { lineSplitter, runGit, unquotePath } from './exec.js';
+import { revisionInput } from './revisions.js';
 import { redactKeysIn, summaryOf } from './redact-text.js';
 import { stashEntries } from './repo.js';
 
@@ -52,12 +53,13 @@ export async function attribute(root: string, revs: readonly string[], blobIds: 
     list.push({ commit: current.commit, path, seq });
     occurrences.set(id, list);
   });
+  const { args, input } = revisionInput(revs);
   const [stash] = await Promise.all([
     stashEntries(root),
     runGit(
       root,
-      ['log', '--raw', '--diff-merges=separate', '--root', '--no-abbrev', '--no-renames', '--topo-order', '--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s', ...revs, '--'],
-      { onData: (c) => split.push(c) },
+      ['log', '--raw', '--diff-merges=separate', '--root', '--no-abbrev', '--no-renames', '--topo-order', '--format=%x01%H%x00%an%x00%ae%x00%aI%x00%s', ...args, '--'],
+      { onData: (c) => split.push(c), ...(input !== undefined ? { input } : {}) },
     ),
   ]);
   split.end();

@@ -1,4 +1,5 @@
 import { BadRevisionError, GitError, lineSplitter, runGit } from './exec.js';
+import { revisionInput } from './revisions.js';
 
 /** A blob to read: its id, size and one path it is reachable under. */
 export interface BlobEntry {
@@ -35,9 +36,11 @@ export async function listReachable(root: string, revs: readonly string[], optio
     if (space === -1) return; // a commit
     paths.set(line.slice(0, space), line.slice(space + 1));
   });
+  const { args, input } = revisionInput(revs);
   try {
-    await runGit(root, ['rev-list', '--objects', '--missing=print', '--filter=object:type=blob', ...revs, '--'], {
+    await runGit(root, ['rev-list', '--objects', '--missing=print', '--filter=object:type=blob', ...args, '--'], {
       onData: (c) => split.push(c),
+      ...(input !== undefined ? { input } : {}),
     });
   } catch (error) {
     if (error instanceof GitError && /^usage:/.test(error.message)) {

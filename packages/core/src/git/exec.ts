@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -36,7 +37,27 @@ export class BadRevisionError extends GitError {
  * themselves are under refs/replace/, which `--all` reads too).
  */
 function gitEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_NO_LAZY_FETCH: '1', GIT_OPTIONAL_LOCKS: '0', GIT_NO_REPLACE_OBJECTS: '1', LC_ALL: 'C' };
+  return {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_NO_LAZY_FETCH: '1',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    LC_ALL: 'C',
+    ...extraEnv.getStore(),
+  };
+}
+
+/**
+ * Extra environment for every git child started inside `withGitEnv`: a scan of a damaged
+ * repository reruns with the objects recovered from a truncated pack as an alternate object
+ * directory, and every git call of that scan (deep in many modules) must see them. Scoped to the
+ * async call tree, so a concurrent scan of another repository is not affected.
+ */
+const extraEnv = new AsyncLocalStorage<Readonly<Record<string, string>>>();
+
+export function withGitEnv<T>(env: Readonly<Record<string, string>>, run: () => Promise<T>): Promise<T> {
+  return extraEnv.run({ ...extraEnv.getStore(), ...env }, run);
 }
 
 /**

@@ -4,8 +4,20 @@ import { balancedSlices } from './cat-file.js';
 import { lineSplitter, nulSplitter, unquotePath } from './exec.js';
 import { MAX_SUMMARY, redactKeysIn, summaryOf } from './redact-text.js';
 import { stripCredentials } from './repo.js';
+import { revisionInput } from './revisions.js';
 
 describe('git helpers', () => {
+  it('hands full object ids to git on stdin and keeps its own pseudo-options on the command line', () => {
+    const a = 'a'.repeat(40);
+    const b = 'b'.repeat(64);
+    expect(revisionInput([a, `^${b}`, '--not', '--remotes=origin'])).toEqual({ args: ['--stdin', '--not', '--remotes=origin'], input: `${a}\n^${b}\n` });
+    expect(revisionInput(['--all'])).toEqual({ args: ['--all'] });
+    // An id after --not is negated on stdin, as it was among the arguments; a second --not undoes it.
+    expect(revisionInput([a, '--not', b, `^${a}`, '--not', b])).toEqual({ args: ['--stdin', '--not', '--not'], input: `${a}\n^${b}\n${a}\n${b}\n` });
+    // Anything that is not a full id never goes to stdin: an abbreviation, upper case, an option.
+    for (const odd of [a.slice(0, 12), a.toUpperCase(), '--output=x', `${a}a`]) expect(revisionInput([odd]).input).toBeUndefined();
+  });
+
   it('splits a list into contiguous slices of about equal weight', () => {
     const sizes = [10, 10, 10, 10, 50, 5, 5];
     const slices = balancedSlices(sizes, (n) => n, 2);

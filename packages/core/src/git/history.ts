@@ -14,10 +14,11 @@ import type { SecretStore } from '../secret.js';
 import { attribute, headBlobs, type Occurrence } from './attribute.js';
 import { listReachable, listStore, sizeBlobs, type BlobEntry, type Reachable } from './blobs.js';
 import { balancedSlices, readAllBlobs, readBlobs } from './cat-file.js';
-import { gitText, runGit } from './exec.js';
+import { gitText, runGit, withGitEnv } from './exec.js';
 import { forEachCommitMessage, tagMessages, type Message } from './messages.js';
 import { openRepo, stashCommits, type RepoInfo } from './repo.js';
 import { repositoryOf, type GitScanResult } from './result.js';
+import { salvageRefusedPacks, type SalvagedPack } from './salvage.js';
 
 export type { GitScanResult } from './result.js';
 
@@ -72,13 +73,29 @@ interface BlobHit {
  * blobs that hold a finding. One finding per key and source: the earliest introduction, with
  * counts of the other commits and paths that carry the same key.
  */
-export async function scanHistory(options: HistoryScanOptions): Promise<GitScanResult> {
+export function scanHistory(options: HistoryScanOptions): Promise<GitScanResult> {
+  return scanOnce(options, true);
+}
+
+/**
+ * One pass over the history. When a full scan meets damage and some pack is refused as a whole
+ * (truncated), the intact part of that pack is recovered into a temporary object directory and
+ * the scan runs once more with it as an alternate: keys in the recovered objects are then found
+ * at their paths, with their commits. A healthy repository never pays for this.
+ */
+async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvaged: readonly SalvagedPack[] = []): Promise<GitScanResult> {
   const info = await openRepo(options.repo);
   const root = info.root;
   const warnings: ScanWarning[] = [];
   const stats = { scanned: 0, bytes: 0, skipped: 0 };
   const result: GitScanResult = { root, findings: [], warnings, stats, repository: repositoryOf(info), shallow: info.shallow };
   if (info.shallow) warnings.push(shallowWarning());
+  for (const pack of salvaged) {
+    warnings.push({
+      code: 'unreadable',
+      message: `pack ${pack.name} is truncated, so git refuses it as a whole: ${pack.recovered} objects were recovered from its intact part and scanned`,
+    });
+  }
 
   const full = options.revisions === undefined;
   const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), hasRefs(root)]) : [[], true];
@@ -164,8 +181,22 @@ export async function scanHistory(options: HistoryScanOptions): Promise<GitScanR
       },
       onBlob,
     );
-    [reachable] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed]);
-    if (reachable.broken !== undefined) await assumeStoreReachable(root, reachable, warnings);
+    let streamedWhole: boolean;
+    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed]);
+    if (maySalvage && (!streamedWhole || reachable.broken !== undefined || reachable.missing.length > 0)) {
+      const salvage = await salvageRefusedPacks(root);
+      if (salvage) {
+        await messagesDone;
+        try {
+          return await withGitEnv(salvage.env, () => scanOnce(options, false, salvage.packs));
+        } finally {
+          await salvage.remove();
+        }
+      }
+    }
+    // After a salvage the walk may have ended quietly at a tree that was not recovered (rev-list's
+    // blob filter does not always report it), so the store is searched whole then too.
+    if (reachable.broken !== undefined || salvaged.length > 0) await assumeStoreReachable(root, reachable, warnings);
     // Reachable blobs the stream did not deliver (it stopped at a corrupt object, or the object
     // lives elsewhere): read them one by one, so each bad one is named.
     // (Sizes are unknown here, so a size check happens as each one is read.)
@@ -253,7 +284,7 @@ async function assumeStoreReachable(root: string, reachable: Reachable, warnings
   warnings.push({
     code: 'unreadable',
     message:
-      `git could not walk the whole history (${reachable.broken}): the objects it names are listed as missing; ` +
+      `git could not walk the whole history (${reachable.broken ?? 'objects of a truncated pack are missing'}): the objects it names are listed as missing; ` +
       `the ${added} other objects the repository lists were tried one by one, and keys in blobs no walked tree reached are reported at blob/<id>`,
   });
 }

@@ -1,6 +1,7 @@
 import type { CommitInfo } from '../finding.js';
 import { readObjects } from './cat-file.js';
 import { nulSplitter, runGit } from './exec.js';
+import { revisionInput } from './revisions.js';
 import { redactKeysIn, summaryOf } from './redact-text.js';
 
 /** A commit or tag message with who wrote it. */
@@ -45,7 +46,11 @@ export async function forEachCommitMessage(
       field('');
     },
   });
-  await runGit(root, ['log', '-z', '--format=%H%x00%an%x00%ae%x00%aI%x00%B', ...revs, '--'], { onData: (c) => split.push(c) });
+  const { args, input } = revisionInput(revs);
+  await runGit(root, ['log', '-z', '--format=%H%x00%an%x00%ae%x00%aI%x00%B', ...args, '--'], {
+    onData: (c) => split.push(c),
+    ...(input !== undefined ? { input } : {}),
+  });
   split.end();
 }
 
