@@ -23655,7 +23655,10 @@ function parser2(argv) {
 `).epilogue(EPILOGUE).middleware(refuseRepeated, true).wrap(Math.min(110, process.stdout.columns || 100)).exitProcess(false).fail((message, error) => {
     if (error instanceof CliError)
       throw error;
-    const text2 = (message ?? describeError(error)).replace(/\s*\n\s*/g, " ");
+    let text2 = (message ?? describeError(error)).replace(/\s*\n\s*/g, " ");
+    const typed = argv.find((a) => !a.startsWith("-"));
+    if (/^Did you mean \S+\?$/.test(text2) && typed !== void 0)
+      text2 = `Unknown command: ${typed}. ${text2}`;
     throw new CliError(withOptionSuggestions(text2, argv, () => optionsOfCommandIn(argv)));
   });
   for (const c of COMMANDS)

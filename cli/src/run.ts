@@ -96,7 +96,10 @@ function parser(argv: readonly string[]): Argv {
     .fail((message, error) => {
       // yargs' own messages may span lines ("Invalid values:\n  Argument: ..."): keep them to one.
       if (error instanceof CliError) throw error;
-      const text = (message ?? describeError(error)).replace(/\s*\n\s*/g, ' ');
+      let text = (message ?? describeError(error)).replace(/\s*\n\s*/g, ' ');
+      // recommendCommands says only "Did you mean scan?": name what was typed, as for options.
+      const typed = argv.find((a) => !a.startsWith('-'));
+      if (/^Did you mean \S+\?$/.test(text) && typed !== undefined) text = `Unknown command: ${typed}. ${text}`;
       throw new CliError(withOptionSuggestions(text, argv, () => optionsOfCommandIn(argv)));
     });
   for (const c of COMMANDS) y = y.command(c.command, c.describe, c.builder);

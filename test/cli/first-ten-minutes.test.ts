@@ -134,6 +134,7 @@ describe('a mistyped option', () => {
     // Commands keep their own suggestion.
     const command = await runCli(['scna'], { cwd: dir, guard });
     expect(command.stderr).toContain('Did you mean scan?');
+    expect(command.stderr).toBe('shippo-keyguard: Unknown command: scna. Did you mean scan?\n');
   });
 });
 
