@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { ESLint as ESLint9 } from 'eslint';
 import { ESLint as ESLint10 } from 'eslint10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys, sortExpected, writeFixture, type Expected } from './fixture.js';
+import { keys, reportedSpans, writeFixture, type Expected } from './fixture.js';
 
 /** Real ESLint of each supported major, loading a real flat config file from a fixture project. */
 const MAJORS = [
@@ -41,19 +41,7 @@ for (const [name, ESLint] of MAJORS) {
     });
 
     it('reports every key and unsafe read at the exact span, and nothing else', () => {
-      const actual = sortExpected(
-        results.flatMap((r) =>
-          r.messages.map((m) => ({
-            path: relative(dir, r.filePath),
-            ruleId: m.ruleId ?? `fatal: ${m.message}`,
-            messageId: m.messageId ?? '',
-            line: m.line,
-            column: m.column,
-            endLine: m.endLine ?? 0,
-            endColumn: m.endColumn ?? 0,
-          })),
-        ),
-      );
+      const actual = reportedSpans(results, dir);
       expect(actual).toEqual(expected);
     });
 

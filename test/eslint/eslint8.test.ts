@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error ESLint 8 ships no types of its own
 import { ESLint as ESLint8 } from 'eslint8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keys, sortExpected, writeFixture, type Expected } from './fixture.js';
+import { keys, reportedSpans, writeFixture, type Expected } from './fixture.js';
 
 /**
  * Real ESLint 8.57 with `.eslintrc.json` (no flat config): the plugin is found by ESLint 8's own
@@ -50,21 +50,7 @@ describe('ESLint 8.57 with .eslintrc', () => {
   });
 
   it('reports every key and unsafe read at the exact span, as ESLint 9 and 10 do', () => {
-    const actual = sortExpected(
-      results
-        .filter((r) => !r.filePath.endsWith('.eslintrc.json'))
-        .flatMap((r) =>
-          r.messages.map((m) => ({
-            path: relative(dir, r.filePath),
-            ruleId: m.ruleId ?? `fatal: ${m.message}`,
-            messageId: m.messageId ?? '',
-            line: m.line,
-            column: m.column,
-            endLine: m.endLine ?? 0,
-            endColumn: m.endColumn ?? 0,
-          })),
-        ),
-    );
+    const actual = reportedSpans(results.filter((r) => !r.filePath.endsWith('.eslintrc.json')), dir);
     expect(actual).toEqual(expected);
   });
 

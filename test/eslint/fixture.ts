@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fakeKey, keyPrefix } from '../support/fake-keys.js';
 
@@ -237,6 +237,26 @@ export function writeFixture(dir: string, withConfig = true): Expected[] {
   }
   if (withConfig) writeFileSync(join(dir, 'eslint.config.mjs'), CONFIG_FILE);
   return sortExpected(expected);
+}
+
+/** What ESLint reported (any major's lint results), in the shape of `Expected`, sorted. */
+export function reportedSpans(
+  results: readonly { filePath: string; messages: readonly { ruleId: string | null; messageId?: string; message: string; line: number; column: number; endLine?: number; endColumn?: number }[] }[],
+  dir: string,
+): Expected[] {
+  return sortExpected(
+    results.flatMap((r) =>
+      r.messages.map((m) => ({
+        path: relative(dir, r.filePath),
+        ruleId: m.ruleId ?? `fatal: ${m.message}`,
+        messageId: m.messageId ?? '',
+        line: m.line,
+        column: m.column,
+        endLine: m.endLine ?? 0,
+        endColumn: m.endColumn ?? 0,
+      })),
+    ),
+  );
 }
 
 export function sortExpected<T extends Expected>(list: T[]): T[] {
