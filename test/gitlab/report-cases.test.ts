@@ -13,6 +13,7 @@ import { makeRepo, removeDir, sh, tempDir } from '../integrations/support/git.js
  * inside a 200,000-character line. Each report is checked against our description of GitLab's
  * required structure; with GITLAB_REPORTS_OUT=DIR the reports are also kept there, for
  * `scripts/check-gitlab-report.mjs` and GitLab's published schema (see test/support/README.md).
+ * An incomplete scan (exit 2) is covered too: its report says `scan.status: failure`.
  */
 const LIVE = fakeKey('live', 'gitlab-case-live');
 const DEAD = fakeKey('live', 'gitlab-case-dead');
@@ -75,9 +76,10 @@ afterAll(async () => {
 });
 
 /** Run a command that writes a GitLab report; check it, keep it, and return it parsed. */
-async function gitlabReport(name: string, args: string[], cwd: string): Promise<GitlabReport> {
+async function gitlabReport(name: string, args: string[], cwd: string, exitCode?: number): Promise<GitlabReport> {
   const r = await runCli([...args, '--format', 'gitlab'], { cwd, env });
-  expect(r.exitCode, r.stderr).toBeLessThan(2);
+  if (exitCode === undefined) expect(r.exitCode, r.stderr).toBeLessThan(2);
+  else expect(r.exitCode, r.stderr).toBe(exitCode);
   for (const key of ALL) expect(r.stdout + r.stderr).not.toContain(key);
   const report = JSON.parse(r.stdout) as GitlabReport;
   expect(gitlabSchemaErrors(report), name).toEqual([]);
@@ -103,6 +105,11 @@ describe('--format gitlab, case by case', () => {
     const json = await runCli(['history', '--repo', clean, '--format', 'json', '-o', 'clean.json'], { cwd: temp, env });
     expect(json.exitCode).toBe(0);
     expect((await gitlabReport('merge-empty', ['merge', 'clean.json'], temp)).vulnerabilities).toEqual([]);
+  });
+
+  it('an incomplete scan (exit 2) tells GitLab the scan failed', async () => {
+    const report = await gitlabReport('history-failure', ['history', '--repo', clean, '--max-file-size', '10', '--strict'], temp, 2);
+    expect(report.scan.status).toBe('failure');
   });
 
   it('history with verification: live, dead and unknown keys, base64, test keys, odd paths, a very long line, hundreds of keys', async () => {
