@@ -299,7 +299,7 @@ describe('organisation scan: the reusable workflow, job by job', () => {
     expect(strict.merged.findings.some((f) => f.fingerprint === fingerprint(HIDDEN[3]!))).toBe(false);
 
     // Inline allows count only when the organisation says so.
-    const lenient = await night('2002', { inputs: { match: 'repo-4*', config: '.github/shippo-keyguard-org.yaml', 'inline-allow': true, full: true }, callerDir: caller, cache: own });
+    const lenient = await night('2002', { inputs: { match: 'repo-4*', config: '.github/shippo-keyguard-org.yaml', 'trust-inline-allows': true, full: true }, callerDir: caller, cache: own });
     expect(placesOf(lenient)).toEqual(['vendor/lib.env']);
 
     // Without a configuration, everything is reported.

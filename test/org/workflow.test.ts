@@ -53,10 +53,10 @@ describe('.github/workflows/org-scan.yml', () => {
     expect(doc.jobs['merge']!.steps.some((st) => /shippo-keyguard merge .*--update-verify-cache/.test(st.run ?? ''))).toBe(true);
   });
 
-  it('takes an organisation configuration from the calling repository, and inline allows only when asked', () => {
-    expect(Object.keys(doc.on.workflow_call.inputs)).toEqual(expect.arrayContaining(['config', 'inline-allow']));
+  it('takes an organisation configuration from the calling repository, and trusts inline allows only when asked', () => {
+    expect(Object.keys(doc.on.workflow_call.inputs)).toEqual(expect.arrayContaining(['config', 'trust-inline-allows']));
     const checkout = doc.jobs['scan']!.steps.find((st) => st.uses?.startsWith('actions/checkout') && st.with?.['repository'] === undefined);
     expect(checkout?.with).toMatchObject({ 'sparse-checkout': '${{ inputs.config }}', 'persist-credentials': false });
-    expect(doc.jobs['scan']!.steps.some((st) => /--inline-allow="\$INLINE_ALLOW"/.test(st.run ?? ''))).toBe(true);
+    expect(doc.jobs['scan']!.steps.some((st) => /--trust-inline-allows="\$TRUST_INLINE_ALLOWS"/.test(st.run ?? ''))).toBe(true);
   });
 });

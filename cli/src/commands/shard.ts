@@ -34,7 +34,7 @@ export function builder<T>(y: Argv<T>) {
       describe:
         "One configuration file for every repository (an organisation-wide allow list; its ignore patterns match paths in each repository); by default none is read, and never a scanned repository's own",
     })
-    .option('inline-allow', {
+    .option('trust-inline-allows', {
       type: 'boolean',
       default: false,
       describe: "Honour the scanned repositories' inline allow comments (shippo-keyguard:allow, gitleaks:allow, pragma: allowlist secret); by default they are reported, so a committer cannot hide a key from the organisation scan",
@@ -55,7 +55,7 @@ export interface ShardArgs {
   apiBaseUrl?: string;
   maxFileSize?: string;
   config?: string;
-  inlineAllow: boolean;
+  trustInlineAllows: boolean;
 }
 
 const NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -213,7 +213,7 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
         const incremental = since.length > 0;
         // Only the organisation's configuration applies; nothing the scanned repository holds can
         // quiet the scan (its own .shippo-keyguard.* is never read, its inline allows only with
-        // --inline-allow). The copy sits in the clone's directory, so `ignore` matches the
+        // --trust-inline-allows). The copy sits in the clone's directory, so `ignore` matches the
         // repository's paths; no baseline: each repository's history is reported whole.
         const argv = ['history', '--repo', dir, '--repo-name', name, '--format', 'json', '-o', file, '--no-baseline'];
         if (config) {
@@ -221,7 +221,7 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
           copyFileSync(config, copy);
           argv.push('--config', copy);
         } else argv.push('--no-config');
-        if (!args.inlineAllow) argv.push('--no-inline-allow');
+        if (!args.trustInlineAllows) argv.push('--no-inline-allow');
         for (const rev of since) argv.push('--since', rev);
         if (args.verify) argv.push('--verify');
         if (args.verifyConcurrency !== undefined) argv.push('--verify-concurrency', String(args.verifyConcurrency));
