@@ -140,6 +140,30 @@ describe('merge', () => {
     }
   });
 
+  it('--update-verify-cache: the reports\' verdicts make a cache that answers the next scan without asking', async () => {
+    const env = { SHIPPO_API_BASE_URL: shippo.url, XDG_CACHE_HOME: join(temp, 'fresh-cache') };
+    const r = await runCli(['merge', 'a.json', 'b.json', 'c.json', '--update-verify-cache', '--format', 'json', '-o', 'merged-cache.json'], { cwd: temp, env });
+    expect(r.exitCode, r.stderr).toBe(1);
+    const verdicts = (JSON.parse(readFileSync(join(temp, 'merged-cache.json'), 'utf8')) as Merged).keys.filter((k) => k.verification?.status === 'live' || k.verification?.status === 'dead');
+    expect(verdicts.length).toBeGreaterThanOrEqual(3);
+    expect(r.stderr).toMatch(new RegExp(`^verification cache: ${verdicts.length} verdicts recorded, 0 expired entries removed$`, 'm'));
+    expectNoKey(sh('cat', ['-v', ...sh('find', [join(temp, 'fresh-cache'), '-type', 'f']).stdout.trim().split('\n')]).stdout);
+    // Recording again adds nothing: the cache already holds these verdicts.
+    const again = await runCli(['merge', 'a.json', 'b.json', 'c.json', '--update-verify-cache', '-o', 'merged-cache.txt'], { cwd: temp, env });
+    expect(again.stderr).toMatch(/^verification cache: 0 verdicts recorded/m);
+    // A scan that finds the same keys takes every verdict from the cache: the API is not asked.
+    // (b and c: an earlier test added a commit to a.)
+    const before = shippo.requests.length;
+    for (const name of ['b', 'c']) {
+      const scan = await runCli(['history', '--repo', name, '--verify', '--format', 'json'], { cwd: temp, env });
+      expect(scan.exitCode, scan.stderr).toBe(1);
+      const findings = (JSON.parse(scan.stdout) as { findings: { verification?: { cached?: boolean } }[] }).findings;
+      expect(findings.length).toBeGreaterThan(0);
+      expect(findings.map((f) => f.verification?.cached), scan.stdout.slice(0, 3000)).toEqual(findings.map(() => true));
+    }
+    expect(shippo.requests.length).toBe(before);
+  });
+
   it('bad input: one line, exit 2, nothing written', async () => {
     writeFileSync(join(temp, 'not.json'), '{ nope');
     writeFileSync(join(temp, 'other.json'), '{"findings": []}');
@@ -149,6 +173,7 @@ describe('merge', () => {
       [['other.json'], /^shippo-keyguard: merge: other\.json: not a shippo-keyguard JSON report/],
       [['a.json', '--since-report', 'missing.json'], /^shippo-keyguard: merge: cannot read missing\.json/],
       [['a.json', '--fail-on-new'], /^shippo-keyguard: --fail-on-new: give --since-report too/],
+      [['a.json', '--update-verify-cache', '--api-base-url', 'http://example.com'], /^shippo-keyguard: --api-base-url: plain http would send keys/],
     ];
     for (const [args, message] of cases) {
       const r = await merge([...args, '--json-file', 'never.json']);

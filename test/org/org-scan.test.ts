@@ -1,4 +1,5 @@
 import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -15,7 +16,9 @@ const SHARED_LIVE = fakeKey('live', 'org-shared-live');
 const SHARED_DEAD = fakeKey('live', 'org-shared-dead');
 const UNIQUE = Array.from({ length: 5 }, (_v, i) => fakeKey('test', `org-unique-${i}`));
 const NEW_LIVE = fakeKey('live', 'org-night-two');
-const ALL_KEYS = [SHARED_LIVE, SHARED_DEAD, ...UNIQUE, NEW_LIVE];
+const NIGHT_THREE = fakeKey('live', 'org-night-three');
+const HIDDEN = Array.from({ length: 4 }, (_v, i) => fakeKey('live', `org-hidden-${i}`));
+const ALL_KEYS = [SHARED_LIVE, SHARED_DEAD, ...UNIQUE, NEW_LIVE, NIGHT_THREE, ...HIDDEN];
 const N = 50;
 const names = Array.from({ length: N }, (_v, i) => `repo-${String(i).padStart(2, '0')}`);
 
@@ -97,8 +100,19 @@ interface MergedJson {
 }
 
 /** plan -> one job per matrix entry -> merge, as GitHub runs them. */
-async function night(runId: string): Promise<Night> {
-  const runner = new WorkflowRunner(WORKFLOW, { inputs: { organization: 'acme', 'shard-size': 10 }, secrets: { token: TOKEN }, runId, keyguardDir, env, cache });
+async function night(
+  runId: string,
+  options: { inputs?: Record<string, unknown>; callerDir?: string; cache?: CacheEntry[] } = {},
+): Promise<Night> {
+  const runner = new WorkflowRunner(WORKFLOW, {
+    inputs: { organization: 'acme', 'shard-size': 10, ...options.inputs },
+    secrets: { token: TOKEN },
+    runId,
+    keyguardDir,
+    ...(options.callerDir ? { callerDir: options.callerDir } : {}),
+    env,
+    cache: options.cache ?? cache,
+  });
   const plan = await runner.runJob('plan');
   expect(plan.status, plan.log).toBe(0);
   expect(plan.outputs['matrix'], plan.log).toMatch(/^\{"include":/);
@@ -141,9 +155,9 @@ function filesUnder(dir: string): string[] {
 }
 
 /** No key and no token in any log, summary, artifact or cache entry. */
-function expectNothingLeaked(n: Night): void {
+function expectNothingLeaked(n: Night, entries: readonly CacheEntry[] = cache): void {
   const texts = [n.plan.log, n.merge.log, n.merge.summary, ...n.shards.map((s) => s.log)];
-  for (const dir of [...n.runner.artifacts.values(), ...cache.map((c) => c.dir)]) for (const f of filesUnder(dir)) texts.push(readFileSync(f, 'utf8'));
+  for (const dir of [...n.runner.artifacts.values(), ...entries.map((c) => c.dir)]) for (const f of filesUnder(dir)) texts.push(readFileSync(f, 'utf8'));
   for (const text of texts) {
     expect(text).not.toContain(TOKEN);
     for (const key of ALL_KEYS) expect(text).not.toContain(key);
@@ -212,5 +226,104 @@ describe('organisation scan: the reusable workflow, job by job', () => {
     // Only the new key was sent for verification.
     expect(shippo.requests.slice(requestsBefore).map((q) => q.key)).toEqual([NEW_LIVE]);
     expectNothingLeaked(second);
+  }, 600_000);
+  /** Each shard's verification cache entries as they stand in the Actions cache: the newest entry of the key's prefix. */
+  const newestVerifyEntry = () => [...cache].filter((c) => c.key.startsWith('shippo-keyguard-verify-')).sort((a, b) => b.time - a.time)[0];
+
+  it('night three: every shard starts from all earlier answers; a key new tonight is asked about once per shard that meets it', async () => {
+    expect(first).toBeDefined();
+    // Keys night one verified in shards 1 and 2 turn up in shard 3; a new key in shards 3 and 5.
+    commit('repo-20', { 'copied/settings.py': `SHIPPO = "${SHARED_DEAD}"\n`, 'copied/fixtures.json': `{"token": "${UNIQUE[0]}"}\n` }, 'copy old settings');
+    commit('repo-25', { 'deploy.env': `SHIPPO_API_KEY=${NIGHT_THREE}\n` }, 'deploy');
+    commit('repo-41', { 'deploy.env': `SHIPPO_API_KEY=${NIGHT_THREE}\n` }, 'deploy');
+    const requestsBefore = shippo.requests.length;
+    const third = await night('1003');
+    // Nothing verified on an earlier night is asked about again (it is within its TTL); the new key is
+    // asked about by shard 3 and by shard 5: keys never leave a shard, so within one night each asks.
+    const asked = shippo.requests.slice(requestsBefore).map((q) => q.key);
+    expect(asked.filter((k) => k !== NIGHT_THREE)).toEqual([]);
+    expect(asked.filter((k) => k === NIGHT_THREE)).toHaveLength(2);
+    // The merge job saved one cache entry for the night, built from every shard's answers.
+    expect(cache.filter((c) => c.key.startsWith('shippo-keyguard-verify-')).map((c) => c.key)).toEqual([
+      'shippo-keyguard-verify-1001-1',
+      'shippo-keyguard-verify-1002-1',
+      'shippo-keyguard-verify-1003-1',
+    ]);
+    expect(third.merge.log).toMatch(/verification cache: \d+ verdicts? recorded/);
+    const key = third.merged.keys.find((k) => k.places.some((p) => p.repository === 'acme/repo-41' && p.path === 'deploy.env'));
+    expect(key?.verification?.status).toBe('dead');
+    expect(key?.places.map((p) => p.repository)).toEqual(['acme/repo-25', 'acme/repo-41']);
+    // The cache holds a verdict for every key verified so far, by hash: seven from night one, one each from nights two and three.
+    const entries = filesUnder(newestVerifyEntry()!.dir).filter((f) => f.endsWith('.json'));
+    expect(entries).toHaveLength(9);
+    expectNothingLeaked(third);
+  }, 600_000);
+
+  it('night four: a key first seen last night in two shards is not asked about again', async () => {
+    commit('repo-33', { 'deploy.env': `SHIPPO_API_KEY=${NIGHT_THREE}\n` }, 'deploy');
+    const requestsBefore = shippo.requests.length;
+    const fourth = await night('1004');
+    expect(shippo.requests.slice(requestsBefore)).toEqual([]);
+    const key = fourth.merged.keys.find((k) => k.places.some((p) => p.repository === 'acme/repo-33'));
+    expect(key?.verification?.status).toBe('dead');
+    expect(key?.places.map((p) => p.repository)).toEqual(['acme/repo-25', 'acme/repo-33', 'acme/repo-41']);
+    expectNothingLeaked(fourth);
+  }, 600_000);
+
+  it('an organisation configuration applies to every repository; a scanned repository cannot quiet the scan', async () => {
+    const fingerprint = (key: string) => createHash('sha256').update(key).digest('hex');
+    // repo-45 tries every way a repository could hide its keys from the security team.
+    commit(
+      'repo-45',
+      {
+        '.shippo-keyguard.json': JSON.stringify({ ignore: ['**'], detectors: { 'shippo-live-key': 'off' } }),
+        '.shippo-keyguard-baseline.json': '{}\n',
+        'app.env': `SHIPPO_API_KEY=${HIDDEN[0]} # shippo-keyguard:allow\n`,
+        'docs/example.env': `SHIPPO_API_KEY=${HIDDEN[1]}\n`,
+        'vendor/lib.env': `SHIPPO_API_KEY=${HIDDEN[2]}\n`,
+        'legacy.env': `SHIPPO_API_KEY=${HIDDEN[3]}\n`,
+      },
+      'hide keys',
+    );
+    // The calling repository holds the organisation's configuration.
+    const caller = tempDir('org-caller');
+    writeFile(caller, '.github/shippo-keyguard-org.yaml', `ignore:\n  - docs/**\nallow:\n  - fingerprint: ${fingerprint(HIDDEN[3]!)}\n    reason: rotated in 2024, kept in the history\n`);
+    const own: CacheEntry[] = [];
+    const placesOf = (n: Night) => n.merged.findings.filter((f) => f.repository === 'acme/repo-45').map((f) => f.path).sort();
+
+    const strict = await night('2001', { inputs: { match: 'repo-4*', config: '.github/shippo-keyguard-org.yaml' }, callerDir: caller, cache: own });
+    expect(strict.shards).toHaveLength(1);
+    // Its own .shippo-keyguard.json (ignore everything, the live detector off) and its inline allow change nothing;
+    // the organisation's ignore (docs/**, a path in the repository) and allow (by fingerprint) apply.
+    expect(placesOf(strict)).toEqual(['app.env', 'vendor/lib.env']);
+    expect(strict.merged.findings.some((f) => f.fingerprint === fingerprint(HIDDEN[3]!))).toBe(false);
+
+    // Inline allows count only when the organisation says so.
+    const lenient = await night('2002', { inputs: { match: 'repo-4*', config: '.github/shippo-keyguard-org.yaml', 'trust-inline-allows': true, full: true }, callerDir: caller, cache: own });
+    expect(placesOf(lenient)).toEqual(['vendor/lib.env']);
+
+    // Without a configuration, everything is reported.
+    const bare = await night('2003', { inputs: { match: 'repo-4*', full: true }, cache: own });
+    expect(placesOf(bare)).toEqual(['app.env', 'docs/example.env', 'legacy.env', 'vendor/lib.env']);
+
+    // A broken organisation configuration stops the shard with one line naming it (exit 2), before any clone.
+    writeFile(caller, '.github/shippo-keyguard-org.yaml', 'ignore: docs/**\n');
+    const runner = new WorkflowRunner(WORKFLOW, {
+      inputs: { organization: 'acme', match: 'repo-4*', config: '.github/shippo-keyguard-org.yaml' },
+      secrets: { token: TOKEN },
+      runId: '2004',
+      keyguardDir,
+      callerDir: caller,
+      env,
+      cache: own,
+    });
+    const plan = await runner.runJob('plan');
+    const [entry] = runner.matrixOf('scan', { plan });
+    const shard = await runner.runJob('scan', { plan }, entry);
+    expect(shard.status).toBe(2);
+    expect(shard.log).toMatch(/shippo-keyguard: \.shippo-keyguard-org\/\.github\/shippo-keyguard-org\.yaml: ignore: /);
+    expect(shard.log).not.toMatch(/scanned|not cloned/);
+    for (const n of [strict, lenient, bare]) expectNothingLeaked(n, own);
+    removeDir(caller);
   }, 600_000);
 });

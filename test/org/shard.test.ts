@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitAuthEnv } from '../../cli/dist/org/git-remote.js';
 import { runCli } from '../support/cli.js';
 import { fakeKey } from '../support/fake-keys.js';
-import { git, makeRepo, removeDir, sh, tempDir } from '../integrations/support/git.js';
+import { git, makeRepo, removeDir, sh, tempDir, writeFile } from '../integrations/support/git.js';
 
 const TOKEN = ['ghs', 'shardTestToken9876543210'].join('_');
 const KEY = fakeKey('live', 'shard-key');
@@ -81,12 +81,14 @@ describe('shard', () => {
   });
 
   it('bad arguments: one line, exit 2', async () => {
+    writeFile(temp, 'bad-org.yaml', 'ignore: docs/**\n');
     for (const [args, message] of [
       [['--repos', '../etc', '--out-dir', 'x'], '--repos: "../etc" is not owner/name'],
       [['--repos', ' ', '--out-dir', 'x'], '--repos: no repository named'],
       [['--repos', 'a/b', '--out-dir', 'x', '--server-url', 'http://example.com'], '--server-url: expected an https:// URL'],
       [['--repos', 'a/b', '--out-dir', 'x', '--previous', 'nope.json'], '--previous: cannot read nope.json'],
       [['--repos', 'a/b', '--out-dir', 'x', '--config', 'nope.yaml'], '--config: nope.yaml does not exist'],
+      [['--repos', 'a/b', '--out-dir', 'x', '--config', 'bad-org.yaml'], 'bad-org.yaml: ignore: '],
     ] as const) {
       const r = await runCli(['shard', ...args], { cwd: temp });
       expect(r.exitCode).toBe(2);

@@ -9,7 +9,8 @@ import { parseOutputFile } from '../integrations/support/runner.js';
  * machine: each job gets a fresh workspace, HOME and RUNNER_TEMP; `run:` steps go through
  * `bash --noprofile --norc -eo pipefail` with the runner's variables (GITHUB_OUTPUT, GITHUB_PATH,
  * GITHUB_STEP_SUMMARY, ...); `${{ }}` expressions are evaluated for the contexts the workflow uses.
- * The `uses:` actions it needs are emulated: checkout (the shippo-keyguard checkout given), cache,
+ * The `uses:` actions it needs are emulated: checkout (the shippo-keyguard checkout given, or the
+ * calling repository's work tree when no `repository` is named), cache,
  * cache/restore, cache/save (a store kept across runs, matched by key and restore-keys as the cache
  * service does) and upload/download-artifact (a store per run).
  */
@@ -66,6 +67,8 @@ export class WorkflowRunner {
       secrets: Record<string, string>;
       runId: string;
       keyguardDir: string;
+      /** The calling repository's work tree (a checkout without `repository:`). */
+      callerDir?: string;
       env: NodeJS.ProcessEnv;
       cache?: CacheEntry[];
     },
@@ -180,7 +183,10 @@ export class WorkflowRunner {
       if (step.uses) {
         const action = step.uses.replace(/@.*$/, '');
         if (action === 'actions/checkout') {
-          symlinkSync(this.options.keyguardDir, join(workspace, w['path']!));
+          // With `repository`, shippo-keyguard's checkout; without, the calling repository's.
+          const from = w['repository'] !== undefined ? this.options.keyguardDir : this.options.callerDir;
+          if (from === undefined) throw new Error('actions/checkout of the calling repository: no callerDir given');
+          symlinkSync(from, join(workspace, w['path']!));
         } else if (action === 'actions/cache' || action === 'actions/cache/restore') {
           const hit = this.restore(w['key']!, String(w['restore-keys'] ?? '').split('\n').filter(Boolean), expand(w['path']!));
           steps[id] = { outputs: { 'cache-hit': String(hit === w['key']) } };

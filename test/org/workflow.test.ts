@@ -44,4 +44,19 @@ describe('.github/workflows/org-scan.yml', () => {
       .flatMap((s) => [...(s.run ?? '').matchAll(/\bshippo-keyguard (\w[\w-]*)/g)].map((m) => m[1]));
     expect(commands.filter((c) => c !== 'on').sort()).toEqual(['merge', 'repos', 'shard']);
   });
+
+  it('the shards only restore the verification cache; the merge job rebuilds it from every shard and saves it once', () => {
+    const cacheSteps = (job: string) =>
+      doc.jobs[job]!.steps.filter((st) => st.uses?.startsWith('actions/cache') && String(st.with?.['path']).includes('shippo-keyguard/verify')).map((st) => st.uses!.replace(/@.*$/, ''));
+    expect(cacheSteps('scan')).toEqual(['actions/cache/restore']);
+    expect(cacheSteps('merge')).toEqual(['actions/cache/restore', 'actions/cache/save']);
+    expect(doc.jobs['merge']!.steps.some((st) => /shippo-keyguard merge .*--update-verify-cache/.test(st.run ?? ''))).toBe(true);
+  });
+
+  it('takes an organisation configuration from the calling repository, and trusts inline allows only when asked', () => {
+    expect(Object.keys(doc.on.workflow_call.inputs)).toEqual(expect.arrayContaining(['config', 'trust-inline-allows']));
+    const checkout = doc.jobs['scan']!.steps.find((st) => st.uses?.startsWith('actions/checkout') && st.with?.['repository'] === undefined);
+    expect(checkout?.with).toMatchObject({ 'sparse-checkout': '${{ inputs.config }}', 'persist-credentials': false });
+    expect(doc.jobs['scan']!.steps.some((st) => /--trust-inline-allows="\$TRUST_INLINE_ALLOWS"/.test(st.run ?? ''))).toBe(true);
+  });
 });

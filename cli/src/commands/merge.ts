@@ -16,6 +16,8 @@ import {
   type MergedReport,
   type ReportInput,
 } from '@shippo-keyguard/core/report';
+import { pruneVerificationCache, recordVerification } from '@shippo-keyguard/core/cache';
+import { ApiBaseUrlError, cacheKeyFor, resolveApiBaseUrl } from '@shippo-keyguard/core/verify';
 import { CliError, EXIT, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
 import { TOOL } from '../version.js';
@@ -43,6 +45,18 @@ export function builder<T>(y: Argv<T>) {
       group: 'Policy:',
     })
     .option('fail-on-new', { type: 'boolean', default: false, describe: 'With --since-report: only new keys can fail the policy', group: 'Policy:' })
+    .option('update-verify-cache', {
+      type: 'boolean',
+      default: false,
+      describe: "Record the reports' live and dead verdicts in the verification cache (by key hash, the newer of two wins) and drop expired entries: how an organisation scan carries every shard's answers to the next run",
+      group: 'Verification:',
+    })
+    .option('api-base-url', {
+      requiresArg: true,
+      type: 'string',
+      describe: 'With --update-verify-cache: the API the verdicts came from, which names their cache entries (default: SHIPPO_API_BASE_URL, else https://api.goshippo.com)',
+      group: 'Verification:',
+    })
     .example('$0 merge reports/ --since-report previous.json --format markdown -o summary.md --json-file merged.json', 'the nightly merge of an organisation scan');
 }
 
@@ -56,6 +70,8 @@ export interface MergeArgs {
   sinceReport?: string;
   failOn: FailOn;
   failOnNew: boolean;
+  updateVerifyCache: boolean;
+  apiBaseUrl?: string;
 }
 
 /** The report files named: files as given, directories as their *.json files (sorted). */
@@ -96,11 +112,38 @@ function readReport(file: string, shown: string): ReportInput[] {
   }
 }
 
+/**
+ * The reports' verdicts into the verification cache. A report holds each key's fingerprint and
+ * verdict, never the key, and that is all a cache entry is: the merge job can build the cache the
+ * shards' answers make up without any key leaving a shard.
+ */
+function updateVerifyCache(inputs: readonly ReportInput[], base: URL, env: NodeJS.ProcessEnv): string {
+  let recorded = 0;
+  let removed = 0;
+  try {
+    for (const f of inputs.flatMap((r) => r.findings)) {
+      const v = f.verification;
+      if ((v?.status === 'live' || v?.status === 'dead') && v.checkedAt !== undefined && recordVerification(cacheKeyFor(f.fingerprint, base), { status: v.status, checkedAt: v.checkedAt }, { env })) recorded++;
+    }
+    removed = pruneVerificationCache({ env });
+  } catch (error) {
+    throw new CliError(`--update-verify-cache: cannot write the verification cache: ${describeError(error)}`);
+  }
+  return `verification cache: ${recorded} verdict${recorded === 1 ? '' : 's'} recorded, ${removed} expired entr${removed === 1 ? 'y' : 'ies'} removed`;
+}
+
 export async function handler(args: MergeArgs, io: RunIO): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   if (args.failOnNew && !args.sinceReport) throw new CliError('--fail-on-new: give --since-report too (new since which report?)');
   for (const [option, file] of [['--markdown-file', args.markdownFile], ['--since-report', args.sinceReport]] as const) {
     if (file === '') throw new CliError(`${option}: the file name is empty`);
+  }
+  let verifyBase: URL | undefined;
+  try {
+    if (args.updateVerifyCache) verifyBase = resolveApiBaseUrl(args.apiBaseUrl, io.env).url;
+  } catch (error) {
+    if (error instanceof ApiBaseUrlError) throw new CliError(error.message);
+    throw error;
   }
   const inputs = reportFiles(args.reports, io.cwd).flatMap((file) => readReport(file, file.startsWith(io.cwd) ? file.slice(io.cwd.length + 1) : file));
   const previous = args.sinceReport ? new Set(readReport(resolve(io.cwd, args.sinceReport), args.sinceReport).flatMap((r) => r.findings.map((f) => f.fingerprint))) : undefined;
@@ -136,8 +179,10 @@ export async function handler(args: MergeArgs, io: RunIO): Promise<RunResult> {
       throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
     }
   }
+  const cacheNote = verifyBase ? updateVerifyCache(inputs, verifyBase, io.env) : undefined;
   const incomplete = merged.repositories.filter((r) => r.exitCode === 2).map((r) => r.name);
   const stderr = incomplete.length > 0 ? [`warning: incomplete scans (exit 2) of ${incomplete.join(', ')}`] : [];
+  if (cacheNote) stderr.push(cacheNote);
   if (args.output) stderr.push(mergedHeadline(merged));
   return { exitCode, stdout: args.output ? '' : render(args.format), stderr: stderr.length > 0 ? `${stderr.join('\n')}\n` : '' };
 }

@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { readCachedVerification } from '@shippo-keyguard/core/cache';
+import { ConfigError, readConfigFile } from '@shippo-keyguard/core/config';
+import { ApiBaseUrlError, cacheKeyFor, resolveApiBaseUrl } from '@shippo-keyguard/core/verify';
 import { formatJson, parseJsonReport, ReportInputError, writeFileAtomic, type ReportInput, type ScanReport } from '@shippo-keyguard/core/report';
 import { CliError, EXIT, describeError } from '../errors.js';
 import type { RunIO, RunResult } from '../io.js';
@@ -29,7 +31,13 @@ export function builder<T>(y: Argv<T>) {
     .option('config', {
       requiresArg: true,
       type: 'string',
-      describe: 'One configuration file for every repository (an organisation-wide allow list); by default none is read, not even a scanned repository\'s own',
+      describe:
+        "One configuration file for every repository (an organisation-wide allow list; its ignore patterns match paths in each repository); by default none is read, and never a scanned repository's own",
+    })
+    .option('trust-inline-allows', {
+      type: 'boolean',
+      default: false,
+      describe: "Honour the scanned repositories' inline allow comments (shippo-keyguard:allow, gitleaks:allow, pragma: allowlist secret); by default they are reported, so a committer cannot hide a key from the organisation scan",
     })
     .example('$0 shard --repos "acme/api acme/web" --previous state/merged.json --out-dir reports --verify', 'one matrix job of the organisation scan');
 }
@@ -47,6 +55,7 @@ export interface ShardArgs {
   apiBaseUrl?: string;
   maxFileSize?: string;
   config?: string;
+  trustInlineAllows: boolean;
 }
 
 const NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -74,9 +83,10 @@ function writeShardReport(file: string, json: string, scan: string, refs: Readon
  * them while the repository is not scanned again. A verdict the verification cache holds and that is
  * newer replaces the carried one.
  */
-function carriedReport(prev: ReportInput, env: NodeJS.ProcessEnv, exitCode: number, warning?: string): string {
+function carriedReport(prev: ReportInput, env: NodeJS.ProcessEnv, apiBase: URL, exitCode: number, warning?: string): string {
   const findings = prev.findings.map((f) => {
-    const cached = readCachedVerification(f.fingerprint, { env });
+    // The entry name of a verdict from this API (the fingerprint itself for Shippo's).
+    const cached = readCachedVerification(cacheKeyFor(f.fingerprint, apiBase), { env });
     if (!cached || Date.parse(cached.checkedAt) <= Date.parse(f.verification?.checkedAt ?? '')) return f;
     return { ...f, verification: { status: cached.status, checkedAt: cached.checkedAt, cached: true } };
   });
@@ -135,6 +145,22 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
   const server = githubServerUrl(args.serverUrl, io.env);
   const config = args.config !== undefined ? resolve(io.cwd, args.config) : undefined;
   if (config !== undefined && !existsSync(config)) throw new CliError(`--config: ${args.config} does not exist`);
+  if (config !== undefined) {
+    // Checked once here, not once per repository.
+    try {
+      readConfigFile(config);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliError(error.lines((f) => (f === config ? (args.config as string) : f)).join('\n'));
+      throw error;
+    }
+  }
+  let apiBase: URL;
+  try {
+    apiBase = resolveApiBaseUrl(args.apiBaseUrl, io.env).url;
+  } catch (error) {
+    if (error instanceof ApiBaseUrlError) throw new CliError(error.message);
+    throw error;
+  }
   const previous = args.previous ? readPrevious(args.previous, io.cwd) : new Map<string, ReportInput>();
   const outDir = resolve(io.cwd, args.outDir);
   try {
@@ -166,13 +192,13 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
         failed++;
         const message = `${name}: not scanned: ${describeError(error)}`;
         log.push(message);
-        writeFileAtomic(file, prev ? carriedReport(prev, io.env, EXIT.ERROR, message) : emptyReport(name, url, message));
+        writeFileAtomic(file, prev ? carriedReport(prev, io.env, apiBase, EXIT.ERROR, message) : emptyReport(name, url, message));
         continue;
       }
       if (prev?.repository.refs && sameRefs(prev.repository.refs, remote.refs)) {
         const n = Object.keys(remote.refs).length;
         log.push(`${name}: unchanged since the previous scan (${n} ref${n === 1 ? '' : 's'}), not cloned`);
-        writeShardReport(file, carriedReport(prev, io.env, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), 'unchanged', remote.refs, name);
+        writeShardReport(file, carriedReport(prev, io.env, apiBase, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), 'unchanged', remote.refs, name);
         continue;
       }
       if (Object.keys(remote.refs).length === 0) {
@@ -185,7 +211,17 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
         await cloneBare(url, dir, remote.head, env, work);
         const since = prev?.repository.refs ? await presentCommits(dir, Object.values(prev.repository.refs), env) : [];
         const incremental = since.length > 0;
-        const argv = ['history', '--repo', dir, '--repo-name', name, '--format', 'json', '-o', file, ...(config ? ['--config', config] : ['--no-config'])];
+        // Only the organisation's configuration applies; nothing the scanned repository holds can
+        // quiet the scan (its own .shippo-keyguard.* is never read, its inline allows only with
+        // --trust-inline-allows). The copy sits in the clone's directory, so `ignore` matches the
+        // repository's paths; no baseline: each repository's history is reported whole.
+        const argv = ['history', '--repo', dir, '--repo-name', name, '--format', 'json', '-o', file, '--no-baseline'];
+        if (config) {
+          const copy = join(dir, `shippo-keyguard-org-config${extname(config)}`);
+          copyFileSync(config, copy);
+          argv.push('--config', copy);
+        } else argv.push('--no-config');
+        if (!args.trustInlineAllows) argv.push('--no-inline-allow');
         for (const rev of since) argv.push('--since', rev);
         if (args.verify) argv.push('--verify');
         if (args.verifyConcurrency !== undefined) argv.push('--verify-concurrency', String(args.verifyConcurrency));
@@ -205,14 +241,14 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
         writeShardReport(file, json, incremental ? 'incremental' : 'full', remote.refs, name);
         if (incremental && prev) {
           // What earlier nights found stays in the picture; the merge unites both.
-          writeShardReport(join(outDir, reportFileName(name).replace(/\.json$/, '.carried.json')), carriedReport(prev, io.env, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), 'unchanged', undefined, name);
+          writeShardReport(join(outDir, reportFileName(name).replace(/\.json$/, '.carried.json')), carriedReport(prev, io.env, apiBase, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), 'unchanged', undefined, name);
         }
         log.push(`${name}: scanned ${incremental ? `what moved since ${since.length} earlier tip${since.length === 1 ? '' : 's'}` : 'the whole history'}`);
       } catch (error) {
         failed++;
         const message = `${name}: not scanned: ${describeError(error)}`;
         log.push(message);
-        writeFileAtomic(file, prev ? carriedReport(prev, io.env, EXIT.ERROR, message) : emptyReport(name, url, message));
+        writeFileAtomic(file, prev ? carriedReport(prev, io.env, apiBase, EXIT.ERROR, message) : emptyReport(name, url, message));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../write-atomic.js';
@@ -113,4 +113,61 @@ export function writeCachedVerification(
 /** Drop an entry (a corrupt one whose key could not be re-verified); a missing file is fine. */
 export function removeCachedVerification(fingerprint: string, options: { env?: NodeJS.ProcessEnv } = {}): void {
   rmSync(cacheFile(fingerprint, options.env), { force: true });
+}
+
+/**
+ * Record a verdict learnt elsewhere (a report's `verification`, from another machine's cache), as
+ * it was: `checkedAt` kept, so it expires when the original entry would have. Nothing is written
+ * for a verdict already expired, or when the cache holds a verdict checked at the same time or
+ * later. Returns whether the entry was written. Organisation scans use it to carry every shard's
+ * answers into the next night's cache.
+ */
+export function recordVerification(
+  fingerprint: string,
+  verdict: { readonly status: CachedVerification['status']; readonly checkedAt: string },
+  options: { env?: NodeJS.ProcessEnv; now?: Date } = {},
+): boolean {
+  const checked = Date.parse(verdict.checkedAt);
+  if (Number.isNaN(checked)) return false;
+  const now = options.now ?? new Date();
+  const expires = checked + CACHE_TTL_MS[verdict.status];
+  if (expires <= now.getTime() || checked > now.getTime() + 60_000) return false; // expired, or from the future
+  const held = readCachedVerification(fingerprint, { ...options, now });
+  if (held && Date.parse(held.checkedAt) >= checked) return false;
+  const entry: CachedVerification = { status: verdict.status, checkedAt: new Date(checked).toISOString(), expiresAt: new Date(expires).toISOString() };
+  const file = cacheFile(fingerprint, options.env);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileAtomic(file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+  return true;
+}
+
+/**
+ * Remove expired entries (and unreadable or corrupt ones), so a cache that travels from
+ * night to night does not grow forever. Returns how many were removed; a missing directory is an
+ * empty cache.
+ */
+export function pruneVerificationCache(options: { env?: NodeJS.ProcessEnv; now?: Date } = {}): number {
+  let dir: string;
+  try {
+    dir = cacheDirectory(options.env);
+  } catch (error) {
+    if (error instanceof NoCacheDirectoryError) return 0;
+    throw error;
+  }
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const m = /^([0-9a-f]{64})\.json$/.exec(name);
+    if (!m) continue; // a temp file of a writer at work, or something not ours: leave it
+    if (readCachedVerification(m[1] as string, options) === undefined) {
+      rmSync(join(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }

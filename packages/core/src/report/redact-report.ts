@@ -37,6 +37,8 @@ export function redactReport(report: ScanReport): ScanReport {
             ...(repository.uri !== undefined ? { uri: redactKeysIn(repository.uri) } : {}),
             ...(repository.revision !== undefined ? { revision: repository.revision } : {}),
             ...(repository.branch !== undefined ? { branch: redactKeysIn(repository.branch) } : {}),
+            // `--repo-name`: what a merged report groups and names the repository by.
+            ...(repository.name !== undefined ? { name: redactKeysIn(repository.name) } : {}),
           },
         }
       : {}),
