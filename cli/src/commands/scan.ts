@@ -106,10 +106,17 @@ export function scanSource(args: ScanArgs & Record<string, unknown>, io: RunIO, 
 
 export async function handler(args: ScanArgs & Record<string, unknown>, io: RunIO, steps: Steps): Promise<RunResult> {
   const progress = progressReporter(io);
-  try {
-    // Exit 2 only when nothing at all could be scanned; otherwise the warnings say what was missed.
-    return await finish(scanSource(args, io, progress), 'scan', args, io, steps);
-  } finally {
-    progress?.clear();
-  }
+  const source = scanSource(args, io, progress);
+  // The progress line goes once the files are read, before verification prints its own.
+  const read: Source = {
+    kind: source.kind,
+    read: async (secrets) => {
+      try {
+        return await source.read(secrets);
+      } finally {
+        progress?.clear();
+      }
+    },
+  };
+  return finish(read, 'scan', args, io, steps);
 }
