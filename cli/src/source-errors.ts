@@ -7,8 +7,8 @@ function isInputFailure(error: unknown): boolean {
   return error instanceof GitError || error instanceof CliError || typeof (error as NodeJS.ErrnoException | undefined)?.code === 'string';
 }
 
-/** The same source, its git and file-system failures turned into `CliError` (exit 2). */
-export function gitFailuresAsCliErrors(source: Source): Source {
+/** The same source, its git and file-system failures while reading turned into `CliError` (exit 2). */
+export function readFailuresAsCliErrors(source: Source): Source {
   return {
     kind: source.kind,
     async read(secrets) {

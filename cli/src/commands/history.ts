@@ -5,7 +5,7 @@ import { GitError, mergeBases, openRepo, resolveCommit } from '@shippo-keyguard/
 import { historySource, type Source } from '@shippo-keyguard/core/pipeline';
 import { CliError, describeError } from '../errors.js';
 import { finish, type Steps } from '../finish.js';
-import { gitFailuresAsCliErrors } from '../source-errors.js';
+import { readFailuresAsCliErrors } from '../source-errors.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
 import { ignoreOption } from '../resolve-options.js';
 import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
@@ -80,7 +80,7 @@ export async function historySourceFor(args: HistoryArgs & Record<string, unknow
   try {
     const info = await openRepo(resolve(io.cwd, args.repo));
     const revisions = await revisionsFor(info.root, args);
-    return gitFailuresAsCliErrors(
+    return readFailuresAsCliErrors(
       historySource({
         repo: info.root,
         ...(revisions ? { revisions } : {}),

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Argv } from 'yargs';
 import { pushedSource, type Source } from '@shippo-keyguard/core/pipeline';
 import { finish, type Steps } from '../finish.js';
-import { gitFailuresAsCliErrors } from '../source-errors.js';
+import { readFailuresAsCliErrors } from '../source-errors.js';
 import {
   BadRevisionError,
   GitError,
@@ -165,7 +165,7 @@ export async function handler(args: PrePushArgs & Record<string, unknown>, io: R
   try {
     const root = (await openRepo(resolve(io.cwd, args.repo))).root;
     const { revisions, tags } = await pushed(root, args, io);
-    source = gitFailuresAsCliErrors(pushedSource({ repo: root, revisions, tags, maxBlobSize: maxFileSizeOf(args) }));
+    source = readFailuresAsCliErrors(pushedSource({ repo: root, revisions, tags, maxBlobSize: maxFileSizeOf(args) }));
   } catch (error) {
     if (error instanceof GitError) throw new CliError(describeError(error));
     throw error;

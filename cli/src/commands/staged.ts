@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { stagedSource, type Source } from '@shippo-keyguard/core/pipeline';
 import { finish, type Steps } from '../finish.js';
-import { gitFailuresAsCliErrors } from '../source-errors.js';
+import { readFailuresAsCliErrors } from '../source-errors.js';
 import type { RunIO, RunResult } from '../io.js';
 import { ignoreOption } from '../resolve-options.js';
 import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
@@ -29,7 +29,7 @@ export interface StagedArgs extends ReportArgs {
 
 /** The source `staged` reads: the index (and a commit message file, if named). */
 export function stagedSourceFor(args: StagedArgs & Record<string, unknown>, io: RunIO): Source {
-  return gitFailuresAsCliErrors(
+  return readFailuresAsCliErrors(
     stagedSource({
       repo: resolve(io.cwd, args.repo),
       maxBlobSize: maxFileSizeOf(args),
