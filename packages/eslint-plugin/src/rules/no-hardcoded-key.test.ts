@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectors, fingerprintOf, redact } from '@shippo-keyguard/core';
 import { fakeKey, jsx, keyPrefix, runRuleTests, spanOf, ts, tsx } from '../testing/rule-tester.js';
-import rule, { messageIdFor } from './no-hardcoded-key.js';
+import rule from './no-hardcoded-key.js';
+import { messageIdFor } from '../key-message.js';
 
 const live = fakeKey('live', 'no-hardcoded-key');
 const test = fakeKey('test', 'no-hardcoded-key');

@@ -1,13 +1,14 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { findKeys, fingerprintOf, inlineAllowMarker, redact, type RawMatch } from '@shippo-keyguard/core';
+import { findKeys, fingerprintOf, inlineAllowMarker, redact } from '@shippo-keyguard/core';
 import { reported } from '../key-filter.js';
+import { messageIdFor, type KeyMessageId } from '../key-message.js';
 import { readCachedVerification } from '@shippo-keyguard/core/cache';
 import { createRule } from '../create-rule.js';
 import { textFacts } from '../prefilter.js';
 import { projectConfigFor, skipsKeysIn } from '../project-config.js';
 import { scanTextOf } from '../virtual-text.js';
 
-export type MessageIds = 'liveKey' | 'testKey' | 'base64Key' | 'nonstandardKey' | 'useEnvVar' | 'invalidConfig';
+export type MessageIds = KeyMessageId | 'useEnvVar' | 'invalidConfig';
 export type Options = [{ checkTestKeys?: boolean; envVar?: string; foreignAllow?: boolean }];
 
 /** Parents under which a string literal is not a value (a property name, an import path or name, a type). */
@@ -26,18 +27,6 @@ const NOT_A_VALUE = new Set([
   'TSImportType',
   'TSModuleDeclaration',
 ]);
-
-/** The message for a match, as the detector catalogue describes it (`describedAs`): never by detector id. */
-export function messageIdFor({ detector, match }: Pick<RawMatch, 'detector' | 'match'>): Exclude<MessageIds, 'useEnvVar' | 'invalidConfig'> {
-  switch (detector.describedAs) {
-    case 'encoded-key':
-      return 'base64Key';
-    case 'key-like':
-      return 'nonstandardKey';
-    case 'key':
-      return match.kind === 'live' ? 'liveKey' : 'testKey';
-  }
-}
 
 /** The catalogue's encoding as a message names it (`base64` -> `Base64`). */
 function encodingName(encoding: string | undefined): string {
