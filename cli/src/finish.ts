@@ -1,14 +1,6 @@
-import { dedupeFindings, sortFindings, type Finding, type SecretStore } from '@shippo-keyguard/core';
-import {
-  assembleReport,
-  redactReport,
-  renderReport,
-  summaryLine,
-  writeFileAtomic,
-  type ScanReport,
-  type ScanStats,
-  type ScanWarning,
-} from '@shippo-keyguard/core/report';
+import type { SecretStore } from '@shippo-keyguard/core';
+import { runPipeline, type Collected, type PipelineResult, type Source } from '@shippo-keyguard/core/pipeline';
+import { renderReport, summaryLine, writeFileAtomic, type ScanReport } from '@shippo-keyguard/core/report';
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError, describeError } from './errors.js';
@@ -16,46 +8,20 @@ import { useColor, type RunIO, type RunResult } from './io.js';
 import type { Format, ReportArgs } from './options.js';
 import { TOOL } from './version.js';
 
-/** What a source (files, history, staged, stdin) hands over for reporting. */
-export interface Collected {
-  readonly command: string;
-  readonly root: string;
-  findings: Finding[];
-  suppressed: Finding[];
-  readonly warnings: ScanWarning[];
-  readonly stats: Omit<ScanStats, 'durationMs'>;
-  readonly secrets: SecretStore;
-  readonly startedAt: Date;
-  readonly repository?: ScanReport['repository'];
-  /** Set by a step that hit a condition `--strict` or the command turns into exit 2. */
-  forceError?: boolean;
-}
-
-/** What every source returns, turned into what `finish` takes. */
-export function collectedFrom(
-  command: string,
-  result: Pick<Collected, 'root' | 'findings' | 'warnings' | 'stats' | 'repository'>,
-  secrets: SecretStore,
-  startedAt: Date,
-): Collected {
-  return {
-    command,
-    root: result.root,
-    findings: result.findings,
-    suppressed: [],
-    warnings: result.warnings,
-    stats: result.stats,
-    secrets,
-    startedAt,
-    ...(result.repository ? { repository: result.repository } : {}),
-  };
-}
+export type { Collected } from '@shippo-keyguard/core/pipeline';
 
 /**
- * A post-processing step between collection and reporting (suppress, verify, ...). Steps are
- * small and run in order; each may move findings to `suppressed`, annotate them or add warnings.
+ * The CLI's binding of an engine step to one run's options (`args`) and terminal (`io`): the
+ * filter step reads the configuration and baseline resolved before the run, the verify step the
+ * `--verify*` options.
  */
 export type Step = (collected: Collected, args: ReportArgs & Record<string, unknown>, io: RunIO) => Promise<void> | void;
+
+/** The steps between a source and the report, in the pipeline's order. */
+export interface Steps {
+  readonly filter: Step;
+  readonly verify: Step;
+}
 
 /** The report files asked for: option, file, format. */
 function reportFiles(args: Partial<ReportArgs>): [string, string, Format][] {
@@ -94,25 +60,43 @@ function checkReportPlace(file: string, cwd: string): void {
 }
 
 /**
- * Compose the engine's steps after a source: filter and verify (the `steps`), then the report
- * step (order, exit code from the fail policy, one model for every writer); write every
- * requested report.
+ * Run the engine's pipeline (`source -> detect -> filter -> verify -> report`) for one command
+ * with this run's options: what every scanning command, the hooks, `baseline` and the Action call.
  */
-export async function finish(
-  collected: Collected,
+export function scanReport(
+  source: Source,
+  command: string,
   args: ReportArgs & Record<string, unknown>,
   io: RunIO,
-  steps: readonly Step[] = [],
-): Promise<RunResult> {
-  const stderr: string[] = [];
-  collected.findings = sortFindings(dedupeFindings(collected.findings));
-  for (const step of steps) await step(collected, args, io);
+  steps: Steps,
+): Promise<PipelineResult> {
+  return runPipeline(source, {
+    tool: TOOL,
+    command,
+    failOn: args.failOn,
+    filter: (collected) => steps.filter(collected, args, io),
+    verify: (collected) => steps.verify(collected, args, io),
+  });
+}
 
-  // Names from the repository (paths, refs, the remote, authors) may hold a key too.
-  const report = redactReport(assembleReport({ tool: TOOL, ...collected, error: collected.forceError === true }, args.failOn));
+/** Run the pipeline, then write every requested report (stdout, `--output`, `--sarif-file`, `--json-file`). */
+export async function finish(
+  source: Source,
+  command: string,
+  args: ReportArgs & Record<string, unknown>,
+  io: RunIO,
+  steps: Steps,
+): Promise<RunResult> {
+  const { report, secrets } = await scanReport(source, command, args, io, steps);
+  return writeReports(report, secrets, args, io);
+}
+
+/** The report step's output for the CLI: each requested format, rendered from the one model. */
+export function writeReports(report: ScanReport, secrets: SecretStore, args: ReportArgs & Record<string, unknown>, io: RunIO): RunResult {
+  const stderr: string[] = [];
   const exitCode = report.exitCode;
 
-  const reveal = args.redact ? undefined : (fp: string) => collected.secrets.get(fp);
+  const reveal = args.redact ? undefined : (fp: string) => secrets.get(fp);
   if (!args.redact) {
     // SARIF and GitLab reports never hold a key: only text and JSON reports reveal it.
     const reveals = (args.format !== 'sarif' && args.format !== 'gitlab') || Boolean(args.jsonFile);

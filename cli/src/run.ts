@@ -1,7 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { redactKeys } from '@shippo-keyguard/core/config';
 import { CliError, EXIT, describeError } from './errors.js';
-import { checkReportFiles, type Step } from './finish.js';
+import { checkReportFiles, type Steps } from './finish.js';
 import type { RunIO, RunResult } from './io.js';
 import * as scan from './commands/scan.js';
 import * as history from './commands/history.js';
@@ -11,8 +11,7 @@ import * as installHook from './commands/install-hook.js';
 import * as uninstallHook from './commands/uninstall-hook.js';
 import * as preCommit from './commands/pre-commit.js';
 import * as prePush from './commands/pre-push.js';
-import { suppressStep } from './steps/suppress.js';
-import { verifyStep } from './steps/verify.js';
+import { STEPS } from './steps/index.js';
 import * as baseline from './commands/baseline.js';
 import { resolveOptions } from './resolve-options.js';
 import { findBaselineFile } from '@shippo-keyguard/core/baseline';
@@ -33,14 +32,11 @@ const EPILOGUE = `Exit codes:
 
 Keys are never printed in full unless you pass --no-redact. Docs: ${TOOL.informationUri}`;
 
-/** Post-processing steps, in order (suppression before verification, so allowed keys are never sent). */
-const STEPS: readonly Step[] = [suppressStep, verifyStep];
-
 interface Command {
   readonly command: string;
   readonly describe: string;
   builder(y: Argv): Argv<any>;
-  handler(args: any, io: RunIO, steps: readonly Step[]): Promise<RunResult>;
+  handler(args: any, io: RunIO, steps: Steps): Promise<RunResult>;
 }
 
 const COMMANDS: readonly Command[] = [

@@ -244,4 +244,15 @@ describe('catalogue', () => {
   it('says which detector matches an encoding of the key rather than the key', () => {
     expect(detectors.filter((d) => d.encoding !== undefined).map((d) => [d.id, d.encoding])).toEqual([[shippoKeyBase64.id, 'base64']]);
   });
+
+  it('says how each detector\'s match is described, so no report or rule needs its id', () => {
+    expect(detectors.map((d) => [d.id, d.describedAs])).toEqual([
+      [shippoLiveKey.id, 'key'],
+      [shippoTestKey.id, 'key'],
+      [shippoKeyBase64.id, 'encoded-key'],
+      [shippoKeyNonstandard.id, 'key-like'],
+    ]);
+    // An encoded key names its encoding; nothing else has one.
+    for (const d of detectors) expect(d.encoding !== undefined, d.id).toBe(d.describedAs === 'encoded-key');
+  });
 });

@@ -1,4 +1,4 @@
-export type { Detector, DetectorLevel, KeyKind, KeyMatch } from './types.js';
+export type { Detector, DetectorLevel, KeyKind, KeyMatch, MatchDescription } from './types.js';
 export { KEY_HEX_LENGTH, KEY_NEEDLE, isPlaceholderHex } from './key-shape.js';
 export { shippoLiveKey } from './shippo-live-key.js';
 export { shippoTestKey } from './shippo-test-key.js';

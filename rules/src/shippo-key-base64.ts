@@ -113,6 +113,7 @@ export const shippoKeyBase64: Detector = {
       '3. Delete the leaked key in the dashboard.',
   },
   level: 'error',
+  describedAs: 'encoded-key',
   confidence: 'high',
   securitySeverity: 9.1,
   tags: ['security', 'secret', 'shippo', 'external/cwe/cwe-798'],

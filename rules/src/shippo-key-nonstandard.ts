@@ -20,6 +20,7 @@ export const shippoKeyNonstandard: Detector = {
       'rotate it in the Shippo dashboard (**Settings → API**) and read it from the environment instead.',
   },
   level: 'note',
+  describedAs: 'key-like',
   confidence: 'low',
   securitySeverity: 3.0,
   tags: ['security', 'secret', 'shippo'],

@@ -16,6 +16,7 @@ export const shippoLiveKey: Detector = {
       'Check whether it still works with `shippo-keyguard scan --verify`.',
   },
   level: 'error',
+  describedAs: 'key',
   confidence: 'high',
   securitySeverity: 9.1,
   tags: ['security', 'secret', 'shippo', 'external/cwe/cwe-798'],

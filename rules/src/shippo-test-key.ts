@@ -16,6 +16,7 @@ export const shippoTestKey: Detector = {
       '3. Delete the leaked key in the dashboard.',
   },
   level: 'error',
+  describedAs: 'key',
   confidence: 'high',
   securitySeverity: 5.3,
   tags: ['security', 'secret', 'shippo', 'external/cwe/cwe-798'],

@@ -16,6 +16,9 @@ export interface KeyMatch {
   readonly kind: KeyKind;
 }
 
+/** How a detector's match is described to the user (see `Detector.describedAs`). */
+export type MatchDescription = 'key' | 'encoded-key' | 'key-like';
+
 export interface Detector {
   /** Stable kebab-case id; also the SARIF rule id. */
   readonly id: string;
@@ -46,9 +49,16 @@ export interface Detector {
    */
   readonly rarerParts?: Readonly<Record<string, string>>;
   /**
-   * Set when the matched text is not the key itself but an encoding of it: messages say so, and
-   * the text cannot simply be swapped for an environment variable.
+   * How every face describes a match (the CLI's reports, SARIF, the ESLint rules' messages), so
+   * none of them needs to know detector ids:
+   * - `key`: the key as issued; messages name its kind (live or test).
+   * - `encoded-key`: an encoding of the key (see `encoding`); messages say so, and the text cannot
+   *   simply be swapped for an environment variable.
+   * - `key-like`: shaped like a key but of unusual length (an older format, a truncated key or an
+   *   example); messages hedge.
    */
+  readonly describedAs: MatchDescription;
+  /** The encoding, for a detector whose match is an `encoded-key`. */
   readonly encoding?: 'base64';
   /** How much text around a hit `matchAt` may look at. */
   readonly window: { readonly before: number; readonly after: number };

@@ -365,6 +365,26 @@ describe('the action, run the way the runner runs it', () => {
     expect(multitoolIssues(sarifs, tempDir('multitool')).filter((i) => i.level !== 'note')).toEqual([]);
   }, 120_000);
 
+  it("runs git with the engine's safe environment: a runner's locale and git trace variables do not leak into its messages", async () => {
+    // A runner image set to another language, with git tracing left on from a debugging step:
+    // git then answers in German and writes trace lines before its error. The Action's git calls
+    // go through the engine's runner (LC_ALL=C, the error line picked from stderr), as every
+    // scan's do, so the message is the same one on every runner.
+    const ws = join(temp, `ws-${n++}`);
+    sh('mkdir', ['-p', ws]);
+    const env = { LANG: 'C.UTF-8', LANGUAGE: 'de', GIT_TRACE: '1' };
+    const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'history' }, eventName: 'schedule', payload: {}, env });
+    expect(run.status, run.log).toBe(2);
+    expect(run.log.trim()).toBe(`::error title=shippo-keyguard::${ws} is not a git repository; use mode: files to scan files only`);
+
+    // And where the history cannot be fetched, git's reason is its English error line, not a trace line.
+    const shallow = checkout(head, 1);
+    git(shallow, 'remote', 'set-url', 'origin', join(temp, 'gone.git'));
+    const fetch = await runCompositeAction({ actionDir, workspace: shallow, with: workflowStepInputs(workflow, 'changes'), eventName: 'pull_request', payload: pullRequestEvent(), env });
+    expect(fetch.status, fetch.log).toBe(2);
+    expect(fetch.log).toMatch(/^::error title=shippo-keyguard::cannot read the history to scan: .*; git fetch failed: '[^']*gone\.git' does not appear to be a git repository\. set `fetch-depth: 0`/m);
+  });
+
   it('a bad input is one annotation line and exit 2', async () => {
     const ws = checkout(base);
     const run = await runCompositeAction({ actionDir, workspace: ws, with: { mode: 'everything' }, eventName: 'push', payload: pushEvent(base, head) });

@@ -1,7 +1,7 @@
 import type { Finding } from '@shippo-keyguard/core';
-import type { ScanWarning } from '@shippo-keyguard/core/report';
+import type { ScanReport } from '@shippo-keyguard/core/report';
 
-/** The parts of the CLI's JSON report (`--json-file`) the action reads. */
+/** The parts of the JSON report model (core's `jsonReport`, what `--json-file` holds) the action reads. */
 export interface JsonReport {
   readonly command: string;
   readonly exitCode: number;
@@ -16,7 +16,7 @@ export interface JsonReport {
     readonly scanned: number;
   };
   readonly findings: readonly Finding[];
-  readonly warnings: readonly ScanWarning[];
+  readonly warnings: ScanReport['warnings'];
 }
 
 /** Where GitHub shows links: the run's repository on its server. */

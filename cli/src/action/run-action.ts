@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UNREAD_HISTORY_WARNINGS } from '@shippo-keyguard/core';
-import { formatSarif, writeFileAtomic } from '@shippo-keyguard/core/report';
+import { findBaselineFile } from '@shippo-keyguard/core/baseline';
+import { GitError, NotAGitRepositoryError, openRepo, type RepoInfo } from '@shippo-keyguard/core/git';
+import { formatSarif, jsonReport, renderReport, writeFileAtomic, type ScanReport } from '@shippo-keyguard/core/report';
 import { toPosix } from '@shippo-keyguard/core/files';
 import { redactKeys } from '@shippo-keyguard/core/config';
+import { historySourceFor, type HistoryArgs } from '../commands/history.js';
+import { scanSource, type ScanArgs } from '../commands/scan.js';
 import { CliError, EXIT, describeError } from '../errors.js';
+import { checkReportFiles, scanReport, type Steps } from '../finish.js';
 import type { RunIO, RunResult } from '../io.js';
+import type { ReportArgs } from '../options.js';
+import { resolveOptions } from '../resolve-options.js';
 import { TOOL } from '../version.js';
 import { annotation, annotationKind } from './annotations.js';
-import { firstLine, git } from './git.js';
 import { FETCH_DEPTH_HINT, ensureHistory } from './history.js';
 import { readInputs } from './inputs.js';
 import { planScan, type ScanPlan } from './plan.js';
@@ -22,8 +27,6 @@ const ANNOTATIONS_PER_KIND = 10;
 
 /** Warning codes of the history scan that mean commits or blobs were not read. */
 const UNREAD = UNREAD_HISTORY_WARNINGS;
-
-export type RunCli = (argv: readonly string[], io: RunIO) => Promise<RunResult>;
 
 const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 
@@ -65,14 +68,15 @@ function readPayload(env: NodeJS.ProcessEnv): unknown {
 }
 
 
-function historyFlags(plan: Extract<ScanPlan, { kind: 'range' | 'branch' | 'full' }>): string[] {
+/** The `history` options that scan what the plan names. */
+function historyFlags(plan: Extract<ScanPlan, { kind: 'range' | 'branch' | 'full' }>): { range?: string; branch?: string } {
   switch (plan.kind) {
     case 'range':
-      return ['--range', `${plan.base}..${plan.head}`];
+      return { range: `${plan.base}..${plan.head}` };
     case 'branch':
-      return ['--branch', plan.head];
+      return { branch: plan.head };
     case 'full':
-      return [];
+      return {};
   }
 }
 
@@ -93,10 +97,11 @@ function emptySarif(root: string): string {
 }
 
 /**
- * The GitHub Action: inputs and event payload in (`INPUT_*`, `GITHUB_*`), a scan through the CLI,
- * then outputs, a job summary, annotations and SARIF. Returns what to print and the exit code.
+ * The GitHub Action: inputs and event payload in (`INPUT_*`, `GITHUB_*`), a scan through the
+ * engine's pipeline, then outputs, a job summary, annotations and SARIF. Returns what to print and
+ * the exit code.
  */
-export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
+export async function runAction(io: RunIO, steps: Steps): Promise<RunResult> {
   const env = io.env;
   const workspace = resolve(io.cwd, env['GITHUB_WORKSPACE'] || '.');
   const inputs = readInputs(env);
@@ -119,29 +124,39 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
     return { exitCode: EXIT.OK, stdout: `shippo-keyguard: ${why}\n`, stderr: '' };
   }
 
-  const common = ['--fail-on', inputs.failOn, '--sarif-file', sarifFile];
-  if (inputs.verify) common.push('--verify');
-  if (inputs.baseline) common.push('--baseline', resolve(workspace, inputs.baseline));
-  if (inputs.config) common.push('--config', resolve(workspace, inputs.config));
+  // The scan's options, as the command line would give them; combined with the configuration
+  // file and the baseline by the same resolution every command uses.
+  const common = {
+    format: 'text' as const,
+    redact: true,
+    showSuppressed: false,
+    failOn: inputs.failOn,
+    verify: inputs.verify,
+    verifyCache: true,
+    inlineAllow: true,
+    foreignAllow: true,
+    sarifFile,
+    ...(inputs.baseline ? { baseline: resolve(workspace, inputs.baseline) } : {}),
+    ...(inputs.config ? { config: resolve(workspace, inputs.config) } : {}),
+  };
 
   // Paths in annotations and links are relative to the repository's root (which is the workspace
   // unless actions/checkout was given a `path`), so the scan runs there.
-  const top = git(target, ['rev-parse', '--show-toplevel']);
-  const repoRoot = top.ok ? top.stdout.trim() : undefined;
-  let argv: string[];
-  let cwd = repoRoot ?? workspace;
+  const repo = await openRepository(target);
+  let cwd = repo.info && !repo.info.bare ? repo.info.root : workspace;
   const prefix = '';
   let scope: string;
   let sha = env['GITHUB_SHA'] ?? 'HEAD';
+  let scanArgs: Record<string, unknown>;
   if (plan.kind === 'files') {
-    argv = ['scan', target];
+    scanArgs = { ...common, paths: [target], gitignore: true };
     scope = redactKeys(`the files in ${toPosix(relative(workspace, target)) || '.'}`);
   } else {
-    if (repoRoot === undefined) throw new CliError(`${target} is not a git repository (${firstLine(top.stderr)}); use mode: files to scan files only`);
-    cwd = repoRoot;
-    const ensured = ensureHistory(cwd, plan);
+    if (repo.info === undefined) throw new CliError(`${target} ${repo.why}; use mode: files to scan files only`);
+    cwd = repo.info.root;
+    const ensured = await ensureHistory(cwd, plan);
     notes.push(...ensured.notes);
-    argv = ['history', '--repo', cwd, ...historyFlags(ensured.plan)];
+    scanArgs = { ...common, repo: cwd, strict: false, recurseSubmodules: false, ...historyFlags(ensured.plan) };
     // The plan's words quote the event's ref names, which can hold a key.
     scope = redactKeys(ensured.plan.why);
     if (ensured.plan.kind !== 'full') sha = ensured.plan.head;
@@ -150,48 +165,68 @@ export async function runAction(io: RunIO, runCli: RunCli): Promise<RunResult> {
   for (const note of notes) log.push(`::notice::${escapeData(note)}`);
   log.push(`shippo-keyguard: scanning ${scope}`);
 
-  const tempDir = mkdtempSync(join(env['RUNNER_TEMP'] || tmpdir(), 'shippo-keyguard-'));
-  const jsonFile = join(tempDir, 'report.json');
+  // The scan runs in-process through the engine's pipeline, as `scan` and `history` do; its report
+  // model feeds the log, the SARIF file, the annotations and the summary.
+  const scanIo: RunIO = { ...io, cwd, stdoutIsTTY: false, stderrIsTTY: false };
+  let report: ScanReport;
   try {
-    const result = await runCli([...argv, ...common, '--json-file', jsonFile], { ...io, cwd, stdoutIsTTY: false, stderrIsTTY: false });
-    // bin prints stderr before stdout; both go to the log inside the verbatim block.
-    log.push(...verbatim(`${result.stderr}${result.stdout}`));
-    if (!existsSync(jsonFile)) {
-      const why = firstLine(result.stderr).replace(/^shippo-keyguard: /, '') || `exit code ${result.exitCode}`;
-      addSummary(env, `## shippo-keyguard\n\n❌ The scan failed: ${why}\n`);
-      log.push(`::error title=shippo-keyguard::${escapeData(why)}`);
-      return { exitCode: result.exitCode === EXIT.OK ? EXIT.ERROR : result.exitCode, stdout: `${log.join('\n')}\n`, stderr: '' };
+    checkReportFiles({ sarifFile }, cwd);
+    const args = resolveOptions(scanArgs, scanIo, findBaselineFile) as ReportArgs & Record<string, unknown>;
+    const source = plan.kind === 'files' ? scanSource(args as ScanArgs & Record<string, unknown>, scanIo) : await historySourceFor(args as HistoryArgs & Record<string, unknown>, scanIo);
+    report = (await scanReport(source, plan.kind === 'files' ? 'scan' : 'history', args, scanIo, steps)).report;
+    try {
+      writeFileAtomic(sarifFile, renderReport(report, 'sarif'));
+    } catch (error) {
+      throw new CliError(`cannot write report ${sarifFile}: ${describeError(error)}`);
     }
-    const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as JsonReport;
-    const links: RepoLinks = {
-      server: env['GITHUB_SERVER_URL'] || 'https://github.com',
-      repository: env['GITHUB_REPOSITORY'] || '',
-      sha,
-      prefix,
-    };
-    // GitHub shows a limited number of annotations per step; the summary and SARIF have all. The
-    // count of the rest comes first, so it is shown (it and the notes above are notices too).
-    const left = { error: ANNOTATIONS_PER_KIND, warning: ANNOTATIONS_PER_KIND, notice: ANNOTATIONS_PER_KIND - notes.length };
-    const kinds = report.findings.map((f) => annotationKind(f, inputs.failOn));
-    if ((['error', 'warning', 'notice'] as const).some((k) => kinds.filter((x) => x === k).length > left[k])) left.notice--;
-    const shown = report.findings.filter((_f, i) => left[kinds[i]!]-- > 0);
-    if (shown.length < report.findings.length) {
-      const hidden = report.findings.length - shown.length;
-      log.push(`::notice title=shippo-keyguard::${hidden} more findings are not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} of each kind per step): see the job summary and the SARIF report`);
-    }
-    for (const f of shown) log.push(annotation(f, links, inputs.failOn));
-    for (const w of report.warnings) log.push(`::warning title=shippo-keyguard::${escapeData(w.message)}`);
-    // The history was checked above (shallow boundary, commits present); anything else unread fails.
-    const unread = plan.kind === 'files' ? [] : report.warnings.filter((w) => UNREAD.has(w.code));
-    addSummary(env, jobSummary(report, links, scope, notes));
-    setOutputs(env, { findings: report.summary.findings, live: report.summary.live, 'sarif-file': sarifFile });
-    if (result.exitCode === EXIT.ERROR) log.push(`::error title=shippo-keyguard::${escapeData(firstLine(result.stderr) || 'the scan did not complete')}`);
-    if (unread.length > 0) {
-      log.push(`::error title=shippo-keyguard::part of the history could not be read (${unread.map((w) => w.code).join(', ')}); ${FETCH_DEPTH_HINT}`);
-      return { exitCode: EXIT.ERROR, stdout: `${log.join('\n')}\n`, stderr: '' };
-    }
-    return { exitCode: result.exitCode, stdout: `${log.join('\n')}\n`, stderr: '' };
-  } finally {
-    rmSync(tempDir, { recursive: true, force: true });
+  } catch (error) {
+    // What the CLI would print for it: one line per problem, keys redacted.
+    const message = redactKeys(error instanceof CliError ? error.message : describeError(error));
+    log.push(...verbatim(message.split('\n').map((line) => `shippo-keyguard: ${line}`).join('\n')));
+    const why = message.split('\n')[0] ?? 'the scan did not complete';
+    addSummary(env, `## shippo-keyguard\n\n❌ The scan failed: ${why}\n`);
+    log.push(`::error title=shippo-keyguard::${escapeData(why)}`);
+    return { exitCode: error instanceof CliError && error.exitCode !== EXIT.OK ? error.exitCode : EXIT.ERROR, stdout: `${log.join('\n')}\n`, stderr: '' };
+  }
+  log.push(...verbatim(renderReport(report, 'text', { color: false, showSuppressed: false })));
+  const summary: JsonReport = jsonReport(report);
+  const links: RepoLinks = {
+    server: env['GITHUB_SERVER_URL'] || 'https://github.com',
+    repository: env['GITHUB_REPOSITORY'] || '',
+    sha,
+    prefix,
+  };
+  // GitHub shows a limited number of annotations per step; the summary and SARIF have all. The
+  // count of the rest comes first, so it is shown (it and the notes above are notices too).
+  const left = { error: ANNOTATIONS_PER_KIND, warning: ANNOTATIONS_PER_KIND, notice: ANNOTATIONS_PER_KIND - notes.length };
+  const kinds = report.findings.map((f) => annotationKind(f, inputs.failOn));
+  if ((['error', 'warning', 'notice'] as const).some((k) => kinds.filter((x) => x === k).length > left[k])) left.notice--;
+  const shown = report.findings.filter((_f, i) => left[kinds[i]!]-- > 0);
+  if (shown.length < report.findings.length) {
+    const hidden = report.findings.length - shown.length;
+    log.push(`::notice title=shippo-keyguard::${hidden} more findings are not annotated (GitHub shows ${ANNOTATIONS_PER_KIND} of each kind per step): see the job summary and the SARIF report`);
+  }
+  for (const f of shown) log.push(annotation(f, links, inputs.failOn));
+  for (const w of report.warnings) log.push(`::warning title=shippo-keyguard::${escapeData(w.message)}`);
+  // The history was checked above (shallow boundary, commits present); anything else unread fails.
+  const unread = plan.kind === 'files' ? [] : report.warnings.filter((w) => (UNREAD as ReadonlySet<string>).has(w.code));
+  addSummary(env, jobSummary(summary, links, scope, notes));
+  setOutputs(env, { findings: summary.summary.findings, live: summary.summary.live, 'sarif-file': sarifFile });
+  if (report.exitCode === EXIT.ERROR) log.push('::error title=shippo-keyguard::the scan did not complete');
+  if (unread.length > 0) {
+    log.push(`::error title=shippo-keyguard::part of the history could not be read (${unread.map((w) => w.code).join(', ')}); ${FETCH_DEPTH_HINT}`);
+    return { exitCode: EXIT.ERROR, stdout: `${log.join('\n')}\n`, stderr: '' };
+  }
+  return { exitCode: report.exitCode, stdout: `${log.join('\n')}\n`, stderr: '' };
+}
+
+/** The repository holding `path`, or why there is none (not a repository, or git refused it). */
+async function openRepository(path: string): Promise<{ info?: RepoInfo; why: string }> {
+  try {
+    return { info: await openRepo(path), why: '' };
+  } catch (error) {
+    if (error instanceof NotAGitRepositoryError) return { why: 'is not a git repository' };
+    if (error instanceof GitError) return { why: `cannot be read as a git repository (${error.message})` };
+    throw error;
   }
 }

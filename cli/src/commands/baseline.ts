@@ -1,14 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { BASELINE_FILE_NAME, formatBaseline, readBaseline, updateBaseline, type FindingLike } from '@shippo-keyguard/core/baseline';
+import { BASELINE_FILE_NAME, findBaselineFile, formatBaseline, readBaseline, updateBaseline, type FindingLike } from '@shippo-keyguard/core/baseline';
 import { ConfigError } from '@shippo-keyguard/core/config';
 import { writeFileAtomic } from '@shippo-keyguard/core/report';
 import { CliError, EXIT, describeError } from '../errors.js';
-import type { Step } from '../finish.js';
+import { scanReport, type Steps } from '../finish.js';
 import type { RunIO, RunResult } from '../io.js';
+import type { ReportArgs } from '../options.js';
 import { seesWholeScope } from '../steps/suppress.js';
-import { displayPath } from '../resolve-options.js';
+import { displayPath, resolveOptions } from '../resolve-options.js';
+import { historySourceFor, type HistoryArgs } from './history.js';
+import { scanSource, type ScanArgs } from './scan.js';
+import { stagedSourceFor, type StagedArgs } from './staged.js';
 
 export const command = 'baseline [target] [args..]';
 export const describe = 'Record the keys a scan finds in a baseline file, so later scans report only new ones';
@@ -55,12 +59,7 @@ function today(env: NodeJS.ProcessEnv): string {
   return date.toISOString().slice(0, 10);
 }
 
-interface JsonReport {
-  findings: (FindingLike & { suppression?: { by: string } })[];
-  suppressed?: (FindingLike & { suppression?: { by: string } })[];
-}
-
-export async function handler(args: BaselineArgs & Record<string, unknown>, io: RunIO, _steps: readonly Step[]): Promise<RunResult> {
+export async function handler(args: BaselineArgs & Record<string, unknown>, io: RunIO, steps: Steps): Promise<RunResult> {
   // `baseline src` means `baseline scan src`.
   const given = args.target === undefined ? [] : [String(args.target)];
   const target = (TARGETS as readonly string[]).includes(given[0] ?? '') ? (given.shift() as string) : 'scan';
@@ -81,31 +80,34 @@ export async function handler(args: BaselineArgs & Record<string, unknown>, io: 
     }
   }
 
-  // Run the scan as the user would, through the same parser and steps, and read its JSON report:
-  // works for every scanning command and never sees a key.
-  const { run, parseCommandLine } = await import('../run.js');
+  // The scan's arguments mean what they mean to that command (same parser, same resolved
+  // options); its pipeline runs here, in-process, and hands back the report model.
+  const { parseCommandLine } = await import('../run.js');
   // The scan reports every key, baselined or not (unless told which baseline to read): the file
   // being written is the one that decides.
   const baselineGiven = rest.some((a) => /^--(no-)?baseline(=|$)/.test(a));
-  const innerArgv = [target, ...rest, ...(baselineGiven ? [] : ['--no-baseline']), '--format', 'json'];
+  const parsed = await parseCommandLine([target, ...rest, ...(baselineGiven ? [] : ['--no-baseline'])]);
+  const scanArgs = resolveOptions(parsed, io, findBaselineFile) as ReportArgs & Record<string, unknown>;
   // Only a scan of the whole scope can tell that a key is gone: some paths, the staged changes or
   // a history range see part of it, and would call every other entry stale (and prune it).
-  const whole = seesWholeScope({ command: target, root: io.cwd }, await parseCommandLine(innerArgv), io.cwd);
+  const whole = seesWholeScope({ command: target, root: io.cwd }, scanArgs, io.cwd);
   if (args.prune && !whole) {
     throw new CliError(
       `baseline: --prune needs a scan of the whole ${target === 'history' ? 'history (no --since, --range or --branch)' : 'tree (`baseline` or `baseline history`)'}: a scan of part of it would drop the keys it did not look at`,
     );
   }
-  const inner = await run(innerArgv, io);
-  if (inner.exitCode === EXIT.ERROR) return { exitCode: EXIT.ERROR, stdout: '', stderr: inner.stderr };
-  let report: JsonReport;
-  try {
-    report = JSON.parse(inner.stdout) as JsonReport;
-  } catch (error) {
-    throw new CliError(`baseline: could not read the ${target} report: ${describeError(error)}`);
-  }
+  const source =
+    target === 'history'
+      ? await historySourceFor(scanArgs as HistoryArgs & Record<string, unknown>, io)
+      : target === 'staged'
+        ? stagedSourceFor(scanArgs as StagedArgs & Record<string, unknown>, io)
+        : scanSource(scanArgs as ScanArgs & Record<string, unknown>, io);
+  const { report } = await scanReport(source, target, scanArgs, io, steps);
+  // What the scan would have said on stderr in a machine format: its warnings.
+  const scanWarnings = report.warnings.map((w) => `warning: ${w.message}`);
+  if (report.exitCode === EXIT.ERROR) return { exitCode: EXIT.ERROR, stdout: '', stderr: scanWarnings.length > 0 ? `${scanWarnings.join('\n')}\n` : '' };
   // Keys already allowed by an inline comment or the configuration need no baseline entry.
-  const keys = [...report.findings, ...(report.suppressed ?? []).filter((f) => f.suppression?.by === 'baseline')];
+  const keys: FindingLike[] = [...report.findings, ...(report.suppressed ?? []).filter((f) => f.suppression?.by === 'baseline')];
   const update = updateBaseline(previous, keys, {
     date: today(io.env),
     ...(args.reason !== undefined ? { reason: args.reason } : {}),
@@ -121,7 +123,7 @@ export async function handler(args: BaselineArgs & Record<string, unknown>, io: 
     }
   }
 
-  const stderr = inner.stderr ? [inner.stderr.trimEnd()] : [];
+  const stderr = [...scanWarnings];
   const stale = whole ? update.stale : [];
   if (!update.pruned) {
     for (const e of stale) {

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { INCOMPLETE_WARNINGS, SecretStore } from '@shippo-keyguard/core';
-import { GitError, mergeBases, openRepo, resolveCommit, scanHistory, type GitScanResult } from '@shippo-keyguard/core/git';
-import { repositoryNameOf } from '@shippo-keyguard/core/report';
+import { INCOMPLETE_WARNINGS } from '@shippo-keyguard/core';
+import { GitError, mergeBases, openRepo, resolveCommit } from '@shippo-keyguard/core/git';
+import { historySource, type Source } from '@shippo-keyguard/core/pipeline';
 import { CliError, describeError } from '../errors.js';
-import { collectedFrom, finish, type Step } from '../finish.js';
+import { finish, type Steps } from '../finish.js';
+import { readFailuresAsCliErrors } from '../source-errors.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
 import { ignoreOption } from '../resolve-options.js';
 import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
@@ -74,34 +75,33 @@ async function revisionsFor(root: string, args: HistoryArgs): Promise<string[] |
   return [...base, ...since];
 }
 
-export async function handler(args: HistoryArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
-  const startedAt = new Date();
-  const secrets = new SecretStore();
-  const maxBlobSize = maxFileSizeOf(args);
-  const archives = archiveLimitsOf(args);
-  let result: GitScanResult;
+/** The source `history` reads (also the Action's in history mode): the repository's history, or the part the options name. */
+export async function historySourceFor(args: HistoryArgs & Record<string, unknown>, io: RunIO): Promise<Source> {
   try {
     const info = await openRepo(resolve(io.cwd, args.repo));
     const revisions = await revisionsFor(info.root, args);
-    result = await scanHistory({
-      repo: info.root,
-      ...(revisions ? { revisions } : {}),
-      maxBlobSize,
-      ignore: (root: string) => ignoreOption(args, root).ignore,
-      archives,
-      secrets,
-      recurseSubmodules: args.recurseSubmodules,
-      ...(showProgress(io) && io.progress
-        ? // Objects read from the store, unreachable ones included: not the summary's count of blobs in the history.
-          { onProgress: (blobs: number, bytes: number) => io.progress?.(`history: read ${blobs} git objects, ${(bytes / 1e6).toFixed(1)} MB`) }
-        : {}),
-    });
+    return readFailuresAsCliErrors(
+      historySource({
+        repo: info.root,
+        ...(revisions ? { revisions } : {}),
+        maxBlobSize: maxFileSizeOf(args),
+        ignore: (root: string) => ignoreOption(args, root).ignore,
+        archives: archiveLimitsOf(args),
+        recurseSubmodules: args.recurseSubmodules,
+        ...(args.repoName !== undefined ? { repositoryName: args.repoName } : {}),
+        strict: args.strict,
+        ...(showProgress(io) && io.progress
+          ? // Objects read from the store, unreachable ones included: not the summary's count of blobs in the history.
+            { onProgress: (blobs: number, bytes: number) => io.progress?.(`history: read ${blobs} git objects, ${(bytes / 1e6).toFixed(1)} MB`) }
+          : {}),
+      }),
+    );
   } catch (error) {
     if (error instanceof GitError || error instanceof CliError) throw new CliError(describeError(error));
     throw error;
   }
-  const name = args.repoName ?? repositoryNameOf(result.repository.uri);
-  const collected = collectedFrom('history', name ? { ...result, repository: { ...result.repository, name } } : result, secrets, startedAt);
-  if (args.strict && result.warnings.some((w) => INCOMPLETE.has(w.code))) collected.forceError = true;
-  return finish(collected, args, io, steps);
+}
+
+export async function handler(args: HistoryArgs & Record<string, unknown>, io: RunIO, steps: Steps): Promise<RunResult> {
+  return finish(await historySourceFor(args, io), 'history', args, io, steps);
 }

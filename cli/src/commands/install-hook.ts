@@ -24,7 +24,7 @@ export interface InstallHookArgs {
 
 export async function handler(args: InstallHookArgs, io: RunIO): Promise<RunResult> {
   const hook: HookName = args.prePush ? 'pre-push' : 'pre-commit';
-  const dir = hooksDir(resolve(io.cwd, args.repo));
+  const dir = await hooksDir(resolve(io.cwd, args.repo));
   const outcome = installHook(dir, hook, hookScript(hook, process.execPath, binPath()), args.chain);
   const file = resolve(dir, hook);
   const message =

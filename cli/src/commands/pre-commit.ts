@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { EXIT } from '../errors.js';
-import type { Step } from '../finish.js';
+import type { Steps } from '../finish.js';
 import { blockedAdvice } from '../hooks/advice.js';
 import type { RunIO, RunResult } from '../io.js';
 import * as scan from './scan.js';
@@ -35,7 +35,7 @@ export function withAdvice(result: RunResult, what: 'commit' | 'push', args: { f
   return { ...result, stderr: result.stderr + blockedAdvice(what) };
 }
 
-export async function handler(args: PreCommitArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
+export async function handler(args: PreCommitArgs & Record<string, unknown>, io: RunIO, steps: Steps): Promise<RunResult> {
   if (args.files.length > 0) {
     // The framework stashes unstaged changes first, so these files hold exactly what is staged.
     const scanArgs = { ...args, paths: args.files, gitignore: false };

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Argv } from 'yargs';
-import { SecretStore, scanContent, type Finding } from '@shippo-keyguard/core';
-import type { ScanWarning } from '@shippo-keyguard/core/report';
-import { finish, type Collected, type Step } from '../finish.js';
+import { pushedSource, type Source } from '@shippo-keyguard/core/pipeline';
+import { finish, type Steps } from '../finish.js';
+import { readFailuresAsCliErrors } from '../source-errors.js';
 import {
   BadRevisionError,
   GitError,
@@ -11,11 +11,8 @@ import {
   objectFormat,
   objectTypes,
   openRepo,
-  readTagMessages,
   redactKeysIn,
   resolveCommit,
-  scanHistory,
-  type GitScanResult,
   type NamedTag,
 } from '@shippo-keyguard/core/git';
 import { CliError, describeError } from '../errors.js';
@@ -163,52 +160,15 @@ async function pushed(root: string, args: PrePushArgs, io: RunIO): Promise<Pushe
   return { revisions: pushRevisions(refs, types, remote), tags };
 }
 
-export async function handler(args: PrePushArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
-  const startedAt = new Date();
-  const secrets = new SecretStore();
-  const maxBlobSize = maxFileSizeOf(args);
-  let result: GitScanResult | undefined;
-  const tagFindings: Finding[] = [];
-  const tagWarnings: ScanWarning[] = [];
-  const tagStats = { scanned: 0, bytes: 0, skipped: 0 };
-  let root: string;
+export async function handler(args: PrePushArgs & Record<string, unknown>, io: RunIO, steps: Steps): Promise<RunResult> {
+  let source: Source;
   try {
-    root = (await openRepo(resolve(io.cwd, args.repo))).root;
+    const root = (await openRepo(resolve(io.cwd, args.repo))).root;
     const { revisions, tags } = await pushed(root, args, io);
-    if (revisions) result = await scanHistory({ repo: root, revisions, secrets, maxBlobSize });
-    // Like `history`, a finding points at `tag-message/<tag>` and names the tagger.
-    const onMissing = (id: string, reason: string) => {
-      tagStats.skipped++;
-      tagWarnings.push({ code: 'missing-object', message: `tag object ${id} could not be read (${reason}); its message was not scanned` });
-    };
-    for (const message of await readTagMessages(root, tags, onMissing, maxBlobSize)) {
-      if (message.tooLarge !== undefined) {
-        tagStats.skipped++;
-        tagWarnings.push({ code: 'too-large', message: `${message.path}: skipped, ${message.tooLarge} bytes is larger than the limit of ${maxBlobSize}`, path: message.path });
-        continue;
-      }
-      tagStats.scanned++;
-      tagStats.bytes += Buffer.byteLength(message.text);
-      const found = scanContent(message.text, { path: message.path, source: 'commit-message', secrets });
-      tagFindings.push(...found.map((f) => ({ ...f, introduced: message.info })));
-    }
+    source = readFailuresAsCliErrors(pushedSource({ repo: root, revisions, tags, maxBlobSize: maxFileSizeOf(args) }));
   } catch (error) {
     if (error instanceof GitError) throw new CliError(describeError(error));
     throw error;
   }
-  const collected: Collected = {
-    command: 'pre-push',
-    root,
-    findings: [...(result?.findings ?? []), ...tagFindings],
-    suppressed: [],
-    warnings: [...(result?.warnings ?? []), ...tagWarnings],
-    stats: {
-      scanned: (result?.stats.scanned ?? 0) + tagStats.scanned,
-      bytes: (result?.stats.bytes ?? 0) + tagStats.bytes,
-      skipped: (result?.stats.skipped ?? 0) + tagStats.skipped,
-    },
-    secrets,
-    startedAt,
-  };
-  return withAdvice(await finish(collected, args, io, steps), 'push', args);
+  return withAdvice(await finish(source, 'pre-push', args, io, steps), 'push', args);
 }

@@ -1,12 +1,11 @@
 import { relative, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { SecretStore } from '@shippo-keyguard/core';
-import { printablePath, scanFiles, toPosix } from '@shippo-keyguard/core/files';
+import { toPosix } from '@shippo-keyguard/core/files';
+import { filesSource, stdinSource, type Source } from '@shippo-keyguard/core/pipeline';
 import { CliError } from '../errors.js';
-import { finish, type Collected, type Step } from '../finish.js';
+import { finish, type Steps } from '../finish.js';
 import { showProgress, type RunIO, type RunResult } from '../io.js';
 import { ignoreOption } from '../resolve-options.js';
-import { scanArchiveContent } from '@shippo-keyguard/core/archive';
 import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, STDIN_ARG, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'scan [paths..]';
@@ -81,23 +80,10 @@ export function progressReporter(io: RunIO): { update: (files: number, bytes: nu
   };
 }
 
-export async function handler(args: ScanArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
-  const startedAt = new Date();
-  const secrets = new SecretStore();
+/** The source `scan` reads: stdin for "-", else the files and directories named (default "."). */
+export function scanSource(args: ScanArgs & Record<string, unknown>, io: RunIO, progress?: ReturnType<typeof progressReporter>): Source {
   const maxFileSize = maxFileSizeOf(args);
   const archives = archiveLimitsOf(args);
-
-  const collected: Collected = {
-    command: 'scan',
-    root: io.cwd,
-    findings: [],
-    suppressed: [],
-    warnings: [],
-    stats: { scanned: 0, bytes: 0, skipped: 0 },
-    secrets,
-    startedAt,
-  };
-
   const paths = (args.paths.length > 0 ? args.paths : ['.']).map((p) => (p === STDIN_ARG ? '-' : p));
   // Without "-" the name would be dropped and the scan would read the current directory instead.
   if (args.stdinFilename !== undefined && !paths.includes('-')) throw new CliError('--stdin-filename names stdin: give "-" as the path to scan stdin');
@@ -105,36 +91,32 @@ export async function handler(args: ScanArgs & Record<string, unknown>, io: RunI
     if (paths.length > 1) throw new CliError('"-" (stdin) cannot be combined with other paths');
     // Like a file's path: relative to the current directory (SARIF's %SRCROOT%), `/`-separated.
     const path = args.stdinFilename ? toPosix(relative(io.cwd, resolve(io.cwd, args.stdinFilename))) || '.' : '-';
-    const content = await readStdin(io, maxFileSize);
-    if (content === undefined) {
-      // As for a file over the limit: a warning, and exit 2 since nothing else was scanned.
-      const message = `${printablePath(path)}: skipped, stdin is over the size limit of ${maxFileSize} bytes (--max-file-size)`;
-      collected.warnings.push({ code: 'too-large', message, path });
-      Object.assign(collected.stats, { skipped: 1 });
-      collected.forceError = true;
-      return finish(collected, args, io, steps);
-    }
-    const opened = scanArchiveContent(content, { path, source: 'stdin', secrets }, archives);
-    collected.findings.push(...opened.findings);
-    collected.warnings.push(...opened.warnings);
-    Object.assign(collected.stats, { scanned: 1, bytes: content.length });
-    return finish(collected, args, io, steps);
+    return stdinSource({ content: () => readStdin(io, maxFileSize), path, root: io.cwd, maxSize: maxFileSize, archives });
   }
-
-  const progress = progressReporter(io);
-  const result = await scanFiles({
+  return filesSource({
     paths,
     cwd: io.cwd,
     gitignore: args.gitignore,
     maxFileSize,
     archives,
-    secrets,
     ...ignoreOption(args, io.cwd),
     ...(progress ? { onProgress: progress.update } : {}),
   });
-  progress?.clear();
-  const done: Collected = { ...collected, root: result.root, findings: result.findings, warnings: result.warnings, stats: result.stats };
-  // Exit 2 only when nothing at all could be scanned; otherwise the warnings say what was missed.
-  if (result.stats.scanned === 0 && (result.failedPaths > 0 || result.stats.skipped > 0)) done.forceError = true;
-  return finish(done, args, io, steps);
+}
+
+export async function handler(args: ScanArgs & Record<string, unknown>, io: RunIO, steps: Steps): Promise<RunResult> {
+  const progress = progressReporter(io);
+  const source = scanSource(args, io, progress);
+  // The progress line goes once the files are read, before verification prints its own.
+  const read: Source = {
+    kind: source.kind,
+    read: async (secrets) => {
+      try {
+        return await source.read(secrets);
+      } finally {
+        progress?.clear();
+      }
+    },
+  };
+  return finish(read, 'scan', args, io, steps);
 }

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { SecretStore } from '@shippo-keyguard/core';
-import { GitError, scanStaged, type GitScanResult } from '@shippo-keyguard/core/git';
-import { CliError, describeError } from '../errors.js';
-import { collectedFrom, finish, type Step } from '../finish.js';
+import { stagedSource, type Source } from '@shippo-keyguard/core/pipeline';
+import { finish, type Steps } from '../finish.js';
+import { readFailuresAsCliErrors } from '../source-errors.js';
 import type { RunIO, RunResult } from '../io.js';
 import { ignoreOption } from '../resolve-options.js';
 import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
@@ -28,25 +27,19 @@ export interface StagedArgs extends ReportArgs {
   archiveDepth?: number;
 }
 
-export async function handler(args: StagedArgs & Record<string, unknown>, io: RunIO, steps: readonly Step[]): Promise<RunResult> {
-  const startedAt = new Date();
-  const secrets = new SecretStore();
-  const maxBlobSize = maxFileSizeOf(args);
-  const archives = archiveLimitsOf(args);
-  let result: GitScanResult;
-  try {
-    result = await scanStaged({
+/** The source `staged` reads: the index (and a commit message file, if named). */
+export function stagedSourceFor(args: StagedArgs & Record<string, unknown>, io: RunIO): Source {
+  return readFailuresAsCliErrors(
+    stagedSource({
       repo: resolve(io.cwd, args.repo),
-      maxBlobSize,
+      maxBlobSize: maxFileSizeOf(args),
       ignore: (root: string) => ignoreOption(args, root).ignore,
-      archives,
+      archives: archiveLimitsOf(args),
       ...(args.messageFile !== undefined ? { messageFile: resolve(io.cwd, args.messageFile) } : {}),
-      secrets,
-    });
-  } catch (error) {
-    if (error instanceof GitError || (error as NodeJS.ErrnoException).code !== undefined) throw new CliError(describeError(error));
-    throw error;
-  }
-  const collected = collectedFrom('staged', result, secrets, startedAt);
-  return finish(collected, args, io, steps);
+    }),
+  );
+}
+
+export async function handler(args: StagedArgs & Record<string, unknown>, io: RunIO, steps: Steps): Promise<RunResult> {
+  return finish(stagedSourceFor(args, io), 'staged', args, io, steps);
 }

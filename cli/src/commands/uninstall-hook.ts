@@ -15,7 +15,7 @@ export function builder<T>(y: Argv<T>) {
 }
 
 export async function handler(args: { repo: string; prePush?: boolean; preCommit?: boolean }, io: RunIO): Promise<RunResult> {
-  const dir = hooksDir(resolve(io.cwd, args.repo));
+  const dir = await hooksDir(resolve(io.cwd, args.repo));
   const only = HOOKS.filter((h) => (h === 'pre-push' ? args.prePush : args.preCommit));
   const lines: string[] = [];
   for (const hook of only.length > 0 ? only : HOOKS) {

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } fr
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '@shippo-keyguard/core/report';
-import { firstLine, git } from '../action/git.js';
+import { GitError, gitText } from '@shippo-keyguard/core/git';
 import { CliError } from '../errors.js';
 
 export const HOOKS = ['pre-commit', 'pre-push'] as const;
@@ -14,10 +14,13 @@ export const MARKER = '# shippo-keyguard-hook v1';
 export const CHAINED_SUFFIX = '.shippo-keyguard-chained';
 
 /** The hooks directory git uses for this repository: honours core.hooksPath and linked worktrees. */
-export function hooksDir(repo: string): string {
-  const r = git(repo, ['rev-parse', '--git-path', 'hooks']);
-  if (!r.ok) throw new CliError(`${repo} is not a git repository (${firstLine(r.stderr)})`);
-  return resolve(repo, r.stdout.trim());
+export async function hooksDir(repo: string): Promise<string> {
+  try {
+    return resolve(repo, (await gitText(repo, ['rev-parse', '--git-path', 'hooks'])).trim());
+  } catch (error) {
+    if (error instanceof GitError) throw new CliError(`${repo} is not a git repository (${error.message})`);
+    throw error;
+  }
 }
 
 /** The bin shim that runs this CLI, from this module (tsc output or the bundle). */

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { filterFindings } from '@shippo-keyguard/core';
+import { filterStep } from '@shippo-keyguard/core/pipeline';
 import { configFilter } from '@shippo-keyguard/core/config';
 import { baselineFilter, repositoryRoot, staleEntries } from '@shippo-keyguard/core/baseline';
 import type { Collected, Step } from '../finish.js';
@@ -28,17 +28,15 @@ export function seesWholeScope(collected: Pick<Collected, 'command' | 'root'>, a
 export const suppressStep: Step = (collected, args, io) => {
   const context = args['triage'] as TriageContext | undefined;
   const baseline = context?.baseline;
-  const { kept, suppressed } = filterFindings(collected.findings, {
+  filterStep({
     inline: args['inlineAllow'] !== false,
     foreign: args['foreignAllow'] !== false,
     ...(context ? configFilter(context.config, collected.root) : {}),
     ...baselineFilter(baseline?.data),
-  });
-  collected.findings = kept;
-  collected.suppressed.push(...suppressed);
+  })(collected);
 
   if (baseline && seesWholeScope(collected, args, io.cwd)) {
-    const present = new Set([...kept, ...suppressed].map((f) => f.fingerprint));
+    const present = new Set([...collected.findings, ...collected.suppressed].map((f) => f.fingerprint));
     const name = displayPath(io, baseline.file);
     for (const e of staleEntries(baseline.data, present)) {
       collected.warnings.push({

@@ -1,4 +1,5 @@
-import { ApiBaseUrlError, resolveApiBaseUrl, verifyFindings, type ApiBase } from '@shippo-keyguard/core/verify';
+import { verifyStep as engineVerifyStep } from '@shippo-keyguard/core/pipeline';
+import { ApiBaseUrlError, resolveApiBaseUrl, type ApiBase } from '@shippo-keyguard/core/verify';
 import { CliError } from '../errors.js';
 import type { Step } from '../finish.js';
 import { showProgress } from '../io.js';
@@ -82,7 +83,7 @@ export const verifyStep: Step = async (collected, args, io) => {
     : undefined;
   waiting?.unref();
   // The engine's verify step: one probe per distinct key, the verdict and its level on every finding.
-  collected.findings = await verifyFindings(collected.findings, collected.secrets, {
+  await engineVerifyStep({
     baseUrl: base.url,
     userAgent: `${TOOL.name}/${TOOL.version}`,
     concurrency,
@@ -92,5 +93,5 @@ export const verifyStep: Step = async (collected, args, io) => {
     env: io.env,
     onWarning: (code, message) => collected.warnings.push({ code, message }),
     ...(progress ? { onProgress: (done: number, total: number) => progress(`verifying keys with ${host}: ${done}/${total} done`) } : {}),
-  }).finally(() => clearTimeout(waiting));
+  })(collected).finally(() => clearTimeout(waiting));
 };

@@ -40,6 +40,8 @@ const FORBIDDEN: readonly { readonly rule: string; readonly from: RegExp; readon
   { rule: 'baseline -> config/load', from: /^baseline\//, to: /^config\/load$/ },
   { rule: 'git/staged -> git/history', from: /^git\/staged$/, to: /^git\/history$/ },
   { rule: 'git -> files', from: /^git\//, to: /^files\// },
+  // The pipeline composes the readers; a reader importing it would make a cycle of the layers.
+  { rule: 'readers -> pipeline', from: /^(files|git|archive)\//, to: /^pipeline\// },
 ];
 
 describe('layering of the engine', () => {
@@ -50,6 +52,7 @@ describe('layering of the engine', () => {
     expect(edges).toContainEqual({ from: 'files/index', to: 'limits' });
     expect(edges).toContainEqual({ from: 'baseline/file', to: 'config/settings-file' });
     expect(edges).toContainEqual({ from: 'index', to: '@shippo-keyguard/rules' });
+    expect(edges).toContainEqual({ from: 'pipeline/source-history', to: 'git/history' });
   });
 
   for (const { rule, from, to } of FORBIDDEN) {

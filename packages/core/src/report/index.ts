@@ -1,6 +1,6 @@
 export type { ReportedWarning, RepositoryRef, ScanReport, ScanStats, ScanWarning, WriteOptions } from './model.js';
 export { formatText, summaryLine, type TextOptions } from './text.js';
-export { formatJson, JSON_REPORT_VERSION } from './json.js';
+export { formatJson, jsonReport, JSON_REPORT_VERSION } from './json.js';
 export { buildSarif, formatSarif, sarifLevel, resultMessage, toUriReference, PARTIAL_FINGERPRINT, SARIF_SCHEMA } from './sarif.js';
 export { verificationCounts, distinctKeys, plural, type VerificationCounts } from './summary.js';
 export { writeFileAtomic } from '../write-atomic.js';

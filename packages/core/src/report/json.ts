@@ -6,6 +6,11 @@ export const JSON_REPORT_VERSION = 1;
 
 /** Machine-readable report. Findings keep the engine's field names; `key` appears only with `--no-redact`. */
 export function formatJson(report: ScanReport, options: WriteOptions = {}): string {
+  return `${JSON.stringify(jsonReport(report, options), null, 2)}\n`;
+}
+
+/** The JSON report as a value (what `formatJson` writes), for a caller in the same process: the Action's summary reads it. */
+export function jsonReport(report: ScanReport, options: WriteOptions = {}) {
   const withKey = <T extends { fingerprint: string }>(f: T) => {
     const key = options.reveal?.(f.fingerprint);
     return key === undefined ? f : { ...f, key };
@@ -31,5 +36,5 @@ export function formatJson(report: ScanReport, options: WriteOptions = {}): stri
     ...(report.suppressed ? { suppressed: report.suppressed.map(withKey) } : {}),
     warnings: report.warnings,
   };
-  return `${JSON.stringify(body, null, 2)}\n`;
+  return body;
 }

@@ -57,8 +57,9 @@ export function sarifLevel(f: Finding): Sarif.Result.level {
 
 export function resultMessage(f: Finding, shown: string): string {
   const status = f.verification && f.verification.status !== 'unchecked' ? `${f.verification.status.toUpperCase()} ` : '';
-  const encoding = detectorById(f.detector)?.encoding;
-  const what = encoding ? ` encoded in ${encoding}` : '';
+  // The catalogue says how a match is described: an encoded key names its encoding.
+  const detector = detectorById(f.detector);
+  const what = detector?.describedAs === 'encoded-key' && detector.encoding ? ` encoded in ${detector.encoding}` : '';
   const reason = f.verification?.status === 'unknown' && f.verification.reason ? ` (verification: ${f.verification.reason})` : '';
   const where = f.introduced ? ` introduced in ${f.introduced.stash ? `stash entry ${f.introduced.stash}, ` : ''}commit ${f.introduced.commit.slice(0, 12)}` : '';
   // GitHub shows the committed (outer) file; the message says where inside it the key is.

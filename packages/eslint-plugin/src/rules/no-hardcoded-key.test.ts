@@ -1,9 +1,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fingerprintOf, redact } from '@shippo-keyguard/core';
+import { describe, expect, it } from 'vitest';
+import { detectors, fingerprintOf, redact } from '@shippo-keyguard/core';
 import { fakeKey, jsx, keyPrefix, runRuleTests, spanOf, ts, tsx } from '../testing/rule-tester.js';
 import rule from './no-hardcoded-key.js';
+import { messageIdFor } from '../key-message.js';
 
 const live = fakeKey('live', 'no-hardcoded-key');
 const test = fakeKey('test', 'no-hardcoded-key');
@@ -123,7 +125,7 @@ runRuleTests('no-hardcoded-key', rule, {
     {
       name: 'base64-encoded key',
       code: `const auth = "${b64}";`,
-      errors: [{ messageId: 'base64Key', data: { ...liveData, preview: redact(live) }, ...at(1, 15, 70), suggestions: [] }],
+      errors: [{ messageId: 'base64Key', data: { ...liveData, preview: redact(live), encoding: 'Base64' }, ...at(1, 15, 70), suggestions: [] }],
     },
     {
       name: 'old 32-hex style key',
@@ -278,4 +280,18 @@ runRuleTests('no-hardcoded-key', rule, {
       errors: [{ messageId: 'liveKey', ...at(1, 35), suggestions: env('const el = <Client<Props> apiKey={process.env.SHIPPO_API_KEY} />;') }],
     },
   ],
+});
+
+describe('messages come from the detector catalogue', () => {
+  const match = { start: 0, end: 1, key: live, kind: 'live' as const };
+  it('picks the message by how the catalogue describes a match, never by detector id', () => {
+    for (const d of detectors) {
+      const expected = d.describedAs === 'encoded-key' ? 'base64Key' : d.describedAs === 'key-like' ? 'nonstandardKey' : 'liveKey';
+      expect(messageIdFor({ detector: d, match }), d.id).toBe(expected);
+    }
+    // A detector with another id but the nonstandard detector's description gets its message.
+    const renamed = { ...detectors.find((d) => d.describedAs === 'key-like')!, id: 'shippo-key-renamed' };
+    expect(messageIdFor({ detector: renamed, match })).toBe('nonstandardKey');
+    expect(messageIdFor({ detector: { ...renamed, describedAs: 'key' }, match: { ...match, kind: 'test' } })).toBe('testKey');
+  });
 });

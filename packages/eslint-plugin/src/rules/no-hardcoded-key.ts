@@ -1,13 +1,14 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { findKeys, fingerprintOf, inlineAllowMarker, redact, type RawMatch } from '@shippo-keyguard/core';
+import { findKeys, fingerprintOf, inlineAllowMarker, redact } from '@shippo-keyguard/core';
 import { reported } from '../key-filter.js';
+import { messageIdFor, type KeyMessageId } from '../key-message.js';
 import { readCachedVerification } from '@shippo-keyguard/core/cache';
 import { createRule } from '../create-rule.js';
 import { textFacts } from '../prefilter.js';
 import { projectConfigFor, skipsKeysIn } from '../project-config.js';
 import { scanTextOf } from '../virtual-text.js';
 
-export type MessageIds = 'liveKey' | 'testKey' | 'base64Key' | 'nonstandardKey' | 'useEnvVar' | 'invalidConfig';
+export type MessageIds = KeyMessageId | 'useEnvVar' | 'invalidConfig';
 export type Options = [{ checkTestKeys?: boolean; envVar?: string; foreignAllow?: boolean }];
 
 /** Parents under which a string literal is not a value (a property name, an import path or name, a type). */
@@ -27,10 +28,9 @@ const NOT_A_VALUE = new Set([
   'TSModuleDeclaration',
 ]);
 
-function messageIdFor({ detector, match }: RawMatch): Exclude<MessageIds, 'useEnvVar' | 'invalidConfig'> {
-  if (detector.encoding === 'base64') return 'base64Key';
-  if (detector.id === 'shippo-key-nonstandard') return 'nonstandardKey';
-  return match.kind === 'live' ? 'liveKey' : 'testKey';
+/** The catalogue's encoding as a message names it (`base64` -> `Base64`). */
+function encodingName(encoding: string | undefined): string {
+  return encoding === undefined ? '' : encoding.charAt(0).toUpperCase() + encoding.slice(1);
 }
 
 /** ` (verified live)` when the CLI's verification cache knows the key: a file read, never the network. */
@@ -96,7 +96,7 @@ export default createRule<Options, MessageIds>({
         'Hard-coded Shippo live key {{preview}}{{verdict}}. Anyone who can read this file or its history can use it: rotate it in the Shippo dashboard and read it from the environment.',
       testKey: 'Hard-coded Shippo test key {{preview}}{{verdict}}. Read it from the environment instead of the source.',
       base64Key:
-        'Base64-encoded Shippo {{kind}} key {{preview}}{{verdict}}. Base64 is not encryption: rotate the key and keep it in a secret store.',
+        '{{encoding}}-encoded Shippo {{kind}} key {{preview}}{{verdict}}. {{encoding}} is not encryption: rotate the key and keep it in a secret store.',
       nonstandardKey:
         'Shippo-style {{kind}} key {{preview}} of unusual length{{verdict}} (an old format, a truncated key or an example). If it is real, rotate it and read it from the environment.',
       useEnvVar: 'Replace the key with process.env.{{envVar}}.',
@@ -150,13 +150,13 @@ export default createRule<Options, MessageIds>({
           if (!reported(raw, inlineAllowMarker(text, match.start), triage?.rules ?? {}, foreign)) continue;
           const start = base + match.start;
           const end = base + match.end;
-          const literal = virtual || raw.detector.encoding !== undefined ? undefined : wholeValueLiteral(sourceCode, context.filename, start, match.key);
+          const literal = virtual || raw.detector.describedAs === 'encoded-key' ? undefined : wholeValueLiteral(sourceCode, context.filename, start, match.key);
           const replacement =
             literal?.parent?.type === 'JSXAttribute' ? `{process.env.${envVar}}` : `process.env.${envVar}`;
           context.report({
             loc: { start: sourceCode.getLocFromIndex(start), end: sourceCode.getLocFromIndex(end) },
             messageId: messageIdFor(raw),
-            data: { preview: redact(match.key), kind: match.kind, verdict: verdictFor(match.key) },
+            data: { preview: redact(match.key), kind: match.kind, verdict: verdictFor(match.key), encoding: encodingName(raw.detector.encoding) },
             suggest: literal
               ? [{ messageId: 'useEnvVar', data: { envVar }, fix: (fixer) => fixer.replaceText(literal, replacement) }]
               : null,
