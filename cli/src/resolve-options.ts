@@ -74,29 +74,36 @@ export function resolveOptions<T extends Args>(args: T, io: RunIO, findBaseline:
       ...(typeof option === 'string' ? { configFile: resolve(io.cwd, option) } : {}),
       noConfig: option === false,
     });
-    const c = config.config;
     const given = args['baseline'];
     const baselineFile = typeof given === 'string' ? resolve(io.cwd, given) : given === false ? undefined : findBaseline(start, config);
-    const triage: TriageContext = {
-      config,
-      ...(baselineFile !== undefined ? { baseline: { file: baselineFile, data: readBaseline(baselineFile) } } : {}),
-    };
-    return {
-      ...args,
-      failOn: first(args['failOn'] as FailOn | undefined, c.failOn, OPTION_DEFAULTS.failOn),
-      maxFileSize: first(args['maxFileSize'] as string | undefined, c.maxFileSize === undefined ? undefined : String(c.maxFileSize), OPTION_DEFAULTS.maxFileSize),
-      // Only the commands that open archives have the option: the others keep it unset.
-      ...('archiveDepth' in args || 'archive-depth' in args || c.archiveDepth !== undefined
-        ? { archiveDepth: first(args['archiveDepth'] as number | undefined, c.archiveDepth) }
-        : {}),
-      verifyConcurrency: first(args['verifyConcurrency'] as number | undefined, c.verify?.concurrency, OPTION_DEFAULTS.verifyConcurrency),
-      verifyTimeout: first(args['verifyTimeout'] as number | undefined, c.verify?.timeout, OPTION_DEFAULTS.verifyTimeout),
-      verifyRequestTimeout: first(args['verifyRequestTimeout'] as number | undefined, c.verify?.requestTimeout, OPTION_DEFAULTS.verifyRequestTimeout),
-      triage,
-    };
+    return resolveWithConfig(args, config, baselineFile !== undefined ? { file: baselineFile, data: readBaseline(baselineFile) } : undefined);
   } catch (error) {
     throw asCliError(io, error);
   }
+}
+
+/**
+ * Combine a scanning command's arguments with a configuration (and baseline) the caller has
+ * already loaded, by the same rules as `resolveOptions`. For a caller that chooses the
+ * configuration itself rather than letting the scan find one: the organisation scan applies one
+ * file to every repository, its `ignore` patterns rooted in each repository (`config.dir`).
+ */
+export function resolveWithConfig<T extends Args>(args: T, config: LoadedConfig, baseline?: TriageContext['baseline']): Resolved<T> {
+  const c = config.config;
+  const triage: TriageContext = { config, ...(baseline !== undefined ? { baseline } : {}) };
+  return {
+    ...args,
+    failOn: first(args['failOn'] as FailOn | undefined, c.failOn, OPTION_DEFAULTS.failOn),
+    maxFileSize: first(args['maxFileSize'] as string | undefined, c.maxFileSize === undefined ? undefined : String(c.maxFileSize), OPTION_DEFAULTS.maxFileSize),
+    // Only the commands that open archives have the option: the others keep it unset.
+    ...('archiveDepth' in args || 'archive-depth' in args || c.archiveDepth !== undefined
+      ? { archiveDepth: first(args['archiveDepth'] as number | undefined, c.archiveDepth) }
+      : {}),
+    verifyConcurrency: first(args['verifyConcurrency'] as number | undefined, c.verify?.concurrency, OPTION_DEFAULTS.verifyConcurrency),
+    verifyTimeout: first(args['verifyTimeout'] as number | undefined, c.verify?.timeout, OPTION_DEFAULTS.verifyTimeout),
+    verifyRequestTimeout: first(args['verifyRequestTimeout'] as number | undefined, c.verify?.requestTimeout, OPTION_DEFAULTS.verifyRequestTimeout),
+    triage,
+  };
 }
 
 /** The configuration's `ignore` for a source rooted at `root`, applied while listing (nothing ignored is read). */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gitAuthEnv } from '../../cli/dist/org/git-remote.js';
@@ -78,6 +78,29 @@ describe('shard', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(temp, 'out3', 'acme__one.json'), 'utf8')) as { findings: unknown[]; summary: { suppressed: number } };
     expect([report.findings.length, report.summary.suppressed]).toEqual([0, 1]);
+  });
+
+  it('--config: ignore patterns match paths within each repository', async () => {
+    writeFile(temp, 'org-ignore.yaml', 'ignore:\n  - "*.env"\n');
+    const r = await runCli(['shard', '--repos', 'acme/one', '--server-url', `file://${server}`, '--out-dir', 'out4', '--config', 'org-ignore.yaml'], { cwd: temp, env: { PATH: process.env['PATH'] } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain('acme/one: ✔ no Shippo keys found');
+    const report = JSON.parse(readFileSync(join(temp, 'out4', 'acme__one.json'), 'utf8')) as { findings: unknown[]; repository: { name: string } };
+    expect([report.findings.length, report.repository.name]).toEqual([0, 'acme/one']);
+  });
+
+  it('bad scan options stop the shard before anything is cloned: one line, exit 2, no report', async () => {
+    for (const [args, message] of [
+      [['--verify-concurrency', '0'], '--verify-concurrency: expected a whole number from 1 to 64, got 0'],
+      [['--verify-timeout', '-1'], '--verify-timeout: expected a positive number of seconds, got -1'],
+      [['--max-file-size', 'lots'], '--max-file-size: invalid size "lots"'],
+    ] as const) {
+      const r = await runCli(['shard', '--repos', 'acme/one', '--server-url', `file://${server}`, '--out-dir', 'out-bad', ...args], { cwd: temp, env: { PATH: process.env['PATH'] } });
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(existsSync(join(temp, 'out-bad', 'acme__one.json'))).toBe(false);
+    }
   });
 
   it('bad arguments: one line, exit 2', async () => {

@@ -1,16 +1,21 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { readCachedVerification } from '@shippo-keyguard/core/cache';
-import { ConfigError, readConfigFile } from '@shippo-keyguard/core/config';
+import { ConfigError, readConfigFile, redactKeys, type KeyguardConfig, type LoadedConfig } from '@shippo-keyguard/core/config';
 import { ApiBaseUrlError, cacheKeyFor, resolveApiBaseUrl } from '@shippo-keyguard/core/verify';
-import { formatJson, parseJsonReport, ReportInputError, writeFileAtomic, type ReportInput, type ScanReport } from '@shippo-keyguard/core/report';
+import { formatJson, parseJsonReport, ReportInputError, summaryLine, writeFileAtomic, type ReportInput, type ScanReport } from '@shippo-keyguard/core/report';
 import { CliError, EXIT, describeError } from '../errors.js';
+import { scanReport, type Steps } from '../finish.js';
 import type { RunIO, RunResult } from '../io.js';
+import { maxFileSizeOf } from '../options.js';
 import { githubServerUrl, githubToken } from '../org/endpoints.js';
 import { cloneBare, gitAuthEnv, listRemoteRefs, presentCommits, type RemoteRefs } from '../org/git-remote.js';
+import { resolveWithConfig } from '../resolve-options.js';
+import { verifyConcurrency, verifyTimeout } from '../steps/verify.js';
 import { TOOL } from '../version.js';
+import { historySourceFor, type HistoryArgs } from './history.js';
 
 export const command = 'shard';
 export const describe = 'Clone and scan the repositories of one organisation-scan shard, skipping those whose refs did not move (the matrix job)';
@@ -24,8 +29,8 @@ export function builder<T>(y: Argv<T>) {
     .option('full', { type: 'boolean', default: false, describe: 'Clone and scan every repository whole, whatever --previous says' })
     .option('work-dir', { requiresArg: true, type: 'string', describe: 'Where clones go while they are scanned (default: a temporary directory)' })
     .option('verify', { type: 'boolean', default: false, describe: 'Verify the keys found (as history --verify)', group: 'Verification:' })
-    .option('verify-concurrency', { requiresArg: true, type: 'number', describe: 'As history --verify-concurrency', group: 'Verification:' })
-    .option('verify-timeout', { requiresArg: true, type: 'number', describe: 'As history --verify-timeout', group: 'Verification:' })
+    .option('verify-concurrency', { requiresArg: true, type: 'number', coerce: verifyConcurrency, describe: 'As history --verify-concurrency', group: 'Verification:' })
+    .option('verify-timeout', { requiresArg: true, type: 'number', coerce: verifyTimeout, describe: 'As history --verify-timeout', group: 'Verification:' })
     .option('api-base-url', { requiresArg: true, type: 'string', describe: 'As history --api-base-url', group: 'Verification:' })
     .option('max-file-size', { requiresArg: true, type: 'string', describe: 'As history --max-file-size' })
     .option('config', {
@@ -138,22 +143,26 @@ function readPrevious(file: string, cwd: string): Map<string, ReportInput> {
   }
 }
 
-export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
+/** Read the organisation's configuration once, before any clone: a broken file is one line and exit 2. */
+function readOrgConfig(file: string, given: string): KeyguardConfig {
+  try {
+    return readConfigFile(file);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.lines((f) => (f === file ? given : f)).join('\n'));
+    throw error;
+  }
+}
+
+export async function handler(args: ShardArgs, io: RunIO, steps: Steps): Promise<RunResult> {
   const names = args.repos.split(/\s+/).filter((n) => n !== '');
   if (names.length === 0) throw new CliError('--repos: no repository named');
   for (const name of names) if (!NAME.test(name) || name.includes('..')) throw new CliError(`--repos: "${name}" is not owner/name`);
   const server = githubServerUrl(args.serverUrl, io.env);
   const config = args.config !== undefined ? resolve(io.cwd, args.config) : undefined;
   if (config !== undefined && !existsSync(config)) throw new CliError(`--config: ${args.config} does not exist`);
-  if (config !== undefined) {
-    // Checked once here, not once per repository.
-    try {
-      readConfigFile(config);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError(error.lines((f) => (f === config ? (args.config as string) : f)).join('\n'));
-      throw error;
-    }
-  }
+  // Read once here, and the same value applied to every repository.
+  const org = config !== undefined ? { file: config, config: readOrgConfig(config, args.config as string) } : undefined;
+  if (args.maxFileSize !== undefined) maxFileSizeOf({ maxFileSize: args.maxFileSize }); // a bad size fails before any clone
   let apiBase: URL;
   try {
     apiBase = resolveApiBaseUrl(args.apiBaseUrl, io.env).url;
@@ -172,11 +181,30 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
   mkdirSync(workRoot, { recursive: true });
   const work = mkdtempSync(join(workRoot, 'shippo-keyguard-shard-'));
   const env = gitAuthEnv(server, githubToken(io.env), io.env);
-  // The token is for git only: history's verification must never see it.
+  // The token is for git only: the scan's verification must never see it.
   const historyEnv: NodeJS.ProcessEnv = { ...io.env };
   delete historyEnv['GITHUB_TOKEN'];
   delete historyEnv['GH_TOKEN'];
-  const { run } = await import('../run.js');
+  const scanIo: RunIO = { ...io, cwd: work, env: historyEnv, stdoutIsTTY: false, stderrIsTTY: false };
+  // The options of `history` for every repository, as its command line would give them. No
+  // baseline: each repository's history is reported whole. Inline allow comments (ours and other
+  // tools') count only when the organisation trusts its committers.
+  const historyOptions = {
+    format: 'json' as const,
+    redact: true,
+    showSuppressed: false,
+    verify: args.verify,
+    verifyCache: true,
+    ...(args.verifyConcurrency !== undefined ? { verifyConcurrency: args.verifyConcurrency } : {}),
+    ...(args.verifyTimeout !== undefined ? { verifyTimeout: args.verifyTimeout } : {}),
+    ...(args.apiBaseUrl !== undefined ? { apiBaseUrl: args.apiBaseUrl } : {}),
+    ...(args.maxFileSize !== undefined ? { maxFileSize: args.maxFileSize } : {}),
+    baseline: false as const,
+    inlineAllow: args.trustInlineAllows,
+    foreignAllow: true,
+    strict: false,
+    recurseSubmodules: false,
+  };
 
   const log: string[] = [];
   let failed = 0;
@@ -211,34 +239,17 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
         await cloneBare(url, dir, remote.head, env, work);
         const since = prev?.repository.refs ? await presentCommits(dir, Object.values(prev.repository.refs), env) : [];
         const incremental = since.length > 0;
-        // Only the organisation's configuration applies; nothing the scanned repository holds can
-        // quiet the scan (its own .shippo-keyguard.* is never read, its inline allows only with
-        // --trust-inline-allows). The copy sits in the clone's directory, so `ignore` matches the
-        // repository's paths; no baseline: each repository's history is reported whole.
-        const argv = ['history', '--repo', dir, '--repo-name', name, '--format', 'json', '-o', file, '--no-baseline'];
-        if (config) {
-          const copy = join(dir, `shippo-keyguard-org-config${extname(config)}`);
-          copyFileSync(config, copy);
-          argv.push('--config', copy);
-        } else argv.push('--no-config');
-        if (!args.trustInlineAllows) argv.push('--no-inline-allow');
-        for (const rev of since) argv.push('--since', rev);
-        if (args.verify) argv.push('--verify');
-        if (args.verifyConcurrency !== undefined) argv.push('--verify-concurrency', String(args.verifyConcurrency));
-        if (args.verifyTimeout !== undefined) argv.push('--verify-timeout', String(args.verifyTimeout));
-        if (args.apiBaseUrl !== undefined) argv.push('--api-base-url', args.apiBaseUrl);
-        if (args.maxFileSize !== undefined) argv.push('--max-file-size', args.maxFileSize);
-        rmSync(file, { force: true }); // never mistake an older file for this scan's report
-        const result = await run(argv, { ...io, cwd: work, env: historyEnv, stdoutIsTTY: false, stderrIsTTY: false });
-        let json: string;
-        try {
-          json = readFileSync(file, 'utf8');
-        } catch {
-          throw new Error(result.stderr.trim().split('\n')[0]?.replace(/^shippo-keyguard: /, '') || 'history wrote no report');
-        }
-        for (const line of result.stderr.split('\n').filter((l) => l !== '')) log.push(`${name}: ${line.replace(/^shippo-keyguard: /, '')}`);
-        if (result.exitCode === EXIT.ERROR) failed++;
-        writeShardReport(file, json, incremental ? 'incremental' : 'full', remote.refs, name);
+        // Only the organisation's configuration applies, handed to the scan rather than looked for:
+        // nothing the scanned repository holds can quiet it (its own .shippo-keyguard.* is never
+        // read, nor its baseline). Rooted in the clone, so `ignore` matches the repository's paths.
+        const loaded: LoadedConfig = org !== undefined ? { ...org, dir } : { dir, config: {} };
+        const historyArgs = resolveWithConfig({ ...historyOptions, repo: dir, repoName: name, ...(incremental ? { since } : {}) }, loaded) as HistoryArgs & Record<string, unknown>;
+        // The engine's pipeline in-process, as `history` runs it: its report model, not its output.
+        const { report } = await scanReport(await historySourceFor(historyArgs, scanIo), 'history', historyArgs, scanIo, steps);
+        for (const w of report.warnings) log.push(`${name}: warning: ${w.message}`);
+        log.push(`${name}: ${summaryLine(report)}`);
+        if (report.exitCode === EXIT.ERROR) failed++;
+        writeShardReport(file, formatJson(report), incremental ? 'incremental' : 'full', remote.refs, name);
         if (incremental && prev) {
           // What earlier nights found stays in the picture; the merge unites both.
           writeShardReport(join(outDir, reportFileName(name).replace(/\.json$/, '.carried.json')), carriedReport(prev, io.env, apiBase, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), 'unchanged', undefined, name);
@@ -246,7 +257,8 @@ export async function handler(args: ShardArgs, io: RunIO): Promise<RunResult> {
         log.push(`${name}: scanned ${incremental ? `what moved since ${since.length} earlier tip${since.length === 1 ? '' : 's'}` : 'the whole history'}`);
       } catch (error) {
         failed++;
-        const message = `${name}: not scanned: ${describeError(error)}`;
+        // A revision or path in git's message may hold a key: quoted redacted, as the CLI prints errors.
+        const message = `${name}: not scanned: ${redactKeys(describeError(error))}`;
         log.push(message);
         writeFileAtomic(file, prev ? carriedReport(prev, io.env, apiBase, EXIT.ERROR, message) : emptyReport(name, url, message));
       } finally {
