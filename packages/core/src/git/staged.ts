@@ -34,7 +34,13 @@ const SCISSORS = /^[#;] -+ >8 -+$/m;
  * first commit (against the empty tree), during a merge and on a detached HEAD.
  */
 export async function scanStaged(options: StagedScanOptions): Promise<GitScanResult> {
-  const info = await openRepo(options.repo);
+  // The index-vs-HEAD diff reads the whole index (tens of milliseconds on a large repository),
+  // so it starts with the repository's description instead of after it: a commit hook waits for
+  // the longer of the two, not their sum. Before the first commit there is no HEAD; that diff
+  // fails and is run again against the empty tree.
+  const dir = resolve(options.repo);
+  const againstHead = stagedChanges(dir, 'HEAD').catch(() => undefined);
+  const info = await openRepo(dir);
   if (info.bare) throw new GitError(`${info.root} is a bare repository: nothing is staged there`, [], null);
   const root = info.root;
   const ignored = options.ignore?.(root);
@@ -46,27 +52,8 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
     ...(options.detectors ? { detectors: options.detectors } : {}),
   };
 
-  // `:old_mode new_mode old_id new_id status\0path\0`; with --no-renames a rename is an add.
-  const entries: { id: string; path: string; mode: string }[] = [];
-  let header: string | undefined;
-  const split = nulSplitter((token) => {
-    if (header === undefined) {
-      header = token;
-      return;
-    }
-    const fields = header.replace(/^:/, '').split(' ');
-    header = undefined;
-    const mode = fields[1] ?? '';
-    const id = fields[3] ?? '';
-    if (mode === '160000' || /^0+$/.test(id)) return; // a submodule pointer, or not in the index
-    if (ignored?.(token)) return;
-    entries.push({ id, path: token, mode });
-  });
-  const against = info.head ?? (await emptyTree(root));
-  await runGit(root, ['diff-index', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMRT', against, '--'], {
-    onData: (c) => split.push(c),
-  });
-  split.end();
+  const changed = (info.head !== undefined ? await againstHead : undefined) ?? (await stagedChanges(root, info.head ?? (await emptyTree(root))));
+  const entries = ignored ? changed.filter((e) => !ignored(e.path)) : changed;
 
   const maxBlobSize = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
   const byId = new Map<string, string[]>();
@@ -112,6 +99,40 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
     findings.push(...scanContent(message, { path, source: 'commit-message', ...common }));
   }
   return { root, findings, warnings, stats, repository: repositoryOf(info), shallow: info.shallow };
+}
+
+interface StagedEntry {
+  readonly id: string;
+  readonly path: string;
+  readonly mode: string;
+}
+
+/**
+ * Every added, copied, modified, renamed or type-changed path of the index against `against`,
+ * with the index's object id. Paths are relative to the top level from any directory of the
+ * work tree. Submodule pointers and entries not in the index (a merge conflict) are left out.
+ */
+async function stagedChanges(cwd: string, against: string): Promise<StagedEntry[]> {
+  // `:old_mode new_mode old_id new_id status\0path\0`; with --no-renames a rename is an add.
+  const entries: StagedEntry[] = [];
+  let header: string | undefined;
+  const split = nulSplitter((token) => {
+    if (header === undefined) {
+      header = token;
+      return;
+    }
+    const fields = header.replace(/^:/, '').split(' ');
+    header = undefined;
+    const mode = fields[1] ?? '';
+    const id = fields[3] ?? '';
+    if (mode === '160000' || /^0+$/.test(id)) return; // a submodule pointer, or not in the index
+    entries.push({ id, path: token, mode });
+  });
+  await runGit(cwd, ['diff-index', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMRT', against, '--'], {
+    onData: (c) => split.push(c),
+  });
+  split.end();
+  return entries;
 }
 
 async function emptyTree(root: string): Promise<string> {
