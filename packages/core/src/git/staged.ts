@@ -8,6 +8,7 @@ import type { ScanWarning } from '../warnings.js';
 import { scanContent } from '../scan-content.js';
 import type { SecretStore } from '../secret.js';
 import { readBlobs } from './cat-file.js';
+import { readLooseBlobs } from './loose.js';
 import { GitError, nulSplitter, runGit } from './exec.js';
 import { repositoryOf, type GitScanResult } from './result.js';
 import { openRepo } from './repo.js';
@@ -24,6 +25,9 @@ export interface StagedScanOptions {
   /** Open staged archives and compressed files (default: to depth 3 within the default limits). */
   readonly archives?: ArchiveLimits;
 }
+
+/** Larger staged blobs are read through git, which reports their size before their content. */
+const MAX_LOOSE_READ = 8 * 1024 * 1024;
 
 /** The part of a `commit -v` message file below this line is the diff, not the message. */
 const SCISSORS = /^[#;] -+ >8 -+$/m;
@@ -58,18 +62,22 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
   const maxBlobSize = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
   const byId = new Map<string, string[]>();
   for (const e of entries) byId.set(e.id, [...(byId.get(e.id) ?? []), e.path]);
+  const scanBlob = (id: string, content: Buffer): void => {
+    for (const path of byId.get(id) ?? []) {
+      stats.scanned++;
+      stats.bytes += content.length;
+      const opened = scanArchiveContent(content, { path, source: 'staged', ...common }, options.archives ?? DEFAULT_ARCHIVE_LIMITS);
+      findings.push(...opened.findings);
+      warnings.push(...opened.warnings);
+    }
+  };
+  // What `git add` just wrote is loose: read it here, and start cat-file only for the rest.
+  const ids = [...byId.keys()];
+  const unread = info.objects ? readLooseBlobs(info.objects, ids, Math.min(maxBlobSize, MAX_LOOSE_READ), scanBlob) : ids;
   await readBlobs(
     root,
-    [...byId.keys()],
-    (id, content) => {
-      for (const path of byId.get(id) ?? []) {
-        stats.scanned++;
-        stats.bytes += content.length;
-        const opened = scanArchiveContent(content, { path, source: 'staged', ...common }, options.archives ?? DEFAULT_ARCHIVE_LIMITS);
-        findings.push(...opened.findings);
-        warnings.push(...opened.warnings);
-      }
-    },
+    unread,
+    scanBlob,
     (id, reason) => {
       stats.skipped++;
       warnings.push({ code: 'missing-object', message: `staged object ${id} could not be read (${reason})`, path: (byId.get(id) ?? [])[0] ?? '' });
