@@ -4,14 +4,15 @@
 //   shippo-keyguard.mjs         the entry: `--version`, and the import of the commands when one runs
 //   shippo-keyguard-cli.mjs     the parser and every command
 //   shippo-keyguard-worker.mjs  the file reader thread that scans of 2,000 files or more start
-//   shippo-keyguard-undici.mjs, -glob.mjs, -config.cjs  libraries only some runs need (HTTP for
-//                               --verify, glob patterns, configuration files), loaded on first use
+//   shippo-keyguard-undici.mjs, -glob.mjs, -config.cjs, -yargs.mjs  libraries only some runs need
+//                               (HTTP for --verify, glob patterns, configuration files, the command
+//                               line parser, which a commit hook skips), loaded on first use
 // Every run parses what it loads: a commit hook with no configuration file parses about a quarter
 // of what one file holding everything would be.
 // Input is the tsc output (cli/dist, packages/core/dist), so run `tsc -b` first; `pnpm bundle` does both.
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +23,8 @@ export const COMMANDS = join(ROOT, 'dist', 'shippo-keyguard-cli.mjs');
 export const CONFIG_DEPS = join(ROOT, 'dist', 'shippo-keyguard-config.cjs');
 /** Packages that core loads with import() on first use, each in a bundle file of its own. */
 const LAZY_PACKAGES = { undici: join(ROOT, 'dist', 'shippo-keyguard-undici.mjs'), 'fast-glob': join(ROOT, 'dist', 'shippo-keyguard-glob.mjs') };
+/** yargs, which the CLI loads with import() when a command line needs the parser: a commit hook's never does. */
+const YARGS = join(ROOT, 'dist', 'shippo-keyguard-yargs.mjs');
 /** Every file the bundle step writes, relative to the repository root. */
 export const BUNDLE_FILES = [
   'dist/shippo-keyguard.mjs',
@@ -30,6 +33,7 @@ export const BUNDLE_FILES = [
   'dist/shippo-keyguard-config.cjs',
   'dist/shippo-keyguard-undici.mjs',
   'dist/shippo-keyguard-glob.mjs',
+  'dist/shippo-keyguard-yargs.mjs',
 ];
 const besideBundle = (file) => `./${basename(file)}`;
 
@@ -146,7 +150,35 @@ const lazyFilesBeside = {
     b.onResolve({ filter: /^(undici|fast-glob)$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: besideBundle(LAZY_PACKAGES[args.path]), external: true } : undefined,
     );
+    b.onResolve({ filter: /^yargs$/ }, (args) => {
+      // A static import would put yargs back into the commands bundle, parsed by every run.
+      if (args.kind !== 'dynamic-import') throw new Error(`${args.importer}: yargs must be loaded with import(); update scripts/bundle.mjs`);
+      return { path: besideBundle(YARGS), external: true };
+    });
     b.onResolve({ filter: /^\.\/shippo-keyguard-config\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+/**
+ * Node built-ins are loaded with require(), not imported: an ESM import of a built-in builds a
+ * namespace that reads every export once, which runs the lazy getters behind them (`fs.promises`
+ * loads the promise API and readline, `crypto.webcrypto` sets up Web Crypto, and so on), about a
+ * tenth of a commit hook's start-up for code it never calls. From a CommonJS stand-in, esbuild
+ * reads each named import off the module object where it is used.
+ */
+const BUILTINS = new Set(builtinModules);
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
+      const bare = args.path.replace(/^node:/, '');
+      if (args.kind !== 'import-statement' || !(args.path.startsWith('node:') || BUILTINS.has(bare))) return undefined;
+      return { path: args.path, namespace: 'builtin-by-require' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 
@@ -183,13 +215,13 @@ export const options = {
   // and V8 keeps it as a one-byte string; with raw UTF-8, decoding and parsing the commands took
   // about 15 ms longer per run.
   logLevel: 'warning',
-  plugins: [inlineVersion, commandsBesideEntry],
+  plugins: [builtinsByRequire, inlineVersion, commandsBesideEntry],
 };
 
 const commandsOptions = {
   ...options,
   entryPoints: ['cli/dist/run.js'],
-  plugins: [inlineVersion, staticConfigDeps, workerBesideBundle, lazyStringWidth, lazyFilesBeside],
+  plugins: [builtinsByRequire, inlineVersion, staticConfigDeps, workerBesideBundle, lazyStringWidth, lazyFilesBeside],
 };
 
 const configDepsOptions = {
@@ -206,9 +238,17 @@ const configDepsOptions = {
   plugins: [],
 };
 
-const packageOptions = (name) => ({ ...options, entryPoints: undefined, stdin: packageEntry(name), plugins: [] });
+/** yargs (ESM) with the help layout's string-width made lazy, as the commands had it. */
+const yargsOptions = {
+  ...options,
+  entryPoints: undefined,
+  stdin: { contents: "export { default } from 'yargs';", resolveDir: join(ROOT, 'cli'), sourcefile: 'yargs-entry.js', loader: 'js' },
+  plugins: [builtinsByRequire, lazyStringWidth],
+};
 
-const workerOptions = { ...options, entryPoints: ['packages/core/dist/files/worker.js'], plugins: [] };
+const packageOptions = (name) => ({ ...options, entryPoints: undefined, stdin: packageEntry(name), plugins: [builtinsByRequire] });
+
+const workerOptions = { ...options, entryPoints: ['packages/core/dist/files/worker.js'], plugins: [builtinsByRequire] };
 
 /**
  * esbuild escapes every non-ASCII character of the code, but keeps the few comments it carries
@@ -226,13 +266,14 @@ async function buildOne(opts, outfile) {
 
 /** Every bundle file's bytes, built in memory, by path relative to the repository root. */
 export async function bundleFiles() {
-  const [main, commands, worker, configDeps, undici, glob] = await Promise.all([
+  const [main, commands, worker, configDeps, undici, glob, yargs] = await Promise.all([
     buildOne(options, BUNDLE),
     buildOne(commandsOptions, COMMANDS),
     buildOne(workerOptions, WORKER),
     buildOne(configDepsOptions, CONFIG_DEPS),
     buildOne(packageOptions('undici'), LAZY_PACKAGES.undici),
     buildOne(packageOptions('fast-glob'), LAZY_PACKAGES['fast-glob']),
+    buildOne(yargsOptions, YARGS),
   ]);
   const loads = (bytes, file, how) => bytes.includes(`${how}("${besideBundle(file)}")`);
   if (!loads(main, COMMANDS, 'import')) throw new Error('the entry does not load the commands bundle; update scripts/bundle.mjs');
@@ -240,7 +281,8 @@ export async function bundleFiles() {
     if (!loads(commands, file, 'import')) throw new Error(`the commands bundle does not load ${basename(file)}; update scripts/bundle.mjs`);
   }
   if (!loads(commands, CONFIG_DEPS, '__require')) throw new Error('the commands bundle does not load the configuration libraries; update scripts/bundle.mjs');
-  const files = [main, commands, worker, configDeps, undici, glob];
+  if (!loads(commands, YARGS, 'import')) throw new Error('the commands bundle does not load yargs; update scripts/bundle.mjs');
+  const files = [main, commands, worker, configDeps, undici, glob, yargs];
   return Object.fromEntries(BUNDLE_FILES.map((path, i) => [path, files[i]]));
 }
 
