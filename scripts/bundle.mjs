@@ -12,7 +12,7 @@
 // Input is the tsc output (cli/dist, packages/core/dist), so run `tsc -b` first; `pnpm bundle` does both.
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -159,29 +159,6 @@ const lazyFilesBeside = {
   },
 };
 
-/**
- * Node built-ins are loaded with require(), not imported: an ESM import of a built-in builds a
- * namespace that reads every export once, which runs the lazy getters behind them (`fs.promises`
- * loads the promise API and readline, `crypto.webcrypto` sets up Web Crypto, and so on), about a
- * tenth of a commit hook's start-up for code it never calls. From a CommonJS stand-in, esbuild
- * reads each named import off the module object where it is used.
- */
-const BUILTINS = new Set(builtinModules);
-const builtinsByRequire = {
-  name: 'builtins-by-require',
-  setup(b) {
-    b.onResolve({ filter: /^[a-z_/:]+$/ }, (args) => {
-      const bare = args.path.replace(/^node:/, '');
-      if (args.kind !== 'import-statement' || !(args.path.startsWith('node:') || BUILTINS.has(bare))) return undefined;
-      return { path: args.path, namespace: 'builtin-by-require' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
-
 const coreRequire = createRequire(join(ROOT, 'packages', 'core', 'package.json'));
 
 /** An ESM entry for a CommonJS package with the same exports as Node's import() of it gives. */
@@ -215,13 +192,13 @@ export const options = {
   // and V8 keeps it as a one-byte string; with raw UTF-8, decoding and parsing the commands took
   // about 15 ms longer per run.
   logLevel: 'warning',
-  plugins: [builtinsByRequire, inlineVersion, commandsBesideEntry],
+  plugins: [inlineVersion, commandsBesideEntry],
 };
 
 const commandsOptions = {
   ...options,
   entryPoints: ['cli/dist/run.js'],
-  plugins: [builtinsByRequire, inlineVersion, staticConfigDeps, workerBesideBundle, lazyStringWidth, lazyFilesBeside],
+  plugins: [inlineVersion, staticConfigDeps, workerBesideBundle, lazyStringWidth, lazyFilesBeside],
 };
 
 const configDepsOptions = {
@@ -243,12 +220,12 @@ const yargsOptions = {
   ...options,
   entryPoints: undefined,
   stdin: { contents: "export { default } from 'yargs';", resolveDir: join(ROOT, 'cli'), sourcefile: 'yargs-entry.js', loader: 'js' },
-  plugins: [builtinsByRequire, lazyStringWidth],
+  plugins: [lazyStringWidth],
 };
 
-const packageOptions = (name) => ({ ...options, entryPoints: undefined, stdin: packageEntry(name), plugins: [builtinsByRequire] });
+const packageOptions = (name) => ({ ...options, entryPoints: undefined, stdin: packageEntry(name), plugins: [] });
 
-const workerOptions = { ...options, entryPoints: ['packages/core/dist/files/worker.js'], plugins: [builtinsByRequire] };
+const workerOptions = { ...options, entryPoints: ['packages/core/dist/files/worker.js'], plugins: [] };
 
 /**
  * esbuild escapes every non-ASCII character of the code, but keeps the few comments it carries
