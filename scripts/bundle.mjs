@@ -4,9 +4,10 @@
 //   shippo-keyguard.mjs         the entry: `--version`, and the import of the commands when one runs
 //   shippo-keyguard-cli.mjs     the parser and every command
 //   shippo-keyguard-worker.mjs  the file reader thread that scans of 2,000 files or more start
-//   shippo-keyguard-undici.mjs, -glob.mjs, -config.cjs, -yargs.mjs  libraries only some runs need
-//                               (HTTP for --verify, glob patterns, configuration files, the command
-//                               line parser, which a commit hook skips), loaded on first use
+//   shippo-keyguard-undici.mjs, -glob.mjs, -config.cjs, -yargs.mjs, -archive.cjs  libraries only
+//                               some runs need (HTTP for --verify, glob patterns, configuration
+//                               files, the command line parser, which a commit hook skips, zip and
+//                               gzip reading), loaded on first use
 // Every run parses what it loads: a commit hook with no configuration file parses about a quarter
 // of what one file holding everything would be.
 // Input is the tsc output (cli/dist, packages/core/dist), so run `tsc -b` first; `pnpm bundle` does both.
@@ -21,6 +22,7 @@ export const BUNDLE = join(ROOT, 'dist', 'shippo-keyguard.mjs');
 export const WORKER = join(ROOT, 'dist', 'shippo-keyguard-worker.mjs');
 export const COMMANDS = join(ROOT, 'dist', 'shippo-keyguard-cli.mjs');
 export const CONFIG_DEPS = join(ROOT, 'dist', 'shippo-keyguard-config.cjs');
+export const ARCHIVE_LIBS = join(ROOT, 'dist', 'shippo-keyguard-archive.cjs');
 /** Packages that core loads with import() on first use, each in a bundle file of its own. */
 const LAZY_PACKAGES = { undici: join(ROOT, 'dist', 'shippo-keyguard-undici.mjs'), 'fast-glob': join(ROOT, 'dist', 'shippo-keyguard-glob.mjs') };
 /** yargs, which the CLI loads with import() when a command line needs the parser: a commit hook's never does. */
@@ -34,6 +36,7 @@ export const BUNDLE_FILES = [
   'dist/shippo-keyguard-undici.mjs',
   'dist/shippo-keyguard-glob.mjs',
   'dist/shippo-keyguard-yargs.mjs',
+  'dist/shippo-keyguard-archive.cjs',
 ];
 const besideBundle = (file) => `./${basename(file)}`;
 
@@ -73,6 +76,33 @@ const staticConfigDeps = {
           'export const yamlParseDocument = () => deps().yaml().parseDocument;',
           'export const AjvClass = () => deps().ajv().Ajv;',
           'export const ignoreFactory = () => deps().ignore();',
+        ].join('\n'),
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
+ * core's archive/libs.js loads adm-zip and minizlib with a runtime require, on first use; in the
+ * bundle (the commands and the reader threads) the same getters require them from
+ * dist/shippo-keyguard-archive.cjs, on first use too: a run that opens no archive never parses them.
+ */
+const ARCHIVE_GETTERS = ['AdmZipClass', 'GunzipClass'];
+const staticArchiveLibs = {
+  name: 'static-archive-libs',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]core[\\/]dist[\\/]archive[\\/]libs\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      for (const name of ARCHIVE_GETTERS) {
+        if (!source.includes(`export const ${name} =`)) throw new Error(`${args.path}: ${name} not found; update scripts/bundle.mjs`);
+      }
+      return {
+        contents: [
+          `const libs = () => require('${besideBundle(ARCHIVE_LIBS)}');`,
+          'export const AdmZipClass = () => libs().admZip();',
+          'export const GunzipClass = () => libs().minizlib().Gunzip;',
         ].join('\n'),
         resolveDir: dirname(args.path),
         loader: 'js',
@@ -155,7 +185,7 @@ const lazyFilesBeside = {
       if (args.kind !== 'dynamic-import') throw new Error(`${args.importer}: yargs must be loaded with import(); update scripts/bundle.mjs`);
       return { path: besideBundle(YARGS), external: true };
     });
-    b.onResolve({ filter: /^\.\/shippo-keyguard-config\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /^\.\/shippo-keyguard-(config|archive)\.cjs$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
@@ -198,7 +228,7 @@ export const options = {
 const commandsOptions = {
   ...options,
   entryPoints: ['cli/dist/run.js'],
-  plugins: [inlineVersion, staticConfigDeps, workerBesideBundle, lazyStringWidth, lazyFilesBeside],
+  plugins: [inlineVersion, staticConfigDeps, staticArchiveLibs, workerBesideBundle, lazyStringWidth, lazyFilesBeside],
 };
 
 const configDepsOptions = {
@@ -225,7 +255,17 @@ const yargsOptions = {
 
 const packageOptions = (name) => ({ ...options, entryPoints: undefined, stdin: packageEntry(name), plugins: [] });
 
-const workerOptions = { ...options, entryPoints: ['packages/core/dist/files/worker.js'], plugins: [] };
+const workerOptions = { ...options, entryPoints: ['packages/core/dist/files/worker.js'], plugins: [staticArchiveLibs, lazyFilesBeside] };
+
+const archiveLibsOptions = {
+  ...configDepsOptions,
+  stdin: {
+    contents: ["exports.admZip = () => require('adm-zip');", "exports.minizlib = () => require('minizlib');"].join('\n'),
+    resolveDir: join(ROOT, 'packages', 'core'),
+    sourcefile: 'archive-libs-entry.js',
+    loader: 'js',
+  },
+};
 
 /**
  * esbuild escapes every non-ASCII character of the code, but keeps the few comments it carries
@@ -243,7 +283,7 @@ async function buildOne(opts, outfile) {
 
 /** Every bundle file's bytes, built in memory, by path relative to the repository root. */
 export async function bundleFiles() {
-  const [main, commands, worker, configDeps, undici, glob, yargs] = await Promise.all([
+  const [main, commands, worker, configDeps, undici, glob, yargs, archiveLibs] = await Promise.all([
     buildOne(options, BUNDLE),
     buildOne(commandsOptions, COMMANDS),
     buildOne(workerOptions, WORKER),
@@ -251,6 +291,7 @@ export async function bundleFiles() {
     buildOne(packageOptions('undici'), LAZY_PACKAGES.undici),
     buildOne(packageOptions('fast-glob'), LAZY_PACKAGES['fast-glob']),
     buildOne(yargsOptions, YARGS),
+    buildOne(archiveLibsOptions, ARCHIVE_LIBS),
   ]);
   const loads = (bytes, file, how) => bytes.includes(`${how}("${besideBundle(file)}")`);
   if (!loads(main, COMMANDS, 'import')) throw new Error('the entry does not load the commands bundle; update scripts/bundle.mjs');
@@ -259,7 +300,10 @@ export async function bundleFiles() {
   }
   if (!loads(commands, CONFIG_DEPS, '__require')) throw new Error('the commands bundle does not load the configuration libraries; update scripts/bundle.mjs');
   if (!loads(commands, YARGS, 'import')) throw new Error('the commands bundle does not load yargs; update scripts/bundle.mjs');
-  const files = [main, commands, worker, configDeps, undici, glob, yargs];
+  for (const [bytes, name] of [[commands, 'commands'], [worker, 'worker']]) {
+    if (!loads(bytes, ARCHIVE_LIBS, '__require')) throw new Error(`the ${name} bundle does not load the archive libraries; update scripts/bundle.mjs`);
+  }
+  const files = [main, commands, worker, configDeps, undici, glob, yargs, archiveLibs];
   return Object.fromEntries(BUNDLE_FILES.map((path, i) => [path, files[i]]));
 }
 
