@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script, constants } from 'node:vm';
 
 /**
@@ -11,29 +11,29 @@ import { Script, constants } from 'node:vm';
  * hook's time, and Node 20 has no compile cache of its own (`module.enableCompileCache` came
  * in 22.1). The cache holds compiled code of the bundle only, never anything a scan read.
  *
- * Where: `$XDG_CACHE_HOME/shippo-keyguard/v8` (`~/.cache/...`; `%LOCALAPPDATA%` on Windows),
- * one file per bundle content, Node version and architecture. V8 checks the rest and refuses
+ * Where: `$XDG_CACHE_HOME/shippo-keyguard/v8` (`~/.cache/...`), one file per bundle content,
+ * Node version and architecture. V8 checks the rest and refuses
  * data it cannot use, which is then replaced. Any failure to read or write it only costs the
  * time it would have saved.
  */
 
 export type CacheUse = 'hit' | 'miss' | 'rejected' | 'off';
 
+/**
+ * `$XDG_CACHE_HOME/shippo-keyguard/v8`, else under `~/.cache`, by the rule of the verification
+ * cache (core's cache/index.ts): a relative `XDG_CACHE_HOME` or home is none. Here more than
+ * anywhere, since code from a cache runs: a relative one would let the scanned directory supply it.
+ */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const xdg = env['XDG_CACHE_HOME'];
-  if (xdg) return join(xdg, 'shippo-keyguard', 'v8');
-  const local = process.platform === 'win32' ? env['LOCALAPPDATA'] : undefined;
-  if (local) return join(local, 'shippo-keyguard', 'v8');
-  const home = homedirOrUndefined();
-  return home ? join(home, '.cache', 'shippo-keyguard', 'v8') : undefined;
-}
-
-function homedirOrUndefined(): string | undefined {
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'shippo-keyguard', 'v8');
+  let home = '';
   try {
-    return homedir() || undefined;
+    home = homedir();
   } catch {
-    return undefined;
+    // No HOME and no passwd entry for the user (a container running as an arbitrary uid).
   }
+  return isAbsolute(home) ? join(home, '.cache', 'shippo-keyguard', 'v8') : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,9 +45,11 @@ const BODY = [
 ].join('\n');
 
 describe('the code cache of the bundled commands', () => {
-  it('lives under XDG_CACHE_HOME, or ~/.cache, in a directory of its own', () => {
+  it('lives under XDG_CACHE_HOME, or ~/.cache, in a directory of its own; never under a relative one', () => {
     expect(codeCacheDir({ XDG_CACHE_HOME: '/x/cache' })).toBe(join('/x/cache', 'shippo-keyguard', 'v8'));
-    if (process.platform !== 'win32') expect(codeCacheDir({})).toMatch(/[\\/]\.cache[\\/]shippo-keyguard[\\/]v8$/);
+    expect(codeCacheDir({})).toBe(join(homedir(), '.cache', 'shippo-keyguard', 'v8'));
+    // The scanned directory must never supply code to run.
+    expect(codeCacheDir({ XDG_CACHE_HOME: 'cache' })).toBe(join(homedir(), '.cache', 'shippo-keyguard', 'v8'));
   });
 
   it('is written by the first run and used by the next; require, __filename and imports work either way', () => {
