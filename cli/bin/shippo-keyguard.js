@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Thin shim: all behaviour lives in the pure run(argv) so tests call it without a process.
-// A fresh clone (GitHub Actions, pre-commit) has no cli/dist: fall back to the committed bundle.
+// Which build runs, the first that exists:
+//   ../bundle/    the npm package: the same split bundle as the repository's dist/, put there when
+//                 the package is packed, so `npx shippo-keyguard` starts as fast as a commit hook
+//   ../dist/      a development checkout after `tsc -b`: the code being worked on
+//   ../../dist/   a fresh clone (GitHub Actions, pre-commit): the committed bundle
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 
@@ -8,7 +12,9 @@ import module from 'node:module';
 // first skips most of the compilation; older Node has no compile cache and skips this.
 module.enableCompileCache?.();
 
+const packaged = new URL('../bundle/shippo-keyguard.mjs', import.meta.url);
 const built = new URL('../dist/main.js', import.meta.url);
-const { main } = await import(existsSync(built) ? built.href : new URL('../../dist/shippo-keyguard.mjs', import.meta.url).href);
+const entry = existsSync(packaged) ? packaged : existsSync(built) ? built : new URL('../../dist/shippo-keyguard.mjs', import.meta.url);
+const { main } = await import(entry.href);
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,4 +1,4 @@
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
 import { redactKeys } from '@shippo-keyguard/core/config';
 import { CliError, EXIT, describeError } from './errors.js';
 import { checkReportFiles, type Steps } from './finish.js';
@@ -20,7 +20,8 @@ import * as merge from './commands/merge.js';
 import * as shard from './commands/shard.js';
 import { TOOL } from './version.js';
 import { STDIN_ARG, type ReportArgs } from './options.js';
-import { optionNames, withOptionSuggestions } from './suggest.js';
+import { optionNames, withOptionSuggestions, type YargsFactory } from './suggest.js';
+import { hookArgs } from './hook-args.js';
 
 export type { RunIO, RunResult } from './io.js';
 export { EXIT, CliError } from './errors.js';
@@ -69,13 +70,15 @@ function refuseRepeated(argv: Record<string, unknown>, y: Argv): void {
 }
 
 /** The options of the command named in `argv` (or the global ones), for "did you mean --format?". */
-function optionsOfCommandIn(argv: readonly string[]): string[] {
+function optionsOfCommandIn(argv: readonly string[], yargs: YargsFactory): string[] {
   const name = argv.find((a) => !a.startsWith('-'));
   const command = COMMANDS.find((c) => c.command.split(' ')[0] === name);
-  return command ? optionNames((y) => command.builder(y)) : ['help', 'version'];
+  return command ? optionNames(yargs, (y) => command.builder(y)) : ['help', 'version'];
 }
 
-function parser(argv: readonly string[]): Argv {
+/** yargs loads when a command line needs the parser: a commit hook's never does (hook-args.ts). */
+async function parser(argv: readonly string[]): Promise<Argv> {
+  const { default: yargs } = await import('yargs');
   let y = yargs([...argv])
     .scriptName('shippo-keyguard')
     .usage('$0 <command> [options]\n\nFind leaked Shippo API keys, verify them, and report them as text, JSON or SARIF.')
@@ -96,7 +99,7 @@ function parser(argv: readonly string[]): Argv {
       // recommendCommands says only "Did you mean scan?": name what was typed, as for options.
       const typed = argv.find((a) => !a.startsWith('-'));
       if (/^Did you mean \S+\?$/.test(text) && typed !== undefined) text = `Unknown command: ${typed}. ${text}`;
-      throw new CliError(withOptionSuggestions(text, argv, () => optionsOfCommandIn(argv)));
+      throw new CliError(withOptionSuggestions(text, argv, () => optionsOfCommandIn(argv, yargs)));
     });
   for (const c of COMMANDS) y = y.command(c.command, c.describe, c.builder);
   skipHelpCache(y);
@@ -121,7 +124,7 @@ function skipHelpCache(y: Argv): void {
 /** A command line's arguments as its command gets them, without running it (for the baseline command's inner scan). */
 export async function parseCommandLine(argv: readonly string[]): Promise<Record<string, unknown>> {
   const kept = argv.map((a) => (a === '-' ? STDIN_ARG : a));
-  return (await parser(kept).parseAsync(kept, {}, () => undefined)) as Record<string, unknown>;
+  return (await (await parser(kept)).parseAsync(kept, {}, () => undefined)) as Record<string, unknown>;
 }
 
 /**
@@ -132,9 +135,11 @@ export async function run(argv: readonly string[], io: RunIO): Promise<RunResult
   let helpOutput = '';
   try {
     const kept = argv.map((a) => (a === '-' ? STDIN_ARG : a)); // "-" means stdin; yargs would drop it
-    const args = await parser(kept).parseAsync(kept, {}, (_error, _argv, output) => {
-      helpOutput = output ?? '';
-    });
+    const args =
+      hookArgs(kept) ??
+      (await (await parser(kept)).parseAsync(kept, {}, (_error, _argv, output) => {
+        helpOutput = output ?? '';
+      }));
     const name = String(args._[0] ?? '');
     const match = COMMANDS.find((c) => c.command.split(' ')[0] === name);
     if (helpOutput !== '' || match === undefined) {

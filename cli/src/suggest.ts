@@ -1,4 +1,7 @@
-import yargs, { type Argv } from 'yargs';
+import type { Argv } from 'yargs';
+
+/** yargs' default export, passed in by whoever loaded it (it loads only when a command line needs parsing). */
+export type YargsFactory = typeof import('yargs').default;
 
 /**
  * "Did you mean --format?" for a mistyped option. yargs suggests commands
@@ -6,7 +9,7 @@ import yargs, { type Argv } from 'yargs';
  */
 
 /** The long option names a command's builder defines (and `no-` forms of its booleans). */
-export function optionNames(builder: (y: Argv) => Argv<any>): string[] {
+export function optionNames(yargs: YargsFactory, builder: (y: Argv) => Argv<any>): string[] {
   // getOptions() is yargs' own (run.ts uses it too); @types/yargs does not declare it.
   const built = builder(yargs([])) as unknown as { getOptions(): { key: Record<string, unknown>; boolean: string[] } };
   const options = built.getOptions();

@@ -2,15 +2,16 @@
 // Hook benchmark: `node test/bench/hook.bench.js` (or `pnpm bench hook`).
 // What a commit waits for: wall time of `staged` and `pre-commit` with 0, 3 and 300 staged files
 // in a repository of 50,000 tracked files, and of `--version`, next to `node -e 0`. Each is run
-// from the bin on cli/dist (a checkout after `tsc -b`, an npm install) and from the bundle that
-// pre-commit's clone and the Action run, built afresh from the current sources. Contenders
+// from the bin on cli/dist (a development checkout after `tsc -b`) and from the bundle that
+// pre-commit's clone and the Action run, built afresh from the current sources, and from the npm
+// package's layout (the bin with that bundle in bundle/, what `npx shippo-keyguard` runs). Contenders
 // alternate within each round, so a busy machine slows them alike; medians of the rounds.
 // Rounds: BENCH_HOOK_RUNS (default 11). BENCH_HOOK_AGAINST=<another checkout, built> adds that
 // checkout's bin and bundle to every round, for a before/after from one run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { generateWideRepo } from './history-repo.js';
 
@@ -31,28 +32,47 @@ function wall(command, args, cwd) {
   return { seconds, status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
-/**
- * A fresh clone as pre-commit and the Action see it: the bin and the bundle as `pnpm bundle`
- * would write it now (the committed one may be stale), and no cli/dist.
- */
-async function freshBundle(root, dir) {
-  const { bundleFiles } = await import(pathToFileURL(join(root, 'scripts/bundle.mjs')).href);
+function writeAll(dir, files) {
   rmSync(dir, { recursive: true, force: true });
-  const files = { ...(await bundleFiles()), 'cli/bin/shippo-keyguard.js': readFileSync(join(root, 'cli/bin/shippo-keyguard.js')) };
   for (const [path, bytes] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), bytes);
   }
+}
+
+/**
+ * A fresh clone as pre-commit and the Action see it: the bin, the package.json files (which tell
+ * Node the bin is an ES module) and the bundle as `pnpm bundle` would write it now (the
+ * committed one may be stale), and no cli/dist.
+ */
+async function freshBundle(root, dir) {
+  const { bundleFiles } = await import(pathToFileURL(join(root, 'scripts/bundle.mjs')).href);
+  const files = { ...(await bundleFiles()) };
+  for (const path of ['cli/bin/shippo-keyguard.js', 'cli/package.json', 'package.json']) files[path] = readFileSync(join(root, path));
+  writeAll(dir, files);
   return join(dir, 'cli/bin/shippo-keyguard.js');
 }
+
+/** The npm package as installed (`npx shippo-keyguard`): its bin runs the bundle it carries in bundle/. */
+async function packagedBundle(root, dir) {
+  const { bundleFiles } = await import(pathToFileURL(join(root, 'scripts/bundle.mjs')).href);
+  const files = {};
+  for (const [path, bytes] of Object.entries(await bundleFiles())) files[`bundle/${basename(path)}`] = bytes;
+  files['bin/shippo-keyguard.js'] = readFileSync(join(root, 'cli/bin/shippo-keyguard.js'));
+  files['package.json'] = readFileSync(join(root, 'cli/package.json'));
+  writeAll(dir, files);
+  return join(dir, 'bin/shippo-keyguard.js');
+}
+
+const stagedPaths = (count) => Array.from({ length: count }, (_, i) => `d${i % 200}/staged${i}.txt`);
 
 /** Stage `count` new files (a few lines each, no key) on top of the clean 50,000-file tree. */
 function stage(repo, count) {
   execFileSync('git', ['reset', '-q', '--hard'], { cwd: repo });
   execFileSync('git', ['clean', '-qfd'], { cwd: repo });
   const paths = [];
-  for (let i = 0; i < count; i++) {
-    const path = `d${i % 200}/staged${i}.txt`;
+  for (const path of stagedPaths(count)) {
+    const i = paths.length;
     writeFileSync(join(repo, path), `staged file ${i}\n${'const rate = shipment.rates[0].amount;\n'.repeat(40)}`);
     paths.push(path);
   }
@@ -73,6 +93,8 @@ export async function run({ repo = resolve(here, '../..') } = {}) {
     ['bin (cli/dist)', bin],
     ['bundle (fresh clone)', bundle],
   ];
+  // Only a bin that looks for ../bundle/ runs the bundle from the npm package.
+  if (readFileSync(bin, 'utf8').includes('../bundle/')) faces.push(['npm package', await packagedBundle(root, join(root, '.bench', 'hook-package'))]);
   const against = process.env.BENCH_HOOK_AGAINST;
   if (against) {
     faces.push(['other: bin', join(resolve(against), 'cli/bin/shippo-keyguard.js')]);
@@ -85,6 +107,8 @@ export async function run({ repo = resolve(here, '../..') } = {}) {
       { staged: n, label: `staged, ${n} staged`, goal: GOALS.staged, args: ['staged'] },
       { staged: n, label: `pre-commit, ${n} staged`, goal: n <= 3 ? GOALS.staged : undefined, args: ['pre-commit'] },
     ]),
+    // The pre-commit framework's hook passes the staged file names (with unstaged changes stashed).
+    { staged: 3, label: 'pre-commit FILES, 3 staged', goal: GOALS.staged, args: ['pre-commit', ...stagedPaths(3)] },
   ];
 
   let ok = true;
@@ -117,10 +141,10 @@ export async function run({ repo = resolve(here, '../..') } = {}) {
   execFileSync('git', ['clean', '-qfd'], { cwd: wide });
 
   console.log('');
-  console.log(`${'what'.padEnd(46)}${'median'.padStart(9)}  vs node -e 0   goal`);
+  console.log(`${'what'.padEnd(54)}${'median'.padStart(9)}  vs node -e 0   goal`);
   for (const r of rows) {
     const goal = r.goal === undefined ? '' : `<= ${r.goal.toFixed(2)} s ${r.t <= r.goal ? 'met' : 'not met'}`;
-    console.log(`${r.label.padEnd(46)}${`${r.t.toFixed(3)} s`.padStart(9)}  ${`${r.ratio.toFixed(2)}x`.padStart(10)}   ${goal}`);
+    console.log(`${r.label.padEnd(54)}${`${r.t.toFixed(3)} s`.padStart(9)}  ${`${r.ratio.toFixed(2)}x`.padStart(10)}   ${goal}`);
   }
   console.log(`load average after: ${loadavg()} (on ${availableParallelism()} cores)`);
   return { ok };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
@@ -150,6 +150,39 @@ describe('staged', () => {
     const report = JSON.parse(res.stdout);
     expect(keysOf(report.findings)).toEqual(['message']);
     expect(report.findings[0].startLine).toBe(1);
+  });
+
+  it('reads staged blobs that git holds packed, damaged or in a linked work tree the same as loose ones', async () => {
+    const repo = new Repo();
+    repo.write('old.env', `KEY=${staged}\n`).commit('init');
+    repo.git('gc', '-q');
+    // The same content under a new name: git finds the blob in the pack and writes no loose copy.
+    repo.write('copy.env', `KEY=${staged}\n`).write('fresh.env', `KEY=${unstaged}\n`);
+    repo.git('add', 'copy.env', 'fresh.env');
+    const packedId = repo.git('rev-parse', ':copy.env').trim();
+    const looseId = repo.git('rev-parse', ':fresh.env').trim();
+    expect(existsSync(join(repo.dir, '.git', 'objects', packedId.slice(0, 2), packedId.slice(2)))).toBe(false);
+    const looseFile = join(repo.dir, '.git', 'objects', looseId.slice(0, 2), looseId.slice(2));
+    expect(existsSync(looseFile)).toBe(true);
+    const both = await scanStaged({ repo: repo.dir });
+    expect(both.findings.map((f) => f.path).sort()).toEqual(['copy.env', 'fresh.env']);
+    expect(keysOf(both.findings.sort((a, b) => a.path.localeCompare(b.path)))).toEqual(['staged', 'unstaged']);
+
+    // A linked work tree keeps its objects in the main repository's object directory.
+    const linked = join(tempDir(), 'linked');
+    repo.git('worktree', 'add', '-q', linked);
+    writeFileSync(join(linked, 'there.env'), `KEY=${inMessage}\n`);
+    execFileSync('git', ['add', 'there.env'], { cwd: linked });
+    const fromLinked = await scanStaged({ repo: join(linked) });
+    expect(keysOf(fromLinked.findings)).toEqual(['message']);
+    expect(fromLinked.findings[0]?.path).toBe('there.env');
+
+    // A damaged loose object is read by git, which reports it, as before.
+    chmodSync(looseFile, 0o644);
+    writeFileSync(looseFile, 'not zlib data');
+    const damaged = await scanStaged({ repo: repo.dir });
+    expect(damaged.findings.map((f) => f.path)).toEqual(['copy.env']);
+    expect(damaged.warnings.map((w) => [w.code, w.path])).toEqual([['missing-object', 'fresh.env']]);
   });
 
   it('outside a repository: one line and exit 2', async () => {

@@ -16,8 +16,10 @@ describe('the committed bundle (dist/shippo-keyguard.mjs, the files it loads, an
     const rebuilt = (await bundleFiles()) as Record<string, Buffer>;
     expect(Object.keys(rebuilt).sort()).toEqual([...(BUNDLE_FILES as string[])].sort());
     for (const [path, bytes] of Object.entries(rebuilt)) {
-      // The entry is small on purpose (it loads the commands when one runs); the rest hold code.
+      // The entry is small on purpose (it loads the commands when one runs), and so is the loader
+      // that runs the commands through the code cache; the rest hold code.
       if (path === 'dist/shippo-keyguard.mjs') expect(bytes.toString('utf8')).toContain('import("./shippo-keyguard-cli.mjs")');
+      else if (path === 'dist/shippo-keyguard-cli.mjs') expect(bytes.toString('utf8')).toContain('"./shippo-keyguard-commands.cjs"');
       else expect(bytes.length).toBeGreaterThan(10_000);
       const committed = readFileSync(join(ROOT, path));
       expect(committed.equals(bytes), `${path} is stale: run \`pnpm bundle\` and commit it`).toBe(true);
@@ -50,6 +52,29 @@ describe('the committed bundle (dist/shippo-keyguard.mjs, the files it loads, an
     expect(scanned.status).toBe(1);
     expect(scanned.stdout).toMatch(/^x\.env:1:3 .*shippo-live-key/m);
     expect(scanned.stdout).not.toContain(key);
+  });
+
+  it('keeps V8\'s compiled code of the commands between runs from a fresh clone', async () => {
+    const { dir } = await freshCheckout();
+    const cacheHome = tempDir('bundle-code-cache');
+    const repo = tempDir('bundle-code-cache-repo');
+    sh('git', ['init', '-q'], { cwd: repo });
+    writeFile(repo, 'a.env', `K=${fakeKey('live', 'bundle-code-cache')}\n`);
+    sh('git', ['add', 'a.env'], { cwd: repo });
+    const env = { ...process.env, XDG_CACHE_HOME: cacheHome };
+    const cached = () => readdirSync(join(cacheHome, 'shippo-keyguard', 'v8'));
+    for (const round of [1, 2]) {
+      const ran = sh(process.execPath, [join(dir, 'cli/bin/shippo-keyguard.js'), 'staged'], { cwd: repo, env });
+      expect(ran.status, `${round}: ${ran.stderr}`).toBe(1);
+      expect(ran.stdout).toMatch(/^a\.env:1:3 .*shippo-live-key/m);
+      expect(cached()).toEqual([expect.stringMatching(/^shippo-keyguard-commands\.cjs\.[0-9a-f]{32}\.bin$/)]);
+    }
+    // A mistyped option still reaches the parser, which loads from its own file, through the cache too.
+    const typo = sh(process.execPath, [join(dir, 'cli/bin/shippo-keyguard.js'), 'staged', '--formt', 'json'], { cwd: repo, env });
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toBe('shippo-keyguard: Unknown argument: --formt (did you mean --format?)\n');
+    removeDir(repo);
+    removeDir(cacheHome);
   });
 
   it('loads the libraries kept in files of their own from a fresh clone: configuration (YAML), glob listing, HTTP for --verify', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOL } from '../../cli/dist/version.js';
@@ -99,6 +99,9 @@ describe('the packed tarballs', () => {
       }
     }
     expect(contents['shippo-keyguard']).toContain('bin/shippo-keyguard.js');
+    // The bin runs the same split bundle as the repository's dist/, put into bundle/ when packed.
+    const bundled = contents['shippo-keyguard'].filter((p) => p.startsWith('bundle/')).sort();
+    expect(bundled).toEqual((BUNDLE_FILES as string[]).map((f) => `bundle/${posix.basename(f)}`).sort());
     expect(contents['@shippo-keyguard/core']).toContain('schema.json');
     expect(contents['eslint-plugin-shippo-keyguard']).toEqual(expect.arrayContaining(['docs/rules/no-hardcoded-key.md', 'docs/rules/no-key-in-url.md', 'docs/rules/no-public-env-key.md']));
   });
@@ -118,7 +121,7 @@ describe('the packed tarballs', () => {
       ok(run('mkdir', ['-p', unpacked], temp), 'mkdir');
       ok(run('tar', ['-xzf', tarballs[name], '-C', unpacked], temp), 'tar -x');
       for (const path of files) {
-        if (path.endsWith('.js') || path.endsWith('.d.ts')) {
+        if (/\.[cm]?js$/.test(path) || path.endsWith('.d.ts')) {
           const ref = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(join(unpacked, 'package', path), 'utf8'))?.[1];
           if (ref) expect(files, `${name}: ${path} -> ${ref}`).toContain(posix.join(posix.dirname(path), ref));
         }
@@ -254,6 +257,17 @@ describe('installed with npm from the tarballs', () => {
     expectScanFinds(run('npx', ['--no', 'shippo-keyguard', 'scan', 'src', 'config', 'deploy'], dir));
     const clean = run('npx', ['--no', 'shippo-keyguard', 'scan', 'src/clean.js'], dir);
     expect(clean.status, clean.stdout + clean.stderr).toBe(0);
+  });
+
+  it('the bin runs the packaged bundle: it works with the tsc output (dist/) moved away', () => {
+    const pkg = join(dir, 'node_modules', 'shippo-keyguard');
+    renameSync(join(pkg, 'dist'), join(pkg, 'dist.away'));
+    try {
+      expectScanFinds(run('npx', ['--no', 'shippo-keyguard', 'scan', 'src', 'config', 'deploy'], dir));
+      expect(ok(run('npx', ['--no', '--', 'shippo-keyguard', '--version'], dir), '--version').stdout).toBe(`${VERSION}\n`);
+    } finally {
+      renameSync(join(pkg, 'dist.away'), join(pkg, 'dist'));
+    }
   });
 
   it('ESLint 9 with eslint.config.mjs and configs.recommended', () => {

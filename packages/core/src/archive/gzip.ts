@@ -1,5 +1,5 @@
-import { Gunzip } from 'minizlib';
 import { ArchiveError } from './errors.js';
+import { GunzipClass } from './libs.js';
 
 const FEXTRA = 4;
 const FNAME = 8;
@@ -21,7 +21,7 @@ export function gzipName(bytes: Uint8Array): string | undefined {
  * slice at a time): a `.tar.gz` is read entry by entry without ever holding the whole tar.
  */
 export class GunzipStream {
-  readonly #gz = new Gunzip({});
+  readonly #gz = new (GunzipClass())({});
   #out: Buffer[] = [];
   #error: Error | undefined;
   #at = 0;

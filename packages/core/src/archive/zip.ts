@@ -1,6 +1,7 @@
-import AdmZip from 'adm-zip';
+import type AdmZip from 'adm-zip';
 import { constants, inflateRawSync } from 'node:zlib';
 import { ArchiveError } from './errors.js';
+import { AdmZipClass } from './libs.js';
 
 /** One zip entry, inflated only when asked. */
 export interface ZipEntry {
@@ -43,7 +44,7 @@ export function* zipEntries(bytes: Buffer, maxEntries = Number.POSITIVE_INFINITY
   if (declared !== undefined && declared > maxEntries) throw new ArchiveError('archive-too-large', `declares ${declared} entries, more than the limit of ${maxEntries}; not opened`);
   let zip: AdmZip;
   try {
-    zip = new AdmZip(bytes, { noSort: true, readEntries: true });
+    zip = new (AdmZipClass())(bytes, { noSort: true, readEntries: true });
   } catch (error) {
     throw new ArchiveError('archive-corrupt', `not a readable zip (${(error as Error).message})`);
   }

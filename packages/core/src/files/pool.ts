@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { encodeBatch } from './batch-codec.js';
 import { BatchScanner, emptyResult, type BatchOptions, type BatchResult, type Target } from './read-scan.js';
 
@@ -14,9 +14,15 @@ export function defaultThreads(): number {
 }
 
 /** Reader threads, started early so their start-up overlaps the rest of the listing. */
+/**
+ * worker_threads (and the assert, perf and messaging internals it brings) loads when the first
+ * reader threads start, for scans of 2,000 files or more: a commit hook never starts any.
+ */
+const workerThreads = (): typeof import('node:worker_threads') => process.getBuiltinModule('node:worker_threads');
+
 export function startWorkers(count: number): Worker[] {
   return Array.from({ length: count }, () => {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { execArgv: [] });
+    const worker = new (workerThreads().Worker)(new URL('./worker.js', import.meta.url), { execArgv: [] });
     // Keep an early failure (before scanTargets listens) instead of crashing; it is rethrown there.
     worker.once('error', (error) => failures.set(worker, error));
     return worker;

@@ -8,6 +8,7 @@ import type { ScanWarning } from '../warnings.js';
 import { scanContent } from '../scan-content.js';
 import type { SecretStore } from '../secret.js';
 import { readBlobs } from './cat-file.js';
+import { readLooseBlobs } from './loose.js';
 import { GitError, nulSplitter, runGit } from './exec.js';
 import { repositoryOf, type GitScanResult } from './result.js';
 import { openRepo } from './repo.js';
@@ -25,6 +26,9 @@ export interface StagedScanOptions {
   readonly archives?: ArchiveLimits;
 }
 
+/** Larger staged blobs are read through git, which reports their size before their content. */
+const MAX_LOOSE_READ = 8 * 1024 * 1024;
+
 /** The part of a `commit -v` message file below this line is the diff, not the message. */
 const SCISSORS = /^[#;] -+ >8 -+$/m;
 
@@ -34,7 +38,13 @@ const SCISSORS = /^[#;] -+ >8 -+$/m;
  * first commit (against the empty tree), during a merge and on a detached HEAD.
  */
 export async function scanStaged(options: StagedScanOptions): Promise<GitScanResult> {
-  const info = await openRepo(options.repo);
+  // The index-vs-HEAD diff reads the whole index (tens of milliseconds on a large repository),
+  // so it starts with the repository's description instead of after it: a commit hook waits for
+  // the longer of the two, not their sum. Before the first commit there is no HEAD; that diff
+  // fails and is run again against the empty tree.
+  const dir = resolve(options.repo);
+  const againstHead = stagedChanges(dir, 'HEAD').catch(() => undefined);
+  const info = await openRepo(dir);
   if (info.bare) throw new GitError(`${info.root} is a bare repository: nothing is staged there`, [], null);
   const root = info.root;
   const ignored = options.ignore?.(root);
@@ -46,43 +56,28 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
     ...(options.detectors ? { detectors: options.detectors } : {}),
   };
 
-  // `:old_mode new_mode old_id new_id status\0path\0`; with --no-renames a rename is an add.
-  const entries: { id: string; path: string; mode: string }[] = [];
-  let header: string | undefined;
-  const split = nulSplitter((token) => {
-    if (header === undefined) {
-      header = token;
-      return;
-    }
-    const fields = header.replace(/^:/, '').split(' ');
-    header = undefined;
-    const mode = fields[1] ?? '';
-    const id = fields[3] ?? '';
-    if (mode === '160000' || /^0+$/.test(id)) return; // a submodule pointer, or not in the index
-    if (ignored?.(token)) return;
-    entries.push({ id, path: token, mode });
-  });
-  const against = info.head ?? (await emptyTree(root));
-  await runGit(root, ['diff-index', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMRT', against, '--'], {
-    onData: (c) => split.push(c),
-  });
-  split.end();
+  const changed = (info.head !== undefined ? await againstHead : undefined) ?? (await stagedChanges(root, info.head ?? (await emptyTree(root))));
+  const entries = ignored ? changed.filter((e) => !ignored(e.path)) : changed;
 
   const maxBlobSize = options.maxBlobSize ?? Number.POSITIVE_INFINITY;
   const byId = new Map<string, string[]>();
   for (const e of entries) byId.set(e.id, [...(byId.get(e.id) ?? []), e.path]);
+  const scanBlob = (id: string, content: Buffer): void => {
+    for (const path of byId.get(id) ?? []) {
+      stats.scanned++;
+      stats.bytes += content.length;
+      const opened = scanArchiveContent(content, { path, source: 'staged', ...common }, options.archives ?? DEFAULT_ARCHIVE_LIMITS);
+      findings.push(...opened.findings);
+      warnings.push(...opened.warnings);
+    }
+  };
+  // What `git add` just wrote is loose: read it here, and start cat-file only for the rest.
+  const ids = [...byId.keys()];
+  const unread = info.objects ? readLooseBlobs(info.objects, ids, Math.min(maxBlobSize, MAX_LOOSE_READ), scanBlob) : ids;
   await readBlobs(
     root,
-    [...byId.keys()],
-    (id, content) => {
-      for (const path of byId.get(id) ?? []) {
-        stats.scanned++;
-        stats.bytes += content.length;
-        const opened = scanArchiveContent(content, { path, source: 'staged', ...common }, options.archives ?? DEFAULT_ARCHIVE_LIMITS);
-        findings.push(...opened.findings);
-        warnings.push(...opened.warnings);
-      }
-    },
+    unread,
+    scanBlob,
     (id, reason) => {
       stats.skipped++;
       warnings.push({ code: 'missing-object', message: `staged object ${id} could not be read (${reason})`, path: (byId.get(id) ?? [])[0] ?? '' });
@@ -112,6 +107,40 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
     findings.push(...scanContent(message, { path, source: 'commit-message', ...common }));
   }
   return { root, findings, warnings, stats, repository: repositoryOf(info), shallow: info.shallow };
+}
+
+interface StagedEntry {
+  readonly id: string;
+  readonly path: string;
+  readonly mode: string;
+}
+
+/**
+ * Every added, copied, modified, renamed or type-changed path of the index against `against`,
+ * with the index's object id. Paths are relative to the top level from any directory of the
+ * work tree. Submodule pointers and entries not in the index (a merge conflict) are left out.
+ */
+async function stagedChanges(cwd: string, against: string): Promise<StagedEntry[]> {
+  // `:old_mode new_mode old_id new_id status\0path\0`; with --no-renames a rename is an add.
+  const entries: StagedEntry[] = [];
+  let header: string | undefined;
+  const split = nulSplitter((token) => {
+    if (header === undefined) {
+      header = token;
+      return;
+    }
+    const fields = header.replace(/^:/, '').split(' ');
+    header = undefined;
+    const mode = fields[1] ?? '';
+    const id = fields[3] ?? '';
+    if (mode === '160000' || /^0+$/.test(id)) return; // a submodule pointer, or not in the index
+    entries.push({ id, path: token, mode });
+  });
+  await runGit(cwd, ['diff-index', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMRT', against, '--'], {
+    onData: (c) => split.push(c),
+  });
+  split.end();
+  return entries;
 }
 
 async function emptyTree(root: string): Promise<string> {

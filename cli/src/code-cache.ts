@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { Script, constants } from 'node:vm';
+
+/**
+ * Runs a CommonJS file of the CLI bundle with V8's compiled code kept on disk between runs, as
+ * v8-compile-cache does for older Node: compiling the commands was about a tenth of a commit
+ * hook's time, and Node 20 has no compile cache of its own (`module.enableCompileCache` came
+ * in 22.1). The cache holds compiled code of the bundle only, never anything a scan read.
+ *
+ * Where: `$XDG_CACHE_HOME/shippo-keyguard/v8` (`~/.cache/...`), one file per bundle content,
+ * Node version and architecture. V8 checks the rest and refuses
+ * data it cannot use, which is then replaced. Any failure to read or write it only costs the
+ * time it would have saved.
+ */
+
+export type CacheUse = 'hit' | 'miss' | 'rejected' | 'off';
+
+/**
+ * `$XDG_CACHE_HOME/shippo-keyguard/v8`, else under `~/.cache`, by the rule of the verification
+ * cache (core's cache/index.ts): a relative `XDG_CACHE_HOME` or home is none. Here more than
+ * anywhere, since code from a cache runs: a relative one would let the scanned directory supply it.
+ */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const xdg = env['XDG_CACHE_HOME'];
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'shippo-keyguard', 'v8');
+  let home = '';
+  try {
+    home = homedir();
+  } catch {
+    // No HOME and no passwd entry for the user (a container running as an arbitrary uid).
+  }
+  return isAbsolute(home) ? join(home, '.cache', 'shippo-keyguard', 'v8') : undefined;
+}
+
+/**
+ * The file's `module.exports`, and whether compiled code from an earlier run was used. The file's
+ * dynamic imports call `__skgImport` (given here) instead of `import()`: on Node 20, code that
+ * V8 took from a cache has lost the callback `import()` needs (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING).
+ */
+export function runWithCodeCache(
+  file: string,
+  importModule: (specifier: string) => Promise<unknown>,
+  dir: string | undefined = codeCacheDir(),
+): { exports: unknown; cache: CacheUse } {
+  const source = readFileSync(file, 'utf8');
+  const key = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(source).digest('hex').slice(0, 32);
+  const cacheFile = dir === undefined ? undefined : join(dir, `${basename(file)}.${key}.bin`);
+  let cachedData: Buffer | undefined;
+  if (cacheFile !== undefined) {
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      cachedData = undefined;
+    }
+  }
+  // The wrapper of Node's CommonJS loader, and the stand-in for import().
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __skgImport) {${source}\n})`, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const cache: CacheUse = cacheFile === undefined ? 'off' : cachedData === undefined ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+  const module = { exports: {} as unknown };
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), importModule);
+  if (cacheFile !== undefined && cache !== 'hit') {
+    // Written when the run ends, so the functions the command compiled on the way are in it too.
+    process.once('exit', () => saveQuietly(cacheFile, () => script.createCachedData()));
+  }
+  return { exports: module.exports, cache };
+}
+
+function saveQuietly(file: string, data: () => Buffer): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(temp, data());
+    // Readers see the whole file or none: a rename replaces it at once.
+    renameSync(temp, file);
+  } catch {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Nothing to clean up, or no right to: the next run tries again.
+    }
+  }
+}
