@@ -107,4 +107,28 @@ describe('one version for all packages, the tags and the docs', () => {
     expect(uses.filter((u) => !u.endsWith(`: @v${major}`))).toEqual([]);
     expect(revs.filter((r) => !r.endsWith(`: v${VERSION}`))).toEqual([]);
   });
+
+  it('the organisation workflow and the GitLab template run the released version, and the docs pin it', () => {
+    const major = `v${VERSION.split('.')[0]}`;
+    const pins: { where: string; pinned: string; want: string }[] = [];
+    const pages = ['README.md', 'templates/gitlab/shippo-keyguard.gitlab-ci.yml', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    for (const page of pages) {
+      const text = readFileSync(join(ROOT, page), 'utf8');
+      for (const m of text.matchAll(/org-scan\.yml@(\S+)/g)) pins.push({ where: `${page}: uses`, pinned: m[1]!, want: major });
+      for (const m of text.matchAll(/keyguard-ref:\s*(\S+)/g)) pins.push({ where: `${page}: keyguard-ref`, pinned: m[1]!, want: major });
+      for (const m of text.matchAll(/shippo-keyguard\/shippo-keyguard\/([^/\s]+)\/templates\/gitlab\//g)) pins.push({ where: `${page}: include`, pinned: m[1]!, want: `v${VERSION}` });
+    }
+    expect(pins.length).toBeGreaterThanOrEqual(4);
+    expect(pins.filter((p) => p.pinned !== p.want)).toEqual([]);
+
+    // The npm version the GitLab template runs by default, and what its docs say the default is.
+    const template = parse(readFileSync(join(ROOT, 'templates/gitlab/shippo-keyguard.gitlab-ci.yml'), 'utf8')) as { variables: Record<string, string> };
+    expect(template.variables['SHIPPO_KEYGUARD_VERSION']).toBe(VERSION);
+    expect(readFileSync(join(ROOT, 'docs/gitlab.md'), 'utf8')).toContain(`| \`SHIPPO_KEYGUARD_VERSION\` | \`${VERSION}\` |`);
+
+    // Called without keyguard-ref, the reusable workflow runs the release it was called at, not main.
+    const workflow = parse(readFileSync(join(WORKFLOWS, 'org-scan.yml'), 'utf8')) as { on: Record<string, { inputs: Record<string, { default?: string }> }> };
+    expect(workflow.on['workflow_call']?.inputs['keyguard-ref']?.default).toBe(major);
+    expect(workflow.on['workflow_dispatch']?.inputs['keyguard-ref']?.default).toBe(major);
+  });
 });
