@@ -1,9 +1,11 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { actionlint } from '../support/actionlint.js';
 import { ROOT } from './support/checkout.js';
+import { removeDir, tempDir } from './support/git.js';
 
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
 const PUBLISHED = ['rules', 'packages/core', 'packages/eslint-plugin', 'cli'];
@@ -60,7 +62,7 @@ describe('GitHub workflows', () => {
     // The commands it runs: the version PR carries the rebuilt bundle; publishing goes through
     // pnpm (workspace:* rewritten) only after the committed bundle is checked.
     const scripts = readJson('package.json').scripts as Record<string, string>;
-    expect(scripts['version-packages']).toBe('changeset version && pnpm bundle');
+    expect(scripts['version-packages']).toBe('changeset version && node scripts/pin-version.mjs && pnpm bundle');
     expect(scripts.release).toBe('pnpm bundle && git diff --exit-code -- dist/ && changeset publish');
     expect(readJson('package.json').packageManager).toMatch(/^pnpm@10\./);
   });
@@ -126,9 +128,38 @@ describe('one version for all packages, the tags and the docs', () => {
     expect(template.variables['SHIPPO_KEYGUARD_VERSION']).toBe(VERSION);
     expect(readFileSync(join(ROOT, 'docs/gitlab.md'), 'utf8')).toContain(`| \`SHIPPO_KEYGUARD_VERSION\` | \`${VERSION}\` |`);
 
+    // The version pull request rewrites all of these; nothing is out of date now.
+    expect(spawnSync(process.execPath, [join(ROOT, 'scripts', 'pin-version.mjs'), '--check'], { encoding: 'utf8' }).status).toBe(0);
+
     // Called without keyguard-ref, the reusable workflow runs the release it was called at, not main.
     const workflow = parse(readFileSync(join(WORKFLOWS, 'org-scan.yml'), 'utf8')) as { on: Record<string, { inputs: Record<string, { default?: string }> }> };
     expect(workflow.on['workflow_call']?.inputs['keyguard-ref']?.default).toBe(major);
     expect(workflow.on['workflow_dispatch']?.inputs['keyguard-ref']?.default).toBe(major);
+  });
+
+  it('scripts/pin-version.mjs moves every pin to a new version, so the version pull request passes the test above', () => {
+    const copy = tempDir('pins');
+    try {
+      for (const part of ['README.md', 'docs', 'templates', '.github', 'scripts']) cpSync(join(ROOT, part), join(copy, part), { recursive: true });
+      mkdirSync(join(copy, 'cli'));
+      writeFileSync(join(copy, 'cli', 'package.json'), JSON.stringify({ name: 'shippo-keyguard', version: '7.3.1' }));
+      const script = join(copy, 'scripts', 'pin-version.mjs');
+      const before = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+      expect(before.status).toBe(1);
+      expect(before.stderr).toContain('README.md does not pin v7.3.1');
+      expect(spawnSync(process.execPath, [script], { encoding: 'utf8' }).status).toBe(0);
+      expect(spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' }).status).toBe(0);
+      const readme = readFileSync(join(copy, 'README.md'), 'utf8');
+      expect(readme).toContain('rev: v7.3.1');
+      expect(readme).toContain('uses: shippo-keyguard/shippo-keyguard@v7');
+      expect(readme).not.toContain(`rev: v${VERSION}`);
+      const template = parse(readFileSync(join(copy, 'templates/gitlab/shippo-keyguard.gitlab-ci.yml'), 'utf8')) as { variables: Record<string, string> };
+      expect(template.variables['SHIPPO_KEYGUARD_VERSION']).toBe('7.3.1');
+      const workflow = parse(readFileSync(join(copy, '.github/workflows/org-scan.yml'), 'utf8')) as { on: Record<string, { inputs: Record<string, { default?: string; description?: string }> }> };
+      expect(workflow.on['workflow_call']?.inputs['keyguard-ref']).toMatchObject({ default: 'v7', description: expect.stringContaining('release') });
+      expect(readFileSync(join(copy, 'docs/org-scan.md'), 'utf8')).toContain('org-scan.yml@v7');
+    } finally {
+      removeDir(copy);
+    }
   });
 });
