@@ -1,4 +1,5 @@
-import { GitError, gitErrorLine, spawnGit } from './exec.js';
+import type { ChildProcess } from 'node:child_process';
+import { GitError, gitErrorLine, spawnGit, spawnGitSocketStdout } from './exec.js';
 
 /** Called for each blob read; `content` is only valid during the call (it may view a pipe chunk). */
 export type BlobHandler = (id: string, content: Buffer) => void;
@@ -122,46 +123,61 @@ interface Outcome {
   readonly stderr: string;
 }
 
-function runBatch(cwd: string, args: readonly string[], parser: BatchParser, ids?: readonly string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawnGit(cwd, args);
-    let failure: Error | undefined;
+/**
+ * Run one `git cat-file --batch*`, feeding `ids` on stdin (or nothing), and parse its stdout.
+ * `viaSocket`: read stdout through a socket into one reused buffer where the platform allows
+ * (a whole-store stream of gigabytes); a plain pipe otherwise.
+ */
+async function runBatch(cwd: string, args: readonly string[], parser: BatchParser, ids?: readonly string[], viaSocket = false): Promise<Outcome> {
+  let failure: Error | undefined;
+  let stop = (): void => undefined;
+  const onChunk = (chunk: Buffer) => {
+    if (failure) return;
+    try {
+      parser.push(chunk);
+    } catch (error) {
+      failure = error as Error;
+      stop();
+    }
+  };
+  const socketed = viaSocket ? await spawnGitSocketStdout(cwd, args, onChunk) : undefined;
+  const child: ChildProcess = socketed?.child ?? spawnGit(cwd, args);
+  if (socketed === undefined) child.stdout!.on('data', onChunk);
+  stop = () => {
+    child.kill();
+    socketed?.stop();
+  };
+  const stdin = child.stdin!;
+  const exited = new Promise<Outcome>((resolve, reject) => {
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (failure) return;
-      try {
-        parser.push(chunk);
-      } catch (error) {
-        failure = error as Error;
-        child.kill();
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       if (stderr.length < 16 * 1024) stderr += chunk.toString('utf8');
     });
-    child.stdin.on('error', () => {
+    stdin.on('error', () => {
       /* git died; the caller decides what to do from the exit code */
     });
     child.on('error', (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on('close', (code) => (failure ? reject(failure) : resolve({ code, answered: parser.answered, stderr })));
-    if (ids === undefined) {
-      child.stdin.end();
-      return;
-    }
+    child.on('close', (code) => resolve({ code, answered: parser.answered, stderr }));
+  });
+  if (ids === undefined) stdin.end();
+  else {
     // Feed ids in slices so a huge list never becomes one giant string; the pipe applies backpressure.
     const write = (i: number): void => {
       while (i < ids.length) {
         const slice = ids.slice(i, i + 4096).join('\n') + '\n';
         i += 4096;
-        if (!child.stdin.write(slice)) {
-          child.stdin.once('drain', () => write(i));
+        if (!stdin.write(slice)) {
+          stdin.once('drain', () => write(i));
           return;
         }
       }
-      child.stdin.end();
+      stdin.end();
     };
     write(0);
-  });
+  }
+  const [outcome] = await Promise.all([exited, socketed?.drained.catch((error: Error) => void (failure ??= error))]);
+  if (failure) throw failure;
+  return { ...outcome, answered: parser.answered };
 }
 
 /**
@@ -212,7 +228,7 @@ export async function readAllBlobs(
   onBlob: BlobHandler,
 ): Promise<boolean> {
   const parser = new BatchParser((id, type, size) => type === 'blob' && wants(id, size), onBlob, () => undefined);
-  const outcome = await runBatch(cwd, ['cat-file', '--batch-all-objects', '--batch', '--unordered'], parser);
+  const outcome = await runBatch(cwd, ['cat-file', '--batch-all-objects', '--batch', '--unordered'], parser, undefined, true);
   return outcome.code === 0;
 }
 
