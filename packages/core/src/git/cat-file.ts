@@ -126,9 +126,15 @@ interface Outcome {
 /**
  * Run one `git cat-file --batch*`, feeding `ids` on stdin (or nothing), and parse its stdout.
  * `viaSocket`: read stdout through a socket into one reused buffer where the platform allows
- * (a whole-store stream of gigabytes); a plain pipe otherwise.
+ * (a whole-store stream of gigabytes); a plain pipe otherwise. `signal` stops git early.
  */
-async function runBatch(cwd: string, args: readonly string[], parser: BatchParser, ids?: readonly string[], viaSocket = false): Promise<Outcome> {
+async function runBatch(
+  cwd: string,
+  args: readonly string[],
+  parser: BatchParser,
+  ids?: readonly string[],
+  { viaSocket = false, signal }: { viaSocket?: boolean; signal?: AbortSignal } = {},
+): Promise<Outcome> {
   let failure: Error | undefined;
   let stop = (): void => undefined;
   const onChunk = (chunk: Buffer) => {
@@ -147,6 +153,8 @@ async function runBatch(cwd: string, args: readonly string[], parser: BatchParse
     child.kill();
     socketed?.stop();
   };
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', () => stop(), { once: true });
   const stdin = child.stdin!;
   const exited = new Promise<Outcome>((resolve, reject) => {
     let stderr = '';
@@ -220,15 +228,19 @@ export async function readObjects(
 /**
  * Stream every object of the store in pack order (`--batch-all-objects --unordered`: the order
  * git inflates fastest), handing over the blobs `wants` accepts. Returns false when git stopped
- * early (a corrupt object): the caller reads what is left by id.
+ * early (a corrupt object, or `signal` stopped it): the caller reads what is left by id.
  */
 export async function readAllBlobs(
   cwd: string,
   wants: (id: string, size: number) => boolean,
   onBlob: BlobHandler,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   const parser = new BatchParser((id, type, size) => type === 'blob' && wants(id, size), onBlob, () => undefined);
-  const outcome = await runBatch(cwd, ['cat-file', '--batch-all-objects', '--batch', '--unordered'], parser, undefined, true);
+  const outcome = await runBatch(cwd, ['cat-file', '--batch-all-objects', '--batch', '--unordered'], parser, undefined, {
+    viaSocket: true,
+    ...(signal ? { signal } : {}),
+  });
   return outcome.code === 0;
 }
 
