@@ -22,11 +22,12 @@ const READ_BUFFER_SIZE = 512 * 1024;
 /**
  * After a read smaller than this, the reader waits `COALESCE_MS` before it reads again. git
  * writes a blob in 16 KiB pieces and the kernel wakes the reader for each one, so without a
- * pause the scanner reads about 140,000 times for a 1.9 GB history, each read a system call,
- * an event-loop turn and a context switch: about 1.5 CPU-seconds that compete for the same two
- * cores as git. With the pause, about 27,000 reads of 70 KiB on average, and the scanner's CPU
- * for reading drops by half. The pause is short enough that git, writing at up to 1 GB/s, never
- * fills the socket's queue (about 200 KiB) meanwhile, so it never waits on the scanner.
+ * pause the scanner reads about 140,000 times for the 1.9 GB of eslint/eslint's history, each
+ * read a system call, an event-loop turn and a context switch, competing for the same two cores
+ * as git. With the pause: about 34,000 reads of 55 KiB on average, and 40% less CPU in the
+ * scanner for reading (git's own system time drops too: fewer wake-ups). The pause is short
+ * enough that git, writing at up to 1 GB/s, does not fill the socket's queue (about 200 KiB)
+ * meanwhile, so it does not wait on the scanner.
  */
 const COALESCE_BELOW = 64 * 1024;
 const COALESCE_MS = 0.1;
@@ -90,6 +91,7 @@ export async function spawnWithSocketStdout(
     // Both ends exist: the name is no longer needed. (Done before the spawn: nothing may be
     // awaited between the spawn and the caller's listeners, or a quick child's exit is missed.)
     listening.close();
+    server = undefined;
     await rm(dir, { recursive: true, force: true });
     dir = undefined;
     const drained = new Promise<void>((resolve, reject) => {
