@@ -278,7 +278,10 @@ export async function readAllBlobs(
       }
     });
     listed = new Promise((resolve) => {
-      lister.on('error', () => resolve(null));
+      lister.on('error', () => {
+        stdin.end();
+        resolve(null);
+      });
       lister.on('close', (code) => {
         signal?.removeEventListener('abort', stopLister);
         split.end();
