@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
@@ -113,6 +113,27 @@ describe('history: a repository with keys in every corner', () => {
     expect(found[0]?.path).toBe('docs/old.md');
     expect(found[0]?.history).toEqual({ otherCommits: 1, otherPaths: 1, atHead: true });
     expect(found[0]?.introduced?.commit).not.toBe(renameCommit);
+  });
+
+  it('finds the same where git output cannot go through a socket (the plain-pipe path of other systems)', async () => {
+    const viaSocket = await scanHistory({ repo: repo.dir });
+    // A temporary directory too deep for a socket name makes the reader fall back to a pipe.
+    const deep = join(tempDir('pipe-fallback'), 'd'.repeat(60), 'e'.repeat(60));
+    mkdirSync(deep, { recursive: true });
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = deep;
+    try {
+      const viaPipe = await scanHistory({ repo: repo.dir });
+      const summary = (r: typeof viaPipe) =>
+        r.findings.map((f) => `${f.fingerprint} ${f.path} ${f.startLine} ${f.introduced?.commit} ${JSON.stringify(f.history)}`).sort();
+      expect(summary(viaPipe)).toEqual(summary(viaSocket));
+      expect(viaPipe.stats).toEqual(viaSocket.stats);
+      expect(viaPipe.findings.length).toBeGreaterThanOrEqual(Object.keys(keys).length);
+      expect(readdirSync(deep)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 
   it('reads each distinct blob once', async () => {

@@ -1,4 +1,6 @@
-import { GitError, gitErrorLine, spawnGit } from './exec.js';
+import type { ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import { GitError, gitErrorLine, lineSplitter, spawnGit, spawnGitSocketStdout } from './exec.js';
 
 /** Called for each blob read; `content` is only valid during the call (it may view a pipe chunk). */
 export type BlobHandler = (id: string, content: Buffer) => void;
@@ -122,46 +124,72 @@ interface Outcome {
   readonly stderr: string;
 }
 
-function runBatch(cwd: string, args: readonly string[], parser: BatchParser, ids?: readonly string[]): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawnGit(cwd, args);
-    let failure: Error | undefined;
+/**
+ * Run one `git cat-file --batch*`, with `feed` writing its stdin (and ending it), and parse its stdout.
+ * `viaSocket`: read stdout through a socket into one reused buffer where the platform allows
+ * (a whole-store stream of gigabytes); a plain pipe otherwise. `signal` stops git early.
+ */
+async function runBatch(
+  cwd: string,
+  args: readonly string[],
+  parser: BatchParser,
+  feed: (stdin: Writable) => void,
+  { viaSocket = false, signal }: { viaSocket?: boolean; signal?: AbortSignal } = {},
+): Promise<Outcome> {
+  let failure: Error | undefined;
+  let stop = (): void => undefined;
+  const onChunk = (chunk: Buffer) => {
+    if (failure) return;
+    try {
+      parser.push(chunk);
+    } catch (error) {
+      failure = error as Error;
+      stop();
+    }
+  };
+  const socketed = viaSocket ? await spawnGitSocketStdout(cwd, args, onChunk) : undefined;
+  const child: ChildProcess = socketed?.child ?? spawnGit(cwd, args);
+  if (socketed === undefined) child.stdout!.on('data', onChunk);
+  stop = () => {
+    child.kill();
+    socketed?.stop();
+  };
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', () => stop(), { once: true });
+  const stdin = child.stdin!;
+  const exited = new Promise<Outcome>((resolve, reject) => {
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (failure) return;
-      try {
-        parser.push(chunk);
-      } catch (error) {
-        failure = error as Error;
-        child.kill();
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
       if (stderr.length < 16 * 1024) stderr += chunk.toString('utf8');
     });
-    child.stdin.on('error', () => {
+    stdin.on('error', () => {
       /* git died; the caller decides what to do from the exit code */
     });
     child.on('error', (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on('close', (code) => (failure ? reject(failure) : resolve({ code, answered: parser.answered, stderr })));
-    if (ids === undefined) {
-      child.stdin.end();
-      return;
-    }
-    // Feed ids in slices so a huge list never becomes one giant string; the pipe applies backpressure.
+    child.on('close', (code) => resolve({ code, answered: parser.answered, stderr }));
+  });
+  feed(stdin);
+  const [outcome] = await Promise.all([exited, socketed?.drained.catch((error: Error) => void (failure ??= error))]);
+  if (failure) throw failure;
+  return { ...outcome, answered: parser.answered };
+}
+
+/** Feed ids in slices so a huge list never becomes one giant string; the pipe applies backpressure. */
+function feedIds(ids: readonly string[]): (stdin: Writable) => void {
+  return (stdin) => {
     const write = (i: number): void => {
       while (i < ids.length) {
         const slice = ids.slice(i, i + 4096).join('\n') + '\n';
         i += 4096;
-        if (!child.stdin.write(slice)) {
-          child.stdin.once('drain', () => write(i));
+        if (!stdin.write(slice)) {
+          stdin.once('drain', () => write(i));
           return;
         }
       }
-      child.stdin.end();
+      stdin.end();
     };
     write(0);
-  });
+  };
 }
 
 /**
@@ -192,7 +220,7 @@ export async function readObjects(
   while (from < ids.length) {
     const rest = from === 0 ? ids : ids.slice(from);
     const parser = new BatchParser((id, t, size) => t === type && wants(id, size), onObject, (id, reason) => onMissing(id, reason));
-    const outcome = await runBatch(cwd, ['cat-file', '--batch', '--buffer'], parser, rest);
+    const outcome = await runBatch(cwd, ['cat-file', '--batch', '--buffer'], parser, feedIds(rest));
     if (outcome.answered >= rest.length) return;
     if (outcome.code === 0 && outcome.answered === 0) throw new GitError('git cat-file ended without answering', ['cat-file'], 0);
     const stuck = rest[outcome.answered] as string;
@@ -202,18 +230,81 @@ export async function readObjects(
 }
 
 /**
- * Stream every object of the store in pack order (`--batch-all-objects --unordered`: the order
- * git inflates fastest), handing over the blobs `wants` accepts. Returns false when git stopped
- * early (a corrupt object): the caller reads what is left by id.
+ * Stream every blob of the store in pack order (the order git inflates fastest), handing over
+ * those `wants` accepts. One `git cat-file --batch-check` lists the store without inflating
+ * anything (`--batch-all-objects --unordered`: pack order), and the blob ids it names are relayed,
+ * as they come, to a `git cat-file --batch` that reads only those. Trees and commits, most of the
+ * objects of a history, are never inflated or sent: on eslint/eslint that is 160,000 of 226,000
+ * objects and 300 MB, and git spends about a quarter less CPU than inflating the whole store
+ * (on a history of small edits to large files, where blobs are nearly all of the bytes, it is
+ * about even).
+ * Returns false when git stopped early (a corrupt object, a pack it refuses, or `signal`
+ * stopped it): the caller reads what is left by id.
  */
 export async function readAllBlobs(
   cwd: string,
   wants: (id: string, size: number) => boolean,
   onBlob: BlobHandler,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   const parser = new BatchParser((id, type, size) => type === 'blob' && wants(id, size), onBlob, () => undefined);
-  const outcome = await runBatch(cwd, ['cat-file', '--batch-all-objects', '--batch', '--unordered'], parser);
-  return outcome.code === 0;
+  const listArgs = ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype) %(objectsize)', '--unordered'];
+  let requested = 0;
+  let listed: Promise<number | null> = Promise.resolve(null);
+  let stopLister = (): void => undefined;
+  const relay = (stdin: Writable): void => {
+    const lister = spawnGit(cwd, listArgs);
+    stopLister = () => void lister.kill();
+    signal?.addEventListener('abort', stopLister, { once: true });
+    lister.stdin.end();
+    lister.stderr.resume();
+    let ids: string[] = [];
+    const split = lineSplitter((line) => {
+      const [id = '', type, size] = line.split(' ');
+      if (type === 'blob' && wants(id, Number(size))) ids.push(id);
+    });
+    const flush = (): boolean => {
+      if (ids.length === 0) return true;
+      requested += ids.length;
+      const text = ids.join('\n') + '\n';
+      ids = [];
+      return stdin.write(text);
+    };
+    lister.stdout.on('data', (chunk: Buffer) => {
+      split.push(chunk);
+      if (!flush()) {
+        lister.stdout.pause();
+        stdin.once('drain', () => lister.stdout.resume());
+      }
+    });
+    listed = new Promise((resolve) => {
+      lister.on('error', () => {
+        stdin.end();
+        resolve(null);
+      });
+      lister.on('close', (code) => {
+        signal?.removeEventListener('abort', stopLister);
+        split.end();
+        flush();
+        stdin.end();
+        resolve(code);
+      });
+    });
+  };
+  let outcome: Outcome;
+  try {
+    outcome = await runBatch(cwd, ['cat-file', '--batch', '--buffer'], parser, relay, {
+      viaSocket: true,
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    stopLister();
+    throw error;
+  }
+  // A reader that died early (a corrupt object) leaves the lister waiting on a full pipe.
+  if (outcome.code !== 0) stopLister();
+  const listCode = await listed;
+  return listCode === 0 && outcome.code === 0 && outcome.answered >= requested;
 }
 
 /** Split `items` into at most `parts` contiguous slices of about equal total `weight`. */

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
+import { spawnWithSocketStdout, type SocketStdoutChild } from './socket-stdout.js';
 
 /** A git command failed: `message` is git's first error line, never a stack or the full stderr. */
 export class GitError extends Error {
@@ -69,6 +70,11 @@ const BASE_ARGS = ['-c', 'core.quotePath=false', '-c', 'log.showSignature=false'
 
 export function spawnGit(cwd: string, args: readonly string[]): ChildProcessWithoutNullStreams {
   return spawn('git', [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** As `spawnGit`, with stdout read through a socket into one reused buffer (see `spawnWithSocketStdout`); undefined where unavailable. */
+export function spawnGitSocketStdout(cwd: string, args: readonly string[], onChunk: (chunk: Buffer) => void): Promise<SocketStdoutChild | undefined> {
+  return spawnWithSocketStdout('git', [...BASE_ARGS, ...args], { cwd, env: gitEnv() }, onChunk);
 }
 
 /** First meaningful line of git's stderr, without the `fatal: ` / `error: ` prefix. */

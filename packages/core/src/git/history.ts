@@ -98,9 +98,6 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
   }
 
   const full = options.revisions === undefined;
-  const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), hasRefs(root)]) : [[], true];
-  const revs = full ? ['--all', ...stash] : [...options.revisions!];
-  if (!anyRefs) return result;
   const maxBlobSize = options.maxBlobSize ?? DEFAULT_MAX_FILE_SIZE;
   const ignored = options.ignore?.(root);
   const secrets = options.secrets;
@@ -109,33 +106,6 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
     source,
     ...(secrets ? { secrets } : {}),
     ...(options.detectors ? { detectors: options.detectors } : {}),
-  });
-
-  // Commit and tag messages: a cheap stream, read while the blobs are.
-  const messageHits: { message: Message; findings: Finding[]; order: number }[] = [];
-  let messageOrder = 0;
-  const onMessage = (message: Message) => {
-    if (message.tooLarge !== undefined) {
-      stats.skipped++;
-      warnings.push({
-        code: 'too-large',
-        message: `${message.path}: skipped, ${message.tooLarge} bytes is larger than the limit of ${maxBlobSize}`,
-        path: message.path,
-      });
-      return;
-    }
-    stats.scanned++;
-    stats.bytes += Buffer.byteLength(message.text);
-    messageOrder++;
-    if (!mayHoldKey(message.text, options.detectors)) return;
-    const found = scanContent(message.text, scanOptions(message.path, 'commit-message'));
-    if (found.length > 0) messageHits.push({ message, findings: found, order: messageOrder });
-  };
-  const messagesDone = (async () => {
-    await forEachCommitMessage(root, revs, onMessage, maxBlobSize);
-    if (full) for (const m of await tagMessages(root, maxBlobSize)) onMessage(m);
-  })().catch((error: unknown) => {
-    warnings.push({ code: 'unreadable', message: `commit messages could not be read completely: ${(error as Error).message}` });
   });
 
   // Blobs: searched as they stream by; only those that hold a key are kept (by id).
@@ -167,22 +137,65 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
   const onMissing = (id: string, reason: string) => missing.push({ id, reason });
   const oversized = new Map<string, number>();
 
+  // A full scan streams the whole store in pack order, as fast as git can inflate it, from the
+  // start: every git call made before it (stash, refs, the message log) would delay the stream,
+  // which is what the scan waits on. rev-list later says which blobs are reachable (and under
+  // which path); unreachable ones are dropped afterwards.
+  const stopStream = new AbortController();
+  const streamed = full
+    ? readAllBlobs(
+        root,
+        (id, size) => {
+          if (size <= maxBlobSize) return true;
+          oversized.set(id, size);
+          return false;
+        },
+        onBlob,
+        stopStream.signal,
+      )
+    : undefined;
+  // Awaited below; until then a failure must not count as unhandled.
+  streamed?.catch(() => undefined);
+  const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), hasRefs(root)]) : [[], true];
+  const revs = full ? ['--all', ...stash] : [...options.revisions!];
+  if (!anyRefs) {
+    stopStream.abort();
+    await streamed?.catch(() => undefined);
+    return result;
+  }
+
+  // Commit and tag messages: a cheap stream, read while the blobs are.
+  const messageHits: { message: Message; findings: Finding[]; order: number }[] = [];
+  let messageOrder = 0;
+  const onMessage = (message: Message) => {
+    if (message.tooLarge !== undefined) {
+      stats.skipped++;
+      warnings.push({
+        code: 'too-large',
+        message: `${message.path}: skipped, ${message.tooLarge} bytes is larger than the limit of ${maxBlobSize}`,
+        path: message.path,
+      });
+      return;
+    }
+    stats.scanned++;
+    stats.bytes += Buffer.byteLength(message.text);
+    messageOrder++;
+    if (!mayHoldKey(message.text, options.detectors)) return;
+    const found = scanContent(message.text, scanOptions(message.path, 'commit-message'));
+    if (found.length > 0) messageHits.push({ message, findings: found, order: messageOrder });
+  };
+  const messagesDone = (async () => {
+    await forEachCommitMessage(root, revs, onMessage, maxBlobSize);
+    if (full) for (const m of await tagMessages(root, maxBlobSize)) onMessage(m);
+  })().catch((error: unknown) => {
+    warnings.push({ code: 'unreadable', message: `commit messages could not be read completely: ${(error as Error).message}` });
+  });
+
   let reachable: Awaited<ReturnType<typeof listReachable>>;
   let toRead: BlobEntry[];
   if (full) {
-    // The whole store in pack order, as fast as git can inflate it, while rev-list says which
-    // blobs are reachable (and under which path); unreachable ones are dropped afterwards.
-    const streamed = readAllBlobs(
-      root,
-      (id, size) => {
-        if (size <= maxBlobSize) return true;
-        oversized.set(id, size);
-        return false;
-      },
-      onBlob,
-    );
     let streamedWhole: boolean;
-    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed]);
+    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed!]);
     if (maySalvage && (!streamedWhole || reachable.broken !== undefined || reachable.missing.length > 0)) {
       const salvage = await salvageRefusedPacks(root);
       if (salvage) {
