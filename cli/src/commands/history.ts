@@ -83,6 +83,7 @@ export async function historySourceFor(args: HistoryArgs & Record<string, unknow
     return readFailuresAsCliErrors(
       historySource({
         repo: info.root,
+        opened: info,
         ...(revisions ? { revisions } : {}),
         maxBlobSize: maxFileSizeOf(args),
         ignore: (root: string) => ignoreOption(args, root).ignore,

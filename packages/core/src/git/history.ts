@@ -25,6 +25,11 @@ export type { GitScanResult } from './result.js';
 export interface HistoryScanOptions {
   /** A directory inside the repository (work tree, linked worktree, or bare git dir). */
   readonly repo: string;
+  /**
+   * What `openRepo(repo)` answered, when the caller has already asked: opening a bare repository
+   * takes several git calls in a row, and the stream should not wait for them twice.
+   */
+  readonly opened?: RepoInfo;
   /** `git rev-list` arguments; default every ref (`--all`) plus every stash entry. */
   readonly revisions?: readonly string[];
   /** Blobs larger than this are skipped with a `too-large` warning. */
@@ -84,7 +89,7 @@ export function scanHistory(options: HistoryScanOptions): Promise<GitScanResult>
  * at their paths, with their commits. A healthy repository never pays for this.
  */
 async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvaged: readonly SalvagedPack[] = []): Promise<GitScanResult> {
-  const info = await openRepo(options.repo);
+  const info = options.opened ?? (await openRepo(options.repo));
   const root = info.root;
   const warnings: ScanWarning[] = [];
   const stats = { scanned: 0, bytes: 0, skipped: 0 };
