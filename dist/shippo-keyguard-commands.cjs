@@ -3127,6 +3127,90 @@ var init_source_stdin = __esm({
   }
 });
 
+// packages/core/dist/git/socket-stdout.js
+async function spawnWithSocketStdout(command13, args, options, onChunk) {
+  if (process.platform !== "linux")
+    return void 0;
+  let dir;
+  let server;
+  let reader;
+  let writer;
+  try {
+    dir = await (0, import_promises.mkdtemp)((0, import_node_path6.join)((0, import_node_os2.tmpdir)(), "skg-"));
+    const path = (0, import_node_path6.join)(dir, "out");
+    if (Buffer.byteLength(path) > 100)
+      return void 0;
+    const listening = (0, import_node_net.createServer)({ pauseOnConnect: true });
+    server = listening;
+    await new Promise((resolve27, reject) => {
+      listening.once("error", reject);
+      listening.listen(path, () => resolve27());
+    });
+    const accepted = new Promise((resolve27) => listening.once("connection", resolve27));
+    const buffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    const client = (0, import_node_net.connect)({
+      path,
+      onread: {
+        buffer,
+        callback: (nread, buf) => {
+          onChunk(buf.subarray(0, nread));
+          if (nread < COALESCE_BELOW)
+            Atomics.wait(pause, 0, 0, COALESCE_MS);
+          return true;
+        }
+      }
+    });
+    reader = client;
+    await new Promise((resolve27, reject) => {
+      client.once("error", reject);
+      client.once("connect", () => resolve27());
+    });
+    writer = await accepted;
+    listening.close();
+    server = void 0;
+    await (0, import_promises.rm)(dir, { recursive: true, force: true });
+    dir = void 0;
+    const drained = new Promise((resolve27, reject) => {
+      client.removeAllListeners("error");
+      client.once("error", reject);
+      client.once("end", () => resolve27());
+      client.once("close", () => resolve27());
+    });
+    const child = (0, import_node_child_process2.spawn)(command13, [...args], { ...options, stdio: ["pipe", writer, "pipe"] });
+    writer.destroy();
+    return {
+      child,
+      drained,
+      stop: () => {
+        client.destroy();
+      }
+    };
+  } catch {
+    reader?.destroy();
+    writer?.destroy();
+    return void 0;
+  } finally {
+    server?.close();
+    if (dir !== void 0)
+      await (0, import_promises.rm)(dir, { recursive: true, force: true }).catch(() => void 0);
+  }
+}
+var import_node_child_process2, import_promises, import_node_net, import_node_os2, import_node_path6, READ_BUFFER_SIZE, COALESCE_BELOW, COALESCE_MS;
+var init_socket_stdout = __esm({
+  "packages/core/dist/git/socket-stdout.js"() {
+    "use strict";
+    import_node_child_process2 = require("node:child_process");
+    import_promises = require("node:fs/promises");
+    import_node_net = require("node:net");
+    import_node_os2 = require("node:os");
+    import_node_path6 = require("node:path");
+    READ_BUFFER_SIZE = 512 * 1024;
+    COALESCE_BELOW = 64 * 1024;
+    COALESCE_MS = 0.1;
+  }
+});
+
 // packages/core/dist/git/exec.js
 function gitEnv() {
   return {
@@ -3143,7 +3227,10 @@ function withGitEnv(env, run2) {
   return extraEnv.run({ ...extraEnv.getStore(), ...env }, run2);
 }
 function spawnGit(cwd, args) {
-  return (0, import_node_child_process2.spawn)("git", [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
+  return (0, import_node_child_process3.spawn)("git", [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
+}
+function spawnGitSocketStdout(cwd, args, onChunk) {
+  return spawnWithSocketStdout("git", [...BASE_ARGS, ...args], { cwd, env: gitEnv() }, onChunk);
 }
 function gitErrorLine(stderr, fallback) {
   const line = stderr.split("\n").map((l) => l.trim()).find((l) => /^(fatal|error):/.test(l)) ?? stderr.split("\n").find((l) => l.trim() !== "");
@@ -3278,13 +3365,14 @@ function unquotePath(path) {
   }
   return Buffer.from(bytes).toString("utf8");
 }
-var import_node_async_hooks, import_node_child_process2, import_node_string_decoder, GitError, NotAGitRepositoryError, BadRevisionError, extraEnv, BASE_ARGS;
+var import_node_async_hooks, import_node_child_process3, import_node_string_decoder, GitError, NotAGitRepositoryError, BadRevisionError, extraEnv, BASE_ARGS;
 var init_exec = __esm({
   "packages/core/dist/git/exec.js"() {
     "use strict";
     import_node_async_hooks = require("node:async_hooks");
-    import_node_child_process2 = require("node:child_process");
+    import_node_child_process3 = require("node:child_process");
     import_node_string_decoder = require("node:string_decoder");
+    init_socket_stdout();
     GitError = class extends Error {
       args;
       exitCode;
@@ -3375,7 +3463,7 @@ function stripCredentials(url) {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 async function openRepo(dir) {
-  const abs = (0, import_node_path6.resolve)(dir);
+  const abs = (0, import_node_path7.resolve)(dir);
   if (!(0, import_node_fs7.existsSync)(abs) || !(0, import_node_fs7.statSync)(abs).isDirectory())
     throw new NotAGitRepositoryError(abs);
   return await openWorkTree(abs) ?? await openAnyRepo(abs);
@@ -3395,7 +3483,7 @@ async function openWorkTree(abs) {
   const origin = originOut.stdout.toString("utf8").trim();
   const uri = origin ? stripCredentials(origin) : (0, import_node_url.pathToFileURL)(root).href;
   const branch = symbolic === "HEAD" ? void 0 : symbolic.replace(/^refs\/heads\//, "");
-  return { root, gitDir, objects: (0, import_node_path6.resolve)(abs, objects), bare: false, shallow: shallow === "true", uri, head, ...branch ? { branch } : {} };
+  return { root, gitDir, objects: (0, import_node_path7.resolve)(abs, objects), bare: false, shallow: shallow === "true", uri, head, ...branch ? { branch } : {} };
 }
 async function openAnyRepo(abs) {
   let lines;
@@ -3480,12 +3568,12 @@ async function objectTypes(root, ids) {
   });
   return types;
 }
-var import_node_fs7, import_node_path6, import_node_url, OBJECT_ID_LENGTH;
+var import_node_fs7, import_node_path7, import_node_url, OBJECT_ID_LENGTH;
 var init_repo = __esm({
   "packages/core/dist/git/repo.js"() {
     "use strict";
     import_node_fs7 = require("node:fs");
-    import_node_path6 = require("node:path");
+    import_node_path7 = require("node:path");
     import_node_url = require("node:url");
     init_exec();
     OBJECT_ID_LENGTH = { sha1: 40, sha256: 64 };
@@ -3645,46 +3733,64 @@ var init_blobs = __esm({
 });
 
 // packages/core/dist/git/cat-file.js
-function runBatch(cwd, args, parser2, ids) {
-  return new Promise((resolve27, reject) => {
-    const child = spawnGit(cwd, args);
-    let failure;
+async function runBatch(cwd, args, parser2, feed, { viaSocket = false, signal } = {}) {
+  let failure;
+  let stop = () => void 0;
+  const onChunk = (chunk) => {
+    if (failure)
+      return;
+    try {
+      parser2.push(chunk);
+    } catch (error) {
+      failure = error;
+      stop();
+    }
+  };
+  const socketed = viaSocket ? await spawnGitSocketStdout(cwd, args, onChunk) : void 0;
+  const child = socketed?.child ?? spawnGit(cwd, args);
+  if (socketed === void 0)
+    child.stdout.on("data", onChunk);
+  stop = () => {
+    child.kill();
+    socketed?.stop();
+  };
+  if (signal?.aborted)
+    stop();
+  else
+    signal?.addEventListener("abort", () => stop(), { once: true });
+  const stdin = child.stdin;
+  const exited = new Promise((resolve27, reject) => {
     let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      if (failure)
-        return;
-      try {
-        parser2.push(chunk);
-      } catch (error) {
-        failure = error;
-        child.kill();
-      }
-    });
     child.stderr.on("data", (chunk) => {
       if (stderr.length < 16 * 1024)
         stderr += chunk.toString("utf8");
     });
-    child.stdin.on("error", () => {
+    stdin.on("error", () => {
     });
     child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on("close", (code3) => failure ? reject(failure) : resolve27({ code: code3, answered: parser2.answered, stderr }));
-    if (ids === void 0) {
-      child.stdin.end();
-      return;
-    }
+    child.on("close", (code3) => resolve27({ code: code3, answered: parser2.answered, stderr }));
+  });
+  feed(stdin);
+  const [outcome] = await Promise.all([exited, socketed?.drained.catch((error) => void (failure ??= error))]);
+  if (failure)
+    throw failure;
+  return { ...outcome, answered: parser2.answered };
+}
+function feedIds(ids) {
+  return (stdin) => {
     const write = (i) => {
       while (i < ids.length) {
         const slice = ids.slice(i, i + 4096).join("\n") + "\n";
         i += 4096;
-        if (!child.stdin.write(slice)) {
-          child.stdin.once("drain", () => write(i));
+        if (!stdin.write(slice)) {
+          stdin.once("drain", () => write(i));
           return;
         }
       }
-      child.stdin.end();
+      stdin.end();
     };
     write(0);
-  });
+  };
 }
 function readBlobs(cwd, ids, onBlob, onMissing, wants = () => true) {
   return readObjects(cwd, ids, "blob", onBlob, onMissing, wants);
@@ -3694,7 +3800,7 @@ async function readObjects(cwd, ids, type, onObject, onMissing, wants = () => tr
   while (from < ids.length) {
     const rest = from === 0 ? ids : ids.slice(from);
     const parser2 = new BatchParser((id, t, size) => t === type && wants(id, size), onObject, (id, reason) => onMissing(id, reason));
-    const outcome = await runBatch(cwd, ["cat-file", "--batch", "--buffer"], parser2, rest);
+    const outcome = await runBatch(cwd, ["cat-file", "--batch", "--buffer"], parser2, feedIds(rest));
     if (outcome.answered >= rest.length)
       return;
     if (outcome.code === 0 && outcome.answered === 0)
@@ -3704,10 +3810,67 @@ async function readObjects(cwd, ids, type, onObject, onMissing, wants = () => tr
     from += outcome.answered + 1;
   }
 }
-async function readAllBlobs(cwd, wants, onBlob) {
+async function readAllBlobs(cwd, wants, onBlob, signal) {
   const parser2 = new BatchParser((id, type, size) => type === "blob" && wants(id, size), onBlob, () => void 0);
-  const outcome = await runBatch(cwd, ["cat-file", "--batch-all-objects", "--batch", "--unordered"], parser2);
-  return outcome.code === 0;
+  const listArgs = ["cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype) %(objectsize)", "--unordered"];
+  let requested = 0;
+  let listed = Promise.resolve(null);
+  let stopLister = () => void 0;
+  const relay = (stdin) => {
+    const lister = spawnGit(cwd, listArgs);
+    stopLister = () => void lister.kill();
+    signal?.addEventListener("abort", stopLister, { once: true });
+    lister.stdin.end();
+    lister.stderr.resume();
+    let ids = [];
+    const split = lineSplitter((line) => {
+      const [id = "", type, size] = line.split(" ");
+      if (type === "blob" && wants(id, Number(size)))
+        ids.push(id);
+    });
+    const flush = () => {
+      if (ids.length === 0)
+        return true;
+      requested += ids.length;
+      const text2 = ids.join("\n") + "\n";
+      ids = [];
+      return stdin.write(text2);
+    };
+    lister.stdout.on("data", (chunk) => {
+      split.push(chunk);
+      if (!flush()) {
+        lister.stdout.pause();
+        stdin.once("drain", () => lister.stdout.resume());
+      }
+    });
+    listed = new Promise((resolve27) => {
+      lister.on("error", () => {
+        stdin.end();
+        resolve27(null);
+      });
+      lister.on("close", (code3) => {
+        signal?.removeEventListener("abort", stopLister);
+        split.end();
+        flush();
+        stdin.end();
+        resolve27(code3);
+      });
+    });
+  };
+  let outcome;
+  try {
+    outcome = await runBatch(cwd, ["cat-file", "--batch", "--buffer"], parser2, relay, {
+      viaSocket: true,
+      ...signal ? { signal } : {}
+    });
+  } catch (error) {
+    stopLister();
+    throw error;
+  }
+  if (outcome.code !== 0)
+    stopLister();
+  const listCode = await listed;
+  return listCode === 0 && outcome.code === 0 && outcome.answered >= requested;
 }
 function balancedSlices(items, weight, parts) {
   const total = items.reduce((sum, item) => sum + weight(item), 0);
@@ -3943,21 +4106,21 @@ var init_result = __esm({
 
 // packages/core/dist/git/salvage.js
 async function refusedPacks(objectsDir, hashBytes) {
-  const dir = (0, import_node_path7.join)(objectsDir, "pack");
+  const dir = (0, import_node_path8.join)(objectsDir, "pack");
   let names;
   try {
-    names = (await (0, import_promises.readdir)(dir)).filter((n) => n.endsWith(".pack"));
+    names = (await (0, import_promises2.readdir)(dir)).filter((n) => n.endsWith(".pack"));
   } catch {
     return [];
   }
   const refused = [];
   for (const name of names) {
-    const pack = (0, import_node_path7.join)(dir, name);
+    const pack = (0, import_node_path8.join)(dir, name);
     const idx = pack.replace(/\.pack$/, ".idx");
     const expected = await tail(idx, 2 * hashBytes, hashBytes);
     if (expected === void 0)
       continue;
-    const size = (await (0, import_promises.stat)(pack)).size;
+    const size = (await (0, import_promises2.stat)(pack)).size;
     const actual = size >= 12 + hashBytes ? await tail(pack, hashBytes, hashBytes) : void 0;
     if (actual === void 0 || !actual.equals(expected))
       refused.push(pack);
@@ -3967,7 +4130,7 @@ async function refusedPacks(objectsDir, hashBytes) {
 async function tail(file, fromEnd, length) {
   let handle;
   try {
-    handle = await (0, import_promises.open)(file, "r");
+    handle = await (0, import_promises2.open)(file, "r");
     const size = (await handle.stat()).size;
     if (size < fromEnd)
       return void 0;
@@ -3982,21 +4145,21 @@ async function tail(file, fromEnd, length) {
 }
 async function salvageRefusedPacks(root) {
   const [objectsPath, format] = await Promise.all([gitText(root, ["rev-parse", "--git-path", "objects"]), objectFormat(root)]);
-  const objectsDir = (0, import_node_path7.resolve)(root, objectsPath.trim());
+  const objectsDir = (0, import_node_path8.resolve)(root, objectsPath.trim());
   const packs = await refusedPacks(objectsDir, OBJECT_ID_LENGTH[format] / 2);
   if (packs.length === 0)
     return void 0;
-  const dir = await (0, import_promises.mkdtemp)((0, import_node_path7.join)((0, import_node_os2.tmpdir)(), "shippo-keyguard-salvage-"));
-  const remove = () => (0, import_promises.rm)(dir, { recursive: true, force: true });
+  const dir = await (0, import_promises2.mkdtemp)((0, import_node_path8.join)((0, import_node_os3.tmpdir)(), "shippo-keyguard-salvage-"));
+  const remove = () => (0, import_promises2.rm)(dir, { recursive: true, force: true });
   try {
     const salvaged = [];
     for (const pack of packs) {
       const before = await countLoose(dir);
       await withGitEnv({ GIT_OBJECT_DIRECTORY: dir, GIT_ALTERNATE_OBJECT_DIRECTORIES: objectsDir }, () => unpack(root, pack));
-      salvaged.push({ name: (0, import_node_path7.basename)(pack), recovered: await countLoose(dir) - before });
+      salvaged.push({ name: (0, import_node_path8.basename)(pack), recovered: await countLoose(dir) - before });
     }
     const inherited = process.env["GIT_ALTERNATE_OBJECT_DIRECTORIES"];
-    return { packs: salvaged, env: { GIT_ALTERNATE_OBJECT_DIRECTORIES: inherited ? `${dir}${import_node_path7.delimiter}${inherited}` : dir }, remove };
+    return { packs: salvaged, env: { GIT_ALTERNATE_OBJECT_DIRECTORIES: inherited ? `${dir}${import_node_path8.delimiter}${inherited}` : dir }, remove };
   } catch (error) {
     await remove();
     throw error;
@@ -4018,19 +4181,19 @@ function unpack(root, pack) {
 }
 async function countLoose(dir) {
   let count2 = 0;
-  for (const sub of await (0, import_promises.readdir)(dir))
+  for (const sub of await (0, import_promises2.readdir)(dir))
     if (/^[0-9a-f]{2}$/.test(sub))
-      count2 += (await (0, import_promises.readdir)((0, import_node_path7.join)(dir, sub))).length;
+      count2 += (await (0, import_promises2.readdir)((0, import_node_path8.join)(dir, sub))).length;
   return count2;
 }
-var import_node_fs8, import_promises, import_node_os2, import_node_path7;
+var import_node_fs8, import_promises2, import_node_os3, import_node_path8;
 var init_salvage = __esm({
   "packages/core/dist/git/salvage.js"() {
     "use strict";
     import_node_fs8 = require("node:fs");
-    import_promises = require("node:fs/promises");
-    import_node_os2 = require("node:os");
-    import_node_path7 = require("node:path");
+    import_promises2 = require("node:fs/promises");
+    import_node_os3 = require("node:os");
+    import_node_path8 = require("node:path");
     init_exec();
     init_repo();
   }
@@ -4047,7 +4210,7 @@ function scanHistory(options) {
   return scanOnce(options, true);
 }
 async function scanOnce(options, maySalvage, salvaged = []) {
-  const info = await openRepo(options.repo);
+  const info = options.opened ?? await openRepo(options.repo);
   const root = info.root;
   const warnings = [];
   const stats = { scanned: 0, bytes: 0, skipped: 0 };
@@ -4061,10 +4224,6 @@ async function scanOnce(options, maySalvage, salvaged = []) {
     });
   }
   const full = options.revisions === void 0;
-  const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), hasRefs(root)]) : [[], true];
-  const revs = full ? ["--all", ...stash] : [...options.revisions];
-  if (!anyRefs)
-    return result;
   const maxBlobSize = options.maxBlobSize ?? DEFAULT_MAX_FILE_SIZE;
   const ignored = options.ignore?.(root);
   const secrets = options.secrets;
@@ -4073,35 +4232,6 @@ async function scanOnce(options, maySalvage, salvaged = []) {
     source,
     ...secrets ? { secrets } : {},
     ...options.detectors ? { detectors: options.detectors } : {}
-  });
-  const messageHits = [];
-  let messageOrder = 0;
-  const onMessage = (message) => {
-    if (message.tooLarge !== void 0) {
-      stats.skipped++;
-      warnings.push({
-        code: "too-large",
-        message: `${message.path}: skipped, ${message.tooLarge} bytes is larger than the limit of ${maxBlobSize}`,
-        path: message.path
-      });
-      return;
-    }
-    stats.scanned++;
-    stats.bytes += Buffer.byteLength(message.text);
-    messageOrder++;
-    if (!mayHoldKey(message.text, options.detectors))
-      return;
-    const found = scanContent(message.text, scanOptions(message.path, "commit-message"));
-    if (found.length > 0)
-      messageHits.push({ message, findings: found, order: messageOrder });
-  };
-  const messagesDone = (async () => {
-    await forEachCommitMessage(root, revs, onMessage, maxBlobSize);
-    if (full)
-      for (const m of await tagMessages(root, maxBlobSize))
-        onMessage(m);
-  })().catch((error) => {
-    warnings.push({ code: "unreadable", message: `commit messages could not be read completely: ${error.message}` });
   });
   const hits = /* @__PURE__ */ new Map();
   const archives = options.archives ?? DEFAULT_ARCHIVE_LIMITS;
@@ -4133,15 +4263,53 @@ async function scanOnce(options, maySalvage, salvaged = []) {
   const missing = [];
   const onMissing = (id, reason) => missing.push({ id, reason });
   const oversized = /* @__PURE__ */ new Map();
+  const stopStream = new AbortController();
+  const streamed = full ? readAllBlobs(root, (id, size) => {
+    if (size <= maxBlobSize)
+      return true;
+    oversized.set(id, size);
+    return false;
+  }, onBlob, stopStream.signal) : void 0;
+  streamed?.catch(() => void 0);
+  const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), hasRefs(root)]) : [[], true];
+  const revs = full ? ["--all", ...stash] : [...options.revisions];
+  if (!anyRefs) {
+    stopStream.abort();
+    await streamed?.catch(() => void 0);
+    return result;
+  }
+  const messageHits = [];
+  let messageOrder = 0;
+  const onMessage = (message) => {
+    if (message.tooLarge !== void 0) {
+      stats.skipped++;
+      warnings.push({
+        code: "too-large",
+        message: `${message.path}: skipped, ${message.tooLarge} bytes is larger than the limit of ${maxBlobSize}`,
+        path: message.path
+      });
+      return;
+    }
+    stats.scanned++;
+    stats.bytes += Buffer.byteLength(message.text);
+    messageOrder++;
+    if (!mayHoldKey(message.text, options.detectors))
+      return;
+    const found = scanContent(message.text, scanOptions(message.path, "commit-message"));
+    if (found.length > 0)
+      messageHits.push({ message, findings: found, order: messageOrder });
+  };
+  const messagesDone = (async () => {
+    await forEachCommitMessage(root, revs, onMessage, maxBlobSize);
+    if (full)
+      for (const m of await tagMessages(root, maxBlobSize))
+        onMessage(m);
+  })().catch((error) => {
+    warnings.push({ code: "unreadable", message: `commit messages could not be read completely: ${error.message}` });
+  });
   let reachable;
   let toRead;
   if (full) {
-    const streamed = readAllBlobs(root, (id, size) => {
-      if (size <= maxBlobSize)
-        return true;
-      oversized.set(id, size);
-      return false;
-    }, onBlob);
     let streamedWhole;
     [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed]);
     if (maySalvage && (!streamedWhole || reachable.broken !== void 0 || reachable.missing.length > 0)) {
@@ -4365,13 +4533,13 @@ function groupMessages(hits, head) {
   return out;
 }
 async function scanSubmodules(root, options, result) {
-  if (!(0, import_node_fs9.existsSync)((0, import_node_path8.join)(root, ".gitmodules")))
+  if (!(0, import_node_fs9.existsSync)((0, import_node_path9.join)(root, ".gitmodules")))
     return;
   const out = await runGit(root, ["config", "-f", ".gitmodules", "--get-regexp", "^submodule\\..*\\.path$"], { okCodes: [1] });
   const paths = out.stdout.toString("utf8").split("\n").map((l) => l.slice(l.indexOf(" ") + 1)).filter((p) => p !== "");
   for (const sub of paths) {
-    const dir = (0, import_node_path8.join)(root, sub);
-    if (!(0, import_node_fs9.existsSync)((0, import_node_path8.join)(dir, ".git"))) {
+    const dir = (0, import_node_path9.join)(root, sub);
+    if (!(0, import_node_fs9.existsSync)((0, import_node_path9.join)(dir, ".git"))) {
       result.warnings.push({ code: "submodule-not-checked-out", message: `submodule ${sub} is not checked out; its history was not scanned`, path: sub });
       continue;
     }
@@ -4384,12 +4552,12 @@ async function scanSubmodules(root, options, result) {
     result.stats.skipped += inner.stats.skipped;
   }
 }
-var import_node_fs9, import_node_path8, MAX_LISTED_MISSING, PARALLEL_THRESHOLD2;
+var import_node_fs9, import_node_path9, MAX_LISTED_MISSING, PARALLEL_THRESHOLD2;
 var init_history = __esm({
   "packages/core/dist/git/history.js"() {
     "use strict";
     import_node_fs9 = require("node:fs");
-    import_node_path8 = require("node:path");
+    import_node_path9 = require("node:path");
     init_expand();
     init_scan();
     init_sniff();
@@ -4481,7 +4649,7 @@ function looseBlob(objectsDir, id, maxSize) {
     return void 0;
   let object;
   try {
-    object = (0, import_node_zlib2.inflateSync)((0, import_node_fs10.readFileSync)((0, import_node_path9.join)(objectsDir, id.slice(0, 2), id.slice(2))), { maxOutputLength: maxSize + HEADER_ROOM });
+    object = (0, import_node_zlib2.inflateSync)((0, import_node_fs10.readFileSync)((0, import_node_path10.join)(objectsDir, id.slice(0, 2), id.slice(2))), { maxOutputLength: maxSize + HEADER_ROOM });
   } catch {
     return void 0;
   }
@@ -4495,13 +4663,13 @@ function looseBlob(objectsDir, id, maxSize) {
     return void 0;
   return object.subarray(nul + 1);
 }
-var import_node_crypto3, import_node_fs10, import_node_path9, import_node_zlib2, HEADER_ROOM;
+var import_node_crypto3, import_node_fs10, import_node_path10, import_node_zlib2, HEADER_ROOM;
 var init_loose = __esm({
   "packages/core/dist/git/loose.js"() {
     "use strict";
     import_node_crypto3 = require("node:crypto");
     import_node_fs10 = require("node:fs");
-    import_node_path9 = require("node:path");
+    import_node_path10 = require("node:path");
     import_node_zlib2 = require("node:zlib");
     HEADER_ROOM = 32;
   }
@@ -4509,7 +4677,7 @@ var init_loose = __esm({
 
 // packages/core/dist/git/staged.js
 async function scanStaged(options) {
-  const dir = (0, import_node_path10.resolve)(options.repo);
+  const dir = (0, import_node_path11.resolve)(options.repo);
   const againstHead = stagedChanges(dir, "HEAD").catch(() => void 0);
   const info = await openRepo(dir);
   if (info.bare)
@@ -4560,11 +4728,11 @@ async function scanStaged(options) {
     }
   );
   if (options.messageFile !== void 0) {
-    const file = (0, import_node_path10.resolve)(options.messageFile);
+    const file = (0, import_node_path11.resolve)(options.messageFile);
     const text2 = (0, import_node_fs11.readFileSync)(file, "utf8");
     const cut = SCISSORS.exec(text2);
     const message = cut ? text2.slice(0, cut.index) : text2;
-    const rel = (0, import_node_path10.relative)(root, file).split(import_node_path10.sep).join("/");
+    const rel = (0, import_node_path11.relative)(root, file).split(import_node_path11.sep).join("/");
     const path = rel.startsWith("..") ? file : rel;
     stats.scanned++;
     stats.bytes += Buffer.byteLength(message);
@@ -4598,12 +4766,12 @@ async function emptyTree(root) {
   const out = await runGit(root, ["hash-object", "-t", "tree", "--stdin"], { input: "" });
   return out.stdout.toString("utf8").trim();
 }
-var import_node_fs11, import_node_path10, MAX_LOOSE_READ, SCISSORS;
+var import_node_fs11, import_node_path11, MAX_LOOSE_READ, SCISSORS;
 var init_staged = __esm({
   "packages/core/dist/git/staged.js"() {
     "use strict";
     import_node_fs11 = require("node:fs");
-    import_node_path10 = require("node:path");
+    import_node_path11 = require("node:path");
     init_expand();
     init_scan();
     init_scan_content();
@@ -4883,7 +5051,7 @@ function absoluteRepositoryUri(remote, root) {
   const scp = /^(?:[^@/]+@)?([^:/]{2,}):(?!\/\/)(.*)$/.exec(remote);
   if (scp)
     return `ssh://${scp[1]}/${scp[2].replace(/^\/+/, "")}`;
-  return (0, import_node_url2.pathToFileURL)((0, import_node_path11.resolve)(root, remote)).href;
+  return (0, import_node_url2.pathToFileURL)((0, import_node_path12.resolve)(root, remote)).href;
 }
 function buildSarif(report, reveal) {
   const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
@@ -4948,12 +5116,12 @@ function formatSarif(report) {
   return `${JSON.stringify(buildSarif(report), null, 2)}
 `;
 }
-var import_node_crypto4, import_node_path11, import_node_url2, SARIF_SCHEMA, PARTIAL_FINGERPRINT, MAX_SARIF_RESULTS, SEVERITY_ORDER, NestedArtifacts;
+var import_node_crypto4, import_node_path12, import_node_url2, SARIF_SCHEMA, PARTIAL_FINGERPRINT, MAX_SARIF_RESULTS, SEVERITY_ORDER, NestedArtifacts;
 var init_sarif = __esm({
   "packages/core/dist/report/sarif.js"() {
     "use strict";
     import_node_crypto4 = require("node:crypto");
-    import_node_path11 = require("node:path");
+    import_node_path12 = require("node:path");
     import_node_url2 = require("node:url");
     init_dist();
     init_path();
@@ -5275,7 +5443,7 @@ function writeFileAtomic(path, content, options = {}) {
   }
   if (stats?.isDirectory())
     throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-  if (FD_PATH.test((0, import_node_path12.resolve)(path))) {
+  if (FD_PATH.test((0, import_node_path13.resolve)(path))) {
     (0, import_node_fs12.writeFileSync)(path, content, { flag: "a" });
     return;
   }
@@ -5284,7 +5452,7 @@ function writeFileAtomic(path, content, options = {}) {
     return;
   }
   const keep = options.mode === void 0 && stats?.isFile() ? stats.mode & 511 : void 0;
-  const temp = (0, import_node_path12.join)((0, import_node_path12.dirname)(path), `.${(0, import_node_path12.basename)(path)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`);
+  const temp = (0, import_node_path13.join)((0, import_node_path13.dirname)(path), `.${(0, import_node_path13.basename)(path)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`);
   try {
     const fd = (0, import_node_fs12.openSync)(temp, "wx", options.mode ?? keep ?? 420);
     try {
@@ -5304,13 +5472,13 @@ function writeFileAtomic(path, content, options = {}) {
     throw error;
   }
 }
-var import_node_crypto6, import_node_fs12, import_node_path12, FD_PATH;
+var import_node_crypto6, import_node_fs12, import_node_path13, FD_PATH;
 var init_write_atomic = __esm({
   "packages/core/dist/write-atomic.js"() {
     "use strict";
     import_node_crypto6 = require("node:crypto");
     import_node_fs12 = require("node:fs");
-    import_node_path12 = require("node:path");
+    import_node_path13 = require("node:path");
     FD_PATH = /^\/(dev\/(stdin|stdout|stderr|fd\/\d+)|proc\/(self|thread-self|\d+)\/fd\/\d+)$/;
   }
 });
@@ -5318,21 +5486,21 @@ var init_write_atomic = __esm({
 // packages/core/dist/cache/index.js
 function cacheDirectory(env = process.env) {
   const xdg = env["XDG_CACHE_HOME"];
-  if (xdg !== void 0 && (0, import_node_path13.isAbsolute)(xdg))
-    return (0, import_node_path13.join)(xdg, "shippo-keyguard", "verify", "v1");
+  if (xdg !== void 0 && (0, import_node_path14.isAbsolute)(xdg))
+    return (0, import_node_path14.join)(xdg, "shippo-keyguard", "verify", "v1");
   let home = "";
   try {
-    home = (0, import_node_os3.homedir)();
+    home = (0, import_node_os4.homedir)();
   } catch {
   }
-  if (!(0, import_node_path13.isAbsolute)(home))
+  if (!(0, import_node_path14.isAbsolute)(home))
     throw new NoCacheDirectoryError();
-  return (0, import_node_path13.join)(home, ".cache", "shippo-keyguard", "verify", "v1");
+  return (0, import_node_path14.join)(home, ".cache", "shippo-keyguard", "verify", "v1");
 }
 function cacheFile(fingerprint, env = process.env) {
   if (!/^[0-9a-f]{64}$/.test(fingerprint))
     throw new Error("cache entries are keyed by a SHA-256 fingerprint");
-  return (0, import_node_path13.join)(cacheDirectory(env), `${fingerprint}.json`);
+  return (0, import_node_path14.join)(cacheDirectory(env), `${fingerprint}.json`);
 }
 function readCachedVerification(fingerprint, options = {}) {
   let file;
@@ -5370,7 +5538,7 @@ function writeCachedVerification(fingerprint, status3, options = {}) {
     checkedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + CACHE_TTL_MS[status3]).toISOString()
   };
-  (0, import_node_fs13.mkdirSync)((0, import_node_path13.dirname)(file), { recursive: true, mode: 448 });
+  (0, import_node_fs13.mkdirSync)((0, import_node_path14.dirname)(file), { recursive: true, mode: 448 });
   writeFileAtomic(file, `${JSON.stringify(entry2)}
 `, { mode: 384 });
   return entry2;
@@ -5391,7 +5559,7 @@ function recordVerification(fingerprint, verdict, options = {}) {
     return false;
   const entry2 = { status: verdict.status, checkedAt: new Date(checked).toISOString(), expiresAt: new Date(expires).toISOString() };
   const file = cacheFile(fingerprint, options.env);
-  (0, import_node_fs13.mkdirSync)((0, import_node_path13.dirname)(file), { recursive: true, mode: 448 });
+  (0, import_node_fs13.mkdirSync)((0, import_node_path14.dirname)(file), { recursive: true, mode: 448 });
   writeFileAtomic(file, `${JSON.stringify(entry2)}
 `, { mode: 384 });
   return true;
@@ -5417,19 +5585,19 @@ function pruneVerificationCache(options = {}) {
     if (!m)
       continue;
     if (readCachedVerification(m[1], options) === void 0) {
-      (0, import_node_fs13.rmSync)((0, import_node_path13.join)(dir, name), { force: true });
+      (0, import_node_fs13.rmSync)((0, import_node_path14.join)(dir, name), { force: true });
       removed++;
     }
   }
   return removed;
 }
-var import_node_fs13, import_node_os3, import_node_path13, NoCacheDirectoryError, CACHE_TTL_MS;
+var import_node_fs13, import_node_os4, import_node_path14, NoCacheDirectoryError, CACHE_TTL_MS;
 var init_cache = __esm({
   "packages/core/dist/cache/index.js"() {
     "use strict";
     import_node_fs13 = require("node:fs");
-    import_node_os3 = require("node:os");
-    import_node_path13 = require("node:path");
+    import_node_os4 = require("node:os");
+    import_node_path14 = require("node:path");
     init_write_atomic();
     NoCacheDirectoryError = class extends Error {
       constructor() {
@@ -6360,23 +6528,23 @@ function checkReportFiles(args, cwd) {
   }
   const files = reportFiles(args);
   for (const [i, [option, file]] of files.entries()) {
-    const other = files.findIndex(([, f]) => (0, import_node_path14.resolve)(cwd, f) === (0, import_node_path14.resolve)(cwd, file));
+    const other = files.findIndex(([, f]) => (0, import_node_path15.resolve)(cwd, f) === (0, import_node_path15.resolve)(cwd, file));
     if (other < i)
       throw new CliError(`${files[other][0]} and ${option} name the same file (${file}); give each report its own file`);
     checkReportPlace(file, cwd);
   }
 }
 function checkReportPlace(file, cwd) {
-  const dir = (0, import_node_path14.dirname)(file);
+  const dir = (0, import_node_path15.dirname)(file);
   let stats;
   try {
-    stats = (0, import_node_fs14.statSync)((0, import_node_path14.resolve)(cwd, dir));
+    stats = (0, import_node_fs14.statSync)((0, import_node_path15.resolve)(cwd, dir));
   } catch {
     throw new CliError(`cannot write report ${file}: the directory ${dir} does not exist`);
   }
   if (!stats.isDirectory())
     throw new CliError(`cannot write report ${file}: ${dir} is not a directory`);
-  if ((0, import_node_fs14.statSync)((0, import_node_path14.resolve)(cwd, file), { throwIfNoEntry: false })?.isDirectory())
+  if ((0, import_node_fs14.statSync)((0, import_node_path15.resolve)(cwd, file), { throwIfNoEntry: false })?.isDirectory())
     throw new CliError(`cannot write report ${file}: it is a directory`);
 }
 function scanReport(source, command13, args, io, steps) {
@@ -6403,7 +6571,7 @@ function writeReports(report, secrets, args, io) {
   const render = (format, color) => renderReport(report, format, { color, showSuppressed: args.showSuppressed, ...reveal ? { reveal } : {} });
   for (const [, file, format] of reportFiles(args)) {
     try {
-      writeFileAtomic((0, import_node_path14.resolve)(io.cwd, file), render(format, false));
+      writeFileAtomic((0, import_node_path15.resolve)(io.cwd, file), render(format, false));
     } catch (error) {
       throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
     }
@@ -6417,14 +6585,14 @@ function writeReports(report, secrets, args, io) {
   return { exitCode, stdout, stderr: stderr.length > 0 ? `${stderr.join("\n")}
 ` : "" };
 }
-var import_node_fs14, import_node_path14;
+var import_node_fs14, import_node_path15;
 var init_finish = __esm({
   "cli/dist/finish.js"() {
     "use strict";
     init_pipeline();
     init_report();
     import_node_fs14 = require("node:fs");
-    import_node_path14 = require("node:path");
+    import_node_path15 = require("node:path");
     init_errors();
     init_io();
     init_version();
@@ -6520,11 +6688,11 @@ var init_file = __esm({
 
 // packages/core/dist/baseline/discover.js
 function repositoryRoot(startDir) {
-  const start = (0, import_node_path15.resolve)(startDir);
-  for (let dir = start; ; dir = (0, import_node_path15.dirname)(dir)) {
-    if ((0, import_node_fs15.existsSync)((0, import_node_path15.join)(dir, ".git")))
+  const start = (0, import_node_path16.resolve)(startDir);
+  for (let dir = start; ; dir = (0, import_node_path16.dirname)(dir)) {
+    if ((0, import_node_fs15.existsSync)((0, import_node_path16.join)(dir, ".git")))
       return dir;
-    if ((0, import_node_path15.dirname)(dir) === dir)
+    if ((0, import_node_path16.dirname)(dir) === dir)
       return start;
   }
 }
@@ -6533,8 +6701,8 @@ function findBaselineFile(startDir, config) {
   if (setting === false)
     return void 0;
   if (typeof setting === "string")
-    return (0, import_node_path15.resolve)(config.dir, setting);
-  const file = (0, import_node_path15.join)(repositoryRoot(startDir), BASELINE_FILE_NAME);
+    return (0, import_node_path16.resolve)(config.dir, setting);
+  const file = (0, import_node_path16.join)(repositoryRoot(startDir), BASELINE_FILE_NAME);
   return (0, import_node_fs15.existsSync)(file) ? file : void 0;
 }
 function baselineFilter(baseline) {
@@ -6548,12 +6716,12 @@ function baselineFilter(baseline) {
   filters.set(baseline, rules);
   return rules;
 }
-var import_node_fs15, import_node_path15, NO_RULES, filters;
+var import_node_fs15, import_node_path16, NO_RULES, filters;
 var init_discover = __esm({
   "packages/core/dist/baseline/discover.js"() {
     "use strict";
     import_node_fs15 = require("node:fs");
-    import_node_path15 = require("node:path");
+    import_node_path16 = require("node:path");
     init_settings_file();
     init_model();
     NO_RULES = {};
@@ -6621,8 +6789,8 @@ var init_baseline = __esm({
 
 // cli/dist/resolve-options.js
 function displayPath2(io, file) {
-  const rel = (0, import_node_path16.relative)(io.cwd, file);
-  return rel !== "" && !rel.startsWith("..") && !(0, import_node_path16.isAbsolute)(rel) ? rel : file;
+  const rel = (0, import_node_path17.relative)(io.cwd, file);
+  return rel !== "" && !rel.startsWith("..") && !(0, import_node_path17.isAbsolute)(rel) ? rel : file;
 }
 function asCliError(io, error) {
   return error instanceof ConfigError ? new CliError(error.lines((f) => displayPath2(io, f)).join("\n")) : error;
@@ -6638,13 +6806,13 @@ function resolveOptions(args, io, findBaseline) {
     return args;
   try {
     const option = args["config"];
-    const start = typeof args["repo"] === "string" ? (0, import_node_path16.resolve)(io.cwd, args["repo"]) : io.cwd;
+    const start = typeof args["repo"] === "string" ? (0, import_node_path17.resolve)(io.cwd, args["repo"]) : io.cwd;
     const config = loadConfigFresh(start, {
-      ...typeof option === "string" ? { configFile: (0, import_node_path16.resolve)(io.cwd, option) } : {},
+      ...typeof option === "string" ? { configFile: (0, import_node_path17.resolve)(io.cwd, option) } : {},
       noConfig: option === false
     });
     const given = args["baseline"];
-    const baselineFile = typeof given === "string" ? (0, import_node_path16.resolve)(io.cwd, given) : given === false ? void 0 : findBaseline(start, config);
+    const baselineFile = typeof given === "string" ? (0, import_node_path17.resolve)(io.cwd, given) : given === false ? void 0 : findBaseline(start, config);
     return resolveWithConfig(args, config, baselineFile !== void 0 ? { file: baselineFile, data: readBaseline(baselineFile) } : void 0);
   } catch (error) {
     throw asCliError(io, error);
@@ -6670,11 +6838,11 @@ function ignoreOption(args, root) {
   const ignore = triage ? ignoreUnder(triage.config, root) : void 0;
   return ignore ? { ignore } : {};
 }
-var import_node_path16, OPTION_DEFAULTS;
+var import_node_path17, OPTION_DEFAULTS;
 var init_resolve_options = __esm({
   "cli/dist/resolve-options.js"() {
     "use strict";
-    import_node_path16 = require("node:path");
+    import_node_path17 = require("node:path");
     init_files();
     init_baseline();
     init_config();
@@ -6968,7 +7136,7 @@ function scanSource(args, io, progress) {
   if (paths.includes("-")) {
     if (paths.length > 1)
       throw new CliError('"-" (stdin) cannot be combined with other paths');
-    const path = args.stdinFilename ? toPosix((0, import_node_path17.relative)(io.cwd, (0, import_node_path17.resolve)(io.cwd, args.stdinFilename))) || "." : "-";
+    const path = args.stdinFilename ? toPosix((0, import_node_path18.relative)(io.cwd, (0, import_node_path18.resolve)(io.cwd, args.stdinFilename))) || "." : "-";
     return stdinSource({ content: () => readStdin(io, maxFileSize), path, root: io.cwd, maxSize: maxFileSize, archives });
   }
   return filesSource({
@@ -6996,11 +7164,11 @@ async function handler(args, io, steps) {
   };
   return finish(read, "scan", args, io, steps);
 }
-var import_node_path17, command, describe, SCAN_EPILOGUE;
+var import_node_path18, command, describe, SCAN_EPILOGUE;
 var init_scan2 = __esm({
   "cli/dist/commands/scan.js"() {
     "use strict";
-    import_node_path17 = require("node:path");
+    import_node_path18 = require("node:path");
     init_files();
     init_pipeline();
     init_errors();
@@ -7105,10 +7273,11 @@ async function revisionsFor(root, args) {
 }
 async function historySourceFor(args, io) {
   try {
-    const info = await openRepo((0, import_node_path18.resolve)(io.cwd, args.repo));
+    const info = await openRepo((0, import_node_path19.resolve)(io.cwd, args.repo));
     const revisions2 = await revisionsFor(info.root, args);
     return readFailuresAsCliErrors(historySource({
       repo: info.root,
+      opened: info,
       ...revisions2 ? { revisions: revisions2 } : {},
       maxBlobSize: maxFileSizeOf(args),
       ignore: (root) => ignoreOption(args, root).ignore,
@@ -7130,11 +7299,11 @@ async function historySourceFor(args, io) {
 async function handler2(args, io, steps) {
   return finish(await historySourceFor(args, io), "history", args, io, steps);
 }
-var import_node_path18, command2, describe2, INCOMPLETE;
+var import_node_path19, command2, describe2, INCOMPLETE;
 var init_history2 = __esm({
   "cli/dist/commands/history.js"() {
     "use strict";
-    import_node_path18 = require("node:path");
+    import_node_path19 = require("node:path");
     init_dist2();
     init_git();
     init_pipeline();
@@ -7164,21 +7333,21 @@ function builder3(y) {
 }
 function stagedSourceFor(args, io) {
   return readFailuresAsCliErrors(stagedSource({
-    repo: (0, import_node_path19.resolve)(io.cwd, args.repo),
+    repo: (0, import_node_path20.resolve)(io.cwd, args.repo),
     maxBlobSize: maxFileSizeOf(args),
     ignore: (root) => ignoreOption(args, root).ignore,
     archives: archiveLimitsOf(args),
-    ...args.messageFile !== void 0 ? { messageFile: (0, import_node_path19.resolve)(io.cwd, args.messageFile) } : {}
+    ...args.messageFile !== void 0 ? { messageFile: (0, import_node_path20.resolve)(io.cwd, args.messageFile) } : {}
   }));
 }
 async function handler3(args, io, steps) {
   return finish(stagedSourceFor(args, io), "staged", args, io, steps);
 }
-var import_node_path19, command3, describe3;
+var import_node_path20, command3, describe3;
 var init_staged2 = __esm({
   "cli/dist/commands/staged.js"() {
     "use strict";
-    import_node_path19 = require("node:path");
+    import_node_path20 = require("node:path");
     init_pipeline();
     init_finish();
     init_source_errors();
@@ -7253,7 +7422,7 @@ async function shallowBoundary(repo) {
   if (!path.ok)
     return /* @__PURE__ */ new Set();
   try {
-    return new Set((0, import_node_fs16.readFileSync)((0, import_node_path20.resolve)(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
+    return new Set((0, import_node_fs16.readFileSync)((0, import_node_path21.resolve)(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -7308,12 +7477,12 @@ async function ensureHistory(repo, plan) {
   const why = fetched.ok ? after : `${after}; git fetch failed: ${fetched.error}`;
   throw new CliError(`cannot read the history to scan: ${why}. ${FETCH_DEPTH_HINT}`);
 }
-var import_node_fs16, import_node_path20, FETCH_DEPTH_HINT, neededCommits;
+var import_node_fs16, import_node_path21, FETCH_DEPTH_HINT, neededCommits;
 var init_history3 = __esm({
   "cli/dist/action/history.js"() {
     "use strict";
     import_node_fs16 = require("node:fs");
-    import_node_path20 = require("node:path");
+    import_node_path21 = require("node:path");
     init_git();
     init_errors();
     FETCH_DEPTH_HINT = "set `fetch-depth: 0` on actions/checkout so the history is there";
@@ -7532,15 +7701,15 @@ function emptySarif(root) {
 }
 async function runAction(io, steps) {
   const env = io.env;
-  const workspace = (0, import_node_path21.resolve)(io.cwd, env["GITHUB_WORKSPACE"] || ".");
+  const workspace = (0, import_node_path22.resolve)(io.cwd, env["GITHUB_WORKSPACE"] || ".");
   const inputs = readInputs(env);
   const plan = planScan(inputs.mode, env["GITHUB_EVENT_NAME"] ?? "", readPayload(env));
-  const target = (0, import_node_path21.resolve)(workspace, inputs.path);
-  const within = (0, import_node_path21.relative)(workspace, target);
-  if (within === ".." || within.startsWith(`..${import_node_path21.sep}`) || (0, import_node_path21.isAbsolute)(within)) {
+  const target = (0, import_node_path22.resolve)(workspace, inputs.path);
+  const within = (0, import_node_path22.relative)(workspace, target);
+  if (within === ".." || within.startsWith(`..${import_node_path22.sep}`) || (0, import_node_path22.isAbsolute)(within)) {
     throw new CliError(`input path: ${inputs.path} is outside the workspace (${workspace})`);
   }
-  const sarifFile = (0, import_node_path21.resolve)(workspace, inputs.sarifFile);
+  const sarifFile = (0, import_node_path22.resolve)(workspace, inputs.sarifFile);
   const log = [];
   const notes = [];
   if (plan.kind === "none") {
@@ -7564,8 +7733,8 @@ ${why}.
     inlineAllow: true,
     foreignAllow: true,
     sarifFile,
-    ...inputs.baseline ? { baseline: (0, import_node_path21.resolve)(workspace, inputs.baseline) } : {},
-    ...inputs.config ? { config: (0, import_node_path21.resolve)(workspace, inputs.config) } : {}
+    ...inputs.baseline ? { baseline: (0, import_node_path22.resolve)(workspace, inputs.baseline) } : {},
+    ...inputs.config ? { config: (0, import_node_path22.resolve)(workspace, inputs.config) } : {}
   };
   const repo = await openRepository(target);
   let cwd = repo.info && !repo.info.bare ? repo.info.root : workspace;
@@ -7575,7 +7744,7 @@ ${why}.
   let scanArgs;
   if (plan.kind === "files") {
     scanArgs = { ...common, paths: [target], gitignore: true };
-    scope = redactKeys(`the files in ${toPosix((0, import_node_path21.relative)(workspace, target)) || "."}`);
+    scope = redactKeys(`the files in ${toPosix((0, import_node_path22.relative)(workspace, target)) || "."}`);
   } else {
     if (repo.info === void 0)
       throw new CliError(`${target} ${repo.why}; use mode: files to scan files only`);
@@ -7660,13 +7829,13 @@ async function openRepository(path) {
     throw error;
   }
 }
-var import_node_crypto8, import_node_fs17, import_node_path21, ANNOTATIONS_PER_KIND, UNREAD, escapeData2;
+var import_node_crypto8, import_node_fs17, import_node_path22, ANNOTATIONS_PER_KIND, UNREAD, escapeData2;
 var init_run_action = __esm({
   "cli/dist/action/run-action.js"() {
     "use strict";
     import_node_crypto8 = require("node:crypto");
     import_node_fs17 = require("node:fs");
-    import_node_path21 = require("node:path");
+    import_node_path22 = require("node:path");
     init_dist2();
     init_baseline();
     init_git();
@@ -7725,7 +7894,7 @@ var init_action = __esm({
 // cli/dist/hooks/git-hooks.js
 async function hooksDir(repo) {
   try {
-    return (0, import_node_path22.resolve)(repo, (await gitText(repo, ["rev-parse", "--git-path", "hooks"])).trim());
+    return (0, import_node_path23.resolve)(repo, (await gitText(repo, ["rev-parse", "--git-path", "hooks"])).trim());
   } catch (error) {
     if (error instanceof GitError)
       throw new CliError(`${repo} is not a git repository (${error.message})`);
@@ -7733,8 +7902,8 @@ async function hooksDir(repo) {
   }
 }
 function binPath() {
-  const here = (0, import_node_path22.dirname)((0, import_node_url3.fileURLToPath)(__skgImportMetaUrl));
-  const candidates = [(0, import_node_path22.resolve)(here, "../../bin/shippo-keyguard.js"), (0, import_node_path22.resolve)(here, "../cli/bin/shippo-keyguard.js")];
+  const here = (0, import_node_path23.dirname)((0, import_node_url3.fileURLToPath)(__skgImportMetaUrl));
+  const candidates = [(0, import_node_path23.resolve)(here, "../../bin/shippo-keyguard.js"), (0, import_node_path23.resolve)(here, "../cli/bin/shippo-keyguard.js")];
   const found = candidates.find((c) => (0, import_node_fs18.existsSync)(c));
   if (!found)
     throw new CliError("cannot find bin/shippo-keyguard.js to call from the hook");
@@ -7762,7 +7931,7 @@ function isOurs(file) {
   return (0, import_node_fs18.existsSync)(file) && (0, import_node_fs18.readFileSync)(file, "utf8").includes(MARKER);
 }
 function installHook(dir, hook2, script, chain) {
-  const file = (0, import_node_path22.join)(dir, hook2);
+  const file = (0, import_node_path23.join)(dir, hook2);
   const chained = file + CHAINED_SUFFIX;
   let outcome = "installed";
   (0, import_node_fs18.mkdirSync)(dir, { recursive: true });
@@ -7785,7 +7954,7 @@ function installHook(dir, hook2, script, chain) {
   return outcome;
 }
 function uninstallHook(dir, hook2) {
-  const file = (0, import_node_path22.join)(dir, hook2);
+  const file = (0, import_node_path23.join)(dir, hook2);
   if (!(0, import_node_fs18.existsSync)(file))
     return "absent";
   if (!isOurs(file))
@@ -7797,12 +7966,12 @@ function uninstallHook(dir, hook2) {
   }
   return "removed";
 }
-var import_node_fs18, import_node_path22, import_node_url3, HOOKS, MARKER, CHAINED_SUFFIX, quote;
+var import_node_fs18, import_node_path23, import_node_url3, HOOKS, MARKER, CHAINED_SUFFIX, quote;
 var init_git_hooks = __esm({
   "cli/dist/hooks/git-hooks.js"() {
     "use strict";
     import_node_fs18 = require("node:fs");
-    import_node_path22 = require("node:path");
+    import_node_path23 = require("node:path");
     import_node_url3 = require("node:url");
     init_report();
     init_git();
@@ -7827,18 +7996,18 @@ function builder5(y) {
 }
 async function handler5(args, io) {
   const hook2 = args.prePush ? "pre-push" : "pre-commit";
-  const dir = await hooksDir((0, import_node_path23.resolve)(io.cwd, args.repo));
+  const dir = await hooksDir((0, import_node_path24.resolve)(io.cwd, args.repo));
   const outcome = installHook(dir, hook2, hookScript(hook2, process.execPath, binPath()), args.chain);
-  const file = (0, import_node_path23.resolve)(dir, hook2);
+  const file = (0, import_node_path24.resolve)(dir, hook2);
   const message = outcome === "unchanged" ? `${hook2} hook already installed at ${file}` : outcome === "chained" ? `installed the ${hook2} hook at ${file}; the existing hook runs first from ${hook2}.shippo-keyguard-chained` : `installed the ${hook2} hook at ${file}`;
   return { exitCode: EXIT.OK, stdout: `${message}
 `, stderr: "" };
 }
-var import_node_path23, command5, describe5;
+var import_node_path24, command5, describe5;
 var init_install_hook = __esm({
   "cli/dist/commands/install-hook.js"() {
     "use strict";
-    import_node_path23 = require("node:path");
+    import_node_path24 = require("node:path");
     init_errors();
     init_git_hooks();
     command5 = "install-hook";
@@ -7858,12 +8027,12 @@ function builder6(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", describe: "Only the pre-push hook (default: both)" }).option("pre-commit", { type: "boolean", describe: "Only the pre-commit hook (default: both)" });
 }
 async function handler6(args, io) {
-  const dir = await hooksDir((0, import_node_path24.resolve)(io.cwd, args.repo));
+  const dir = await hooksDir((0, import_node_path25.resolve)(io.cwd, args.repo));
   const only = HOOKS.filter((h) => h === "pre-push" ? args.prePush : args.preCommit);
   const lines = [];
   for (const hook2 of only.length > 0 ? only : HOOKS) {
     const outcome = uninstallHook(dir, hook2);
-    const file = (0, import_node_path24.resolve)(dir, hook2);
+    const file = (0, import_node_path25.resolve)(dir, hook2);
     if (outcome === "removed")
       lines.push(`removed the ${hook2} hook ${file}`);
     else if (outcome === "restored")
@@ -7876,11 +8045,11 @@ async function handler6(args, io) {
   return { exitCode: EXIT.OK, stdout: `${lines.join("\n")}
 `, stderr: "" };
 }
-var import_node_path24, command6, describe6;
+var import_node_path25, command6, describe6;
 var init_uninstall_hook = __esm({
   "cli/dist/commands/uninstall-hook.js"() {
     "use strict";
-    import_node_path24 = require("node:path");
+    import_node_path25 = require("node:path");
     init_errors();
     init_git_hooks();
     command6 = "uninstall-hook";
@@ -8048,7 +8217,7 @@ async function pushed(root, args, io) {
 async function handler8(args, io, steps) {
   let source;
   try {
-    const root = (await openRepo((0, import_node_path25.resolve)(io.cwd, args.repo))).root;
+    const root = (await openRepo((0, import_node_path26.resolve)(io.cwd, args.repo))).root;
     const { revisions: revisions2, tags } = await pushed(root, args, io);
     source = readFailuresAsCliErrors(pushedSource({ repo: root, revisions: revisions2, tags, maxBlobSize: maxFileSizeOf(args) }));
   } catch (error) {
@@ -8058,11 +8227,11 @@ async function handler8(args, io, steps) {
   }
   return withAdvice(await finish(source, "pre-push", args, io, steps), "push", args);
 }
-var import_node_path25, command8, describe8, isZero;
+var import_node_path26, command8, describe8, isZero;
 var init_pre_push = __esm({
   "cli/dist/commands/pre-push.js"() {
     "use strict";
-    import_node_path25 = require("node:path");
+    import_node_path26 = require("node:path");
     init_pipeline();
     init_finish();
     init_source_errors();
@@ -8082,16 +8251,16 @@ function seesWholeScope(collected, args, cwd) {
     return !["since", "range", "branch"].some((o) => args[o] !== void 0);
   if (collected.command !== "scan")
     return false;
-  if (repositoryRoot(collected.root) !== (0, import_node_path26.resolve)(collected.root))
+  if (repositoryRoot(collected.root) !== (0, import_node_path27.resolve)(collected.root))
     return false;
   const paths = Array.isArray(args["paths"]) && args["paths"].length > 0 ? args["paths"] : ["."];
-  return paths.every((p) => p !== "-" && (0, import_node_path26.resolve)(cwd, p) === (0, import_node_path26.resolve)(collected.root));
+  return paths.every((p) => p !== "-" && (0, import_node_path27.resolve)(cwd, p) === (0, import_node_path27.resolve)(collected.root));
 }
-var import_node_path26, suppressStep;
+var import_node_path27, suppressStep;
 var init_suppress = __esm({
   "cli/dist/steps/suppress.js"() {
     "use strict";
-    import_node_path26 = require("node:path");
+    import_node_path27 = require("node:path");
     init_pipeline();
     init_config();
     init_baseline();
@@ -8159,7 +8328,7 @@ async function handler9(args, io, steps) {
   const clash = rest.find((a) => OUTPUT_OPTIONS.test(a));
   if (clash !== void 0)
     throw new CliError(`baseline: ${clash.split("=")[0]} is not used here (the baseline file is the output; name it with --baseline-file)`);
-  const file = (0, import_node_path27.resolve)(io.cwd, args.baselineFile);
+  const file = (0, import_node_path28.resolve)(io.cwd, args.baselineFile);
   const shown = displayPath2(io, file);
   let previous;
   let before;
@@ -8219,12 +8388,12 @@ async function handler9(args, io, steps) {
 ` : ""
   };
 }
-var import_node_fs19, import_node_path27, command9, describe9, TARGETS, OUTPUT_OPTIONS;
+var import_node_fs19, import_node_path28, command9, describe9, TARGETS, OUTPUT_OPTIONS;
 var init_baseline2 = __esm({
   "cli/dist/commands/baseline.js"() {
     "use strict";
     import_node_fs19 = require("node:fs");
-    import_node_path27 = require("node:path");
+    import_node_path28 = require("node:path");
     init_baseline();
     init_config();
     init_report();
@@ -13588,7 +13757,7 @@ async function handler10(args, io) {
   stderr.push(`${names.length} of ${listed.length} repositories of ${args.owner} in ${plan.matrix.include.length} shard${plan.matrix.include.length === 1 ? "" : "s"}` + (plan.shardSize > shardSize ? ` of ${plan.shardSize} (grown from ${shardSize} to stay within ${maxJobs} jobs)` : ` of up to ${plan.shardSize}`));
   if (args.output) {
     try {
-      writeFileAtomic((0, import_node_path28.resolve)(io.cwd, args.output), `${json}
+      writeFileAtomic((0, import_node_path29.resolve)(io.cwd, args.output), `${json}
 `);
     } catch (error) {
       throw new CliError(`cannot write ${args.output}: ${describeError(error)}`);
@@ -13604,12 +13773,12 @@ count=${names.length}
 `, stderr: `${stderr.join("\n")}
 ` };
 }
-var import_node_path28, command10, describe10;
+var import_node_path29, command10, describe10;
 var init_repos = __esm({
   "cli/dist/commands/repos.js"() {
     "use strict";
     init_report();
-    import_node_path28 = require("node:path");
+    import_node_path29 = require("node:path");
     init_errors();
     init_filters();
     init_endpoints();
@@ -13651,7 +13820,7 @@ function builder11(y) {
 function reportFiles2(names, cwd) {
   const files = [];
   for (const name of names) {
-    const path = (0, import_node_path29.resolve)(cwd, name);
+    const path = (0, import_node_path30.resolve)(cwd, name);
     let stats;
     try {
       stats = (0, import_node_fs20.statSync)(path);
@@ -13659,7 +13828,7 @@ function reportFiles2(names, cwd) {
       throw new CliError(`merge: ${name}: no such file or directory`);
     }
     if (stats.isDirectory()) {
-      const found = (0, import_node_fs20.readdirSync)(path, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json")).sort().map((f) => (0, import_node_path29.join)(path, f));
+      const found = (0, import_node_fs20.readdirSync)(path, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json")).sort().map((f) => (0, import_node_path30.join)(path, f));
       if (found.length === 0)
         throw new CliError(`merge: ${name}: no .json reports in this directory`);
       files.push(...found);
@@ -13716,7 +13885,7 @@ async function handler11(args, io) {
     throw error;
   }
   const inputs = reportFiles2(args.reports, io.cwd).flatMap((file) => readReport(file, file.startsWith(io.cwd) ? file.slice(io.cwd.length + 1) : file));
-  const previous = args.sinceReport ? new Set(readReport((0, import_node_path29.resolve)(io.cwd, args.sinceReport), args.sinceReport).flatMap((r) => r.findings.map((f) => f.fingerprint))) : void 0;
+  const previous = args.sinceReport ? new Set(readReport((0, import_node_path30.resolve)(io.cwd, args.sinceReport), args.sinceReport).flatMap((r) => r.findings.map((f) => f.fingerprint))) : void 0;
   const merged = mergeReports(inputs, previous);
   const newKeys = new Set(merged.keys.filter((k) => k.new).map((k) => k.fingerprint));
   const failing = merged.findings.some((f) => failsPolicy(f, args.failOn) && (!args.failOnNew || newKeys.has(f.fingerprint)));
@@ -13747,7 +13916,7 @@ async function handler11(args, io) {
     files.push([args.markdownFile, "markdown"]);
   for (const [file, format] of files) {
     try {
-      writeFileAtomic((0, import_node_path29.resolve)(io.cwd, file), render(format));
+      writeFileAtomic((0, import_node_path30.resolve)(io.cwd, file), render(format));
     } catch (error) {
       throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
     }
@@ -13762,12 +13931,12 @@ async function handler11(args, io) {
   return { exitCode, stdout: args.output ? "" : render(args.format), stderr: stderr.length > 0 ? `${stderr.join("\n")}
 ` : "" };
 }
-var import_node_fs20, import_node_path29, command11, describe11, MERGE_FORMATS;
+var import_node_fs20, import_node_path30, command11, describe11, MERGE_FORMATS;
 var init_merge2 = __esm({
   "cli/dist/commands/merge.js"() {
     "use strict";
     import_node_fs20 = require("node:fs");
-    import_node_path29 = require("node:path");
+    import_node_path30 = require("node:path");
     init_dist2();
     init_report();
     init_cache();
@@ -13794,7 +13963,7 @@ function gitAuthEnv(serverUrl, token, base) {
 }
 function git2(cwd, args, env) {
   return new Promise((done, fail) => {
-    const child = (0, import_node_child_process3.spawn)("git", [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = (0, import_node_child_process4.spawn)("git", [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     const out = [];
     let err = "";
     child.stdout.on("data", (d) => out.push(d));
@@ -13845,11 +14014,11 @@ async function presentCommits(dir, ids, env) {
   }
   return present;
 }
-var import_node_child_process3, RemoteGitError;
+var import_node_child_process4, RemoteGitError;
 var init_git_remote = __esm({
   "cli/dist/org/git-remote.js"() {
     "use strict";
-    import_node_child_process3 = require("node:child_process");
+    import_node_child_process4 = require("node:child_process");
     RemoteGitError = class extends Error {
       constructor(message) {
         super(message);
@@ -13933,7 +14102,7 @@ function emptyReport(name, uri, problem) {
 function readPrevious(file, cwd) {
   let text2;
   try {
-    text2 = (0, import_node_fs21.readFileSync)((0, import_node_path30.resolve)(cwd, file), "utf8");
+    text2 = (0, import_node_fs21.readFileSync)((0, import_node_path31.resolve)(cwd, file), "utf8");
   } catch (error) {
     throw new CliError(`--previous: cannot read ${file}: ${describeError(error)}`);
   }
@@ -13962,7 +14131,7 @@ async function handler12(args, io, steps) {
     if (!NAME.test(name) || name.includes(".."))
       throw new CliError(`--repos: "${name}" is not owner/name`);
   const server = githubServerUrl(args.serverUrl, io.env);
-  const config = args.config !== void 0 ? (0, import_node_path30.resolve)(io.cwd, args.config) : void 0;
+  const config = args.config !== void 0 ? (0, import_node_path31.resolve)(io.cwd, args.config) : void 0;
   if (config !== void 0 && !(0, import_node_fs21.existsSync)(config))
     throw new CliError(`--config: ${args.config} does not exist`);
   const org = config !== void 0 ? { file: config, config: readOrgConfig(config, args.config) } : void 0;
@@ -13977,15 +14146,15 @@ async function handler12(args, io, steps) {
     throw error;
   }
   const previous = args.previous ? readPrevious(args.previous, io.cwd) : /* @__PURE__ */ new Map();
-  const outDir = (0, import_node_path30.resolve)(io.cwd, args.outDir);
+  const outDir = (0, import_node_path31.resolve)(io.cwd, args.outDir);
   try {
     (0, import_node_fs21.mkdirSync)(outDir, { recursive: true });
   } catch (error) {
     throw new CliError(`--out-dir: cannot create ${args.outDir}: ${describeError(error)}`);
   }
-  const workRoot = args.workDir ? (0, import_node_path30.resolve)(io.cwd, args.workDir) : (0, import_node_os4.tmpdir)();
+  const workRoot = args.workDir ? (0, import_node_path31.resolve)(io.cwd, args.workDir) : (0, import_node_os5.tmpdir)();
   (0, import_node_fs21.mkdirSync)(workRoot, { recursive: true });
-  const work = (0, import_node_fs21.mkdtempSync)((0, import_node_path30.join)(workRoot, "shippo-keyguard-shard-"));
+  const work = (0, import_node_fs21.mkdtempSync)((0, import_node_path31.join)(workRoot, "shippo-keyguard-shard-"));
   const env = gitAuthEnv(server, githubToken(io.env), io.env);
   const historyEnv = { ...io.env };
   delete historyEnv["GITHUB_TOKEN"];
@@ -14012,7 +14181,7 @@ async function handler12(args, io, steps) {
   try {
     for (const [i, name] of names.entries()) {
       const url = `${server}/${name}.git`;
-      const file = (0, import_node_path30.join)(outDir, reportFileName(name));
+      const file = (0, import_node_path31.join)(outDir, reportFileName(name));
       const prev = args.full ? void 0 : previous.get(name);
       let remote;
       try {
@@ -14035,7 +14204,7 @@ async function handler12(args, io, steps) {
         writeShardReport(file, emptyReport(name, url), "full", remote.refs, name);
         continue;
       }
-      const dir = (0, import_node_path30.join)(work, String(i));
+      const dir = (0, import_node_path31.join)(work, String(i));
       try {
         await cloneBare(url, dir, remote.head, env, work);
         const since = prev?.repository.refs ? await presentCommits(dir, Object.values(prev.repository.refs), env) : [];
@@ -14050,7 +14219,7 @@ async function handler12(args, io, steps) {
           failed++;
         writeShardReport(file, formatJson(report), incremental ? "incremental" : "full", remote.refs, name);
         if (incremental && prev) {
-          writeShardReport((0, import_node_path30.join)(outDir, reportFileName(name).replace(/\.json$/, ".carried.json")), carriedReport(prev, io.env, apiBase2, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), "unchanged", void 0, name);
+          writeShardReport((0, import_node_path31.join)(outDir, reportFileName(name).replace(/\.json$/, ".carried.json")), carriedReport(prev, io.env, apiBase2, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), "unchanged", void 0, name);
         }
         log.push(`${name}: scanned ${incremental ? `what moved since ${since.length} earlier tip${since.length === 1 ? "" : "s"}` : "the whole history"}`);
       } catch (error) {
@@ -14069,13 +14238,13 @@ async function handler12(args, io, steps) {
   return { exitCode: failed > 0 ? EXIT.ERROR : EXIT.OK, stdout: "", stderr: `${log.join("\n")}
 ` };
 }
-var import_node_fs21, import_node_os4, import_node_path30, command12, describe12, NAME;
+var import_node_fs21, import_node_os5, import_node_path31, command12, describe12, NAME;
 var init_shard = __esm({
   "cli/dist/commands/shard.js"() {
     "use strict";
     import_node_fs21 = require("node:fs");
-    import_node_os4 = require("node:os");
-    import_node_path30 = require("node:path");
+    import_node_os5 = require("node:os");
+    import_node_path31 = require("node:path");
     init_cache();
     init_config();
     init_verify();
