@@ -6,7 +6,7 @@
 // checks recall with the introducing commit, and times `staged` in a repository of 50,000 files.
 // Sizes for a quick run: BENCH_HISTORY_COMMITS=2000 BENCH_HISTORY_BYTES=100MiB.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -39,6 +39,37 @@ function timed(command, args, options = {}) {
   const [rssKb, user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   rmSync(timeFile, { force: true });
   return { seconds, cpu: user + sys, rssMb: rssKb / 1024, status: res.status, stderr: res.stderr ?? '' };
+}
+
+/** The git processes of a full history scan, each timed alone with its output thrown away. */
+function gitParts(target) {
+  const dir = mkdtempSync(join(tmpdir(), 'skg-parts-'));
+  try {
+    const listing = join(dir, 'listing');
+    const fd = openSync(listing, 'w');
+    const list = timed('git', ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype) %(objectsize)', '--unordered'], { cwd: target, stdout: fd });
+    closeSync(fd);
+    const blobs = join(dir, 'blobs');
+    writeFileSync(
+      blobs,
+      readFileSync(listing, 'utf8')
+        .split('\n')
+        .filter((l) => l.split(' ')[1] === 'blob')
+        .map((l) => `${l.split(' ')[0]}\n`)
+        .join(''),
+    );
+    const read = timed('bash', ['-c', `git cat-file --batch --buffer < '${blobs}' > /dev/null`], { cwd: target });
+    const walk = timed('git', ['rev-list', '--objects', '--missing=print', '--filter=object:type=blob', '--all', '--'], { cwd: target });
+    const log = timed('git', ['log', '-z', '--format=%H%x00%an%x00%ae%x00%aI%x00%B', '--all', '--'], { cwd: target });
+    return [
+      { label: 'list the store (cat-file --batch-check)', run: list },
+      { label: 'read every blob (cat-file --batch)', run: read },
+      { label: 'reachable blobs and paths (rev-list --objects)', run: walk },
+      { label: 'commit messages (git log)', run: log },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const fmt = (s) => `${s.toFixed(2)} s`;
@@ -107,6 +138,22 @@ export async function run({ repo = resolve(here, '../..'), args = [] } = {}) {
   console.log(`peak RSS of the scanner process itself: ${scannerRssMb.toFixed(0)} MB (target: under 256 MB)`);
   console.log(`load average before: ${loadBefore}, after: ${loadavg()} (on ${availableParallelism()} cores)`);
   console.log(`scanned ${report.summary.scanned} blobs and messages, ${(report.summary.bytes / 1024 ** 2).toFixed(0)} MiB; ${report.findings.length} findings; ${report.warnings.length} warnings`);
+
+  // Where the CPU goes: each git process a full scan starts, run alone into /dev/null, and what
+  // is left for the scanner itself. Two cores cannot finish faster than all of it divided by two.
+  const parts = gitParts(target);
+  const gitCpu = parts.reduce((sum, p) => sum + p.run.cpu, 0);
+  console.log('');
+  console.log(`where the CPU of \`history\` goes (each git part alone, into /dev/null):`);
+  for (const p of parts) row(`  ${p.label}`, p.run, '');
+  const own = Math.max(0, ours.cpu - gitCpu);
+  console.log(`${'  the scanner itself (history CPU minus the git parts)'.padEnd(54)}${''.padStart(9)}      ${fmt(own).padStart(9)} CPU`);
+  const cores = availableParallelism();
+  const bound = ours.cpu / cores;
+  console.log(
+    `  ${fmt(ours.cpu)} of CPU against the floor's ${fmt(floor.cpu)}: on ${cores} cores no schedule finishes in under ${fmt(bound)}, ` +
+      `${(bound / floor.seconds).toFixed(2)}x the floor (goal <= 1.3x)`,
+  );
 
   let ok = true;
   if (planted.length > 0) {
