@@ -5,16 +5,24 @@
 //                 the package is packed, so `npx shippo-keyguard` starts as fast as a commit hook
 //   ../dist/      a development checkout after `tsc -b`: the code being worked on
 //   ../../dist/   a fresh clone (GitHub Actions, pre-commit): the committed bundle
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import module from 'node:module';
 
-// Node 22.1+ keeps V8's compiled code of the CLI on disk between runs, so each run after the
-// first skips most of the compilation; older Node has no compile cache and skips this.
-module.enableCompileCache?.();
+if (process.argv.length === 3 && process.argv[2] === '--version') {
+  // Answered from this package's own package.json (every layout above has it one directory up,
+  // and every build carries its version): the check CI logs and hook managers run most then
+  // costs Node's start-up and one small read, without loading the CLI's entry.
+  process.stdout.once('error', () => {}); // a reader that went away (`| head -c0`) ends it quietly
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  // Node 22.1+ keeps V8's compiled code of the CLI on disk between runs, so each run after the
+  // first skips most of the compilation; older Node has no compile cache and skips this.
+  module.enableCompileCache?.();
 
-const packaged = new URL('../bundle/shippo-keyguard.mjs', import.meta.url);
-const built = new URL('../dist/main.js', import.meta.url);
-const entry = existsSync(packaged) ? packaged : existsSync(built) ? built : new URL('../../dist/shippo-keyguard.mjs', import.meta.url);
-const { main } = await import(entry.href);
+  const packaged = new URL('../bundle/shippo-keyguard.mjs', import.meta.url);
+  const built = new URL('../dist/main.js', import.meta.url);
+  const entry = existsSync(packaged) ? packaged : existsSync(built) ? built : new URL('../../dist/shippo-keyguard.mjs', import.meta.url);
+  const { main } = await import(entry.href);
 
-process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -37,6 +37,17 @@ describe('the committed bundle (dist/shippo-keyguard.mjs, the files it loads, an
     }
   });
 
+  it('`--version` answers in every layout with the packages\' version, and quietly when the reader has gone', async () => {
+    const { dir } = await freshCheckout();
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'cli', 'package.json'), 'utf8')) as { version: string };
+    // A fresh clone (the committed bundle) and this checkout (whichever build it has) say the same.
+    for (const bin of [join(dir, 'cli/bin/shippo-keyguard.js'), join(ROOT, 'cli/bin/shippo-keyguard.js')]) {
+      expect(sh(process.execPath, [bin, '--version']).stdout, bin).toBe(`${pkg.version}\n`);
+      const cut = sh('bash', ['-c', `"${process.execPath}" "${bin}" --version | head -c0; echo "exit \${PIPESTATUS[0]}" >&2`]);
+      expect(cut.stderr, bin).toBe('exit 0\n');
+    }
+  });
+
   it('runs as `node cli/bin/shippo-keyguard.js` from a fresh clone with no install and no build', async () => {
     const { dir } = await freshCheckout();
     expect(existsSync(join(dir, 'node_modules'))).toBe(false);
