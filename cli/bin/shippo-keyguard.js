@@ -8,12 +8,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import module from 'node:module';
 
-if (process.argv.length === 3 && process.argv[2] === '--version') {
-  // Answered from this package's own package.json (every layout above has it one directory up,
-  // and every build carries its version): the check CI logs and hook managers run most then
-  // costs Node's start-up and one small read, without loading the CLI's entry.
+/** `--version` alone, answered from this package's own package.json when it sits one directory up. */
+function ownVersion() {
+  if (process.argv.length !== 3 || process.argv[2] !== '--version') return undefined;
+  try {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined; // not there (the repository installed as a package): the entry answers
+  }
+}
+
+const version = ownVersion();
+if (version !== undefined) {
+  // The check CI logs and hook managers run most then costs Node's start-up and one small read,
+  // without loading the CLI's entry (every build carries the same version).
   process.stdout.once('error', () => {}); // a reader that went away (`| head -c0`) ends it quietly
-  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  process.stdout.write(`${version}\n`);
 } else {
   // Node 22.1+ keeps V8's compiled code of the CLI on disk between runs, so each run after the
   // first skips most of the compilation; older Node has no compile cache and skips this.
