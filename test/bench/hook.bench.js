@@ -129,7 +129,7 @@ export async function run({ repo = resolve(here, '../..') } = {}) {
       for (const [face, entry] of faces) cases.push([`${s.label} | ${face}`, [node, [entry, ...s.args]], s]);
     }
     // The git calls a staged hook makes (all three at once), each timed alone: with node's own
-    // start-up they set the least a hook can take on this machine.
+    // start-up they set the least a hook can take where the bench runs.
     const gitCalls = count === 3 ? GIT_CALLS.map(([label, args]) => [`git ${label}`, ['git', args], { git: true }]) : [];
     cases.push(...gitCalls);
     const times = new Map(cases.map(([label]) => [label, []]));
