@@ -20,13 +20,13 @@ if (!/^\d+\.\d+\.\d+$/.test(version)) {
 const major = `v${version.split('.')[0]}`;
 const release = `v${version}`;
 
-/** [pattern, replacement]: each pattern's first group is kept, the pin after it is replaced. */
+/** [pattern, pin]: the pattern's first group (and its second, when it has one) is kept around the new pin. */
 const rules = [
   [/(repo:\s*https:\/\/github\.com\/shippo-keyguard\/shippo-keyguard\/?\s*\n\s*rev:\s*)\S+/g, release],
   [/(uses:\s*shippo-keyguard\/shippo-keyguard@)[^\s`'"]+/g, major],
   [/(org-scan\.yml@)[^\s`'"]+/g, major],
   [/(keyguard-ref:[ \t]*)(?!\$)[^\s`'"]+/g, major],
-  [/(shippo-keyguard\/shippo-keyguard\/)v[^/\s]+(\/templates\/gitlab\/)/g, `${release}$2`],
+  [/(shippo-keyguard\/shippo-keyguard\/)v[^/\s]+(\/templates\/gitlab\/)/g, release],
   [/(SHIPPO_KEYGUARD_VERSION: ")[^"]+/g, version],
   [/(\| `SHIPPO_KEYGUARD_VERSION` \| `)[^`]+/g, version],
   [/(keyguard-ref:\n(?:\s+(?:description|type):.*\n)*\s+default:\s*)\S+/g, major],
@@ -47,7 +47,7 @@ for (const file of files) {
   const path = join(root, file);
   const before = readFileSync(path, 'utf8');
   let after = before;
-  for (const [pattern, pin] of rules) after = after.replace(pattern, (_m, head, ...rest) => `${head}${pin.replace('$2', rest[0])}`);
+  for (const [pattern, pin] of rules) after = after.replace(pattern, (_m, head, tail) => `${head}${pin}${typeof tail === 'string' ? tail : ''}`);
   if (after === before) continue;
   stale.push(file);
   if (!check) writeFileSync(path, after);

@@ -96,7 +96,7 @@ function gunzippedName(bytes: Uint8Array): string {
  * not be read. Synchronous and lazy: one entry is inflated at a time, held as long as the caller
  * looks at it, and never written anywhere. Content that is no archive comes back as it is.
  */
-export function* expand(bytes: Buffer, name: string, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Generator<ArchiveItem> {
+export function* expand(bytes: Buffer, limits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): Generator<ArchiveItem> {
   if (limits.depth <= 0 || sniff(bytes) === undefined) {
     yield { chain: [], bytes };
     return;
@@ -104,7 +104,7 @@ export function* expand(bytes: Buffer, name: string, limits: ArchiveLimits = DEF
   const budget: Budget = { bytes: 0, entries: 0, limits };
   const chain: ArchiveStep[] = [];
   try {
-    yield* entry(bytes, name, chain, limits.depth, budget);
+    yield* entry(bytes, chain, limits.depth, budget);
   } catch (error) {
     if (!(error instanceof BudgetSpent)) throw error;
     if (!error.reported) yield warning([], 'archive-too-large', error.message);
@@ -112,7 +112,7 @@ export function* expand(bytes: Buffer, name: string, limits: ArchiveLimits = DEF
 }
 
 /** One piece of content: opened when it is a container and depth is left, else searched as it is. */
-function* entry(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth: number, budget: Budget): Generator<ArchiveItem> {
+function* entry(bytes: Buffer, chain: readonly ArchiveStep[], depth: number, budget: Budget): Generator<ArchiveItem> {
   if (sniff(bytes) === undefined) {
     yield { chain, bytes };
     return;
@@ -123,7 +123,7 @@ function* entry(bytes: Buffer, name: string, chain: readonly ArchiveStep[], dept
     return;
   }
   try {
-    yield* open(bytes, name, chain, depth, budget);
+    yield* open(bytes, chain, depth, budget);
   } catch (error) {
     if (!(error instanceof ArchiveError)) throw error;
     yield warning(chain, error.code, error.message);
@@ -132,7 +132,7 @@ function* entry(bytes: Buffer, name: string, chain: readonly ArchiveStep[], dept
   }
 }
 
-function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth: number, budget: Budget): Generator<ArchiveItem> {
+function* open(bytes: Buffer, chain: readonly ArchiveStep[], depth: number, budget: Budget): Generator<ArchiveItem> {
   switch (sniff(bytes)) {
     case 'gzip': {
       // A .tar.gz is one container, not two: its entries are named right under the outer file, and
@@ -163,11 +163,11 @@ function* open(bytes: Buffer, name: string, chain: readonly ArchiveStep[], depth
           const spent = spentOr(budget, error);
           if (spent !== error) throw spent;
           yield warning(step, error.code, error.message);
-          if (error.partial && error.partial.length > 0) yield* entry(error.partial, zipped.name, step, depth - 1, budget);
+          if (error.partial && error.partial.length > 0) yield* entry(error.partial, step, depth - 1, budget);
           continue;
         }
         if (content.buffer !== bytes.buffer) take(budget, content.length);
-        yield* entry(content, zipped.name, step, depth - 1, budget);
+        yield* entry(content, step, depth - 1, budget);
       }
       return;
     case 'tar': {
@@ -244,7 +244,7 @@ function* gunzipped(bytes: Buffer, chain: readonly ArchiveStep[], depth: number,
     for (const w of windows.end()) yield search(w);
     return;
   }
-  yield* entry(held.length === 1 ? held[0]! : Buffer.concat(held, got), innerName, step, depth - 1, budget);
+  yield* entry(held.length === 1 ? held[0]! : Buffer.concat(held, got), step, depth - 1, budget);
 }
 
 const UNSAFE = 'entry name leads outside the archive; scanned under that name, never extracted';
@@ -313,7 +313,7 @@ function* tarItems(entries: Iterable<TarEntry>, chain: readonly ArchiveStep[], d
       yield* imageLayer(e.data, `sha256:${layer[1] ?? createHash('sha256').update(e.data).digest('hex')}`, chain, depth, budget);
       continue;
     }
-    yield* entry(e.data, e.name, step, depth - 1, budget);
+    yield* entry(e.data, step, depth - 1, budget);
   }
 }
 
@@ -325,7 +325,7 @@ function* imageLayer(bytes: Buffer, digest: string, chain: readonly ArchiveStep[
   const layerStep = (path: string): ArchiveStep[] => [...chain, { format: 'layer', path, layer: digest }];
   const format = sniff(bytes);
   if (format !== 'tar' && !(format === 'gzip' && gzipHoldsTar(bytes))) {
-    yield* entry(bytes, digest, layerStep(''), depth - 1, budget);
+    yield* entry(bytes, layerStep(''), depth - 1, budget);
     return;
   }
   try {
@@ -339,7 +339,7 @@ function* imageLayer(bytes: Buffer, digest: string, chain: readonly ArchiveStep[
         yield warning(step, 'archive-too-large', `${e.size} bytes is over the limit of ${budget.limits.maxEntryBytes}; not scanned`);
         continue;
       }
-      yield* entry(e.data, e.name, step, depth - 1, budget);
+      yield* entry(e.data, step, depth - 1, budget);
     }
   } catch (error) {
     if (!(error instanceof ArchiveError)) throw error;

@@ -18,7 +18,7 @@ export interface ArchiveScanResult {
 export function scanArchiveContent(content: Buffer, options: ContentScanOptions, limits: ArchiveLimits): ArchiveScanResult {
   const findings: Finding[] = [];
   const warnings: ScanWarning[] = [];
-  for (const item of expand(content, options.path, limits)) {
+  for (const item of expand(content, limits)) {
     if (item.warning) {
       warnings.push({ code: item.warning.code, message: `${archivePath(options.path, item.chain)}: ${item.warning.message}`, path: options.path });
       continue;

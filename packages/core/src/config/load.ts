@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { yamlParseDocument } from './deps.js';
 import { configSchema, type KeyguardConfig } from './schema.js';

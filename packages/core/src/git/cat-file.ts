@@ -247,7 +247,8 @@ export async function readAllBlobs(
   onBlob: BlobHandler,
   signal?: AbortSignal,
 ): Promise<boolean> {
-  const parser = new BatchParser((id, type, size) => type === 'blob' && wants(id, size), onBlob, () => undefined);
+  // `wants` was asked once, as the lister named each blob: what reaches the reader is wanted.
+  const parser = new BatchParser((_id, type) => type === 'blob', onBlob, () => undefined);
   const listArgs = ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype) %(objectsize)', '--unordered'];
   let requested = 0;
   let listed: Promise<number | null> = Promise.resolve(null);
