@@ -1735,7 +1735,7 @@ function unsafe(name) {
 function gunzippedName(bytes) {
   return gzipName(bytes) ?? "";
 }
-function* expand(bytes, name, limits = DEFAULT_ARCHIVE_LIMITS) {
+function* expand(bytes, limits = DEFAULT_ARCHIVE_LIMITS) {
   if (limits.depth <= 0 || sniff(bytes) === void 0) {
     yield { chain: [], bytes };
     return;
@@ -1743,7 +1743,7 @@ function* expand(bytes, name, limits = DEFAULT_ARCHIVE_LIMITS) {
   const budget = { bytes: 0, entries: 0, limits };
   const chain = [];
   try {
-    yield* entry(bytes, name, chain, limits.depth, budget);
+    yield* entry(bytes, chain, limits.depth, budget);
   } catch (error) {
     if (!(error instanceof BudgetSpent))
       throw error;
@@ -1751,7 +1751,7 @@ function* expand(bytes, name, limits = DEFAULT_ARCHIVE_LIMITS) {
       yield warning([], "archive-too-large", error.message);
   }
 }
-function* entry(bytes, name, chain, depth, budget) {
+function* entry(bytes, chain, depth, budget) {
   if (sniff(bytes) === void 0) {
     yield { chain, bytes };
     return;
@@ -1762,7 +1762,7 @@ function* entry(bytes, name, chain, depth, budget) {
     return;
   }
   try {
-    yield* open(bytes, name, chain, depth, budget);
+    yield* open(bytes, chain, depth, budget);
   } catch (error) {
     if (!(error instanceof ArchiveError))
       throw error;
@@ -1771,7 +1771,7 @@ function* entry(bytes, name, chain, depth, budget) {
       yield { chain, bytes };
   }
 }
-function* open(bytes, name, chain, depth, budget) {
+function* open(bytes, chain, depth, budget) {
   switch (sniff(bytes)) {
     case "gzip": {
       if (gzipHoldsTar(bytes)) {
@@ -1802,12 +1802,12 @@ function* open(bytes, name, chain, depth, budget) {
             throw spent;
           yield warning(step, error.code, error.message);
           if (error.partial && error.partial.length > 0)
-            yield* entry(error.partial, zipped.name, step, depth - 1, budget);
+            yield* entry(error.partial, step, depth - 1, budget);
           continue;
         }
         if (content.buffer !== bytes.buffer)
           take(budget, content.length);
-        yield* entry(content, zipped.name, step, depth - 1, budget);
+        yield* entry(content, step, depth - 1, budget);
       }
       return;
     case "tar": {
@@ -1882,7 +1882,7 @@ function* gunzipped(bytes, chain, depth, budget) {
       yield search(w);
     return;
   }
-  yield* entry(held.length === 1 ? held[0] : Buffer.concat(held, got), innerName, step, depth - 1, budget);
+  yield* entry(held.length === 1 ? held[0] : Buffer.concat(held, got), step, depth - 1, budget);
 }
 function gzipHoldsTar(bytes) {
   const stream = new GunzipStream(bytes, 4096);
@@ -1943,14 +1943,14 @@ function* tarItems(entries, chain, depth, budget, image) {
       yield* imageLayer(e.data, `sha256:${layer[1] ?? (0, import_node_crypto2.createHash)("sha256").update(e.data).digest("hex")}`, chain, depth, budget);
       continue;
     }
-    yield* entry(e.data, e.name, step, depth - 1, budget);
+    yield* entry(e.data, step, depth - 1, budget);
   }
 }
 function* imageLayer(bytes, digest, chain, depth, budget) {
   const layerStep = (path) => [...chain, { format: "layer", path, layer: digest }];
   const format = sniff(bytes);
   if (format !== "tar" && !(format === "gzip" && gzipHoldsTar(bytes))) {
-    yield* entry(bytes, digest, layerStep(""), depth - 1, budget);
+    yield* entry(bytes, layerStep(""), depth - 1, budget);
     return;
   }
   try {
@@ -1964,7 +1964,7 @@ function* imageLayer(bytes, digest, chain, depth, budget) {
         yield warning(step, "archive-too-large", `${e.size} bytes is over the limit of ${budget.limits.maxEntryBytes}; not scanned`);
         continue;
       }
-      yield* entry(e.data, e.name, step, depth - 1, budget);
+      yield* entry(e.data, step, depth - 1, budget);
     }
   } catch (error) {
     if (!(error instanceof ArchiveError))
@@ -2274,7 +2274,7 @@ var init_path = __esm({
 function scanArchiveContent(content, options, limits) {
   const findings = [];
   const warnings = [];
-  for (const item of expand(content, options.path, limits)) {
+  for (const item of expand(content, limits)) {
     if (item.warning) {
       warnings.push({ code: item.warning.code, message: `${archivePath(options.path, item.chain)}: ${item.warning.message}`, path: options.path });
       continue;
@@ -3811,7 +3811,7 @@ async function readObjects(cwd, ids, type, onObject, onMissing, wants = () => tr
   }
 }
 async function readAllBlobs(cwd, wants, onBlob, signal) {
-  const parser2 = new BatchParser((id, type, size) => type === "blob" && wants(id, size), onBlob, () => void 0);
+  const parser2 = new BatchParser((_id, type) => type === "blob", onBlob, () => void 0);
   const listArgs = ["cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype) %(objectsize)", "--unordered"];
   let requested = 0;
   let listed = Promise.resolve(null);

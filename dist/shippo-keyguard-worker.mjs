@@ -1079,7 +1079,7 @@ function unsafe(name) {
 function gunzippedName(bytes) {
   return gzipName(bytes) ?? "";
 }
-function* expand(bytes, name, limits = DEFAULT_ARCHIVE_LIMITS) {
+function* expand(bytes, limits = DEFAULT_ARCHIVE_LIMITS) {
   if (limits.depth <= 0 || sniff(bytes) === void 0) {
     yield { chain: [], bytes };
     return;
@@ -1087,7 +1087,7 @@ function* expand(bytes, name, limits = DEFAULT_ARCHIVE_LIMITS) {
   const budget = { bytes: 0, entries: 0, limits };
   const chain = [];
   try {
-    yield* entry(bytes, name, chain, limits.depth, budget);
+    yield* entry(bytes, chain, limits.depth, budget);
   } catch (error) {
     if (!(error instanceof BudgetSpent))
       throw error;
@@ -1095,7 +1095,7 @@ function* expand(bytes, name, limits = DEFAULT_ARCHIVE_LIMITS) {
       yield warning([], "archive-too-large", error.message);
   }
 }
-function* entry(bytes, name, chain, depth, budget) {
+function* entry(bytes, chain, depth, budget) {
   if (sniff(bytes) === void 0) {
     yield { chain, bytes };
     return;
@@ -1106,7 +1106,7 @@ function* entry(bytes, name, chain, depth, budget) {
     return;
   }
   try {
-    yield* open(bytes, name, chain, depth, budget);
+    yield* open(bytes, chain, depth, budget);
   } catch (error) {
     if (!(error instanceof ArchiveError))
       throw error;
@@ -1115,7 +1115,7 @@ function* entry(bytes, name, chain, depth, budget) {
       yield { chain, bytes };
   }
 }
-function* open(bytes, name, chain, depth, budget) {
+function* open(bytes, chain, depth, budget) {
   switch (sniff(bytes)) {
     case "gzip": {
       if (gzipHoldsTar(bytes)) {
@@ -1146,12 +1146,12 @@ function* open(bytes, name, chain, depth, budget) {
             throw spent;
           yield warning(step, error.code, error.message);
           if (error.partial && error.partial.length > 0)
-            yield* entry(error.partial, zipped.name, step, depth - 1, budget);
+            yield* entry(error.partial, step, depth - 1, budget);
           continue;
         }
         if (content.buffer !== bytes.buffer)
           take(budget, content.length);
-        yield* entry(content, zipped.name, step, depth - 1, budget);
+        yield* entry(content, step, depth - 1, budget);
       }
       return;
     case "tar": {
@@ -1226,7 +1226,7 @@ function* gunzipped(bytes, chain, depth, budget) {
       yield search(w);
     return;
   }
-  yield* entry(held.length === 1 ? held[0] : Buffer.concat(held, got), innerName, step, depth - 1, budget);
+  yield* entry(held.length === 1 ? held[0] : Buffer.concat(held, got), step, depth - 1, budget);
 }
 var UNSAFE = "entry name leads outside the archive; scanned under that name, never extracted";
 function gzipHoldsTar(bytes) {
@@ -1289,14 +1289,14 @@ function* tarItems(entries, chain, depth, budget, image) {
       yield* imageLayer(e.data, `sha256:${layer[1] ?? createHash2("sha256").update(e.data).digest("hex")}`, chain, depth, budget);
       continue;
     }
-    yield* entry(e.data, e.name, step, depth - 1, budget);
+    yield* entry(e.data, step, depth - 1, budget);
   }
 }
 function* imageLayer(bytes, digest, chain, depth, budget) {
   const layerStep = (path) => [...chain, { format: "layer", path, layer: digest }];
   const format = sniff(bytes);
   if (format !== "tar" && !(format === "gzip" && gzipHoldsTar(bytes))) {
-    yield* entry(bytes, digest, layerStep(""), depth - 1, budget);
+    yield* entry(bytes, layerStep(""), depth - 1, budget);
     return;
   }
   try {
@@ -1310,7 +1310,7 @@ function* imageLayer(bytes, digest, chain, depth, budget) {
         yield warning(step, "archive-too-large", `${e.size} bytes is over the limit of ${budget.limits.maxEntryBytes}; not scanned`);
         continue;
       }
-      yield* entry(e.data, e.name, step, depth - 1, budget);
+      yield* entry(e.data, step, depth - 1, budget);
     }
   } catch (error) {
     if (!(error instanceof ArchiveError))
@@ -1360,7 +1360,7 @@ function archivePath(path, chain) {
 function scanArchiveContent(content, options, limits) {
   const findings = [];
   const warnings = [];
-  for (const item of expand(content, options.path, limits)) {
+  for (const item of expand(content, limits)) {
     if (item.warning) {
       warnings.push({ code: item.warning.code, message: `${archivePath(options.path, item.chain)}: ${item.warning.message}`, path: options.path });
       continue;
