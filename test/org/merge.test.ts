@@ -164,6 +164,23 @@ describe('merge', () => {
     expect(shippo.requests.length).toBe(before);
   });
 
+  it('--update-verify-cache writes each key once, with its newest verdict, whatever the number of reports holding it', async () => {
+    // The same report again, every verdict an hour older: two verdicts per key, one cache entry each.
+    const report = JSON.parse(readFileSync(join(temp, 'b.json'), 'utf8')) as { findings: { fingerprint: string; verification?: { status: string; checkedAt?: string } }[] };
+    const judged = report.findings.filter((f) => (f.verification?.status === 'live' || f.verification?.status === 'dead') && f.verification.checkedAt);
+    const keys = new Set(judged.map((f) => f.fingerprint));
+    expect(keys.size).toBeGreaterThan(0);
+    for (const f of judged) f.verification!.checkedAt = new Date(Date.parse(f.verification!.checkedAt!) - 3_600_000).toISOString();
+    writeFileSync(join(temp, 'b-older.json'), JSON.stringify(report));
+    const env = { SHIPPO_API_BASE_URL: shippo.url, XDG_CACHE_HOME: join(temp, 'once-cache') };
+    const r = await runCli(['merge', 'b-older.json', 'b.json', '--update-verify-cache', '-o', 'once.txt'], { cwd: temp, env });
+    expect(r.stderr).toMatch(new RegExp(`^verification cache: ${keys.size} verdicts? recorded, 0 expired entries removed$`, 'm'));
+    const entries = sh('find', [join(temp, 'once-cache'), '-type', 'f', '-name', '*.json']).stdout.trim().split('\n');
+    expect(entries).toHaveLength(keys.size);
+    const newest = new Set(JSON.parse(readFileSync(join(temp, 'b.json'), 'utf8')).findings.map((f: { verification?: { checkedAt?: string } }) => f.verification?.checkedAt));
+    for (const file of entries) expect(newest.has((JSON.parse(readFileSync(file, 'utf8')) as { checkedAt: string }).checkedAt), file).toBe(true);
+  });
+
   it('bad input: one line, exit 2, nothing written', async () => {
     writeFileSync(join(temp, 'not.json'), '{ nope');
     writeFileSync(join(temp, 'other.json'), '{"findings": []}');

@@ -121,10 +121,16 @@ function updateVerifyCache(inputs: readonly ReportInput[], base: URL, env: NodeJ
   let recorded = 0;
   let removed = 0;
   try {
+    // The newest verdict of each key across every report (a key at five places carries up to five),
+    // so each key's cache entry is written at most once.
+    const newest = new Map<string, { status: 'live' | 'dead'; checkedAt: string }>();
     for (const f of inputs.flatMap((r) => r.findings)) {
       const v = f.verification;
-      if ((v?.status === 'live' || v?.status === 'dead') && v.checkedAt !== undefined && recordVerification(cacheKeyFor(f.fingerprint, base), { status: v.status, checkedAt: v.checkedAt }, { env })) recorded++;
+      if ((v?.status !== 'live' && v?.status !== 'dead') || v.checkedAt === undefined) continue;
+      const held = newest.get(f.fingerprint);
+      if (!held || Date.parse(v.checkedAt) > Date.parse(held.checkedAt)) newest.set(f.fingerprint, { status: v.status, checkedAt: v.checkedAt });
     }
+    for (const [fingerprint, verdict] of newest) if (recordVerification(cacheKeyFor(fingerprint, base), verdict, { env })) recorded++;
     removed = pruneVerificationCache({ env });
   } catch (error) {
     throw new CliError(`--update-verify-cache: cannot write the verification cache: ${describeError(error)}`);
