@@ -13856,11 +13856,18 @@ function updateVerifyCache(inputs, base, env) {
   let recorded = 0;
   let removed = 0;
   try {
+    const newest = /* @__PURE__ */ new Map();
     for (const f of inputs.flatMap((r) => r.findings)) {
       const v = f.verification;
-      if ((v?.status === "live" || v?.status === "dead") && v.checkedAt !== void 0 && recordVerification(cacheKeyFor(f.fingerprint, base), { status: v.status, checkedAt: v.checkedAt }, { env }))
-        recorded++;
+      if (v?.status !== "live" && v?.status !== "dead" || v.checkedAt === void 0)
+        continue;
+      const held = newest.get(f.fingerprint);
+      if (!held || Date.parse(v.checkedAt) > Date.parse(held.checkedAt))
+        newest.set(f.fingerprint, { status: v.status, checkedAt: v.checkedAt });
     }
+    for (const [fingerprint, verdict] of newest)
+      if (recordVerification(cacheKeyFor(fingerprint, base), verdict, { env }))
+        recorded++;
     removed = pruneVerificationCache({ env });
   } catch (error) {
     throw new CliError(`--update-verify-cache: cannot write the verification cache: ${describeError(error)}`);
