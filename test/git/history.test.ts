@@ -460,6 +460,51 @@ describe('history: non-ASCII names in a large commit', () => {
   });
 });
 
+describe('history: the git calls a full scan makes', () => {
+  /** Every git command line the scan starts (the subcommand and what follows), through a logging stand-in for git on PATH. */
+  async function gitCallsOf<T>(run: () => Promise<T>): Promise<{ result: T; calls: string[] }> {
+    const dir = tempDir();
+    const log = join(dir, 'calls.log');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(dir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const before = process.env['PATH'];
+    process.env['PATH'] = `${dir}:${before ?? ''}`;
+    try {
+      const result = await run();
+      const calls = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => l.slice(l.indexOf('--no-pager ') + '--no-pager '.length));
+      return { result, calls };
+    } finally {
+      process.env['PATH'] = before;
+    }
+  }
+
+  it('opens a bare clone in one round of calls and reads its store with one reader, annotated tags included', async () => {
+    const repo = new Repo();
+    const key = fakeKey('live', 'bare-round');
+    repo.write('config.txt', `${key}\n`).commit('add config');
+    repo.git('tag', '-a', 'v1', '-m', 'first release');
+    repo.git('tag', '-a', 'v2', '-m', 'second release');
+    repo.write('config.txt', 'clean\n').commit('remove');
+    const bare = join(tempDir(), 'tagged.git');
+    execFileSync('git', ['clone', '-q', '--bare', repo.dir, bare]);
+
+    const { result, calls } = await gitCallsOf(() => scanHistory({ repo: bare }));
+    expect(byKey(result.findings, key).map((f) => f.path)).toEqual(['config.txt']);
+    expect(result.root).toBe(bare);
+    // Opening: one rev-parse (a bare repository answers all but --show-toplevel) beside the remote's config.
+    expect(calls.filter((c) => c.startsWith('rev-parse'))).toHaveLength(1);
+    expect(calls.filter((c) => c.startsWith('symbolic-ref'))).toHaveLength(0);
+    // One reader for the whole store: rev-list names the annotated tags among reachable
+    // objects, and they are not read again by id after the stream.
+    expect(calls.filter((c) => c === 'cat-file --batch --buffer')).toHaveLength(1);
+    // HEAD names a commit, so nothing asks whether any ref exists.
+    expect(calls.filter((c) => c.startsWith('for-each-ref --count=1'))).toHaveLength(0);
+  });
+});
+
 describe('history: what counts as history', () => {
   it('every stash entry counts; a commit amended away and a dangling blob do not', async () => {
     const repo = new Repo();

@@ -241,11 +241,24 @@ export async function readObjects(
  * Returns false when git stopped early (a corrupt object, a pack it refuses, or `signal`
  * stopped it): the caller reads what is left by id.
  */
+export interface WholeStoreOptions {
+  /** Stops git early. */
+  readonly signal?: AbortSignal;
+  /**
+   * Called once both git processes are running: a caller that has other git calls to make waits
+   * for this first, since every process start holds up the next one and the stream is what the
+   * scan waits on.
+   */
+  readonly onStarted?: () => void;
+  /** Each annotated tag object the store lists (rev-list names them among reachable objects). */
+  readonly onTag?: (id: string) => void;
+}
+
 export async function readAllBlobs(
   cwd: string,
   wants: (id: string, size: number) => boolean,
   onBlob: BlobHandler,
-  signal?: AbortSignal,
+  { signal, onStarted, onTag }: WholeStoreOptions = {},
 ): Promise<boolean> {
   // `wants` was asked once, as the lister named each blob: what reaches the reader is wanted.
   const parser = new BatchParser((_id, type) => type === 'blob', onBlob, () => undefined);
@@ -262,7 +275,9 @@ export async function readAllBlobs(
     let ids: string[] = [];
     const split = lineSplitter((line) => {
       const [id = '', type, size] = line.split(' ');
-      if (type === 'blob' && wants(id, Number(size))) ids.push(id);
+      if (type === 'blob') {
+        if (wants(id, Number(size))) ids.push(id);
+      } else if (type === 'tag') onTag?.(id);
     });
     const flush = (): boolean => {
       if (ids.length === 0) return true;
@@ -291,6 +306,7 @@ export async function readAllBlobs(
         resolve(code);
       });
     });
+    onStarted?.();
   };
   let outcome: Outcome;
   try {

@@ -97,6 +97,8 @@ export interface GitRunOptions {
 export interface GitOutput {
   readonly stdout: Buffer;
   readonly code: number;
+  /** What git wrote to stderr (its first 64 KiB), for an exit code the caller allowed. */
+  readonly stderr: string;
 }
 
 /** Run git to completion; collects stdout (unless `onData` streams it) and turns failure into a GitError. */
@@ -127,7 +129,7 @@ export function runGit(cwd: string, args: readonly string[], options: GitRunOpti
     child.on('close', (code) => {
       if (failed) return reject(failed);
       const exit = code ?? -1;
-      if (exit === 0 || options.okCodes?.includes(exit)) return resolve({ stdout: Buffer.concat(out), code: exit });
+      if (exit === 0 || options.okCodes?.includes(exit)) return resolve({ stdout: Buffer.concat(out), code: exit, stderr: err });
       reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ''} failed with exit code ${exit}`), args, code));
     });
     child.stdin.end(options.input ?? '');
