@@ -233,11 +233,15 @@ export async function readObjects(
  * Stream every blob of the store in pack order (the order git inflates fastest), handing over
  * those `wants` accepts. One `git cat-file --batch-check` lists the store without inflating
  * anything (`--batch-all-objects --unordered`: pack order), and the blob ids it names are relayed,
- * as they come, to a `git cat-file --batch` that reads only those. Trees and commits, most of the
- * objects of a history, are never inflated or sent: on eslint/eslint that is 160,000 of 226,000
- * objects and 300 MB, and git spends about a quarter less CPU than inflating the whole store
- * (on a history of small edits to large files, where blobs are nearly all of the bytes, it is
- * about even).
+ * as they come, to `git cat-file --batch` processes that read only those. Trees and commits, most
+ * of the objects of a history, are never inflated or sent: on eslint/eslint that is 160,000 of
+ * 226,000 objects and 300 MB, and git spends about a quarter less CPU than inflating the whole
+ * store (on a history of small edits to large files, where blobs are nearly all of the bytes, it
+ * is about even).
+ * With `readers` above one, the listed blobs go to the readers in turn, a few megabytes of them at
+ * a time (runs of neighbours in the pack, so each reader still finds most delta bases in its own
+ * cache): one reader inflating is what a full scan waits on once the other git calls are done,
+ * and a second one keeps both cores busy until the end.
  * Returns false when git stopped early (a corrupt object, a pack it refuses, or `signal`
  * stopped it): the caller reads what is left by id.
  */
@@ -245,83 +249,126 @@ export interface WholeStoreOptions {
   /** Stops git early. */
   readonly signal?: AbortSignal;
   /**
-   * Called once both git processes are running: a caller that has other git calls to make waits
+   * Called once every git process is running: a caller that has other git calls to make waits
    * for this first, since every process start holds up the next one and the stream is what the
    * scan waits on.
    */
   readonly onStarted?: () => void;
   /** Each annotated tag object the store lists (rev-list names them among reachable objects). */
   readonly onTag?: (id: string) => void;
+  /** `git cat-file --batch` processes inflating at once (default 1). */
+  readonly readers?: number;
 }
+
+/** Bytes of blobs relayed to one reader before the next one takes over. */
+const READER_RUN_BYTES = 2 * 1024 * 1024;
 
 export async function readAllBlobs(
   cwd: string,
   wants: (id: string, size: number) => boolean,
   onBlob: BlobHandler,
-  { signal, onStarted, onTag }: WholeStoreOptions = {},
+  { signal, onStarted, onTag, readers = 1 }: WholeStoreOptions = {},
 ): Promise<boolean> {
-  // `wants` was asked once, as the lister named each blob: what reaches the reader is wanted.
-  const parser = new BatchParser((_id, type) => type === 'blob', onBlob, () => undefined);
+  const count = Math.max(1, Math.floor(readers));
   const listArgs = ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype) %(objectsize)', '--unordered'];
-  let requested = 0;
+  // One stop for everything: a reader that fails (or the caller's signal) ends the others and the lister.
+  const stopAll = new AbortController();
+  const onAbort = () => stopAll.abort();
+  if (signal?.aborted) stopAll.abort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  const requested: number[] = new Array<number>(count).fill(0);
+  const stdins: (Writable | undefined)[] = new Array<Writable | undefined>(count).fill(undefined);
   let listed: Promise<number | null> = Promise.resolve(null);
-  let stopLister = (): void => undefined;
-  const relay = (stdin: Writable): void => {
+
+  const startLister = (): void => {
+    const inputs = stdins as Writable[];
     const lister = spawnGit(cwd, listArgs);
-    stopLister = () => void lister.kill();
-    signal?.addEventListener('abort', stopLister, { once: true });
+    const stopLister = () => void lister.kill();
+    stopAll.signal.addEventListener('abort', stopLister, { once: true });
     lister.stdin.end();
     lister.stderr.resume();
-    let ids: string[] = [];
+    const pending: string[][] = inputs.map(() => []);
+    let current = 0;
+    let runBytes = 0;
     const split = lineSplitter((line) => {
       const [id = '', type, size] = line.split(' ');
       if (type === 'blob') {
-        if (wants(id, Number(size))) ids.push(id);
+        const bytes = Number(size);
+        if (!wants(id, bytes)) return;
+        (pending[current] as string[]).push(id);
+        runBytes += bytes;
+        if (count > 1 && runBytes >= READER_RUN_BYTES) {
+          current = (current + 1) % count;
+          runBytes = 0;
+        }
       } else if (type === 'tag') onTag?.(id);
     });
-    const flush = (): boolean => {
-      if (ids.length === 0) return true;
-      requested += ids.length;
-      const text = ids.join('\n') + '\n';
-      ids = [];
-      return stdin.write(text);
+    /** Write what is pending to each reader; false when one of them asks to wait. */
+    const flush = (): Writable | undefined => {
+      let full: Writable | undefined;
+      inputs.forEach((stdin, k) => {
+        const ids = pending[k] as string[];
+        if (ids.length === 0) return;
+        requested[k] = (requested[k] as number) + ids.length;
+        pending[k] = [];
+        if (!stdin.write(ids.join('\n') + '\n')) full ??= stdin;
+      });
+      return full;
     };
     lister.stdout.on('data', (chunk: Buffer) => {
       split.push(chunk);
-      if (!flush()) {
+      const full = flush();
+      if (full) {
         lister.stdout.pause();
-        stdin.once('drain', () => lister.stdout.resume());
+        full.once('drain', () => lister.stdout.resume());
       }
     });
     listed = new Promise((resolve) => {
-      lister.on('error', () => {
-        stdin.end();
-        resolve(null);
-      });
+      const end = (code: number | null) => {
+        stopAll.signal.removeEventListener('abort', stopLister);
+        for (const stdin of inputs) stdin.end();
+        resolve(code);
+      };
+      lister.on('error', () => end(null));
       lister.on('close', (code) => {
-        signal?.removeEventListener('abort', stopLister);
         split.end();
         flush();
-        stdin.end();
-        resolve(code);
+        end(code);
       });
     });
     onStarted?.();
   };
-  let outcome: Outcome;
+
+  const reading = stdins.map((_, k) => {
+    // `wants` was asked once, as the lister named each blob: what reaches a reader is wanted.
+    const parser = new BatchParser((_id, type) => type === 'blob', onBlob, () => undefined);
+    const feed = (stdin: Writable): void => {
+      stdins[k] = stdin;
+      if (stdins.every((s) => s !== undefined)) startLister();
+    };
+    return runBatch(cwd, ['cat-file', '--batch', '--buffer'], parser, feed, { viaSocket: true, signal: stopAll.signal }).then(
+      (outcome) => {
+        // A reader that died early (a corrupt object) leaves the lister waiting on a full pipe.
+        if (outcome.code !== 0) stopAll.abort();
+        return outcome;
+      },
+      (error: unknown) => {
+        stopAll.abort();
+        throw error;
+      },
+    );
+  });
   try {
-    outcome = await runBatch(cwd, ['cat-file', '--batch', '--buffer'], parser, relay, {
-      viaSocket: true,
-      ...(signal ? { signal } : {}),
-    });
-  } catch (error) {
-    stopLister();
-    throw error;
+    // Every reader is waited for (a failed one has stopped the others), so none fails unwatched.
+    const settled = await Promise.allSettled(reading);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const outcomes = settled.map((r) => (r as PromiseFulfilledResult<Outcome>).value);
+    const listCode = await listed;
+    return listCode === 0 && outcomes.every((o, k) => o.code === 0 && o.answered >= (requested[k] as number));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
-  // A reader that died early (a corrupt object) leaves the lister waiting on a full pipe.
-  if (outcome.code !== 0) stopLister();
-  const listCode = await listed;
-  return listCode === 0 && outcome.code === 0 && outcome.answered >= requested;
 }
 
 /** Split `items` into at most `parts` contiguous slices of about equal total `weight`. */

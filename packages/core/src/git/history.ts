@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Detector } from '@shippo-keyguard/rules';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../archive/expand.js';
@@ -40,7 +40,11 @@ export interface HistoryScanOptions {
   readonly detectors?: readonly Detector[];
   /** Called now and then with blobs and bytes read so far. */
   readonly onProgress?: (blobs: number, bytes: number) => void;
-  /** `git cat-file` processes reading in parallel (default 2: git inflates while we search). */
+  /**
+   * `git cat-file` processes inflating in parallel (default 2 where there is enough to read, so
+   * git inflates on both cores while we search; 1 for a small store, where a second process costs
+   * more to start than it saves).
+   */
   readonly readers?: number;
   /**
    * Paths to skip: given the repository root, a predicate on paths relative to it. A range is listed with paths, so blobs seen
@@ -159,7 +163,7 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
           return false;
         },
         onBlob,
-        { signal: stopStream.signal, onStarted: streamStarted, onTag: (id) => tagObjects.add(id) },
+        { signal: stopStream.signal, onStarted: streamStarted, onTag: (id) => tagObjects.add(id), readers: options.readers ?? (packedBytes(info.objects) < PARALLEL_THRESHOLD ? 1 : 2) },
       )
     : undefined;
   // Awaited below; until then a failure must not count as unhandled.
@@ -327,6 +331,19 @@ async function refsPointingAt(root: string, ids: readonly string[]): Promise<Map
     for (const id of [object, peeled]) if (wanted.has(id) && !names.has(id)) names.set(id, name);
   }
   return names;
+}
+
+/** Bytes of the store's packs (loose objects aside): enough to tell a small store from a large one without a git call. */
+function packedBytes(objects: string | undefined): number {
+  if (objects === undefined) return 0;
+  try {
+    const dir = join(objects, 'pack');
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.pack'))
+      .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+  } catch {
+    return 0; // no pack directory yet: everything is loose, and small
+  }
 }
 
 async function hasRefs(root: string): Promise<boolean> {
