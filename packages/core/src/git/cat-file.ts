@@ -290,10 +290,12 @@ export async function readAllBlobs(
     const pending: string[][] = inputs.map(() => []);
     let current = 0;
     let runBytes = 0;
+    // Most listed objects are trees and commits: they are passed over without splitting the line.
     const split = lineSplitter((line) => {
-      const [id = '', type, size] = line.split(' ');
-      if (type === 'blob') {
-        const bytes = Number(size);
+      const space = line.indexOf(' ');
+      if (line.startsWith('blob ', space + 1)) {
+        const id = line.slice(0, space);
+        const bytes = Number(line.slice(space + 6));
         if (!wants(id, bytes)) return;
         (pending[current] as string[]).push(id);
         runBytes += bytes;
@@ -301,7 +303,7 @@ export async function readAllBlobs(
           current = (current + 1) % count;
           runBytes = 0;
         }
-      } else if (type === 'tag') onTag?.(id);
+      } else if (line.startsWith('tag ', space + 1)) onTag?.(line.slice(0, space));
     });
     /** Write what is pending to each reader; false when one of them asks to wait. */
     const flush = (): Writable | undefined => {
