@@ -163,7 +163,7 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
           return false;
         },
         onBlob,
-        { signal: stopStream.signal, onStarted: streamStarted, onTag: (id) => tagObjects.add(id), readers: options.readers ?? (packedBytes(info.objects) < PARALLEL_THRESHOLD ? 1 : 2) },
+        { signal: stopStream.signal, onStarted: streamStarted, onTag: (id) => tagObjects.add(id), ...storeParts(info.objects, options.readers) },
       )
     : undefined;
   // Awaited below; until then a failure must not count as unhandled.
@@ -333,17 +333,24 @@ async function refsPointingAt(root: string, ids: readonly string[]): Promise<Map
   return names;
 }
 
-/** Bytes of the store's packs (loose objects aside): enough to tell a small store from a large one without a git call. */
-function packedBytes(objects: string | undefined): number {
-  if (objects === undefined) return 0;
-  try {
-    const dir = join(objects, 'pack');
-    return readdirSync(dir)
-      .filter((name) => name.endsWith('.pack'))
-      .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
-  } catch {
-    return 0; // no pack directory yet: everything is loose, and small
+/**
+ * How many git readers share the whole-store stream, and the size on disk they divide: the
+ * store's packs (loose objects aside), read from the file system, since a git call to ask would
+ * hold up the stream. Two for a large store, so git inflates on both cores; one for a small
+ * store, where a second process costs more to start than it saves, or when the packs cannot be
+ * seen (an alternate object store, say).
+ */
+function storeParts(objects: string | undefined, readers: number | undefined): { readers: number; storeBytes: number } {
+  let storeBytes = 0;
+  if (objects !== undefined) {
+    try {
+      const dir = join(objects, 'pack');
+      for (const name of readdirSync(dir)) if (name.endsWith('.pack')) storeBytes += statSync(join(dir, name)).size;
+    } catch {
+      // No pack directory yet: everything is loose, and small.
+    }
   }
+  return { readers: readers ?? (storeBytes < PARALLEL_THRESHOLD ? 1 : 2), storeBytes };
 }
 
 async function hasRefs(root: string): Promise<boolean> {
