@@ -15,9 +15,9 @@ function writeStdout(text: string): Promise<void> {
 /**
  * A commit hook's `staged`, or `pre-commit` without file names, starts its git reads before the
  * commands load: git reads the index (tens of milliseconds in a large repository) and describes
- * the repository while Node compiles the commands, instead of after, and the processes start
- * while Node's heap is small. Only for the hook's own command line (no options), whose text
- * report never names the remote (see reportNamesRepository); the staged source takes them over.
+ * the repository while Node compiles the commands, instead of after. Only for the hook's own
+ * command line (no options), whose text report never names the remote (see
+ * reportNamesRepository); the staged source takes them over.
  */
 function startStagedEarly(argv: readonly string[], cwd: string): StagedStart | undefined {
   const args = hookArgs(argv);
