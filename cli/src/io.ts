@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { StagedStart } from '@shippo-keyguard/core/git';
 
 /** Everything `run` takes from the outside world, so tests can give it a fake terminal and environment. */
 export interface RunIO {
@@ -12,6 +13,11 @@ export interface RunIO {
   readonly progress?: (line: string) => void;
   /** A line on stderr now rather than with the report at the end (what a long wait is waiting for). */
   readonly notice?: (line: string) => void;
+  /**
+   * The git reads of the index that the entry started before it loaded the commands, for a
+   * commit hook's `staged` or `pre-commit` (see main.ts); the staged source takes them over.
+   */
+  readonly staged?: StagedStart;
 }
 
 export interface RunResult {

@@ -1,4 +1,6 @@
+import { startStaged, type StagedStart } from '@shippo-keyguard/core/git';
 import { EXIT, describeError } from './errors.js';
+import { hookArgs } from './hook-args.js';
 import { processIO, progressLine, type RunIO } from './io.js';
 import { TOOL } from './version.js';
 
@@ -8,6 +10,21 @@ function writeStdout(text: string): Promise<void> {
     process.stdout.once('error', () => done());
     process.stdout.write(text, () => done());
   });
+}
+
+/**
+ * A commit hook's `staged`, or `pre-commit` without file names, starts its git reads before the
+ * commands load: git reads the index (tens of milliseconds in a large repository) and describes
+ * the repository while Node compiles the commands, instead of after. Only for the hook's own
+ * command line (no options), whose text report never names the remote (see
+ * reportNamesRepository); the staged source takes them over.
+ */
+function startStagedEarly(argv: readonly string[], cwd: string): StagedStart | undefined {
+  const args = hookArgs(argv);
+  if (args === undefined) return undefined;
+  const files = args['files'];
+  if (args._[0] !== 'staged' && !(Array.isArray(files) && files.length === 0)) return undefined;
+  return startStaged(cwd, { remote: false });
 }
 
 /**
@@ -24,6 +41,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const progress = progressLine(process.stderr);
   try {
     io = processIO(progress);
+    const staged = startStagedEarly(argv, io.cwd);
+    if (staged !== undefined) io = { ...io, staged };
   } catch (error) {
     // process.cwd() throws when the current directory was deleted.
     process.stderr.write(`shippo-keyguard: cannot use the current directory: ${describeError(error)}\n`);

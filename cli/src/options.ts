@@ -11,6 +11,15 @@ export const FORMATS = ['text', 'json', 'sarif', 'gitlab'] as const;
 export const STDIN_ARG = '\u0000-';
 export type Format = (typeof FORMATS)[number];
 
+/**
+ * Whether any report of this run names the repository (its remote's URL): JSON, SARIF and GitLab
+ * reports do, on stdout (`--format`, `--output`) or in `--sarif-file` / `--json-file`; a text
+ * report never does, so a commit hook's scan does not ask git for it.
+ */
+export function reportNamesRepository(args: Pick<ReportArgs, 'format' | 'sarifFile' | 'jsonFile'>): boolean {
+  return args.format !== 'text' || args.sarifFile !== undefined || args.jsonFile !== undefined;
+}
+
 /** Options every scanning command shares: output and policy. */
 export interface ReportArgs {
   format: Format;

@@ -64,10 +64,13 @@ async function packagedBundle(root, dir) {
   return join(dir, 'bin/shippo-keyguard.js');
 }
 
-/** The git calls of `staged`, as packages/core/src/git/repo.ts and staged.ts make them. */
+/**
+ * The git calls of `staged`, as packages/core/src/git/repo.ts and staged-start.ts make them; the
+ * remote's URL only for a report that names the repository (JSON, SARIF, GitLab), not a hook's text.
+ */
 const GIT_CALLS = [
   ['rev-parse (repository facts)', ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel', '--git-path', 'objects', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD']],
-  ['config (remote URL)', ['config', '--get', 'remote.origin.url']],
+  ['config (remote URL; not for a text report)', ['config', '--get', 'remote.origin.url']],
   ['diff-index --cached (what is staged)', ['diff-index', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMRT', 'HEAD', '--']],
 ];
 

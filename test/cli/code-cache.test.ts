@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { codeCacheDir } from '../../cli/dist/code-cache.js';
+import { codeCacheDir, identityKey, type FileIdentity } from '../../cli/dist/code-cache.js';
 
 /**
  * The bundle runs its commands through cli/src/code-cache.ts: each run in a process of its own
@@ -75,6 +75,44 @@ describe('the code cache of the bundled commands', () => {
     for (const name of readdirSync(dir)) writeFileSync(join(dir, name), 'not V8 code cache data');
     expect(runOnce(file, home).cache).toBe('rejected');
     expect(runOnce(file, home).cache).toBe('hit');
+  });
+
+  it('a file rewritten in place with the same length and times gets no stale code', () => {
+    // V8 compares only the source's length with its data, and runs the old code for a new source
+    // of the same length: the cache's name has to change with any write. A rewrite that keeps the
+    // inode, the size and (as `cp -p` or `touch -r` do) the modification time leaves the status
+    // change time as the only trace.
+    const value = (word: string) => `exports.value = async () => ${JSON.stringify(word)};\n`;
+    const file = script(join(temp, 'e'), value('first'));
+    const stamp = new Date('2026-01-02T03:04:05Z'); // whole seconds: set back exactly below
+    utimesSync(file, stamp, stamp);
+    const home = join(temp, 'e-cache');
+    expect(runOnce(file, home)).toEqual({ cache: 'miss', value: 'first' });
+    expect(runOnce(file, home)).toEqual({ cache: 'hit', value: 'first' });
+    const before = statSync(file);
+    writeFileSync(file, value('again'));
+    utimesSync(file, stamp, stamp);
+    const after = statSync(file);
+    expect([after.ino, after.size, after.mtimeMs]).toEqual([before.ino, before.size, before.mtimeMs]);
+    expect(runOnce(file, home)).toEqual({ cache: 'miss', value: 'again' });
+    expect(runOnce(file, home)).toEqual({ cache: 'hit', value: 'again' });
+  });
+
+  it('names the cache by every field of the file identity and by the runtime', () => {
+    const base: FileIdentity = { dev: 2049n, ino: 1234567n, size: 545338n, mtimeNs: 1764878400123456789n, ctimeNs: 1764878400223456789n };
+    const key = identityKey(base, 'v20.19.0\0x64');
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(identityKey({ ...base }, 'v20.19.0\0x64')).toBe(key);
+    const changed = [
+      identityKey({ ...base, dev: base.dev + 1n }, 'v20.19.0\0x64'),
+      identityKey({ ...base, ino: base.ino + 1n }, 'v20.19.0\0x64'),
+      identityKey({ ...base, size: base.size + 1n }, 'v20.19.0\0x64'),
+      identityKey({ ...base, mtimeNs: base.mtimeNs + 1n }, 'v20.19.0\0x64'),
+      identityKey({ ...base, ctimeNs: base.ctimeNs + 1n }, 'v20.19.0\0x64'),
+      identityKey(base, 'v20.19.1\0x64'),
+      identityKey(base, 'v20.19.0\0arm64'),
+    ];
+    expect(new Set([key, ...changed]).size).toBe(changed.length + 1);
   });
 
   it('a cache directory it cannot write costs only the time: the run works and says nothing', () => {

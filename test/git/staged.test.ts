@@ -1,13 +1,15 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
-import { scanStaged } from '@shippo-keyguard/core/git';
+import { scanStaged, startStaged } from '@shippo-keyguard/core/git';
 import { fakeKey } from '../support/fake-keys.js';
 import { Repo, cleanup, cli, everything, tempDir } from './repo-fixture.js';
 
 afterAll(cleanup);
+
+const realpath = (dir: string) => realpathSync(dir);
 
 const staged = fakeKey('live', 'staged-key');
 const unstaged = fakeKey('test', 'unstaged-key');
@@ -189,6 +191,69 @@ describe('staged', () => {
     const res = await cli(tempDir(), 'staged');
     expect(res.exitCode).toBe(2);
     expect(res.stderr).toMatch(/^shippo-keyguard: not a git repository/);
+  });
+
+  it("a hook's text report asks git nothing about the remote; a report that names the repository gets its URL, without credentials", () => {
+    const repo = new Repo();
+    repo.write('app.js', 'one\n').commit('init');
+    repo.git('remote', 'add', 'origin', 'https://ci-user:hunter2@example.test/acme/app.git');
+    repo.write('app.js', `one\nconst k = "${staged}";\n`);
+    repo.git('add', 'app.js');
+    const bin = join(__dirname, '..', '..', 'cli', 'bin', 'shippo-keyguard.js');
+    const trace = join(tempDir(), 'git-trace.txt');
+    // The bin, as a hook runs it: its entry starts the git reads before the commands load.
+    const hook = (...argv: string[]) => {
+      rmSync(trace, { force: true });
+      const res = spawnSync(process.execPath, [bin, ...argv], { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, CI: '1', GIT_TRACE: trace } });
+      return { ...res, git: readFileSync(trace, 'utf8') };
+    };
+    for (const command of ['staged', 'pre-commit']) {
+      const text = hook(command);
+      expect(text.status).toBe(1);
+      expect(text.stderr + text.stdout).toContain('app.js');
+      // Each once: the reads the entry started are the ones the scan used.
+      expect(text.git.match(/built-in: git diff-index --cached/g)).toHaveLength(1);
+      expect(text.git.match(/built-in: git rev-parse --is-bare-repository/g)).toHaveLength(1);
+      expect(text.git).not.toContain('remote.origin.url');
+      expect(text.stderr + text.stdout).not.toContain(staged);
+    }
+    const json = hook('staged', '--format', 'json');
+    expect(json.status).toBe(1);
+    expect(json.git).toContain('remote.origin.url');
+    expect(JSON.parse(json.stdout).repository.uri).toBe('https://example.test/acme/app.git');
+    expect(json.stdout).not.toContain('hunter2');
+  });
+
+  it('takes over git reads already started only when they are for its repository and ask for what it needs', async () => {
+    const a = new Repo();
+    a.write('a.txt', 'a\n').commit('init');
+    a.git('remote', 'add', 'origin', 'https://example.test/acme/a.git');
+    a.write('a.env', `K=${staged}\n`);
+    a.git('add', 'a.env');
+    const b = new Repo();
+    b.write('b.txt', 'b\n').commit('init');
+    b.write('b.env', `K=${unstaged}\n`);
+    b.git('add', 'b.env');
+
+    // Started for another repository: not used.
+    const other = await scanStaged({ repo: b.dir, remoteUrl: false, started: startStaged(a.dir, { remote: false }) });
+    expect(keysOf(other.findings)).toEqual(['unstaged']);
+    expect(other.root).toBe(realpath(b.dir));
+
+    // Started without the remote, for a scan that names it: it asks git itself.
+    const named = await scanStaged({ repo: a.dir, started: startStaged(a.dir, { remote: false }) });
+    expect(named.repository.uri).toBe('https://example.test/acme/a.git');
+    expect(keysOf(named.findings)).toEqual(['staged']);
+
+    // Started for this scan: what was staged when they started is what it reads.
+    const started = startStaged(a.dir, { remote: false });
+    await started.againstHead;
+    a.write('later.env', `K=${inMessage}\n`);
+    a.git('add', 'later.env');
+    const taken = await scanStaged({ repo: a.dir, remoteUrl: false, started });
+    expect(keysOf(taken.findings)).toEqual(['staged']);
+    expect(taken.repository.uri).toBeUndefined();
+    expect(keysOf((await scanStaged({ repo: a.dir, remoteUrl: false })).findings).sort()).toEqual(['message', 'staged']);
   });
 
   it('stays fast in a repository of 50,000 tracked files', async () => {

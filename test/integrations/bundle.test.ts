@@ -88,6 +88,23 @@ describe('the committed bundle (dist/shippo-keyguard.mjs, the files it loads, an
     removeDir(cacheHome);
   });
 
+  it('a pre-commit hook given its file names loads no Node built-in for git, hashing or inflating', async () => {
+    const { dir } = await freshCheckout();
+    const work = tempDir('bundle-builtins');
+    writeFile(work, 'a.txt', 'const rate = shipment.rates[0].amount;\n');
+    // Preloaded by Node before the bin: lists the built-ins the run loaded, as it exits.
+    writeFile(work, 'probe.cjs', "process.on('exit', () => process.stderr.write(`loaded: ${process.moduleLoadList.join(',')}\\n`));\n");
+    const ran = sh(process.execPath, ['--require', join(work, 'probe.cjs'), join(dir, 'cli/bin/shippo-keyguard.js'), 'pre-commit', 'a.txt'], { cwd: work });
+    removeDir(work);
+    expect(ran.status, ran.stderr).toBe(0);
+    const loaded = (/^loaded: (.*)$/m.exec(ran.stderr)?.[1] ?? '').split(',');
+    // Ones it does load are listed, so an empty list cannot pass.
+    expect(loaded).toContain('NativeModule vm');
+    expect(loaded).toContain('NativeModule os');
+    // Every command's modules load with the CLI; these load only where a command uses them.
+    for (const name of ['crypto', 'child_process', 'zlib', 'dgram']) expect(loaded, name).not.toContain(`NativeModule ${name}`);
+  });
+
   it('loads the libraries kept in files of their own from a fresh clone: configuration (YAML), glob listing, HTTP for --verify', async () => {
     const { dir } = await freshCheckout();
     const key = fakeKey('test', 'bundle-lazy');

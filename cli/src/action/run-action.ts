@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UNREAD_HISTORY_WARNINGS } from '@shippo-keyguard/core';
+import { nodeCrypto } from '@shippo-keyguard/core/builtins';
 import { findBaselineFile } from '@shippo-keyguard/core/baseline';
 import { GitError, NotAGitRepositoryError, openRepo, type RepoInfo } from '@shippo-keyguard/core/git';
 import { formatSarif, jsonReport, renderReport, writeFileAtomic, type ScanReport } from '@shippo-keyguard/core/report';
@@ -37,7 +37,7 @@ const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, 
  */
 function verbatim(text: string): string[] {
   if (text.trim() === '') return [];
-  const token = randomUUID();
+  const token = nodeCrypto().randomUUID();
   return [`::stop-commands::${token}`, text.trimEnd(), `::${token}::`];
 }
 
@@ -46,7 +46,7 @@ function setOutputs(env: NodeJS.ProcessEnv, outputs: Record<string, string | num
   if (!file) return;
   // A random delimiter, as @actions/core uses: a value can never end the heredoc early.
   const lines = Object.entries(outputs).map(([k, v]) => {
-    const delimiter = `ghadelimiter_${randomUUID()}`;
+    const delimiter = `ghadelimiter_${nodeCrypto().randomUUID()}`;
     return `${k}<<${delimiter}\n${v}\n${delimiter}\n`;
   });
   appendFileSync(file, lines.join(''));

@@ -5,7 +5,7 @@ import { finish, type Steps } from '../finish.js';
 import { readFailuresAsCliErrors } from '../source-errors.js';
 import type { RunIO, RunResult } from '../io.js';
 import { ignoreOption } from '../resolve-options.js';
-import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, withReportOptions, type ReportArgs } from '../options.js';
+import { archiveDepthOption, archiveLimitsOf, maxFileSizeOf, maxFileSizeOption, reportNamesRepository, withReportOptions, type ReportArgs } from '../options.js';
 
 export const command = 'staged';
 export const describe = 'Scan what is staged for the next commit (the index, not the working tree), for pre-commit hooks';
@@ -35,6 +35,8 @@ export function stagedSourceFor(args: StagedArgs & Record<string, unknown>, io: 
       maxBlobSize: maxFileSizeOf(args),
       ignore: (root: string) => ignoreOption(args, root).ignore,
       archives: archiveLimitsOf(args),
+      remoteUrl: reportNamesRepository(args),
+      ...(io.staged !== undefined ? { started: io.staged } : {}),
       ...(args.messageFile !== undefined ? { messageFile: resolve(io.cwd, args.messageFile) } : {}),
     }),
   );

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { nodeChildProcess } from '@shippo-keyguard/core/builtins';
 
 /** A git command against a remote failed: git's first error line (never a credential: none is in a URL or argument). */
 export class RemoteGitError extends Error {
@@ -27,7 +27,7 @@ export function gitAuthEnv(serverUrl: string, token: string | undefined, base: N
 
 export function git(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((done, fail) => {
-    const child = spawn('git', [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = nodeChildProcess().spawn('git', [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (d: Buffer) => out.push(d));

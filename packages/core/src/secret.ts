@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from './builtins/crypto.js';
 
 /** SHA-256 of the key, lower-case hex: the only identity of a key that ever leaves memory. */
 export function fingerprintOf(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return nodeCrypto().createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
 /** `shippo_live_3f9a…c2e1`: the prefix plus the first and last four characters of the rest. */

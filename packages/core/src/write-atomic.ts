@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from './builtins/crypto.js';
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -35,7 +35,7 @@ export function writeFileAtomic(path: string, content: string | Buffer, options:
     return;
   }
   const keep = options.mode === undefined && stats?.isFile() ? stats.mode & 0o777 : undefined;
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`);
   try {
     const fd = openSync(temp, 'wx', options.mode ?? keep ?? 0o644);
     try {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../builtins/crypto.js';
 import type { ArchiveStep } from '../finding.js';
 import { ArchiveError, type ArchiveWarningCode } from './errors.js';
 import { GunzipStream, gzipName } from './gzip.js';
@@ -310,7 +310,7 @@ function* tarItems(entries: Iterable<TarEntry>, chain: readonly ArchiveStep[], d
     }
     const layer = image ? LAYER.exec(e.name) : null;
     if (layer && (image === true ? sniff(e.data) !== undefined : sniff(e.data) === 'tar' || (sniff(e.data) === 'gzip' && gzipHoldsTar(e.data)))) {
-      yield* imageLayer(e.data, `sha256:${layer[1] ?? createHash('sha256').update(e.data).digest('hex')}`, chain, depth, budget);
+      yield* imageLayer(e.data, `sha256:${layer[1] ?? nodeCrypto().createHash('sha256').update(e.data).digest('hex')}`, chain, depth, budget);
       continue;
     }
     yield* entry(e.data, step, depth - 1, budget);

@@ -1,5 +1,5 @@
 import type AdmZip from 'adm-zip';
-import { constants, inflateRawSync } from 'node:zlib';
+import { nodeZlib } from '../builtins/zlib.js';
 import { ArchiveError } from './errors.js';
 import { AdmZipClass } from './libs.js';
 
@@ -68,14 +68,14 @@ export function* zipEntries(bytes: Buffer, maxEntries = Number.POSITIVE_INFINITY
         }
         if (header.method !== DEFLATED) throw new ArchiveError('archive-unsupported', `compression method ${header.method} is not supported; not scanned`);
         try {
-          return inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), chunkSize: 64 * 1024 });
+          return nodeZlib().inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), chunkSize: 64 * 1024 });
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
             throw new ArchiveError('archive-too-large', `inflates to more than ${max} bytes; not scanned`);
           }
           let partial: Buffer | undefined;
           try {
-            partial = inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), finishFlush: constants.Z_SYNC_FLUSH });
+            partial = nodeZlib().inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), finishFlush: nodeZlib().constants.Z_SYNC_FLUSH });
           } catch {
             partial = undefined;
           }

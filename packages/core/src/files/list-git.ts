@@ -1,12 +1,12 @@
 import { isUtf8 } from 'node:buffer';
-import { spawnSync } from 'node:child_process';
+import { nodeChildProcess } from '../builtins/child-process.js';
 import { fsPathFromBytes, joinFsPath, type FsPath } from './fs-path.js';
 
 /** Enough for the path list of a very large monorepo. */
 const MAX_LIST_BYTES = 1024 * 1024 * 1024;
 
 function git(dir: string, args: readonly string[]): { status: number | null; stdout: Buffer; stderr: string } | undefined {
-  const result = spawnSync('git', args, { cwd: dir, maxBuffer: MAX_LIST_BYTES, stdio: ['ignore', 'pipe', 'pipe'] });
+  const result = nodeChildProcess().spawnSync('git', args, { cwd: dir, maxBuffer: MAX_LIST_BYTES, stdio: ['ignore', 'pipe', 'pipe'] });
   if (result.error) return undefined; // git not installed, or the list did not fit
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.toString('utf8') };
 }

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
+import { nodeChildProcess } from '../builtins/child-process.js';
 import { spawnWithSocketStdout, type SocketStdoutChild } from './socket-stdout.js';
 
 /** A git command failed: `message` is git's first error line, never a stack or the full stderr. */
@@ -69,7 +70,7 @@ export function withGitEnv<T>(env: Readonly<Record<string, string>>, run: () => 
 const BASE_ARGS = ['-c', 'core.quotePath=false', '-c', 'log.showSignature=false', '-c', 'i18n.logOutputEncoding=UTF-8', '--no-pager'];
 
 export function spawnGit(cwd: string, args: readonly string[]): ChildProcessWithoutNullStreams {
-  return spawn('git', [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  return nodeChildProcess().spawn('git', [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** As `spawnGit`, with stdout read through a socket into one reused buffer (see `spawnWithSocketStdout`); undefined where unavailable. */

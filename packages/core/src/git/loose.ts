@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { nodeCrypto } from '../builtins/crypto.js';
+import { nodeZlib } from '../builtins/zlib.js';
 
 /**
  * Blobs read straight from the loose object files under `objectsDir`, without starting
@@ -36,7 +36,7 @@ function looseBlob(objectsDir: string, id: string, maxSize: number): Buffer | un
   let object: Buffer;
   try {
     // Past maxOutputLength the inflate throws: a large blob is left to cat-file, which skips it unread when it is over the limit.
-    object = inflateSync(readFileSync(join(objectsDir, id.slice(0, 2), id.slice(2))), { maxOutputLength: maxSize + HEADER_ROOM });
+    object = nodeZlib().inflateSync(readFileSync(join(objectsDir, id.slice(0, 2), id.slice(2))), { maxOutputLength: maxSize + HEADER_ROOM });
   } catch {
     return undefined;
   }
@@ -44,6 +44,6 @@ function looseBlob(objectsDir: string, id: string, maxSize: number): Buffer | un
   if (nul === -1 || nul > HEADER_ROOM) return undefined;
   const header = /^blob (0|[1-9][0-9]*)$/.exec(object.toString('latin1', 0, nul));
   if (!header || Number(header[1]) !== object.length - nul - 1 || object.length - nul - 1 > maxSize) return undefined;
-  if (createHash(algorithm).update(object).digest('hex') !== id) return undefined;
+  if (nodeCrypto().createHash(algorithm).update(object).digest('hex') !== id) return undefined;
   return object.subarray(nul + 1);
 }

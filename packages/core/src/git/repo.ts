@@ -15,8 +15,16 @@ export interface RepoInfo {
   /** HEAD's commit, absent before the first commit. */
   readonly head?: string;
   readonly branch?: string;
-  /** `remote.origin.url` without credentials, or the repository's file URL. */
+  /** `remote.origin.url` without credentials, or the repository's file URL (also when the remote was not asked for). */
   readonly uri: string;
+}
+
+export interface OpenRepoOptions {
+  /**
+   * Read `remote.origin.url` for `uri` (default true). A commit hook whose report never names the
+   * repository skips it: one git process fewer to start, each start blocking Node for several ms.
+   */
+  readonly remote?: boolean;
 }
 
 /** Remove `user:password@` from a remote URL: CI tokens live there. */
@@ -24,11 +32,15 @@ export function stripCredentials(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 }
 
-export async function openRepo(dir: string): Promise<RepoInfo> {
+export async function openRepo(dir: string, options: OpenRepoOptions = {}): Promise<RepoInfo> {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) throw new NotAGitRepositoryError(abs);
-  return (await openWorkTree(abs)) ?? (await openAnyRepo(abs));
+  const remote = options.remote ?? true;
+  return (await openWorkTree(abs, remote)) ?? (await openAnyRepo(abs, remote));
 }
+
+/** Stands in for `git config`'s answer when the remote was not asked for: no URL, as with no remote. */
+const NO_REMOTE = Promise.resolve({ stdout: Buffer.alloc(0), code: 1, stderr: '' });
 
 /**
  * The common cases in one round of git calls instead of up to five in a row: each process start
@@ -38,14 +50,14 @@ export async function openRepo(dir: string): Promise<RepoInfo> {
  * the earlier answers). Anything else (no commit yet, inside .git, no repository at all) is left
  * to the general path, which tells those cases apart.
  */
-async function openWorkTree(abs: string): Promise<RepoInfo | undefined> {
+async function openWorkTree(abs: string, remote: boolean): Promise<RepoInfo | undefined> {
   // Both at once: the remote is read from any directory of the repository, and a hook waits for
   // one git start instead of two in a row.
   const [out, originOut] = await Promise.all([
     runGit(abs, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--is-shallow-repository', '--git-path', 'objects', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD', '--show-toplevel'], {
       okCodes: [128],
     }).catch(() => undefined),
-    runGit(abs, ['config', '--get', 'remote.origin.url'], { okCodes: [1] }).catch(() => undefined),
+    remote ? runGit(abs, ['config', '--get', 'remote.origin.url'], { okCodes: [1] }).catch(() => undefined) : NO_REMOTE,
   ]);
   if (out === undefined || originOut === undefined) return undefined;
   const [bare, gitDir, shallow, objects, head, symbolic, top] = out.stdout.toString('utf8').split('\n');
@@ -62,7 +74,7 @@ async function openWorkTree(abs: string): Promise<RepoInfo | undefined> {
   return { root, gitDir, objects: resolve(abs, objects), bare: bare === 'true', shallow: shallow === 'true', uri, head, ...(branch ? { branch } : {}) };
 }
 
-async function openAnyRepo(abs: string): Promise<RepoInfo> {
+async function openAnyRepo(abs: string, remote: boolean): Promise<RepoInfo> {
   let lines: string[];
   try {
     // One call for a work tree; a bare repository has no top level, so it needs a second.
@@ -89,7 +101,7 @@ async function openAnyRepo(abs: string): Promise<RepoInfo> {
   const [headOut, branchOut, originOut] = await Promise.all([
     runGit(root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { okCodes: [1] }),
     runGit(root, ['symbolic-ref', '--short', '-q', 'HEAD'], { okCodes: [1] }),
-    runGit(root, ['config', '--get', 'remote.origin.url'], { okCodes: [1] }),
+    remote ? runGit(root, ['config', '--get', 'remote.origin.url'], { okCodes: [1] }) : NO_REMOTE,
   ]);
   const head = headOut.stdout.toString('utf8').trim() || undefined;
   const branch = branchOut.stdout.toString('utf8').trim() || undefined;

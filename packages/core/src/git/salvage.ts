@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
+import { nodeFsPromises } from '../builtins/fs-promises.js';
 import { gitText, spawnGit, withGitEnv } from './exec.js';
 import { OBJECT_ID_LENGTH, objectFormat } from './repo.js';
 
@@ -28,7 +28,7 @@ export async function refusedPacks(objectsDir: string, hashBytes: number): Promi
   const dir = join(objectsDir, 'pack');
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.pack'));
+    names = (await nodeFsPromises().readdir(dir)).filter((n) => n.endsWith('.pack'));
   } catch {
     return [];
   }
@@ -39,7 +39,7 @@ export async function refusedPacks(objectsDir: string, hashBytes: number): Promi
     // An index ends with the pack's checksum, then its own; a pack ends with its checksum.
     const expected = await tail(idx, 2 * hashBytes, hashBytes);
     if (expected === undefined) continue; // no index: git does not use the pack at all
-    const size = (await stat(pack)).size;
+    const size = (await nodeFsPromises().stat(pack)).size;
     const actual = size >= 12 + hashBytes ? await tail(pack, hashBytes, hashBytes) : undefined;
     if (actual === undefined || !actual.equals(expected)) refused.push(pack);
   }
@@ -50,7 +50,7 @@ export async function refusedPacks(objectsDir: string, hashBytes: number): Promi
 async function tail(file: string, fromEnd: number, length: number): Promise<Buffer | undefined> {
   let handle;
   try {
-    handle = await open(file, 'r');
+    handle = await nodeFsPromises().open(file, 'r');
     const size = (await handle.stat()).size;
     if (size < fromEnd) return undefined;
     const buffer = Buffer.alloc(length);
@@ -75,8 +75,8 @@ export async function salvageRefusedPacks(root: string): Promise<Salvage | undef
   const objectsDir = resolve(root, objectsPath.trim());
   const packs = await refusedPacks(objectsDir, OBJECT_ID_LENGTH[format] / 2);
   if (packs.length === 0) return undefined;
-  const dir = await mkdtemp(join(tmpdir(), 'shippo-keyguard-salvage-'));
-  const remove = () => rm(dir, { recursive: true, force: true });
+  const dir = await nodeFsPromises().mkdtemp(join(tmpdir(), 'shippo-keyguard-salvage-'));
+  const remove = () => nodeFsPromises().rm(dir, { recursive: true, force: true });
   try {
     const salvaged: SalvagedPack[] = [];
     for (const pack of packs) {
@@ -111,6 +111,6 @@ function unpack(root: string, pack: string): Promise<void> {
 
 async function countLoose(dir: string): Promise<number> {
   let count = 0;
-  for (const sub of await readdir(dir)) if (/^[0-9a-f]{2}$/.test(sub)) count += (await readdir(join(dir, sub))).length;
+  for (const sub of await nodeFsPromises().readdir(dir)) if (/^[0-9a-f]{2}$/.test(sub)) count += (await nodeFsPromises().readdir(join(dir, sub))).length;
   return count;
 }

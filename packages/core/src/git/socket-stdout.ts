@@ -1,9 +1,10 @@
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nodeChildProcess } from '../builtins/child-process.js';
+import { nodeFsPromises } from '../builtins/fs-promises.js';
+import { nodeNet } from '../builtins/net.js';
 
 /** A child whose stdout is read into one reused buffer; `drained` settles once all of it was handed over. */
 export interface SocketStdoutChild {
@@ -53,6 +54,9 @@ export async function spawnWithSocketStdout(
   // Linux only: macOS queues 8 KiB on a Unix socket by default, less than a pipe holds, and on
   // Windows `net` paths are named pipes.
   if (process.platform !== 'linux') return undefined;
+  const { spawn } = nodeChildProcess();
+  const { mkdtemp, rm } = nodeFsPromises();
+  const { createServer, connect } = nodeNet();
   let dir: string | undefined;
   let server: Server | undefined;
   let reader: Socket | undefined;

@@ -9,9 +9,9 @@ import { scanContent } from '../scan-content.js';
 import type { SecretStore } from '../secret.js';
 import { readBlobs } from './cat-file.js';
 import { readLooseBlobs } from './loose.js';
-import { GitError, nulSplitter, runGit } from './exec.js';
+import { GitError, runGit } from './exec.js';
 import { repositoryOf, type GitScanResult } from './result.js';
-import { openRepo } from './repo.js';
+import { stagedChanges, startStaged, type StagedStart } from './staged-start.js';
 
 export interface StagedScanOptions {
   readonly repo: string;
@@ -24,6 +24,13 @@ export interface StagedScanOptions {
   readonly ignore?: (root: string) => ((path: string) => boolean) | undefined;
   /** Open staged archives and compressed files (default: to depth 3 within the default limits). */
   readonly archives?: ArchiveLimits;
+  /**
+   * Name the repository by its remote's URL in the result (default true). A report that never
+   * shows it (text) leaves it out and saves a git process; `repository.uri` is then absent.
+   */
+  readonly remoteUrl?: boolean;
+  /** The git reads already under way (`startStaged`), used when they are for this repository and ask for the remote as this scan does. */
+  readonly started?: StagedStart;
 }
 
 /** Larger staged blobs are read through git, which reports their size before their content. */
@@ -43,8 +50,10 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
   // the longer of the two, not their sum. Before the first commit there is no HEAD; that diff
   // fails and is run again against the empty tree.
   const dir = resolve(options.repo);
-  const againstHead = stagedChanges(dir, 'HEAD').catch(() => undefined);
-  const info = await openRepo(dir);
+  const remote = options.remoteUrl ?? true;
+  const given = options.started;
+  const { info: opening, againstHead } = given !== undefined && given.dir === dir && given.remote === remote ? given : startStaged(dir, { remote });
+  const info = await opening;
   if (info.bare) throw new GitError(`${info.root} is a bare repository: nothing is staged there`, [], null);
   const root = info.root;
   const ignored = options.ignore?.(root);
@@ -106,41 +115,8 @@ export async function scanStaged(options: StagedScanOptions): Promise<GitScanRes
     // editor (`git commit -m "#42 ..."`), and a hook cannot tell which it was.
     findings.push(...scanContent(message, { path, source: 'commit-message', ...common }));
   }
-  return { root, findings, warnings, stats, repository: repositoryOf(info), shallow: info.shallow };
-}
-
-interface StagedEntry {
-  readonly id: string;
-  readonly path: string;
-  readonly mode: string;
-}
-
-/**
- * Every added, copied, modified, renamed or type-changed path of the index against `against`,
- * with the index's object id. Paths are relative to the top level from any directory of the
- * work tree. Submodule pointers and entries not in the index (a merge conflict) are left out.
- */
-async function stagedChanges(cwd: string, against: string): Promise<StagedEntry[]> {
-  // `:old_mode new_mode old_id new_id status\0path\0`; with --no-renames a rename is an add.
-  const entries: StagedEntry[] = [];
-  let header: string | undefined;
-  const split = nulSplitter((token) => {
-    if (header === undefined) {
-      header = token;
-      return;
-    }
-    const fields = header.replace(/^:/, '').split(' ');
-    header = undefined;
-    const mode = fields[1] ?? '';
-    const id = fields[3] ?? '';
-    if (mode === '160000' || /^0+$/.test(id)) return; // a submodule pointer, or not in the index
-    entries.push({ id, path: token, mode });
-  });
-  await runGit(cwd, ['diff-index', '--cached', '--raw', '-z', '--no-abbrev', '--no-renames', '--diff-filter=ACMRT', against, '--'], {
-    onData: (c) => split.push(c),
-  });
-  split.end();
-  return entries;
+  const { uri, ...named } = repositoryOf(info);
+  return { root, findings, warnings, stats, repository: remote ? { uri, ...named } : named, shallow: info.shallow };
 }
 
 async function emptyTree(root: string): Promise<string> {

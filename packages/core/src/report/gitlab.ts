@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../builtins/crypto.js';
 import type { Finding } from '../finding.js';
 import type { MergedReport } from './merge.js';
 import type { ScanReport } from './model.js';
@@ -31,7 +31,7 @@ function gitlabTime(iso: string): string {
 
 /** A stable id per key and place, shaped as a UUID: GitLab tracks a vulnerability across pipelines by it. */
 function vulnerabilityId(f: Finding, repository: string | undefined): string {
-  const h = createHash('sha256').update(`${repository ?? ''}\0${f.fingerprint}\0${f.path}\0${f.introduced?.commit ?? ''}`).digest('hex');
+  const h = nodeCrypto().createHash('sha256').update(`${repository ?? ''}\0${f.fingerprint}\0${f.path}\0${f.introduced?.commit ?? ''}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../builtins/crypto.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
@@ -149,7 +149,7 @@ function resultFor(f: Finding, ruleIndex: number, reveal: ((fp: string) => strin
       },
     ],
     partialFingerprints: {
-      [PARTIAL_FINGERPRINT]: createHash('sha256')
+      [PARTIAL_FINGERPRINT]: nodeCrypto().createHash('sha256')
         .update(`${f.fingerprint}\0${f.archive && f.archive.length > 0 ? archivePath(f.path, f.archive) : f.path}`)
         .digest('hex'),
     },

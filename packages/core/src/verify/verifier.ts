@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../builtins/crypto.js';
 import type { Dispatcher } from 'undici';
 import type { KeyKind } from '@shippo-keyguard/rules';
 import { NoCacheDirectoryError, readCachedVerification, removeCachedVerification, writeCachedVerification } from '../cache/index.js';
@@ -57,7 +57,7 @@ export interface KeyToVerify {
  */
 export function cacheKeyFor(fingerprint: string, baseUrl: URL): string {
   if (baseUrl.href === DEFAULT_API_BASE_URL) return fingerprint;
-  return createHash('sha256').update(`${baseUrl.href}\0${fingerprint}`).digest('hex');
+  return nodeCrypto().createHash('sha256').update(`${baseUrl.href}\0${fingerprint}`).digest('hex');
 }
 
 /**
