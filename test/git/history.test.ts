@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
-import { scanHistory, type GitScanResult } from '@shippo-keyguard/core/git';
+import { scanHistory } from '@shippo-keyguard/core/git';
 import { fakeKey } from '../support/fake-keys.js';
 import { runBin } from '../support/cli.js';
 import { multitoolIssues, sarifSchemaErrors } from '../support/sarif.js';
@@ -461,21 +461,25 @@ describe('history: non-ASCII names in a large commit', () => {
   });
 });
 
-/** Every git command line the scan starts (the subcommand and what follows), through a logging stand-in for git on PATH. */
-async function gitCallsOf<T>(run: () => Promise<T>): Promise<{ result: T; calls: string[] }> {
+/**
+ * Every git command line the scan starts (the subcommand and what follows), and the CPU priority
+ * (niceness) each ran at, through a logging stand-in for git on PATH. The stand-in reads its
+ * niceness once git is done, so a priority the scan set right after starting it is seen.
+ */
+async function gitCallsOf<T>(run: () => Promise<T>): Promise<{ result: T; calls: string[]; niceness: Map<string, number> }> {
   const dir = tempDir();
   const log = join(dir, 'calls.log');
   const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-  writeFileSync(join(dir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+  writeFileSync(join(dir, 'git'), `#!/bin/sh\n'${realGit}' "$@"\ncode=$?\nprintf '%s %s\\n' "$(nice)" "$*" >> '${log}'\nexit $code\n`, { mode: 0o755 });
   const before = process.env['PATH'];
   process.env['PATH'] = `${dir}:${before ?? ''}`;
   try {
     const result = await run();
-    const calls = readFileSync(log, 'utf8')
+    const lines = readFileSync(log, 'utf8')
       .split('\n')
       .filter((l) => l !== '')
-      .map((l) => l.slice(l.indexOf('--no-pager ') + '--no-pager '.length));
-    return { result, calls };
+      .map((l) => ({ nice: Number(l.slice(0, l.indexOf(' '))), call: l.slice(l.indexOf('--no-pager ') + '--no-pager '.length) }));
+    return { result, calls: lines.map((l) => l.call), niceness: new Map(lines.map((l) => [l.call, l.nice])) };
   } finally {
     process.env['PATH'] = before;
   }
@@ -492,7 +496,7 @@ describe('history: the git calls a full scan makes', () => {
     const bare = join(tempDir(), 'tagged.git');
     execFileSync('git', ['clone', '-q', '--bare', repo.dir, bare]);
 
-    const { result, calls } = await gitCallsOf(() => scanHistory({ repo: bare }));
+    const { result, calls, niceness } = await gitCallsOf(() => scanHistory({ repo: bare }));
     expect(byKey(result.findings, key).map((f) => f.path)).toEqual(['config.txt']);
     expect(result.root).toBe(bare);
     // Opening: one rev-parse (a bare repository answers all but --show-toplevel) beside the remote's config.
@@ -503,64 +507,22 @@ describe('history: the git calls a full scan makes', () => {
     expect(calls.filter((c) => c === 'cat-file --batch --buffer')).toHaveLength(1);
     // HEAD names a commit, so nothing asks whether any ref exists.
     expect(calls.filter((c) => c.startsWith('for-each-ref --count=1'))).toHaveLength(0);
-  });
-});
-
-describe('history: several git readers of one store', () => {
-  // Enough incompressible content that the relay hands runs of blobs to every reader in turn
-  // (a run is a few megabytes), with small edits so the pack holds deltas across the runs.
-  const files = 24;
-  const planted = new Map<number, string>([3, 11, 19].map((i) => [i, fakeKey('live', `reader-run-${i}`)]));
-  let repo: Repo;
-  beforeAll(() => {
-    repo = new Repo();
-    const bodies = Array.from({ length: files }, (_, i) => randomBytes(220 * 1024).toString('base64') + (planted.has(i) ? `\nKEY=${planted.get(i)}\n` : '\n'));
-    bodies.forEach((body, i) => repo.write(`data/${i}.txt`, body));
-    repo.commit('import');
-    bodies.forEach((body, i) => repo.write(`data/${i}.txt`, `edited ${i}\n${body}`));
-    repo.commit('edit every file');
-    repo.git('repack', '-a', '-d', '-q');
+    // The walk and the message log run at the lowest priority beside the stream, which keeps the scan's own.
+    const niceOf = (prefix: string) => [...niceness].find(([call]) => call.startsWith(prefix))?.[1];
+    expect(niceOf('rev-list --objects')).toBe(19);
+    expect(niceOf('log -z')).toBe(19);
+    expect(niceOf('cat-file --batch --buffer')).toBe(getPriority());
+    expect(niceOf('cat-file --batch-all-objects')).toBe(getPriority());
   });
 
-  const summary = (r: GitScanResult) => ({
-    stats: r.stats,
-    found: r.findings.map((f) => `${f.path} ${f.fingerprint} ${f.introduced?.commit ?? ''}`).sort(),
-    warnings: r.warnings.map((w) => w.message).sort(),
-  });
-
-  it('two or three readers find what one finds, each blob once', async () => {
-    const one = await scanHistory({ repo: repo.dir, readers: 1 });
-    expect(one.findings.map((f) => f.path).sort()).toEqual(['data/11.txt', 'data/19.txt', 'data/3.txt']);
-    expect(one.warnings).toEqual([]);
-    for (const readers of [2, 3]) {
-      const { result, calls } = await gitCallsOf(() => scanHistory({ repo: repo.dir, readers }));
-      expect(summary(result)).toEqual(summary(one));
-      // The stream delivered every blob: no reader by id was needed after it.
-      expect(calls.filter((c) => c === 'cat-file --batch --buffer')).toHaveLength(readers);
-    }
-  });
-
-  it('a corrupt object in the pack: two readers name it and read everything else, as one does', async () => {
-    const damaged = join(tempDir(), 'damaged');
-    execFileSync('git', ['clone', '-q', '--no-local', repo.dir, damaged]);
-    const [pack] = readdirSync(join(damaged, '.git', 'objects', 'pack')).filter((n) => n.endsWith('.pack'));
-    const packPath = join(damaged, '.git', 'objects', 'pack', pack!);
-    // Corrupt a blob without a key, from the middle of the pack: "<id> <type> <size> <size-in-pack> <offset>".
-    const victim = execFileSync('git', ['rev-parse', 'HEAD:data/8.txt'], { cwd: damaged, encoding: 'utf8' }).trim();
-    const row = execFileSync('git', ['verify-pack', '-v', packPath.replace(/\.pack$/, '.idx')], { cwd: damaged, encoding: 'utf8' })
-      .split('\n')
-      .find((l) => l.startsWith(victim))!
-      .split(/\s+/);
-    const [inPack, offset] = [Number(row[3]), Number(row[4])];
-    chmodSync(packPath, 0o644);
-    const bytes = readFileSync(packPath);
-    for (let i = Math.floor(inPack / 3); i < Math.floor((2 * inPack) / 3); i++) bytes[offset + i] = bytes[offset + i]! ^ 0x5a;
-    writeFileSync(packPath, bytes);
-
-    const one = await scanHistory({ repo: damaged, readers: 1 });
-    expect(one.findings.map((f) => f.path).sort()).toEqual(['data/11.txt', 'data/19.txt', 'data/3.txt']);
-    expect(one.warnings.map((w) => w.message).join('\n')).toContain(victim);
-    expect(summary(await scanHistory({ repo: damaged, readers: 2 }))).toEqual(summary(one));
+  it('a range runs its walk at the priority of the scan itself (nothing else runs that it should give way to)', async () => {
+    const repo = new Repo();
+    repo.write('a.txt', 'one\n').commit('one');
+    const first = repo.git('rev-parse', 'HEAD').trim();
+    repo.write('a.txt', 'two\n').commit('two');
+    const { niceness } = await gitCallsOf(() => scanHistory({ repo: repo.dir, revisions: [`${first}..HEAD`] }));
+    const walk = [...niceness].find(([call]) => call.startsWith('rev-list --objects'));
+    expect(walk?.[1]).toBe(getPriority());
   });
 });
 

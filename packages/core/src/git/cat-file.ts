@@ -233,16 +233,11 @@ export async function readObjects(
  * Stream every blob of the store in pack order (the order git inflates fastest), handing over
  * those `wants` accepts. One `git cat-file --batch-check` lists the store without inflating
  * anything (`--batch-all-objects --unordered`: pack order), and the blob ids it names are relayed,
- * as they come, to `git cat-file --batch` processes that read only those. Trees and commits, most
- * of the objects of a history, are never inflated or sent: on eslint/eslint that is 160,000 of
- * 226,000 objects and 300 MB, and git spends about a quarter less CPU than inflating the whole
- * store (on a history of small edits to large files, where blobs are nearly all of the bytes, it
- * is about even).
- * With `readers` above one, the store is cut into that many consecutive parts of about equal size
- * on disk, one per reader, so git inflates on several cores until the end (one reader is what a
- * full scan waits on once the other git calls are done). Each reader keeps to its own part of the
- * pack and finds nearly every delta base in its own cache: handing out short runs in turn instead
- * cost git a third more CPU, parts of a whole cost it under a tenth.
+ * as they come, to a `git cat-file --batch` that reads only those. Trees and commits, most of the
+ * objects of a history, are never inflated or sent: on eslint/eslint that is 160,000 of 226,000
+ * objects and 300 MB, and git spends about a quarter less CPU than inflating the whole store
+ * (on a history of small edits to large files, where blobs are nearly all of the bytes, it is
+ * about even).
  * Returns false when git stopped early (a corrupt object, a pack it refuses, or `signal`
  * stopped it): the caller reads what is left by id.
  */
@@ -250,138 +245,85 @@ export interface WholeStoreOptions {
   /** Stops git early. */
   readonly signal?: AbortSignal;
   /**
-   * Called once every git process is running: a caller that has other git calls to make waits
+   * Called once both git processes are running: a caller that has other git calls to make waits
    * for this first, since every process start holds up the next one and the stream is what the
    * scan waits on.
    */
   readonly onStarted?: () => void;
   /** Each annotated tag object the store lists (rev-list names them among reachable objects). */
   readonly onTag?: (id: string) => void;
-  /** `git cat-file --batch` processes inflating at once (default 1); more only with `storeBytes`. */
-  readonly readers?: number;
-  /** About how many bytes the store takes on disk (its packs): where to cut it into parts. */
-  readonly storeBytes?: number;
 }
-
-/**
- * Ids queued for one reader before the lister waits. A reader's part arrives while the reader
- * before it is still busy, so ids are queued rather than held up (a reader that waits for the
- * lister to get past its neighbour's part would leave its core idle); the cap bounds the memory
- * on a store of millions of blobs.
- */
-const MAX_QUEUED_ID_BYTES = 32 * 1024 * 1024;
 
 export async function readAllBlobs(
   cwd: string,
   wants: (id: string, size: number) => boolean,
   onBlob: BlobHandler,
-  { signal, onStarted, onTag, readers = 1, storeBytes = 0 }: WholeStoreOptions = {},
+  { signal, onStarted, onTag }: WholeStoreOptions = {},
 ): Promise<boolean> {
-  const count = storeBytes > 0 ? Math.max(1, Math.floor(readers)) : 1;
-  // Each object's size on disk tells where it lies in the store, and so whose part it is in.
-  const format = count > 1 ? '%(objectname) %(objecttype) %(objectsize) %(objectsize:disk)' : '%(objectname) %(objecttype) %(objectsize)';
-  const listArgs = ['cat-file', '--batch-all-objects', `--batch-check=${format}`, '--unordered'];
-  const part = storeBytes / count;
-  // One stop for everything: a reader that fails (or the caller's signal) ends the others and the lister.
-  const stopAll = new AbortController();
-  const onAbort = () => stopAll.abort();
-  if (signal?.aborted) stopAll.abort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
-  const requested: number[] = new Array<number>(count).fill(0);
-  const stdins: (Writable | undefined)[] = new Array<Writable | undefined>(count).fill(undefined);
+  // `wants` was asked once, as the lister named each blob: what reaches the reader is wanted.
+  const parser = new BatchParser((_id, type) => type === 'blob', onBlob, () => undefined);
+  const listArgs = ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype) %(objectsize)', '--unordered'];
+  let requested = 0;
   let listed: Promise<number | null> = Promise.resolve(null);
-
-  const startLister = (): void => {
-    const inputs = stdins as Writable[];
+  let stopLister = (): void => undefined;
+  const relay = (stdin: Writable): void => {
     const lister = spawnGit(cwd, listArgs);
-    const stopLister = () => void lister.kill();
-    stopAll.signal.addEventListener('abort', stopLister, { once: true });
+    stopLister = () => void lister.kill();
+    signal?.addEventListener('abort', stopLister, { once: true });
     lister.stdin.end();
     lister.stderr.resume();
-    const pending: string[][] = inputs.map(() => []);
-    let current = 0;
-    let onDisk = 0;
+    let ids: string[] = [];
     // Most listed objects are trees and commits: they are passed over without splitting the line.
     const split = lineSplitter((line) => {
       const space = line.indexOf(' ');
-      if (count > 1) {
-        onDisk += Number(line.slice(line.lastIndexOf(' ') + 1));
-        current = Math.min(count - 1, Math.floor(onDisk / part));
-      }
       if (line.startsWith('blob ', space + 1)) {
         const id = line.slice(0, space);
-        const size = line.slice(space + 6, count > 1 ? line.indexOf(' ', space + 6) : undefined);
-        if (wants(id, Number(size))) (pending[current] as string[]).push(id);
+        if (wants(id, Number(line.slice(space + 6)))) ids.push(id);
       } else if (line.startsWith('tag ', space + 1)) onTag?.(line.slice(0, space));
     });
-    /** Write what is pending to each reader; the reader whose queue is over the cap, if one is. */
-    const flush = (): Writable | undefined => {
-      let full: Writable | undefined;
-      inputs.forEach((stdin, k) => {
-        const ids = pending[k] as string[];
-        if (ids.length === 0) return;
-        requested[k] = (requested[k] as number) + ids.length;
-        pending[k] = [];
-        // One reader queues what its pipe does not hold (the single reader of a small store
-        // never needs to); several readers queue up to the cap (see MAX_QUEUED_ID_BYTES).
-        if (!stdin.write(ids.join('\n') + '\n') && (count === 1 || stdin.writableLength > MAX_QUEUED_ID_BYTES)) full ??= stdin;
-      });
-      return full;
+    const flush = (): boolean => {
+      if (ids.length === 0) return true;
+      requested += ids.length;
+      const text = ids.join('\n') + '\n';
+      ids = [];
+      return stdin.write(text);
     };
     lister.stdout.on('data', (chunk: Buffer) => {
       split.push(chunk);
-      const full = flush();
-      if (full) {
+      if (!flush()) {
         lister.stdout.pause();
-        full.once('drain', () => lister.stdout.resume());
+        stdin.once('drain', () => lister.stdout.resume());
       }
     });
     listed = new Promise((resolve) => {
-      const end = (code: number | null) => {
-        stopAll.signal.removeEventListener('abort', stopLister);
-        for (const stdin of inputs) stdin.end();
-        resolve(code);
-      };
-      lister.on('error', () => end(null));
+      lister.on('error', () => {
+        stdin.end();
+        resolve(null);
+      });
       lister.on('close', (code) => {
+        signal?.removeEventListener('abort', stopLister);
         split.end();
         flush();
-        end(code);
+        stdin.end();
+        resolve(code);
       });
     });
     onStarted?.();
   };
-
-  const reading = stdins.map((_, k) => {
-    // `wants` was asked once, as the lister named each blob: what reaches a reader is wanted.
-    const parser = new BatchParser((_id, type) => type === 'blob', onBlob, () => undefined);
-    const feed = (stdin: Writable): void => {
-      stdins[k] = stdin;
-      if (stdins.every((s) => s !== undefined)) startLister();
-    };
-    return runBatch(cwd, ['cat-file', '--batch', '--buffer'], parser, feed, { viaSocket: true, signal: stopAll.signal }).then(
-      (outcome) => {
-        // A reader that died early (a corrupt object) leaves the lister waiting on a full pipe.
-        if (outcome.code !== 0) stopAll.abort();
-        return outcome;
-      },
-      (error: unknown) => {
-        stopAll.abort();
-        throw error;
-      },
-    );
-  });
+  let outcome: Outcome;
   try {
-    // Every reader is waited for (a failed one has stopped the others), so none fails unwatched.
-    const settled = await Promise.allSettled(reading);
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    const outcomes = settled.map((r) => (r as PromiseFulfilledResult<Outcome>).value);
-    const listCode = await listed;
-    return listCode === 0 && outcomes.every((o, k) => o.code === 0 && o.answered >= (requested[k] as number));
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
+    outcome = await runBatch(cwd, ['cat-file', '--batch', '--buffer'], parser, relay, {
+      viaSocket: true,
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    stopLister();
+    throw error;
   }
+  // A reader that died early (a corrupt object) leaves the lister waiting on a full pipe.
+  if (outcome.code !== 0) stopLister();
+  const listCode = await listed;
+  return listCode === 0 && outcome.code === 0 && outcome.answered >= requested;
 }
 
 /** Split `items` into at most `parts` contiguous slices of about equal total `weight`. */

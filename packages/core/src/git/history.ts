@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Detector } from '@shippo-keyguard/rules';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../archive/expand.js';
@@ -40,11 +40,7 @@ export interface HistoryScanOptions {
   readonly detectors?: readonly Detector[];
   /** Called now and then with blobs and bytes read so far. */
   readonly onProgress?: (blobs: number, bytes: number) => void;
-  /**
-   * `git cat-file` processes inflating in parallel (default 2 where there is enough to read, so
-   * git inflates on both cores while we search; 1 for a small store, where a second process costs
-   * more to start than it saves).
-   */
+  /** `git cat-file` processes reading a range in parallel (default 2: git inflates while we search). */
   readonly readers?: number;
   /**
    * Paths to skip: given the repository root, a predicate on paths relative to it. A range is listed with paths, so blobs seen
@@ -163,7 +159,7 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
           return false;
         },
         onBlob,
-        { signal: stopStream.signal, onStarted: streamStarted, onTag: (id) => tagObjects.add(id), ...storeParts(info.objects, options.readers) },
+        { signal: stopStream.signal, onStarted: streamStarted, onTag: (id) => tagObjects.add(id) },
       )
     : undefined;
   // Awaited below; until then a failure must not count as unhandled.
@@ -202,7 +198,9 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
     if (found.length > 0) messageHits.push({ message, findings: found, order: messageOrder });
   };
   const messagesDone = (async () => {
-    await forEachCommitMessage(root, revs, onMessage, maxBlobSize);
+    // In a full scan the message log and the walk below run beside the stream, which is what the
+    // scan waits on: they take the CPU it leaves (at lowest priority) instead of slowing it down.
+    await forEachCommitMessage(root, revs, onMessage, maxBlobSize, { background: full });
     if (tagsRead) for (const m of await tagsRead) onMessage(m);
   })().catch((error: unknown) => {
     warnings.push({ code: 'unreadable', message: `commit messages could not be read completely: ${(error as Error).message}` });
@@ -212,7 +210,7 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
   let toRead: BlobEntry[];
   if (full) {
     let streamedWhole: boolean;
-    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed!]);
+    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true, background: true }), streamed!]);
     if (maySalvage && (!streamedWhole || reachable.broken !== undefined || reachable.missing.length > 0)) {
       const salvage = await salvageRefusedPacks(root);
       if (salvage) {
@@ -331,26 +329,6 @@ async function refsPointingAt(root: string, ids: readonly string[]): Promise<Map
     for (const id of [object, peeled]) if (wanted.has(id) && !names.has(id)) names.set(id, name);
   }
   return names;
-}
-
-/**
- * How many git readers share the whole-store stream, and the size on disk they divide: the
- * store's packs (loose objects aside), read from the file system, since a git call to ask would
- * hold up the stream. Two for a large store, so git inflates on both cores; one for a small
- * store, where a second process costs more to start than it saves, or when the packs cannot be
- * seen (an alternate object store, say).
- */
-function storeParts(objects: string | undefined, readers: number | undefined): { readers: number; storeBytes: number } {
-  let storeBytes = 0;
-  if (objects !== undefined) {
-    try {
-      const dir = join(objects, 'pack');
-      for (const name of readdirSync(dir)) if (name.endsWith('.pack')) storeBytes += statSync(join(dir, name)).size;
-    } catch {
-      // No pack directory yet: everything is loose, and small.
-    }
-  }
-  return { readers: readers ?? (storeBytes < PARALLEL_THRESHOLD ? 1 : 2), storeBytes };
 }
 
 async function hasRefs(root: string): Promise<boolean> {
