@@ -4,12 +4,16 @@
 // content, keys planted then deleted), it times `shippo-keyguard history` against the floor (git
 // inflating every object once) and against the `git log -p | rg` approach, reports peak memory,
 // checks recall with the introducing commit, and times `staged` in a repository of 50,000 files.
+// It runs the bundle users run, built afresh from the current sources.
 // Sizes for a quick run: BENCH_HISTORY_COMMITS=2000 BENCH_HISTORY_BYTES=100MiB.
+// Rounds: BENCH_HISTORY_RUNS (default 3). BENCH_HISTORY_AGAINST=<another checkout> adds that
+// checkout's bundle to every round, for a before/after from one run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFreshBundle } from './fresh-bundle.js';
 import { generateRepo, generateWideRepo } from './history-repo.js';
 
 export const name = 'history';
@@ -105,21 +109,32 @@ export async function run({ repo = resolve(here, '../..'), args = [] } = {}) {
   // Warm the page cache so every contender reads from memory.
   timed('git', ['cat-file', '--batch-all-objects', '--batch-check', '--unordered'], { cwd: target });
 
-  // The machine may be shared: alternate the two contenders; the ratio is of the medians.
+  // The machine may be shared: alternate the contenders; the ratio is of the medians.
   const runs = Number(process.env.BENCH_HISTORY_RUNS ?? 3);
+  const work = mkdtempSync(join(tmpdir(), 'skg-bench-'));
+  const entry = await writeFreshBundle(root, join(work, 'bundle'));
+  const against = process.env.BENCH_HISTORY_AGAINST ? await writeFreshBundle(resolve(process.env.BENCH_HISTORY_AGAINST), join(work, 'against')) : undefined;
   const loadBefore = loadavg();
-  const out = join(mkdtempSync(join(tmpdir(), 'skg-bench-')), 'history.json');
+  const out = join(work, 'history.json');
   const rssFile = `${out}.rss`;
   const floors = [];
   const oursRuns = [];
+  const beforeRuns = [];
   let scannerRssMb = 0;
+  const scan = (cliEntry, output) => {
+    process.env.SKG_RSS_FILE = rssFile;
+    process.env.SKG_CLI_ENTRY = cliEntry;
+    const o = timed(process.execPath, [join(here, 'measure-cli.js'), 'history', '--repo', target, '--format', 'json', '-o', output], { cwd: target });
+    delete process.env.SKG_RSS_FILE;
+    delete process.env.SKG_CLI_ENTRY;
+    return { ...o, rssOwnMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+  };
   for (let i = 0; i < runs; i++) {
     floors.push(timed('git', ['cat-file', '--batch-all-objects', '--batch', '--unordered'], { cwd: target }));
-    process.env.SKG_RSS_FILE = rssFile;
-    const o = timed(process.execPath, [join(here, 'measure-cli.js'), 'history', '--repo', target, '--format', 'json', '-o', out], { cwd: target });
-    delete process.env.SKG_RSS_FILE;
-    scannerRssMb = Math.max(scannerRssMb, Number(readFileSync(rssFile, 'utf8')) / 1024);
+    const o = scan(entry, out);
+    scannerRssMb = Math.max(scannerRssMb, o.rssOwnMb);
     oursRuns.push(o);
+    if (against) beforeRuns.push(scan(against, `${out}.before`));
   }
   const floor = medianRun(floors);
   const ours = medianRun(oursRuns);
@@ -128,12 +143,19 @@ export async function run({ repo = resolve(here, '../..'), args = [] } = {}) {
   const logP = timed('bash', ['-c', 'set -o pipefail; git log -p --all | rg -c shippo_ || true'], { cwd: target });
 
   const report = JSON.parse(readFileSync(out, 'utf8'));
-  rmSync(dirname(out), { recursive: true, force: true });
+  const beforeReport = against ? JSON.parse(readFileSync(`${out}.before`, 'utf8')) : undefined;
+  rmSync(work, { recursive: true, force: true });
   console.log('');
   const row = (label, r, extra) => console.log(`${label.padEnd(54)}${fmt(r.seconds).padStart(9)} wall ${fmt(r.cpu).padStart(9)} CPU  ${extra}`);
   console.log(`${runs} runs each, alternating; medians (runs: floor ${floors.map((r) => r.seconds.toFixed(2)).join(', ')}; history ${oursRuns.map((r) => r.seconds.toFixed(2)).join(', ')})`);
   row('git cat-file --batch-all-objects --batch --unordered', floor, '(the floor)');
   row('shippo-keyguard history', ours, `${(ours.seconds / floor.seconds).toFixed(2)}x the floor (goal <= 1.3x; CPU ${(ours.cpu / floor.cpu).toFixed(2)}x); peak RSS ${ours.rssMb.toFixed(0)} MB (largest of it and its git children; git alone reaches ${floor.rssMb.toFixed(0)} MB)`);
+  if (against) {
+    const before = medianRun(beforeRuns);
+    row(`before: ${process.env.BENCH_HISTORY_AGAINST}`, before, `${(before.seconds / floor.seconds).toFixed(2)}x the floor (CPU ${(before.cpu / floor.cpu).toFixed(2)}x); runs ${beforeRuns.map((r) => r.seconds.toFixed(2)).join(', ')}`);
+    const same = beforeReport.summary.scanned === report.summary.scanned && beforeReport.summary.bytes === report.summary.bytes && beforeReport.findings.length === report.findings.length;
+    console.log(`  before and now report the same blobs, bytes and findings: ${same ? 'yes' : `NO (before: ${beforeReport.summary.scanned} blobs and messages, ${beforeReport.findings.length} findings)`}`);
+  }
   row('git log -p --all | rg -c shippo_', logP, `${(logP.seconds / floor.seconds).toFixed(2)}x the floor; history is ${(logP.seconds / ours.seconds).toFixed(1)}x faster`);
   console.log(`peak RSS of the scanner process itself: ${scannerRssMb.toFixed(0)} MB (target: under 256 MB)`);
   console.log(`load average before: ${loadBefore}, after: ${loadavg()} (on ${availableParallelism()} cores)`);

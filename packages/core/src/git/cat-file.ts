@@ -241,11 +241,24 @@ export async function readObjects(
  * Returns false when git stopped early (a corrupt object, a pack it refuses, or `signal`
  * stopped it): the caller reads what is left by id.
  */
+export interface WholeStoreOptions {
+  /** Stops git early. */
+  readonly signal?: AbortSignal;
+  /**
+   * Called once both git processes are running: a caller that has other git calls to make waits
+   * for this first, since every process start holds up the next one and the stream is what the
+   * scan waits on.
+   */
+  readonly onStarted?: () => void;
+  /** Each annotated tag object the store lists (rev-list names them among reachable objects). */
+  readonly onTag?: (id: string) => void;
+}
+
 export async function readAllBlobs(
   cwd: string,
   wants: (id: string, size: number) => boolean,
   onBlob: BlobHandler,
-  signal?: AbortSignal,
+  { signal, onStarted, onTag }: WholeStoreOptions = {},
 ): Promise<boolean> {
   // `wants` was asked once, as the lister named each blob: what reaches the reader is wanted.
   const parser = new BatchParser((_id, type) => type === 'blob', onBlob, () => undefined);
@@ -260,9 +273,13 @@ export async function readAllBlobs(
     lister.stdin.end();
     lister.stderr.resume();
     let ids: string[] = [];
+    // Most listed objects are trees and commits: they are passed over without splitting the line.
     const split = lineSplitter((line) => {
-      const [id = '', type, size] = line.split(' ');
-      if (type === 'blob' && wants(id, Number(size))) ids.push(id);
+      const space = line.indexOf(' ');
+      if (line.startsWith('blob ', space + 1)) {
+        const id = line.slice(0, space);
+        if (wants(id, Number(line.slice(space + 6)))) ids.push(id);
+      } else if (line.startsWith('tag ', space + 1)) onTag?.(line.slice(0, space));
     });
     const flush = (): boolean => {
       if (ids.length === 0) return true;
@@ -291,6 +308,7 @@ export async function readAllBlobs(
         resolve(code);
       });
     });
+    onStarted?.();
   };
   let outcome: Outcome;
   try {

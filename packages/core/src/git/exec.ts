@@ -93,17 +93,25 @@ export interface GitRunOptions {
   readonly okCodes?: readonly number[];
   /** Called with each stdout chunk instead of collecting it. */
   readonly onData?: (chunk: Buffer) => void;
+  /**
+   * Run git at the lowest CPU priority: work that only has to be done by the time the scan's main
+   * stream is, so it takes what the stream leaves of the machine instead of competing with it.
+   */
+  readonly background?: boolean;
 }
 
 export interface GitOutput {
   readonly stdout: Buffer;
   readonly code: number;
+  /** What git wrote to stderr (its first 64 KiB), for an exit code the caller allowed. */
+  readonly stderr: string;
 }
 
 /** Run git to completion; collects stdout (unless `onData` streams it) and turns failure into a GitError. */
 export function runGit(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<GitOutput> {
   return new Promise((resolve, reject) => {
     const child = spawnGit(cwd, args);
+    if (options.background && child.pid !== undefined) lowerPriority(child.pid);
     const out: Buffer[] = [];
     let err = '';
     let failed: Error | undefined;
@@ -128,11 +136,20 @@ export function runGit(cwd: string, args: readonly string[], options: GitRunOpti
     child.on('close', (code) => {
       if (failed) return reject(failed);
       const exit = code ?? -1;
-      if (exit === 0 || options.okCodes?.includes(exit)) return resolve({ stdout: Buffer.concat(out), code: exit });
+      if (exit === 0 || options.okCodes?.includes(exit)) return resolve({ stdout: Buffer.concat(out), code: exit, stderr: err });
       reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ''} failed with exit code ${exit}`), args, code));
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+function lowerPriority(pid: number): void {
+  const os = process.getBuiltinModule('node:os');
+  try {
+    os.setPriority(pid, os.constants.priority.PRIORITY_LOW); // the lowest there is
+  } catch {
+    // Not permitted here: git then runs at the scan's own priority, as it would anyway.
+  }
 }
 
 export async function gitText(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<string> {

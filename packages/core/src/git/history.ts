@@ -40,7 +40,7 @@ export interface HistoryScanOptions {
   readonly detectors?: readonly Detector[];
   /** Called now and then with blobs and bytes read so far. */
   readonly onProgress?: (blobs: number, bytes: number) => void;
-  /** `git cat-file` processes reading in parallel (default 2: git inflates while we search). */
+  /** `git cat-file` processes reading a range in parallel (default 2: git inflates while we search). */
   readonly readers?: number;
   /**
    * Paths to skip: given the repository root, a predicate on paths relative to it. A range is listed with paths, so blobs seen
@@ -147,6 +147,9 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
   // which is what the scan waits on. rev-list later says which blobs are reachable (and under
   // which path); unreachable ones are dropped afterwards.
   const stopStream = new AbortController();
+  const tagObjects = new Set<string>();
+  let streamStarted = (): void => undefined;
+  const started = new Promise<void>((resolve) => (streamStarted = resolve));
   const streamed = full
     ? readAllBlobs(
         root,
@@ -156,12 +159,17 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
           return false;
         },
         onBlob,
-        stopStream.signal,
+        { signal: stopStream.signal, onStarted: streamStarted, onTag: (id) => tagObjects.add(id) },
       )
     : undefined;
   // Awaited below; until then a failure must not count as unhandled.
   streamed?.catch(() => undefined);
-  const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), hasRefs(root)]) : [[], true];
+  // Spawning a process holds up the next one: git starts reading the store before anything else.
+  if (streamed) await Promise.race([started, streamed.catch(() => undefined)]);
+  // Annotated tags' messages: one cheap call, read while the blobs are.
+  const tagsRead = full ? tagMessages(root, maxBlobSize) : undefined;
+  tagsRead?.catch(() => undefined);
+  const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), info.head !== undefined || hasRefs(root)]) : [[], true];
   const revs = full ? ['--all', ...stash] : [...options.revisions!];
   if (!anyRefs) {
     stopStream.abort();
@@ -190,8 +198,10 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
     if (found.length > 0) messageHits.push({ message, findings: found, order: messageOrder });
   };
   const messagesDone = (async () => {
-    await forEachCommitMessage(root, revs, onMessage, maxBlobSize);
-    if (full) for (const m of await tagMessages(root, maxBlobSize)) onMessage(m);
+    // In a full scan the message log and the walk below run beside the stream, which is what the
+    // scan waits on: they take the CPU it leaves (at lowest priority) instead of slowing it down.
+    await forEachCommitMessage(root, revs, onMessage, maxBlobSize, { background: full });
+    if (tagsRead) for (const m of await tagsRead) onMessage(m);
   })().catch((error: unknown) => {
     warnings.push({ code: 'unreadable', message: `commit messages could not be read completely: ${(error as Error).message}` });
   });
@@ -200,7 +210,7 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
   let toRead: BlobEntry[];
   if (full) {
     let streamedWhole: boolean;
-    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed!]);
+    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true, background: true }), streamed!]);
     if (maySalvage && (!streamedWhole || reachable.broken !== undefined || reachable.missing.length > 0)) {
       const salvage = await salvageRefusedPacks(root);
       if (salvage) {
@@ -219,7 +229,8 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
     // lives elsewhere): read them one by one, so each bad one is named.
     // (Sizes are unknown here, so a size check happens as each one is read.)
     toRead = [];
-    for (const [id, path] of reachable.paths) if (!readSizes.has(id) && !oversized.has(id)) toRead.push({ id, size: 0, path });
+    // (rev-list names annotated tags among the reachable objects: they are not blobs.)
+    for (const [id, path] of reachable.paths) if (!readSizes.has(id) && !oversized.has(id) && !tagObjects.has(id)) toRead.push({ id, size: 0, path });
   } else {
     reachable = await listReachable(root, revs);
     if (ignored) for (const [id, path] of reachable.paths) if (path && ignored(path)) reachable.paths.delete(id);

@@ -40,32 +40,38 @@ export async function openRepo(dir: string, options: OpenRepoOptions = {}): Prom
 }
 
 /** Stands in for `git config`'s answer when the remote was not asked for: no URL, as with no remote. */
-const NO_REMOTE = Promise.resolve({ stdout: Buffer.alloc(0), code: 1 });
+const NO_REMOTE = Promise.resolve({ stdout: Buffer.alloc(0), code: 1, stderr: '' });
 
 /**
- * The common case, a work tree with a commit checked out, in two git calls at once instead of five in a row: each
- * process start costs a commit hook tens of milliseconds on a busy machine. Anything else (a
- * bare repository, no commit yet, inside .git, no repository at all) fails the first call and is
- * left to the general path, which tells those cases apart.
+ * The common cases in one round of git calls instead of up to five in a row: each process start
+ * costs a commit hook tens of milliseconds on a busy machine, and a history scan waits for this
+ * before its stream starts. A work tree with a commit checked out answers every question; a bare
+ * repository answers all but the last (`--show-toplevel`, which git refuses there after printing
+ * the earlier answers). Anything else (no commit yet, inside .git, no repository at all) is left
+ * to the general path, which tells those cases apart.
  */
 async function openWorkTree(abs: string, remote: boolean): Promise<RepoInfo | undefined> {
-  // Both at once: the remote is read from any directory of the work tree, and a hook waits for
+  // Both at once: the remote is read from any directory of the repository, and a hook waits for
   // one git start instead of two in a row.
   const [out, originOut] = await Promise.all([
-    runGit(abs, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--is-shallow-repository', '--show-toplevel', '--git-path', 'objects', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD'], {
+    runGit(abs, ['rev-parse', '--is-bare-repository', '--absolute-git-dir', '--is-shallow-repository', '--git-path', 'objects', 'HEAD^{commit}', '--symbolic-full-name', 'HEAD', '--show-toplevel'], {
       okCodes: [128],
     }).catch(() => undefined),
     remote ? runGit(abs, ['config', '--get', 'remote.origin.url'], { okCodes: [1] }).catch(() => undefined) : NO_REMOTE,
   ]);
-  if (out === undefined || out.code !== 0 || originOut === undefined) return undefined;
-  const [bare, gitDir, shallow, root, objects, head, symbolic] = out.stdout.toString('utf8').split('\n');
-  if (bare !== 'false' || !gitDir || !root || !objects || !head || !/^[0-9a-f]{40,64}$/.test(head) || !symbolic) return undefined;
+  if (out === undefined || originOut === undefined) return undefined;
+  const [bare, gitDir, shallow, objects, head, symbolic, top] = out.stdout.toString('utf8').split('\n');
+  if (!gitDir || !objects || !head || !/^[0-9a-f]{40,64}$/.test(head) || !symbolic) return undefined;
+  let root: string;
+  if (out.code === 0 && bare === 'false' && top) root = top;
+  else if (out.code === 128 && bare === 'true' && /must be run in a work tree/.test(out.stderr)) root = gitDir;
+  else return undefined;
   const origin = originOut.stdout.toString('utf8').trim();
   const uri = origin ? stripCredentials(origin) : pathToFileURL(root).href;
   // `--symbolic-full-name HEAD` names the branch (refs/heads/x), or says HEAD when it is detached.
   const branch = symbolic === 'HEAD' ? undefined : symbolic.replace(/^refs\/heads\//, '');
   // `--git-path` answers relative to the directory it ran in, and honours GIT_OBJECT_DIRECTORY and linked work trees.
-  return { root, gitDir, objects: resolve(abs, objects), bare: false, shallow: shallow === 'true', uri, head, ...(branch ? { branch } : {}) };
+  return { root, gitDir, objects: resolve(abs, objects), bare: bare === 'true', shallow: shallow === 'true', uri, head, ...(branch ? { branch } : {}) };
 }
 
 async function openAnyRepo(abs: string, remote: boolean): Promise<RepoInfo> {
