@@ -6,8 +6,8 @@ const require = __skgCreateRequire(import.meta.url);
 import { fileURLToPath } from "node:url";
 
 // cli/dist/code-cache.js
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { isAscii } from "node:buffer";
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join } from "node:path";
@@ -24,8 +24,16 @@ function codeCacheDir(env = process.env) {
   return isAbsolute(home) ? join(home, ".cache", "shippo-keyguard", "v8") : void 0;
 }
 function runWithCodeCache(file2, importModule2, dir = codeCacheDir()) {
-  const source = readFileSync(file2, "utf8");
-  const key = createHash("sha256").update(`${process.version}\0${process.arch}\0`).update(source).digest("hex").slice(0, 32);
+  const fd = openSync(file2, "r");
+  let source;
+  let key;
+  try {
+    key = identityKey(fstatSync(fd, { bigint: true }));
+    const bytes = readFileSync(fd);
+    source = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
   const cacheFile = dir === void 0 ? void 0 : join(dir, `${basename(file2)}.${key}.bin`);
   let cachedData;
   if (cacheFile !== void 0) {
@@ -48,6 +56,17 @@ function runWithCodeCache(file2, importModule2, dir = codeCacheDir()) {
     process.once("exit", () => saveQuietly(cacheFile, () => script.createCachedData()));
   }
   return { exports: module.exports, cache };
+}
+function identityKey(stat, runtime = `${process.version}\0${process.arch}`) {
+  const text = `${runtime}\0${stat.dev}\0${stat.ino}\0${stat.size}\0${stat.mtimeNs}\0${stat.ctimeNs}`;
+  let hex = "";
+  for (const offset of [2166136261, 84696351, 725372254, 1779033703]) {
+    let h = offset;
+    for (let i = 0; i < text.length; i++)
+      h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+    hex += (h >>> 0).toString(16).padStart(8, "0");
+  }
+  return hex;
 }
 function saveQuietly(file2, data) {
   const temp = `${file2}.${process.pid}.tmp`;

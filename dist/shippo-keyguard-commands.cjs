@@ -585,9 +585,18 @@ var init_detect = __esm({
   }
 });
 
+// packages/core/dist/builtins/crypto.js
+var nodeCrypto;
+var init_crypto = __esm({
+  "packages/core/dist/builtins/crypto.js"() {
+    "use strict";
+    nodeCrypto = () => process.getBuiltinModule("node:crypto");
+  }
+});
+
 // packages/core/dist/secret.js
 function fingerprintOf(key) {
-  return (0, import_node_crypto.createHash)("sha256").update(key, "utf8").digest("hex");
+  return nodeCrypto().createHash("sha256").update(key, "utf8").digest("hex");
 }
 function redact(key) {
   const prefixEnd = key.indexOf("_", key.indexOf("_") + 1) + 1;
@@ -597,11 +606,11 @@ function redact(key) {
     return `${prefix}\u2026`;
   return `${prefix}${rest.slice(0, 4)}\u2026${rest.slice(-4)}`;
 }
-var import_node_crypto, SecretStore;
+var SecretStore;
 var init_secret = __esm({
   "packages/core/dist/secret.js"() {
     "use strict";
-    import_node_crypto = require("node:crypto");
+    init_crypto();
     SecretStore = class {
       #keys = /* @__PURE__ */ new Map();
       add(key) {
@@ -968,7 +977,7 @@ function parseFile(file, text2) {
 }
 function duplicateJsonKeys(text2) {
   const found = [];
-  const open3 = [];
+  const open2 = [];
   let expectKey = false;
   let line = 1;
   let lineStart = 0;
@@ -978,18 +987,18 @@ function duplicateJsonKeys(text2) {
       line++;
       lineStart = i + 1;
     } else if (c === "{" || c === "[") {
-      open3.push(c === "{" ? /* @__PURE__ */ new Set() : void 0);
+      open2.push(c === "{" ? /* @__PURE__ */ new Set() : void 0);
       expectKey = c === "{";
     } else if (c === "}" || c === "]") {
-      open3.pop();
+      open2.pop();
       expectKey = false;
     } else if (c === ",") {
-      expectKey = open3[open3.length - 1] !== void 0;
+      expectKey = open2[open2.length - 1] !== void 0;
     } else if (c === '"') {
       let end = i + 1;
       while (text2[end] !== '"')
         end += text2[end] === "\\" ? 2 : 1;
-      const keys = open3[open3.length - 1];
+      const keys = open2[open2.length - 1];
       if (expectKey && keys !== void 0) {
         const key = JSON.parse(text2.slice(i, end + 1));
         if (keys.has(key))
@@ -1629,6 +1638,15 @@ var init_windows = __esm({
   }
 });
 
+// packages/core/dist/builtins/zlib.js
+var nodeZlib;
+var init_zlib = __esm({
+  "packages/core/dist/builtins/zlib.js"() {
+    "use strict";
+    nodeZlib = () => process.getBuiltinModule("node:zlib");
+  }
+});
+
 // packages/core/dist/archive/zip.js
 function declaredEntries(bytes) {
   const from = Math.max(0, bytes.length - 65535 - 22);
@@ -1679,14 +1697,14 @@ function* zipEntries(bytes, maxEntries = Number.POSITIVE_INFINITY) {
         if (header2.method !== DEFLATED)
           throw new ArchiveError("archive-unsupported", `compression method ${header2.method} is not supported; not scanned`);
         try {
-          return (0, import_node_zlib.inflateRawSync)(compressed, { maxOutputLength: Math.max(1, max), chunkSize: 64 * 1024 });
+          return nodeZlib().inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), chunkSize: 64 * 1024 });
         } catch (error) {
           if (error.code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError) {
             throw new ArchiveError("archive-too-large", `inflates to more than ${max} bytes; not scanned`);
           }
           let partial;
           try {
-            partial = (0, import_node_zlib.inflateRawSync)(compressed, { maxOutputLength: Math.max(1, max), finishFlush: import_node_zlib.constants.Z_SYNC_FLUSH });
+            partial = nodeZlib().inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), finishFlush: nodeZlib().constants.Z_SYNC_FLUSH });
           } catch {
             partial = void 0;
           }
@@ -1696,11 +1714,11 @@ function* zipEntries(bytes, maxEntries = Number.POSITIVE_INFINITY) {
     };
   }
 }
-var import_node_zlib, STORED, DEFLATED, FLAG_ENCRYPTED, AES;
+var STORED, DEFLATED, FLAG_ENCRYPTED, AES;
 var init_zip = __esm({
   "packages/core/dist/archive/zip.js"() {
     "use strict";
-    import_node_zlib = require("node:zlib");
+    init_zlib();
     init_errors2();
     init_libs();
     STORED = 0;
@@ -1940,7 +1958,7 @@ function* tarItems(entries, chain, depth, budget, image) {
     }
     const layer = image ? LAYER.exec(e.name) : null;
     if (layer && (image === true ? sniff(e.data) !== void 0 : sniff(e.data) === "tar" || sniff(e.data) === "gzip" && gzipHoldsTar(e.data))) {
-      yield* imageLayer(e.data, `sha256:${layer[1] ?? (0, import_node_crypto2.createHash)("sha256").update(e.data).digest("hex")}`, chain, depth, budget);
+      yield* imageLayer(e.data, `sha256:${layer[1] ?? nodeCrypto().createHash("sha256").update(e.data).digest("hex")}`, chain, depth, budget);
       continue;
     }
     yield* entry(e.data, step, depth - 1, budget);
@@ -1972,11 +1990,11 @@ function* imageLayer(bytes, digest, chain, depth, budget) {
     yield warning(layerStep(""), error.code, error.message);
   }
 }
-var import_node_crypto2, DEFAULT_ARCHIVE_DEPTH, DEFAULT_ARCHIVE_LIMITS, BudgetSpent, warning, UNSAFE, LAYER;
+var DEFAULT_ARCHIVE_DEPTH, DEFAULT_ARCHIVE_LIMITS, BudgetSpent, warning, UNSAFE, LAYER;
 var init_expand = __esm({
   "packages/core/dist/archive/expand.js"() {
     "use strict";
-    import_node_crypto2 = require("node:crypto");
+    init_crypto();
     init_errors2();
     init_gzip();
     init_sniff();
@@ -2675,9 +2693,18 @@ var init_pool = __esm({
   }
 });
 
+// packages/core/dist/builtins/child-process.js
+var nodeChildProcess;
+var init_child_process = __esm({
+  "packages/core/dist/builtins/child-process.js"() {
+    "use strict";
+    nodeChildProcess = () => process.getBuiltinModule("node:child_process");
+  }
+});
+
 // packages/core/dist/files/list-git.js
 function git(dir, args) {
-  const result = (0, import_node_child_process.spawnSync)("git", args, { cwd: dir, maxBuffer: MAX_LIST_BYTES, stdio: ["ignore", "pipe", "pipe"] });
+  const result = nodeChildProcess().spawnSync("git", args, { cwd: dir, maxBuffer: MAX_LIST_BYTES, stdio: ["ignore", "pipe", "pipe"] });
   if (result.error)
     return void 0;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.toString("utf8") };
@@ -2733,12 +2760,12 @@ function gitIgnoredEnvFiles(dir) {
     return [];
   return splitNames(listed.stdout).filter((name) => typeof name === "string" && !name.endsWith("/"));
 }
-var import_node_buffer4, import_node_child_process, MAX_LIST_BYTES;
+var import_node_buffer4, MAX_LIST_BYTES;
 var init_list_git = __esm({
   "packages/core/dist/files/list-git.js"() {
     "use strict";
     import_node_buffer4 = require("node:buffer");
-    import_node_child_process = require("node:child_process");
+    init_child_process();
     init_fs_path();
     MAX_LIST_BYTES = 1024 * 1024 * 1024;
   }
@@ -3127,29 +3154,50 @@ var init_source_stdin = __esm({
   }
 });
 
+// packages/core/dist/builtins/fs-promises.js
+var nodeFsPromises;
+var init_fs_promises = __esm({
+  "packages/core/dist/builtins/fs-promises.js"() {
+    "use strict";
+    nodeFsPromises = () => process.getBuiltinModule("node:fs/promises");
+  }
+});
+
+// packages/core/dist/builtins/net.js
+var nodeNet;
+var init_net = __esm({
+  "packages/core/dist/builtins/net.js"() {
+    "use strict";
+    nodeNet = () => process.getBuiltinModule("node:net");
+  }
+});
+
 // packages/core/dist/git/socket-stdout.js
 async function spawnWithSocketStdout(command13, args, options, onChunk) {
   if (process.platform !== "linux")
     return void 0;
+  const { spawn } = nodeChildProcess();
+  const { mkdtemp, rm } = nodeFsPromises();
+  const { createServer, connect } = nodeNet();
   let dir;
   let server;
   let reader;
   let writer;
   try {
-    dir = await (0, import_promises.mkdtemp)((0, import_node_path6.join)((0, import_node_os2.tmpdir)(), "skg-"));
+    dir = await mkdtemp((0, import_node_path6.join)((0, import_node_os2.tmpdir)(), "skg-"));
     const path = (0, import_node_path6.join)(dir, "out");
     if (Buffer.byteLength(path) > 100)
       return void 0;
-    const listening = (0, import_node_net.createServer)({ pauseOnConnect: true });
+    const listening = createServer({ pauseOnConnect: true });
     server = listening;
-    await new Promise((resolve27, reject) => {
+    await new Promise((resolve28, reject) => {
       listening.once("error", reject);
-      listening.listen(path, () => resolve27());
+      listening.listen(path, () => resolve28());
     });
-    const accepted = new Promise((resolve27) => listening.once("connection", resolve27));
+    const accepted = new Promise((resolve28) => listening.once("connection", resolve28));
     const buffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
     const pause = new Int32Array(new SharedArrayBuffer(4));
-    const client = (0, import_node_net.connect)({
+    const client = connect({
       path,
       onread: {
         buffer,
@@ -3162,22 +3210,22 @@ async function spawnWithSocketStdout(command13, args, options, onChunk) {
       }
     });
     reader = client;
-    await new Promise((resolve27, reject) => {
+    await new Promise((resolve28, reject) => {
       client.once("error", reject);
-      client.once("connect", () => resolve27());
+      client.once("connect", () => resolve28());
     });
     writer = await accepted;
     listening.close();
     server = void 0;
-    await (0, import_promises.rm)(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
     dir = void 0;
-    const drained = new Promise((resolve27, reject) => {
+    const drained = new Promise((resolve28, reject) => {
       client.removeAllListeners("error");
       client.once("error", reject);
-      client.once("end", () => resolve27());
-      client.once("close", () => resolve27());
+      client.once("end", () => resolve28());
+      client.once("close", () => resolve28());
     });
-    const child = (0, import_node_child_process2.spawn)(command13, [...args], { ...options, stdio: ["pipe", writer, "pipe"] });
+    const child = spawn(command13, [...args], { ...options, stdio: ["pipe", writer, "pipe"] });
     writer.destroy();
     return {
       child,
@@ -3193,18 +3241,18 @@ async function spawnWithSocketStdout(command13, args, options, onChunk) {
   } finally {
     server?.close();
     if (dir !== void 0)
-      await (0, import_promises.rm)(dir, { recursive: true, force: true }).catch(() => void 0);
+      await rm(dir, { recursive: true, force: true }).catch(() => void 0);
   }
 }
-var import_node_child_process2, import_promises, import_node_net, import_node_os2, import_node_path6, READ_BUFFER_SIZE, COALESCE_BELOW, COALESCE_MS;
+var import_node_os2, import_node_path6, READ_BUFFER_SIZE, COALESCE_BELOW, COALESCE_MS;
 var init_socket_stdout = __esm({
   "packages/core/dist/git/socket-stdout.js"() {
     "use strict";
-    import_node_child_process2 = require("node:child_process");
-    import_promises = require("node:fs/promises");
-    import_node_net = require("node:net");
     import_node_os2 = require("node:os");
     import_node_path6 = require("node:path");
+    init_child_process();
+    init_fs_promises();
+    init_net();
     READ_BUFFER_SIZE = 512 * 1024;
     COALESCE_BELOW = 64 * 1024;
     COALESCE_MS = 0.1;
@@ -3227,7 +3275,7 @@ function withGitEnv(env, run2) {
   return extraEnv.run({ ...extraEnv.getStore(), ...env }, run2);
 }
 function spawnGit(cwd, args) {
-  return (0, import_node_child_process3.spawn)("git", [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
+  return nodeChildProcess().spawn("git", [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
 }
 function spawnGitSocketStdout(cwd, args, onChunk) {
   return spawnWithSocketStdout("git", [...BASE_ARGS, ...args], { cwd, env: gitEnv() }, onChunk);
@@ -3237,8 +3285,10 @@ function gitErrorLine(stderr, fallback) {
   return (line ?? fallback).replace(/^(fatal|error):\s*/, "").trim() || fallback;
 }
 function runGit(cwd, args, options = {}) {
-  return new Promise((resolve27, reject) => {
+  return new Promise((resolve28, reject) => {
     const child = spawnGit(cwd, args);
+    if (options.background && child.pid !== void 0)
+      lowerPriority(child.pid);
     const out = [];
     let err = "";
     let failed;
@@ -3267,11 +3317,18 @@ function runGit(cwd, args, options = {}) {
         return reject(failed);
       const exit = code3 ?? -1;
       if (exit === 0 || options.okCodes?.includes(exit))
-        return resolve27({ stdout: Buffer.concat(out), code: exit });
+        return resolve28({ stdout: Buffer.concat(out), code: exit, stderr: err });
       reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ""} failed with exit code ${exit}`), args, code3));
     });
     child.stdin.end(options.input ?? "");
   });
+}
+function lowerPriority(pid) {
+  const os = process.getBuiltinModule("node:os");
+  try {
+    os.setPriority(pid, os.constants.priority.PRIORITY_LOW);
+  } catch {
+  }
 }
 async function gitText(cwd, args, options = {}) {
   return (await runGit(cwd, args, options)).stdout.toString("utf8");
@@ -3365,13 +3422,13 @@ function unquotePath(path) {
   }
   return Buffer.from(bytes).toString("utf8");
 }
-var import_node_async_hooks, import_node_child_process3, import_node_string_decoder, GitError, NotAGitRepositoryError, BadRevisionError, extraEnv, BASE_ARGS;
+var import_node_async_hooks, import_node_string_decoder, GitError, NotAGitRepositoryError, BadRevisionError, extraEnv, BASE_ARGS;
 var init_exec = __esm({
   "packages/core/dist/git/exec.js"() {
     "use strict";
     import_node_async_hooks = require("node:async_hooks");
-    import_node_child_process3 = require("node:child_process");
     import_node_string_decoder = require("node:string_decoder");
+    init_child_process();
     init_socket_stdout();
     GitError = class extends Error {
       args;
@@ -3462,30 +3519,38 @@ var init_redact_text = __esm({
 function stripCredentials(url) {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
-async function openRepo(dir) {
+async function openRepo(dir, options = {}) {
   const abs = (0, import_node_path7.resolve)(dir);
   if (!(0, import_node_fs7.existsSync)(abs) || !(0, import_node_fs7.statSync)(abs).isDirectory())
     throw new NotAGitRepositoryError(abs);
-  return await openWorkTree(abs) ?? await openAnyRepo(abs);
+  const remote = options.remote ?? true;
+  return await openWorkTree(abs, remote) ?? await openAnyRepo(abs, remote);
 }
-async function openWorkTree(abs) {
+async function openWorkTree(abs, remote) {
   const [out, originOut] = await Promise.all([
-    runGit(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository", "--show-toplevel", "--git-path", "objects", "HEAD^{commit}", "--symbolic-full-name", "HEAD"], {
+    runGit(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository", "--git-path", "objects", "HEAD^{commit}", "--symbolic-full-name", "HEAD", "--show-toplevel"], {
       okCodes: [128]
     }).catch(() => void 0),
-    runGit(abs, ["config", "--get", "remote.origin.url"], { okCodes: [1] }).catch(() => void 0)
+    remote ? runGit(abs, ["config", "--get", "remote.origin.url"], { okCodes: [1] }).catch(() => void 0) : NO_REMOTE
   ]);
-  if (out === void 0 || out.code !== 0 || originOut === void 0)
+  if (out === void 0 || originOut === void 0)
     return void 0;
-  const [bare, gitDir, shallow, root, objects, head, symbolic] = out.stdout.toString("utf8").split("\n");
-  if (bare !== "false" || !gitDir || !root || !objects || !head || !/^[0-9a-f]{40,64}$/.test(head) || !symbolic)
+  const [bare, gitDir, shallow, objects, head, symbolic, top] = out.stdout.toString("utf8").split("\n");
+  if (!gitDir || !objects || !head || !/^[0-9a-f]{40,64}$/.test(head) || !symbolic)
+    return void 0;
+  let root;
+  if (out.code === 0 && bare === "false" && top)
+    root = top;
+  else if (out.code === 128 && bare === "true" && /must be run in a work tree/.test(out.stderr))
+    root = gitDir;
+  else
     return void 0;
   const origin = originOut.stdout.toString("utf8").trim();
   const uri = origin ? stripCredentials(origin) : (0, import_node_url.pathToFileURL)(root).href;
   const branch = symbolic === "HEAD" ? void 0 : symbolic.replace(/^refs\/heads\//, "");
-  return { root, gitDir, objects: (0, import_node_path7.resolve)(abs, objects), bare: false, shallow: shallow === "true", uri, head, ...branch ? { branch } : {} };
+  return { root, gitDir, objects: (0, import_node_path7.resolve)(abs, objects), bare: bare === "true", shallow: shallow === "true", uri, head, ...branch ? { branch } : {} };
 }
-async function openAnyRepo(abs) {
+async function openAnyRepo(abs, remote) {
   let lines;
   try {
     lines = (await gitText(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository", "--show-toplevel"])).split("\n");
@@ -3510,7 +3575,7 @@ async function openAnyRepo(abs) {
   const [headOut, branchOut, originOut] = await Promise.all([
     runGit(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { okCodes: [1] }),
     runGit(root, ["symbolic-ref", "--short", "-q", "HEAD"], { okCodes: [1] }),
-    runGit(root, ["config", "--get", "remote.origin.url"], { okCodes: [1] })
+    remote ? runGit(root, ["config", "--get", "remote.origin.url"], { okCodes: [1] }) : NO_REMOTE
   ]);
   const head = headOut.stdout.toString("utf8").trim() || void 0;
   const branch = branchOut.stdout.toString("utf8").trim() || void 0;
@@ -3568,7 +3633,7 @@ async function objectTypes(root, ids) {
   });
   return types;
 }
-var import_node_fs7, import_node_path7, import_node_url, OBJECT_ID_LENGTH;
+var import_node_fs7, import_node_path7, import_node_url, NO_REMOTE, OBJECT_ID_LENGTH;
 var init_repo = __esm({
   "packages/core/dist/git/repo.js"() {
     "use strict";
@@ -3576,6 +3641,7 @@ var init_repo = __esm({
     import_node_path7 = require("node:path");
     import_node_url = require("node:url");
     init_exec();
+    NO_REMOTE = Promise.resolve({ stdout: Buffer.alloc(0), code: 1, stderr: "" });
     OBJECT_ID_LENGTH = { sha1: 40, sha256: 64 };
   }
 });
@@ -3666,7 +3732,8 @@ async function listReachable(root, revs, options = {}) {
   try {
     await runGit(root, ["rev-list", "--objects", "--missing=print", "--filter=object:type=blob", ...args, "--"], {
       onData: (c) => split.push(c),
-      ...input !== void 0 ? { input } : {}
+      ...input !== void 0 ? { input } : {},
+      ...options.background ? { background: true } : {}
     });
   } catch (error) {
     if (error instanceof GitError && /^usage:/.test(error.message)) {
@@ -3759,7 +3826,7 @@ async function runBatch(cwd, args, parser2, feed, { viaSocket = false, signal } 
   else
     signal?.addEventListener("abort", () => stop(), { once: true });
   const stdin = child.stdin;
-  const exited = new Promise((resolve27, reject) => {
+  const exited = new Promise((resolve28, reject) => {
     let stderr = "";
     child.stderr.on("data", (chunk) => {
       if (stderr.length < 16 * 1024)
@@ -3768,7 +3835,7 @@ async function runBatch(cwd, args, parser2, feed, { viaSocket = false, signal } 
     stdin.on("error", () => {
     });
     child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
-    child.on("close", (code3) => resolve27({ code: code3, answered: parser2.answered, stderr }));
+    child.on("close", (code3) => resolve28({ code: code3, answered: parser2.answered, stderr }));
   });
   feed(stdin);
   const [outcome] = await Promise.all([exited, socketed?.drained.catch((error) => void (failure ??= error))]);
@@ -3810,7 +3877,7 @@ async function readObjects(cwd, ids, type, onObject, onMissing, wants = () => tr
     from += outcome.answered + 1;
   }
 }
-async function readAllBlobs(cwd, wants, onBlob, signal) {
+async function readAllBlobs(cwd, wants, onBlob, { signal, onStarted, onTag } = {}) {
   const parser2 = new BatchParser((_id, type) => type === "blob", onBlob, () => void 0);
   const listArgs = ["cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype) %(objectsize)", "--unordered"];
   let requested = 0;
@@ -3824,9 +3891,13 @@ async function readAllBlobs(cwd, wants, onBlob, signal) {
     lister.stderr.resume();
     let ids = [];
     const split = lineSplitter((line) => {
-      const [id = "", type, size] = line.split(" ");
-      if (type === "blob" && wants(id, Number(size)))
-        ids.push(id);
+      const space = line.indexOf(" ");
+      if (line.startsWith("blob ", space + 1)) {
+        const id = line.slice(0, space);
+        if (wants(id, Number(line.slice(space + 6))))
+          ids.push(id);
+      } else if (line.startsWith("tag ", space + 1))
+        onTag?.(line.slice(0, space));
     });
     const flush = () => {
       if (ids.length === 0)
@@ -3843,19 +3914,20 @@ async function readAllBlobs(cwd, wants, onBlob, signal) {
         stdin.once("drain", () => lister.stdout.resume());
       }
     });
-    listed = new Promise((resolve27) => {
+    listed = new Promise((resolve28) => {
       lister.on("error", () => {
         stdin.end();
-        resolve27(null);
+        resolve28(null);
       });
       lister.on("close", (code3) => {
         signal?.removeEventListener("abort", stopLister);
         split.end();
         flush();
         stdin.end();
-        resolve27(code3);
+        resolve28(code3);
       });
     });
+    onStarted?.();
   };
   let outcome;
   try {
@@ -4003,7 +4075,7 @@ var init_cat_file = __esm({
 });
 
 // packages/core/dist/git/messages.js
-async function forEachCommitMessage(root, revs, onMessage, maxSize = Number.POSITIVE_INFINITY) {
+async function forEachCommitMessage(root, revs, onMessage, maxSize = Number.POSITIVE_INFINITY, { background = false } = {}) {
   let fields = [];
   let oversized;
   const field = (token) => {
@@ -4029,7 +4101,8 @@ async function forEachCommitMessage(root, revs, onMessage, maxSize = Number.POSI
   const { args, input } = revisionInput(revs);
   await runGit(root, ["log", "-z", "--format=%H%x00%an%x00%ae%x00%aI%x00%B", ...args, "--"], {
     onData: (c) => split.push(c),
-    ...input !== void 0 ? { input } : {}
+    ...input !== void 0 ? { input } : {},
+    background
   });
   split.end();
 }
@@ -4109,7 +4182,7 @@ async function refusedPacks(objectsDir, hashBytes) {
   const dir = (0, import_node_path8.join)(objectsDir, "pack");
   let names;
   try {
-    names = (await (0, import_promises2.readdir)(dir)).filter((n) => n.endsWith(".pack"));
+    names = (await nodeFsPromises().readdir(dir)).filter((n) => n.endsWith(".pack"));
   } catch {
     return [];
   }
@@ -4120,7 +4193,7 @@ async function refusedPacks(objectsDir, hashBytes) {
     const expected = await tail(idx, 2 * hashBytes, hashBytes);
     if (expected === void 0)
       continue;
-    const size = (await (0, import_promises2.stat)(pack)).size;
+    const size = (await nodeFsPromises().stat(pack)).size;
     const actual = size >= 12 + hashBytes ? await tail(pack, hashBytes, hashBytes) : void 0;
     if (actual === void 0 || !actual.equals(expected))
       refused.push(pack);
@@ -4130,7 +4203,7 @@ async function refusedPacks(objectsDir, hashBytes) {
 async function tail(file, fromEnd, length) {
   let handle;
   try {
-    handle = await (0, import_promises2.open)(file, "r");
+    handle = await nodeFsPromises().open(file, "r");
     const size = (await handle.stat()).size;
     if (size < fromEnd)
       return void 0;
@@ -4149,8 +4222,8 @@ async function salvageRefusedPacks(root) {
   const packs = await refusedPacks(objectsDir, OBJECT_ID_LENGTH[format] / 2);
   if (packs.length === 0)
     return void 0;
-  const dir = await (0, import_promises2.mkdtemp)((0, import_node_path8.join)((0, import_node_os3.tmpdir)(), "shippo-keyguard-salvage-"));
-  const remove = () => (0, import_promises2.rm)(dir, { recursive: true, force: true });
+  const dir = await nodeFsPromises().mkdtemp((0, import_node_path8.join)((0, import_node_os3.tmpdir)(), "shippo-keyguard-salvage-"));
+  const remove = () => nodeFsPromises().rm(dir, { recursive: true, force: true });
   try {
     const salvaged = [];
     for (const pack of packs) {
@@ -4181,19 +4254,19 @@ function unpack(root, pack) {
 }
 async function countLoose(dir) {
   let count2 = 0;
-  for (const sub of await (0, import_promises2.readdir)(dir))
+  for (const sub of await nodeFsPromises().readdir(dir))
     if (/^[0-9a-f]{2}$/.test(sub))
-      count2 += (await (0, import_promises2.readdir)((0, import_node_path8.join)(dir, sub))).length;
+      count2 += (await nodeFsPromises().readdir((0, import_node_path8.join)(dir, sub))).length;
   return count2;
 }
-var import_node_fs8, import_promises2, import_node_os3, import_node_path8;
+var import_node_fs8, import_node_os3, import_node_path8;
 var init_salvage = __esm({
   "packages/core/dist/git/salvage.js"() {
     "use strict";
     import_node_fs8 = require("node:fs");
-    import_promises2 = require("node:fs/promises");
     import_node_os3 = require("node:os");
     import_node_path8 = require("node:path");
+    init_fs_promises();
     init_exec();
     init_repo();
   }
@@ -4264,14 +4337,21 @@ async function scanOnce(options, maySalvage, salvaged = []) {
   const onMissing = (id, reason) => missing.push({ id, reason });
   const oversized = /* @__PURE__ */ new Map();
   const stopStream = new AbortController();
+  const tagObjects = /* @__PURE__ */ new Set();
+  let streamStarted = () => void 0;
+  const started = new Promise((resolve28) => streamStarted = resolve28);
   const streamed = full ? readAllBlobs(root, (id, size) => {
     if (size <= maxBlobSize)
       return true;
     oversized.set(id, size);
     return false;
-  }, onBlob, stopStream.signal) : void 0;
+  }, onBlob, { signal: stopStream.signal, onStarted: streamStarted, onTag: (id) => tagObjects.add(id) }) : void 0;
   streamed?.catch(() => void 0);
-  const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), hasRefs(root)]) : [[], true];
+  if (streamed)
+    await Promise.race([started, streamed.catch(() => void 0)]);
+  const tagsRead = full ? tagMessages(root, maxBlobSize) : void 0;
+  tagsRead?.catch(() => void 0);
+  const [stash, anyRefs] = full ? await Promise.all([stashCommits(root), info.head !== void 0 || hasRefs(root)]) : [[], true];
   const revs = full ? ["--all", ...stash] : [...options.revisions];
   if (!anyRefs) {
     stopStream.abort();
@@ -4300,9 +4380,9 @@ async function scanOnce(options, maySalvage, salvaged = []) {
       messageHits.push({ message, findings: found, order: messageOrder });
   };
   const messagesDone = (async () => {
-    await forEachCommitMessage(root, revs, onMessage, maxBlobSize);
-    if (full)
-      for (const m of await tagMessages(root, maxBlobSize))
+    await forEachCommitMessage(root, revs, onMessage, maxBlobSize, { background: full });
+    if (tagsRead)
+      for (const m of await tagsRead)
         onMessage(m);
   })().catch((error) => {
     warnings.push({ code: "unreadable", message: `commit messages could not be read completely: ${error.message}` });
@@ -4311,7 +4391,7 @@ async function scanOnce(options, maySalvage, salvaged = []) {
   let toRead;
   if (full) {
     let streamedWhole;
-    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed]);
+    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true, background: true }), streamed]);
     if (maySalvage && (!streamedWhole || reachable.broken !== void 0 || reachable.missing.length > 0)) {
       const salvage = await salvageRefusedPacks(root);
       if (salvage) {
@@ -4327,7 +4407,7 @@ async function scanOnce(options, maySalvage, salvaged = []) {
       await assumeStoreReachable(root, reachable, warnings);
     toRead = [];
     for (const [id, path] of reachable.paths)
-      if (!readSizes.has(id) && !oversized.has(id))
+      if (!readSizes.has(id) && !oversized.has(id) && !tagObjects.has(id))
         toRead.push({ id, size: 0, path });
   } else {
     reachable = await listReachable(root, revs);
@@ -4649,7 +4729,7 @@ function looseBlob(objectsDir, id, maxSize) {
     return void 0;
   let object;
   try {
-    object = (0, import_node_zlib2.inflateSync)((0, import_node_fs10.readFileSync)((0, import_node_path10.join)(objectsDir, id.slice(0, 2), id.slice(2))), { maxOutputLength: maxSize + HEADER_ROOM });
+    object = nodeZlib().inflateSync((0, import_node_fs10.readFileSync)((0, import_node_path10.join)(objectsDir, id.slice(0, 2), id.slice(2))), { maxOutputLength: maxSize + HEADER_ROOM });
   } catch {
     return void 0;
   }
@@ -4659,27 +4739,69 @@ function looseBlob(objectsDir, id, maxSize) {
   const header2 = /^blob (0|[1-9][0-9]*)$/.exec(object.toString("latin1", 0, nul));
   if (!header2 || Number(header2[1]) !== object.length - nul - 1 || object.length - nul - 1 > maxSize)
     return void 0;
-  if ((0, import_node_crypto3.createHash)(algorithm).update(object).digest("hex") !== id)
+  if (nodeCrypto().createHash(algorithm).update(object).digest("hex") !== id)
     return void 0;
   return object.subarray(nul + 1);
 }
-var import_node_crypto3, import_node_fs10, import_node_path10, import_node_zlib2, HEADER_ROOM;
+var import_node_fs10, import_node_path10, HEADER_ROOM;
 var init_loose = __esm({
   "packages/core/dist/git/loose.js"() {
     "use strict";
-    import_node_crypto3 = require("node:crypto");
     import_node_fs10 = require("node:fs");
     import_node_path10 = require("node:path");
-    import_node_zlib2 = require("node:zlib");
+    init_crypto();
+    init_zlib();
     HEADER_ROOM = 32;
+  }
+});
+
+// packages/core/dist/git/staged-start.js
+function startStaged(dir, options) {
+  const abs = (0, import_node_path11.resolve)(dir);
+  const againstHead = stagedChanges(abs, "HEAD").catch(() => void 0);
+  const info = openRepo(abs, { remote: options.remote });
+  info.catch(() => void 0);
+  return { dir: abs, remote: options.remote, info, againstHead };
+}
+async function stagedChanges(cwd, against) {
+  const entries = [];
+  let header2;
+  const split = nulSplitter((token) => {
+    if (header2 === void 0) {
+      header2 = token;
+      return;
+    }
+    const fields = header2.replace(/^:/, "").split(" ");
+    header2 = void 0;
+    const mode = fields[1] ?? "";
+    const id = fields[3] ?? "";
+    if (mode === "160000" || /^0+$/.test(id))
+      return;
+    entries.push({ id, path: token, mode });
+  });
+  await runGit(cwd, ["diff-index", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMRT", against, "--"], {
+    onData: (c) => split.push(c)
+  });
+  split.end();
+  return entries;
+}
+var import_node_path11;
+var init_staged_start = __esm({
+  "packages/core/dist/git/staged-start.js"() {
+    "use strict";
+    import_node_path11 = require("node:path");
+    init_exec();
+    init_repo();
   }
 });
 
 // packages/core/dist/git/staged.js
 async function scanStaged(options) {
-  const dir = (0, import_node_path11.resolve)(options.repo);
-  const againstHead = stagedChanges(dir, "HEAD").catch(() => void 0);
-  const info = await openRepo(dir);
+  const dir = (0, import_node_path12.resolve)(options.repo);
+  const remote = options.remoteUrl ?? true;
+  const given = options.started;
+  const { info: opening, againstHead } = given !== void 0 && given.dir === dir && given.remote === remote ? given : startStaged(dir, { remote });
+  const info = await opening;
   if (info.bare)
     throw new GitError(`${info.root} is a bare repository: nothing is staged there`, [], null);
   const root = info.root;
@@ -4728,50 +4850,29 @@ async function scanStaged(options) {
     }
   );
   if (options.messageFile !== void 0) {
-    const file = (0, import_node_path11.resolve)(options.messageFile);
+    const file = (0, import_node_path12.resolve)(options.messageFile);
     const text2 = (0, import_node_fs11.readFileSync)(file, "utf8");
     const cut = SCISSORS.exec(text2);
     const message = cut ? text2.slice(0, cut.index) : text2;
-    const rel = (0, import_node_path11.relative)(root, file).split(import_node_path11.sep).join("/");
+    const rel = (0, import_node_path12.relative)(root, file).split(import_node_path12.sep).join("/");
     const path = rel.startsWith("..") ? file : rel;
     stats.scanned++;
     stats.bytes += Buffer.byteLength(message);
     findings.push(...scanContent(message, { path, source: "commit-message", ...common }));
   }
-  return { root, findings, warnings, stats, repository: repositoryOf(info), shallow: info.shallow };
-}
-async function stagedChanges(cwd, against) {
-  const entries = [];
-  let header2;
-  const split = nulSplitter((token) => {
-    if (header2 === void 0) {
-      header2 = token;
-      return;
-    }
-    const fields = header2.replace(/^:/, "").split(" ");
-    header2 = void 0;
-    const mode = fields[1] ?? "";
-    const id = fields[3] ?? "";
-    if (mode === "160000" || /^0+$/.test(id))
-      return;
-    entries.push({ id, path: token, mode });
-  });
-  await runGit(cwd, ["diff-index", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMRT", against, "--"], {
-    onData: (c) => split.push(c)
-  });
-  split.end();
-  return entries;
+  const { uri, ...named } = repositoryOf(info);
+  return { root, findings, warnings, stats, repository: remote ? { uri, ...named } : named, shallow: info.shallow };
 }
 async function emptyTree(root) {
   const out = await runGit(root, ["hash-object", "-t", "tree", "--stdin"], { input: "" });
   return out.stdout.toString("utf8").trim();
 }
-var import_node_fs11, import_node_path11, MAX_LOOSE_READ, SCISSORS;
+var import_node_fs11, import_node_path12, MAX_LOOSE_READ, SCISSORS;
 var init_staged = __esm({
   "packages/core/dist/git/staged.js"() {
     "use strict";
     import_node_fs11 = require("node:fs");
-    import_node_path11 = require("node:path");
+    import_node_path12 = require("node:path");
     init_expand();
     init_scan();
     init_scan_content();
@@ -4779,7 +4880,7 @@ var init_staged = __esm({
     init_loose();
     init_exec();
     init_result();
-    init_repo();
+    init_staged_start();
     MAX_LOOSE_READ = 8 * 1024 * 1024;
     SCISSORS = /^[#;] -+ >8 -+$/m;
   }
@@ -5040,7 +5141,7 @@ function resultFor(f, ruleIndex, reveal, artifacts) {
       }
     ],
     partialFingerprints: {
-      [PARTIAL_FINGERPRINT]: (0, import_node_crypto4.createHash)("sha256").update(`${f.fingerprint}\0${f.archive && f.archive.length > 0 ? archivePath(f.path, f.archive) : f.path}`).digest("hex")
+      [PARTIAL_FINGERPRINT]: nodeCrypto().createHash("sha256").update(`${f.fingerprint}\0${f.archive && f.archive.length > 0 ? archivePath(f.path, f.archive) : f.path}`).digest("hex")
     },
     properties
   };
@@ -5051,7 +5152,7 @@ function absoluteRepositoryUri(remote, root) {
   const scp = /^(?:[^@/]+@)?([^:/]{2,}):(?!\/\/)(.*)$/.exec(remote);
   if (scp)
     return `ssh://${scp[1]}/${scp[2].replace(/^\/+/, "")}`;
-  return (0, import_node_url2.pathToFileURL)((0, import_node_path12.resolve)(root, remote)).href;
+  return (0, import_node_url2.pathToFileURL)((0, import_node_path13.resolve)(root, remote)).href;
 }
 function buildSarif(report, reveal) {
   const ruleIndex = new Map(detectors.map((d, i) => [d.id, i]));
@@ -5116,12 +5217,12 @@ function formatSarif(report) {
   return `${JSON.stringify(buildSarif(report), null, 2)}
 `;
 }
-var import_node_crypto4, import_node_path12, import_node_url2, SARIF_SCHEMA, PARTIAL_FINGERPRINT, MAX_SARIF_RESULTS, SEVERITY_ORDER, NestedArtifacts;
+var import_node_path13, import_node_url2, SARIF_SCHEMA, PARTIAL_FINGERPRINT, MAX_SARIF_RESULTS, SEVERITY_ORDER, NestedArtifacts;
 var init_sarif = __esm({
   "packages/core/dist/report/sarif.js"() {
     "use strict";
-    import_node_crypto4 = require("node:crypto");
-    import_node_path12 = require("node:path");
+    init_crypto();
+    import_node_path13 = require("node:path");
     import_node_url2 = require("node:url");
     init_dist();
     init_path();
@@ -5177,7 +5278,7 @@ function gitlabTime(iso) {
   return (Number.isNaN(d.getTime()) ? /* @__PURE__ */ new Date() : d).toISOString().slice(0, 19);
 }
 function vulnerabilityId(f, repository) {
-  const h = (0, import_node_crypto5.createHash)("sha256").update(`${repository ?? ""}\0${f.fingerprint}\0${f.path}\0${f.introduced?.commit ?? ""}`).digest("hex");
+  const h = nodeCrypto().createHash("sha256").update(`${repository ?? ""}\0${f.fingerprint}\0${f.path}\0${f.introduced?.commit ?? ""}`).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 function vulnerability(f, repository) {
@@ -5227,11 +5328,11 @@ function formatGitlab(report) {
 function formatMergedGitlab(report, times) {
   return envelope(times, report.findings.map(({ repository, ...f }) => vulnerability(f, repository)));
 }
-var import_node_crypto5, GITLAB_SCHEMA_VERSION, SCHEMA_URL;
+var GITLAB_SCHEMA_VERSION, SCHEMA_URL;
 var init_gitlab = __esm({
   "packages/core/dist/report/gitlab.js"() {
     "use strict";
-    import_node_crypto5 = require("node:crypto");
+    init_crypto();
     init_sarif();
     GITLAB_SCHEMA_VERSION = "15.2.1";
     SCHEMA_URL = `https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v${GITLAB_SCHEMA_VERSION}/dist/secret-detection-report-format.json`;
@@ -5443,7 +5544,7 @@ function writeFileAtomic(path, content, options = {}) {
   }
   if (stats?.isDirectory())
     throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-  if (FD_PATH.test((0, import_node_path13.resolve)(path))) {
+  if (FD_PATH.test((0, import_node_path14.resolve)(path))) {
     (0, import_node_fs12.writeFileSync)(path, content, { flag: "a" });
     return;
   }
@@ -5452,7 +5553,7 @@ function writeFileAtomic(path, content, options = {}) {
     return;
   }
   const keep = options.mode === void 0 && stats?.isFile() ? stats.mode & 511 : void 0;
-  const temp = (0, import_node_path13.join)((0, import_node_path13.dirname)(path), `.${(0, import_node_path13.basename)(path)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`);
+  const temp = (0, import_node_path14.join)((0, import_node_path14.dirname)(path), `.${(0, import_node_path14.basename)(path)}.${process.pid}.${nodeCrypto().randomBytes(6).toString("hex")}.tmp`);
   try {
     const fd = (0, import_node_fs12.openSync)(temp, "wx", options.mode ?? keep ?? 420);
     try {
@@ -5472,13 +5573,13 @@ function writeFileAtomic(path, content, options = {}) {
     throw error;
   }
 }
-var import_node_crypto6, import_node_fs12, import_node_path13, FD_PATH;
+var import_node_fs12, import_node_path14, FD_PATH;
 var init_write_atomic = __esm({
   "packages/core/dist/write-atomic.js"() {
     "use strict";
-    import_node_crypto6 = require("node:crypto");
+    init_crypto();
     import_node_fs12 = require("node:fs");
-    import_node_path13 = require("node:path");
+    import_node_path14 = require("node:path");
     FD_PATH = /^\/(dev\/(stdin|stdout|stderr|fd\/\d+)|proc\/(self|thread-self|\d+)\/fd\/\d+)$/;
   }
 });
@@ -5486,21 +5587,21 @@ var init_write_atomic = __esm({
 // packages/core/dist/cache/index.js
 function cacheDirectory(env = process.env) {
   const xdg = env["XDG_CACHE_HOME"];
-  if (xdg !== void 0 && (0, import_node_path14.isAbsolute)(xdg))
-    return (0, import_node_path14.join)(xdg, "shippo-keyguard", "verify", "v1");
+  if (xdg !== void 0 && (0, import_node_path15.isAbsolute)(xdg))
+    return (0, import_node_path15.join)(xdg, "shippo-keyguard", "verify", "v1");
   let home = "";
   try {
     home = (0, import_node_os4.homedir)();
   } catch {
   }
-  if (!(0, import_node_path14.isAbsolute)(home))
+  if (!(0, import_node_path15.isAbsolute)(home))
     throw new NoCacheDirectoryError();
-  return (0, import_node_path14.join)(home, ".cache", "shippo-keyguard", "verify", "v1");
+  return (0, import_node_path15.join)(home, ".cache", "shippo-keyguard", "verify", "v1");
 }
 function cacheFile(fingerprint, env = process.env) {
   if (!/^[0-9a-f]{64}$/.test(fingerprint))
     throw new Error("cache entries are keyed by a SHA-256 fingerprint");
-  return (0, import_node_path14.join)(cacheDirectory(env), `${fingerprint}.json`);
+  return (0, import_node_path15.join)(cacheDirectory(env), `${fingerprint}.json`);
 }
 function readCachedVerification(fingerprint, options = {}) {
   let file;
@@ -5538,7 +5639,7 @@ function writeCachedVerification(fingerprint, status3, options = {}) {
     checkedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + CACHE_TTL_MS[status3]).toISOString()
   };
-  (0, import_node_fs13.mkdirSync)((0, import_node_path14.dirname)(file), { recursive: true, mode: 448 });
+  (0, import_node_fs13.mkdirSync)((0, import_node_path15.dirname)(file), { recursive: true, mode: 448 });
   writeFileAtomic(file, `${JSON.stringify(entry2)}
 `, { mode: 384 });
   return entry2;
@@ -5559,7 +5660,7 @@ function recordVerification(fingerprint, verdict, options = {}) {
     return false;
   const entry2 = { status: verdict.status, checkedAt: new Date(checked).toISOString(), expiresAt: new Date(expires).toISOString() };
   const file = cacheFile(fingerprint, options.env);
-  (0, import_node_fs13.mkdirSync)((0, import_node_path14.dirname)(file), { recursive: true, mode: 448 });
+  (0, import_node_fs13.mkdirSync)((0, import_node_path15.dirname)(file), { recursive: true, mode: 448 });
   writeFileAtomic(file, `${JSON.stringify(entry2)}
 `, { mode: 384 });
   return true;
@@ -5585,19 +5686,19 @@ function pruneVerificationCache(options = {}) {
     if (!m)
       continue;
     if (readCachedVerification(m[1], options) === void 0) {
-      (0, import_node_fs13.rmSync)((0, import_node_path14.join)(dir, name), { force: true });
+      (0, import_node_fs13.rmSync)((0, import_node_path15.join)(dir, name), { force: true });
       removed++;
     }
   }
   return removed;
 }
-var import_node_fs13, import_node_os4, import_node_path14, NoCacheDirectoryError, CACHE_TTL_MS;
+var import_node_fs13, import_node_os4, import_node_path15, NoCacheDirectoryError, CACHE_TTL_MS;
 var init_cache = __esm({
   "packages/core/dist/cache/index.js"() {
     "use strict";
     import_node_fs13 = require("node:fs");
     import_node_os4 = require("node:os");
-    import_node_path14 = require("node:path");
+    import_node_path15 = require("node:path");
     init_write_atomic();
     NoCacheDirectoryError = class extends Error {
       constructor() {
@@ -5835,7 +5936,7 @@ var init_http = __esm({
 function cacheKeyFor(fingerprint, baseUrl) {
   if (baseUrl.href === DEFAULT_API_BASE_URL)
     return fingerprint;
-  return (0, import_node_crypto7.createHash)("sha256").update(`${baseUrl.href}\0${fingerprint}`).digest("hex");
+  return nodeCrypto().createHash("sha256").update(`${baseUrl.href}\0${fingerprint}`).digest("hex");
 }
 async function verifyKeys(keys, options) {
   const clock = options.clock ?? systemClock;
@@ -5950,11 +6051,11 @@ async function verifyKeys(keys, options) {
   }
   return results;
 }
-var import_node_crypto7, VERIFY_DEFAULTS;
+var VERIFY_DEFAULTS;
 var init_verifier = __esm({
   "packages/core/dist/verify/verifier.js"() {
     "use strict";
-    import_node_crypto7 = require("node:crypto");
+    init_crypto();
     init_cache();
     init_backoff();
     init_base_url();
@@ -6528,23 +6629,23 @@ function checkReportFiles(args, cwd) {
   }
   const files = reportFiles(args);
   for (const [i, [option, file]] of files.entries()) {
-    const other = files.findIndex(([, f]) => (0, import_node_path15.resolve)(cwd, f) === (0, import_node_path15.resolve)(cwd, file));
+    const other = files.findIndex(([, f]) => (0, import_node_path16.resolve)(cwd, f) === (0, import_node_path16.resolve)(cwd, file));
     if (other < i)
       throw new CliError(`${files[other][0]} and ${option} name the same file (${file}); give each report its own file`);
     checkReportPlace(file, cwd);
   }
 }
 function checkReportPlace(file, cwd) {
-  const dir = (0, import_node_path15.dirname)(file);
+  const dir = (0, import_node_path16.dirname)(file);
   let stats;
   try {
-    stats = (0, import_node_fs14.statSync)((0, import_node_path15.resolve)(cwd, dir));
+    stats = (0, import_node_fs14.statSync)((0, import_node_path16.resolve)(cwd, dir));
   } catch {
     throw new CliError(`cannot write report ${file}: the directory ${dir} does not exist`);
   }
   if (!stats.isDirectory())
     throw new CliError(`cannot write report ${file}: ${dir} is not a directory`);
-  if ((0, import_node_fs14.statSync)((0, import_node_path15.resolve)(cwd, file), { throwIfNoEntry: false })?.isDirectory())
+  if ((0, import_node_fs14.statSync)((0, import_node_path16.resolve)(cwd, file), { throwIfNoEntry: false })?.isDirectory())
     throw new CliError(`cannot write report ${file}: it is a directory`);
 }
 function scanReport(source, command13, args, io, steps) {
@@ -6571,7 +6672,7 @@ function writeReports(report, secrets, args, io) {
   const render = (format, color) => renderReport(report, format, { color, showSuppressed: args.showSuppressed, ...reveal ? { reveal } : {} });
   for (const [, file, format] of reportFiles(args)) {
     try {
-      writeFileAtomic((0, import_node_path15.resolve)(io.cwd, file), render(format, false));
+      writeFileAtomic((0, import_node_path16.resolve)(io.cwd, file), render(format, false));
     } catch (error) {
       throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
     }
@@ -6585,14 +6686,14 @@ function writeReports(report, secrets, args, io) {
   return { exitCode, stdout, stderr: stderr.length > 0 ? `${stderr.join("\n")}
 ` : "" };
 }
-var import_node_fs14, import_node_path15;
+var import_node_fs14, import_node_path16;
 var init_finish = __esm({
   "cli/dist/finish.js"() {
     "use strict";
     init_pipeline();
     init_report();
     import_node_fs14 = require("node:fs");
-    import_node_path15 = require("node:path");
+    import_node_path16 = require("node:path");
     init_errors();
     init_io();
     init_version();
@@ -6688,11 +6789,11 @@ var init_file = __esm({
 
 // packages/core/dist/baseline/discover.js
 function repositoryRoot(startDir) {
-  const start = (0, import_node_path16.resolve)(startDir);
-  for (let dir = start; ; dir = (0, import_node_path16.dirname)(dir)) {
-    if ((0, import_node_fs15.existsSync)((0, import_node_path16.join)(dir, ".git")))
+  const start = (0, import_node_path17.resolve)(startDir);
+  for (let dir = start; ; dir = (0, import_node_path17.dirname)(dir)) {
+    if ((0, import_node_fs15.existsSync)((0, import_node_path17.join)(dir, ".git")))
       return dir;
-    if ((0, import_node_path16.dirname)(dir) === dir)
+    if ((0, import_node_path17.dirname)(dir) === dir)
       return start;
   }
 }
@@ -6701,8 +6802,8 @@ function findBaselineFile(startDir, config) {
   if (setting === false)
     return void 0;
   if (typeof setting === "string")
-    return (0, import_node_path16.resolve)(config.dir, setting);
-  const file = (0, import_node_path16.join)(repositoryRoot(startDir), BASELINE_FILE_NAME);
+    return (0, import_node_path17.resolve)(config.dir, setting);
+  const file = (0, import_node_path17.join)(repositoryRoot(startDir), BASELINE_FILE_NAME);
   return (0, import_node_fs15.existsSync)(file) ? file : void 0;
 }
 function baselineFilter(baseline) {
@@ -6716,12 +6817,12 @@ function baselineFilter(baseline) {
   filters.set(baseline, rules);
   return rules;
 }
-var import_node_fs15, import_node_path16, NO_RULES, filters;
+var import_node_fs15, import_node_path17, NO_RULES, filters;
 var init_discover = __esm({
   "packages/core/dist/baseline/discover.js"() {
     "use strict";
     import_node_fs15 = require("node:fs");
-    import_node_path16 = require("node:path");
+    import_node_path17 = require("node:path");
     init_settings_file();
     init_model();
     NO_RULES = {};
@@ -6789,8 +6890,8 @@ var init_baseline = __esm({
 
 // cli/dist/resolve-options.js
 function displayPath2(io, file) {
-  const rel = (0, import_node_path17.relative)(io.cwd, file);
-  return rel !== "" && !rel.startsWith("..") && !(0, import_node_path17.isAbsolute)(rel) ? rel : file;
+  const rel = (0, import_node_path18.relative)(io.cwd, file);
+  return rel !== "" && !rel.startsWith("..") && !(0, import_node_path18.isAbsolute)(rel) ? rel : file;
 }
 function asCliError(io, error) {
   return error instanceof ConfigError ? new CliError(error.lines((f) => displayPath2(io, f)).join("\n")) : error;
@@ -6806,13 +6907,13 @@ function resolveOptions(args, io, findBaseline) {
     return args;
   try {
     const option = args["config"];
-    const start = typeof args["repo"] === "string" ? (0, import_node_path17.resolve)(io.cwd, args["repo"]) : io.cwd;
+    const start = typeof args["repo"] === "string" ? (0, import_node_path18.resolve)(io.cwd, args["repo"]) : io.cwd;
     const config = loadConfigFresh(start, {
-      ...typeof option === "string" ? { configFile: (0, import_node_path17.resolve)(io.cwd, option) } : {},
+      ...typeof option === "string" ? { configFile: (0, import_node_path18.resolve)(io.cwd, option) } : {},
       noConfig: option === false
     });
     const given = args["baseline"];
-    const baselineFile = typeof given === "string" ? (0, import_node_path17.resolve)(io.cwd, given) : given === false ? void 0 : findBaseline(start, config);
+    const baselineFile = typeof given === "string" ? (0, import_node_path18.resolve)(io.cwd, given) : given === false ? void 0 : findBaseline(start, config);
     return resolveWithConfig(args, config, baselineFile !== void 0 ? { file: baselineFile, data: readBaseline(baselineFile) } : void 0);
   } catch (error) {
     throw asCliError(io, error);
@@ -6838,11 +6939,11 @@ function ignoreOption(args, root) {
   const ignore = triage ? ignoreUnder(triage.config, root) : void 0;
   return ignore ? { ignore } : {};
 }
-var import_node_path17, OPTION_DEFAULTS;
+var import_node_path18, OPTION_DEFAULTS;
 var init_resolve_options = __esm({
   "cli/dist/resolve-options.js"() {
     "use strict";
-    import_node_path17 = require("node:path");
+    import_node_path18 = require("node:path");
     init_files();
     init_baseline();
     init_config();
@@ -6952,6 +7053,9 @@ var init_verify2 = __esm({
 });
 
 // cli/dist/options.js
+function reportNamesRepository(args) {
+  return args.format !== "text" || args.sarifFile !== void 0 || args.jsonFile !== void 0;
+}
 function withReportOptions(y) {
   return y.option("format", {
     requiresArg: true,
@@ -7136,7 +7240,7 @@ function scanSource(args, io, progress) {
   if (paths.includes("-")) {
     if (paths.length > 1)
       throw new CliError('"-" (stdin) cannot be combined with other paths');
-    const path = args.stdinFilename ? toPosix((0, import_node_path18.relative)(io.cwd, (0, import_node_path18.resolve)(io.cwd, args.stdinFilename))) || "." : "-";
+    const path = args.stdinFilename ? toPosix((0, import_node_path19.relative)(io.cwd, (0, import_node_path19.resolve)(io.cwd, args.stdinFilename))) || "." : "-";
     return stdinSource({ content: () => readStdin(io, maxFileSize), path, root: io.cwd, maxSize: maxFileSize, archives });
   }
   return filesSource({
@@ -7164,11 +7268,11 @@ async function handler(args, io, steps) {
   };
   return finish(read, "scan", args, io, steps);
 }
-var import_node_path18, command, describe, SCAN_EPILOGUE;
+var import_node_path19, command, describe, SCAN_EPILOGUE;
 var init_scan2 = __esm({
   "cli/dist/commands/scan.js"() {
     "use strict";
-    import_node_path18 = require("node:path");
+    import_node_path19 = require("node:path");
     init_files();
     init_pipeline();
     init_errors();
@@ -7273,7 +7377,7 @@ async function revisionsFor(root, args) {
 }
 async function historySourceFor(args, io) {
   try {
-    const info = await openRepo((0, import_node_path19.resolve)(io.cwd, args.repo));
+    const info = await openRepo((0, import_node_path20.resolve)(io.cwd, args.repo));
     const revisions2 = await revisionsFor(info.root, args);
     return readFailuresAsCliErrors(historySource({
       repo: info.root,
@@ -7299,11 +7403,11 @@ async function historySourceFor(args, io) {
 async function handler2(args, io, steps) {
   return finish(await historySourceFor(args, io), "history", args, io, steps);
 }
-var import_node_path19, command2, describe2, INCOMPLETE;
+var import_node_path20, command2, describe2, INCOMPLETE;
 var init_history2 = __esm({
   "cli/dist/commands/history.js"() {
     "use strict";
-    import_node_path19 = require("node:path");
+    import_node_path20 = require("node:path");
     init_dist2();
     init_git();
     init_pipeline();
@@ -7333,21 +7437,23 @@ function builder3(y) {
 }
 function stagedSourceFor(args, io) {
   return readFailuresAsCliErrors(stagedSource({
-    repo: (0, import_node_path20.resolve)(io.cwd, args.repo),
+    repo: (0, import_node_path21.resolve)(io.cwd, args.repo),
     maxBlobSize: maxFileSizeOf(args),
     ignore: (root) => ignoreOption(args, root).ignore,
     archives: archiveLimitsOf(args),
-    ...args.messageFile !== void 0 ? { messageFile: (0, import_node_path20.resolve)(io.cwd, args.messageFile) } : {}
+    remoteUrl: reportNamesRepository(args),
+    ...io.staged !== void 0 ? { started: io.staged } : {},
+    ...args.messageFile !== void 0 ? { messageFile: (0, import_node_path21.resolve)(io.cwd, args.messageFile) } : {}
   }));
 }
 async function handler3(args, io, steps) {
   return finish(stagedSourceFor(args, io), "staged", args, io, steps);
 }
-var import_node_path20, command3, describe3;
+var import_node_path21, command3, describe3;
 var init_staged2 = __esm({
   "cli/dist/commands/staged.js"() {
     "use strict";
-    import_node_path20 = require("node:path");
+    import_node_path21 = require("node:path");
     init_pipeline();
     init_finish();
     init_source_errors();
@@ -7355,6 +7461,15 @@ var init_staged2 = __esm({
     init_options();
     command3 = "staged";
     describe3 = "Scan what is staged for the next commit (the index, not the working tree), for pre-commit hooks";
+  }
+});
+
+// packages/core/dist/builtins/index.js
+var init_builtins = __esm({
+  "packages/core/dist/builtins/index.js"() {
+    "use strict";
+    init_child_process();
+    init_crypto();
   }
 });
 
@@ -7422,7 +7537,7 @@ async function shallowBoundary(repo) {
   if (!path.ok)
     return /* @__PURE__ */ new Set();
   try {
-    return new Set((0, import_node_fs16.readFileSync)((0, import_node_path21.resolve)(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
+    return new Set((0, import_node_fs16.readFileSync)((0, import_node_path22.resolve)(repo, path.stdout.trim()), "utf8").split("\n").filter(Boolean));
   } catch {
     return /* @__PURE__ */ new Set();
   }
@@ -7477,12 +7592,12 @@ async function ensureHistory(repo, plan) {
   const why = fetched.ok ? after : `${after}; git fetch failed: ${fetched.error}`;
   throw new CliError(`cannot read the history to scan: ${why}. ${FETCH_DEPTH_HINT}`);
 }
-var import_node_fs16, import_node_path21, FETCH_DEPTH_HINT, neededCommits;
+var import_node_fs16, import_node_path22, FETCH_DEPTH_HINT, neededCommits;
 var init_history3 = __esm({
   "cli/dist/action/history.js"() {
     "use strict";
     import_node_fs16 = require("node:fs");
-    import_node_path21 = require("node:path");
+    import_node_path22 = require("node:path");
     init_git();
     init_errors();
     FETCH_DEPTH_HINT = "set `fetch-depth: 0` on actions/checkout so the history is there";
@@ -7644,7 +7759,7 @@ var init_summary2 = __esm({
 function verbatim(text2) {
   if (text2.trim() === "")
     return [];
-  const token = (0, import_node_crypto8.randomUUID)();
+  const token = nodeCrypto().randomUUID();
   return [`::stop-commands::${token}`, text2.trimEnd(), `::${token}::`];
 }
 function setOutputs(env, outputs) {
@@ -7652,7 +7767,7 @@ function setOutputs(env, outputs) {
   if (!file)
     return;
   const lines = Object.entries(outputs).map(([k, v]) => {
-    const delimiter2 = `ghadelimiter_${(0, import_node_crypto8.randomUUID)()}`;
+    const delimiter2 = `ghadelimiter_${nodeCrypto().randomUUID()}`;
     return `${k}<<${delimiter2}
 ${v}
 ${delimiter2}
@@ -7701,15 +7816,15 @@ function emptySarif(root) {
 }
 async function runAction(io, steps) {
   const env = io.env;
-  const workspace = (0, import_node_path22.resolve)(io.cwd, env["GITHUB_WORKSPACE"] || ".");
+  const workspace = (0, import_node_path23.resolve)(io.cwd, env["GITHUB_WORKSPACE"] || ".");
   const inputs = readInputs(env);
   const plan = planScan(inputs.mode, env["GITHUB_EVENT_NAME"] ?? "", readPayload(env));
-  const target = (0, import_node_path22.resolve)(workspace, inputs.path);
-  const within = (0, import_node_path22.relative)(workspace, target);
-  if (within === ".." || within.startsWith(`..${import_node_path22.sep}`) || (0, import_node_path22.isAbsolute)(within)) {
+  const target = (0, import_node_path23.resolve)(workspace, inputs.path);
+  const within = (0, import_node_path23.relative)(workspace, target);
+  if (within === ".." || within.startsWith(`..${import_node_path23.sep}`) || (0, import_node_path23.isAbsolute)(within)) {
     throw new CliError(`input path: ${inputs.path} is outside the workspace (${workspace})`);
   }
-  const sarifFile = (0, import_node_path22.resolve)(workspace, inputs.sarifFile);
+  const sarifFile = (0, import_node_path23.resolve)(workspace, inputs.sarifFile);
   const log = [];
   const notes = [];
   if (plan.kind === "none") {
@@ -7733,8 +7848,8 @@ ${why}.
     inlineAllow: true,
     foreignAllow: true,
     sarifFile,
-    ...inputs.baseline ? { baseline: (0, import_node_path22.resolve)(workspace, inputs.baseline) } : {},
-    ...inputs.config ? { config: (0, import_node_path22.resolve)(workspace, inputs.config) } : {}
+    ...inputs.baseline ? { baseline: (0, import_node_path23.resolve)(workspace, inputs.baseline) } : {},
+    ...inputs.config ? { config: (0, import_node_path23.resolve)(workspace, inputs.config) } : {}
   };
   const repo = await openRepository(target);
   let cwd = repo.info && !repo.info.bare ? repo.info.root : workspace;
@@ -7744,7 +7859,7 @@ ${why}.
   let scanArgs;
   if (plan.kind === "files") {
     scanArgs = { ...common, paths: [target], gitignore: true };
-    scope = redactKeys(`the files in ${toPosix((0, import_node_path22.relative)(workspace, target)) || "."}`);
+    scope = redactKeys(`the files in ${toPosix((0, import_node_path23.relative)(workspace, target)) || "."}`);
   } else {
     if (repo.info === void 0)
       throw new CliError(`${target} ${repo.why}; use mode: files to scan files only`);
@@ -7829,14 +7944,14 @@ async function openRepository(path) {
     throw error;
   }
 }
-var import_node_crypto8, import_node_fs17, import_node_path22, ANNOTATIONS_PER_KIND, UNREAD, escapeData2;
+var import_node_fs17, import_node_path23, ANNOTATIONS_PER_KIND, UNREAD, escapeData2;
 var init_run_action = __esm({
   "cli/dist/action/run-action.js"() {
     "use strict";
-    import_node_crypto8 = require("node:crypto");
     import_node_fs17 = require("node:fs");
-    import_node_path22 = require("node:path");
+    import_node_path23 = require("node:path");
     init_dist2();
+    init_builtins();
     init_baseline();
     init_git();
     init_report();
@@ -7894,7 +8009,7 @@ var init_action = __esm({
 // cli/dist/hooks/git-hooks.js
 async function hooksDir(repo) {
   try {
-    return (0, import_node_path23.resolve)(repo, (await gitText(repo, ["rev-parse", "--git-path", "hooks"])).trim());
+    return (0, import_node_path24.resolve)(repo, (await gitText(repo, ["rev-parse", "--git-path", "hooks"])).trim());
   } catch (error) {
     if (error instanceof GitError)
       throw new CliError(`${repo} is not a git repository (${error.message})`);
@@ -7902,8 +8017,8 @@ async function hooksDir(repo) {
   }
 }
 function binPath() {
-  const here = (0, import_node_path23.dirname)((0, import_node_url3.fileURLToPath)(__skgImportMetaUrl));
-  const candidates = [(0, import_node_path23.resolve)(here, "../../bin/shippo-keyguard.js"), (0, import_node_path23.resolve)(here, "../cli/bin/shippo-keyguard.js")];
+  const here = (0, import_node_path24.dirname)((0, import_node_url3.fileURLToPath)(__skgImportMetaUrl));
+  const candidates = [(0, import_node_path24.resolve)(here, "../../bin/shippo-keyguard.js"), (0, import_node_path24.resolve)(here, "../cli/bin/shippo-keyguard.js")];
   const found = candidates.find((c) => (0, import_node_fs18.existsSync)(c));
   if (!found)
     throw new CliError("cannot find bin/shippo-keyguard.js to call from the hook");
@@ -7931,7 +8046,7 @@ function isOurs(file) {
   return (0, import_node_fs18.existsSync)(file) && (0, import_node_fs18.readFileSync)(file, "utf8").includes(MARKER);
 }
 function installHook(dir, hook2, script, chain) {
-  const file = (0, import_node_path23.join)(dir, hook2);
+  const file = (0, import_node_path24.join)(dir, hook2);
   const chained = file + CHAINED_SUFFIX;
   let outcome = "installed";
   (0, import_node_fs18.mkdirSync)(dir, { recursive: true });
@@ -7954,7 +8069,7 @@ function installHook(dir, hook2, script, chain) {
   return outcome;
 }
 function uninstallHook(dir, hook2) {
-  const file = (0, import_node_path23.join)(dir, hook2);
+  const file = (0, import_node_path24.join)(dir, hook2);
   if (!(0, import_node_fs18.existsSync)(file))
     return "absent";
   if (!isOurs(file))
@@ -7966,12 +8081,12 @@ function uninstallHook(dir, hook2) {
   }
   return "removed";
 }
-var import_node_fs18, import_node_path23, import_node_url3, HOOKS, MARKER, CHAINED_SUFFIX, quote;
+var import_node_fs18, import_node_path24, import_node_url3, HOOKS, MARKER, CHAINED_SUFFIX, quote;
 var init_git_hooks = __esm({
   "cli/dist/hooks/git-hooks.js"() {
     "use strict";
     import_node_fs18 = require("node:fs");
-    import_node_path23 = require("node:path");
+    import_node_path24 = require("node:path");
     import_node_url3 = require("node:url");
     init_report();
     init_git();
@@ -7996,18 +8111,18 @@ function builder5(y) {
 }
 async function handler5(args, io) {
   const hook2 = args.prePush ? "pre-push" : "pre-commit";
-  const dir = await hooksDir((0, import_node_path24.resolve)(io.cwd, args.repo));
+  const dir = await hooksDir((0, import_node_path25.resolve)(io.cwd, args.repo));
   const outcome = installHook(dir, hook2, hookScript(hook2, process.execPath, binPath()), args.chain);
-  const file = (0, import_node_path24.resolve)(dir, hook2);
+  const file = (0, import_node_path25.resolve)(dir, hook2);
   const message = outcome === "unchanged" ? `${hook2} hook already installed at ${file}` : outcome === "chained" ? `installed the ${hook2} hook at ${file}; the existing hook runs first from ${hook2}.shippo-keyguard-chained` : `installed the ${hook2} hook at ${file}`;
   return { exitCode: EXIT.OK, stdout: `${message}
 `, stderr: "" };
 }
-var import_node_path24, command5, describe5;
+var import_node_path25, command5, describe5;
 var init_install_hook = __esm({
   "cli/dist/commands/install-hook.js"() {
     "use strict";
-    import_node_path24 = require("node:path");
+    import_node_path25 = require("node:path");
     init_errors();
     init_git_hooks();
     command5 = "install-hook";
@@ -8027,12 +8142,12 @@ function builder6(y) {
   return y.option("repo", { type: "string", default: ".", describe: "The repository (any directory inside it)" }).option("pre-push", { type: "boolean", describe: "Only the pre-push hook (default: both)" }).option("pre-commit", { type: "boolean", describe: "Only the pre-commit hook (default: both)" });
 }
 async function handler6(args, io) {
-  const dir = await hooksDir((0, import_node_path25.resolve)(io.cwd, args.repo));
+  const dir = await hooksDir((0, import_node_path26.resolve)(io.cwd, args.repo));
   const only = HOOKS.filter((h) => h === "pre-push" ? args.prePush : args.preCommit);
   const lines = [];
   for (const hook2 of only.length > 0 ? only : HOOKS) {
     const outcome = uninstallHook(dir, hook2);
-    const file = (0, import_node_path25.resolve)(dir, hook2);
+    const file = (0, import_node_path26.resolve)(dir, hook2);
     if (outcome === "removed")
       lines.push(`removed the ${hook2} hook ${file}`);
     else if (outcome === "restored")
@@ -8045,11 +8160,11 @@ async function handler6(args, io) {
   return { exitCode: EXIT.OK, stdout: `${lines.join("\n")}
 `, stderr: "" };
 }
-var import_node_path25, command6, describe6;
+var import_node_path26, command6, describe6;
 var init_uninstall_hook = __esm({
   "cli/dist/commands/uninstall-hook.js"() {
     "use strict";
-    import_node_path25 = require("node:path");
+    import_node_path26 = require("node:path");
     init_errors();
     init_git_hooks();
     command6 = "uninstall-hook";
@@ -8217,7 +8332,7 @@ async function pushed(root, args, io) {
 async function handler8(args, io, steps) {
   let source;
   try {
-    const root = (await openRepo((0, import_node_path26.resolve)(io.cwd, args.repo))).root;
+    const root = (await openRepo((0, import_node_path27.resolve)(io.cwd, args.repo))).root;
     const { revisions: revisions2, tags } = await pushed(root, args, io);
     source = readFailuresAsCliErrors(pushedSource({ repo: root, revisions: revisions2, tags, maxBlobSize: maxFileSizeOf(args) }));
   } catch (error) {
@@ -8227,11 +8342,11 @@ async function handler8(args, io, steps) {
   }
   return withAdvice(await finish(source, "pre-push", args, io, steps), "push", args);
 }
-var import_node_path26, command8, describe8, isZero;
+var import_node_path27, command8, describe8, isZero;
 var init_pre_push = __esm({
   "cli/dist/commands/pre-push.js"() {
     "use strict";
-    import_node_path26 = require("node:path");
+    import_node_path27 = require("node:path");
     init_pipeline();
     init_finish();
     init_source_errors();
@@ -8251,16 +8366,16 @@ function seesWholeScope(collected, args, cwd) {
     return !["since", "range", "branch"].some((o) => args[o] !== void 0);
   if (collected.command !== "scan")
     return false;
-  if (repositoryRoot(collected.root) !== (0, import_node_path27.resolve)(collected.root))
+  if (repositoryRoot(collected.root) !== (0, import_node_path28.resolve)(collected.root))
     return false;
   const paths = Array.isArray(args["paths"]) && args["paths"].length > 0 ? args["paths"] : ["."];
-  return paths.every((p) => p !== "-" && (0, import_node_path27.resolve)(cwd, p) === (0, import_node_path27.resolve)(collected.root));
+  return paths.every((p) => p !== "-" && (0, import_node_path28.resolve)(cwd, p) === (0, import_node_path28.resolve)(collected.root));
 }
-var import_node_path27, suppressStep;
+var import_node_path28, suppressStep;
 var init_suppress = __esm({
   "cli/dist/steps/suppress.js"() {
     "use strict";
-    import_node_path27 = require("node:path");
+    import_node_path28 = require("node:path");
     init_pipeline();
     init_config();
     init_baseline();
@@ -8328,7 +8443,7 @@ async function handler9(args, io, steps) {
   const clash = rest.find((a) => OUTPUT_OPTIONS.test(a));
   if (clash !== void 0)
     throw new CliError(`baseline: ${clash.split("=")[0]} is not used here (the baseline file is the output; name it with --baseline-file)`);
-  const file = (0, import_node_path28.resolve)(io.cwd, args.baselineFile);
+  const file = (0, import_node_path29.resolve)(io.cwd, args.baselineFile);
   const shown = displayPath2(io, file);
   let previous;
   let before;
@@ -8388,12 +8503,12 @@ async function handler9(args, io, steps) {
 ` : ""
   };
 }
-var import_node_fs19, import_node_path28, command9, describe9, TARGETS, OUTPUT_OPTIONS;
+var import_node_fs19, import_node_path29, command9, describe9, TARGETS, OUTPUT_OPTIONS;
 var init_baseline2 = __esm({
   "cli/dist/commands/baseline.js"() {
     "use strict";
     import_node_fs19 = require("node:fs");
-    import_node_path28 = require("node:path");
+    import_node_path29 = require("node:path");
     init_baseline();
     init_config();
     init_report();
@@ -9019,7 +9134,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/.pnpm/picomatch@4.0.7/node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants3 = require_constants();
+    var constants2 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -9027,7 +9142,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants2;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -9236,7 +9351,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -9282,8 +9397,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants2.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -9412,16 +9527,16 @@ var require_parse = __commonJS({
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open3 = tokens[token.tokensIndex];
-          open3.type = "text";
-          open3.value = literal;
-          open3.output = safeOutput || utils.escapeRegex(literal);
+          const open2 = tokens[token.tokensIndex];
+          open2.type = "text";
+          open2.value = literal;
+          open2.output = safeOutput || utils.escapeRegex(literal);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open3.output;
+          state.output = token.output + open2.output;
           state.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
@@ -9641,15 +9756,15 @@ var require_parse = __commonJS({
         }
         if (value === "{" && opts.nobrace !== true) {
           increment("braces");
-          const open3 = {
+          const open2 = {
             type: "brace",
             value,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
           };
-          braces.push(open3);
-          push(open3);
+          braces.push(open2);
+          push(open2);
           continue;
         }
         if (value === "}") {
@@ -9979,7 +10094,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(opts.windows);
+      } = constants2.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -10037,7 +10152,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse3 = require_parse();
     var utils = require_utils();
-    var constants3 = require_constants();
+    var constants2 = require_constants();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -10165,7 +10280,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants3;
+    picomatch2.constants = constants2;
     module2.exports = picomatch2;
   }
 });
@@ -12426,8 +12541,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve27, reject) {
-            return setTimeout(resolve27, t);
+          return new this.Promise(function(resolve28, reject) {
+            return setTimeout(resolve28, t);
           });
         }
         computePenalty() {
@@ -12638,15 +12753,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error, reject, resolve27, returned, task;
+          var args, cb, error, reject, resolve28, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve27, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve28, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve27(returned);
+                  return resolve28(returned);
                 };
               } catch (error1) {
                 error = error1;
@@ -12661,13 +12776,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve27;
-          resolve27 = reject = null;
+          var promise, reject, resolve28;
+          resolve28 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve27 = _resolve;
+            resolve28 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve27, reject });
+          this._queue.push({ task, args, resolve: resolve28, reject });
           this._tryToRun();
           return promise;
         }
@@ -13068,14 +13183,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve27, reject) => {
+              return new this.Promise((resolve28, reject) => {
                 if (finished()) {
-                  return resolve27();
+                  return resolve28();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve27();
+                      return resolve28();
                     }
                   });
                 }
@@ -13168,9 +13283,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve27, reject) {
+              return new this.Promise(function(resolve28, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve27)(args3);
+                  return (args3[0] != null ? reject : resolve28)(args3);
                 });
               });
             };
@@ -13757,7 +13872,7 @@ async function handler10(args, io) {
   stderr.push(`${names.length} of ${listed.length} repositories of ${args.owner} in ${plan.matrix.include.length} shard${plan.matrix.include.length === 1 ? "" : "s"}` + (plan.shardSize > shardSize ? ` of ${plan.shardSize} (grown from ${shardSize} to stay within ${maxJobs} jobs)` : ` of up to ${plan.shardSize}`));
   if (args.output) {
     try {
-      writeFileAtomic((0, import_node_path29.resolve)(io.cwd, args.output), `${json}
+      writeFileAtomic((0, import_node_path30.resolve)(io.cwd, args.output), `${json}
 `);
     } catch (error) {
       throw new CliError(`cannot write ${args.output}: ${describeError(error)}`);
@@ -13773,12 +13888,12 @@ count=${names.length}
 `, stderr: `${stderr.join("\n")}
 ` };
 }
-var import_node_path29, command10, describe10;
+var import_node_path30, command10, describe10;
 var init_repos = __esm({
   "cli/dist/commands/repos.js"() {
     "use strict";
     init_report();
-    import_node_path29 = require("node:path");
+    import_node_path30 = require("node:path");
     init_errors();
     init_filters();
     init_endpoints();
@@ -13820,7 +13935,7 @@ function builder11(y) {
 function reportFiles2(names, cwd) {
   const files = [];
   for (const name of names) {
-    const path = (0, import_node_path30.resolve)(cwd, name);
+    const path = (0, import_node_path31.resolve)(cwd, name);
     let stats;
     try {
       stats = (0, import_node_fs20.statSync)(path);
@@ -13828,7 +13943,7 @@ function reportFiles2(names, cwd) {
       throw new CliError(`merge: ${name}: no such file or directory`);
     }
     if (stats.isDirectory()) {
-      const found = (0, import_node_fs20.readdirSync)(path, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json")).sort().map((f) => (0, import_node_path30.join)(path, f));
+      const found = (0, import_node_fs20.readdirSync)(path, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json")).sort().map((f) => (0, import_node_path31.join)(path, f));
       if (found.length === 0)
         throw new CliError(`merge: ${name}: no .json reports in this directory`);
       files.push(...found);
@@ -13892,7 +14007,7 @@ async function handler11(args, io) {
     throw error;
   }
   const inputs = reportFiles2(args.reports, io.cwd).flatMap((file) => readReport(file, file.startsWith(io.cwd) ? file.slice(io.cwd.length + 1) : file));
-  const previous = args.sinceReport ? new Set(readReport((0, import_node_path30.resolve)(io.cwd, args.sinceReport), args.sinceReport).flatMap((r) => r.findings.map((f) => f.fingerprint))) : void 0;
+  const previous = args.sinceReport ? new Set(readReport((0, import_node_path31.resolve)(io.cwd, args.sinceReport), args.sinceReport).flatMap((r) => r.findings.map((f) => f.fingerprint))) : void 0;
   const merged = mergeReports(inputs, previous);
   const newKeys = new Set(merged.keys.filter((k) => k.new).map((k) => k.fingerprint));
   const failing = merged.findings.some((f) => failsPolicy(f, args.failOn) && (!args.failOnNew || newKeys.has(f.fingerprint)));
@@ -13923,7 +14038,7 @@ async function handler11(args, io) {
     files.push([args.markdownFile, "markdown"]);
   for (const [file, format] of files) {
     try {
-      writeFileAtomic((0, import_node_path30.resolve)(io.cwd, file), render(format));
+      writeFileAtomic((0, import_node_path31.resolve)(io.cwd, file), render(format));
     } catch (error) {
       throw new CliError(`cannot write report ${file}: ${describeError(error)}`);
     }
@@ -13938,12 +14053,12 @@ async function handler11(args, io) {
   return { exitCode, stdout: args.output ? "" : render(args.format), stderr: stderr.length > 0 ? `${stderr.join("\n")}
 ` : "" };
 }
-var import_node_fs20, import_node_path30, command11, describe11, MERGE_FORMATS;
+var import_node_fs20, import_node_path31, command11, describe11, MERGE_FORMATS;
 var init_merge2 = __esm({
   "cli/dist/commands/merge.js"() {
     "use strict";
     import_node_fs20 = require("node:fs");
-    import_node_path30 = require("node:path");
+    import_node_path31 = require("node:path");
     init_dist2();
     init_report();
     init_cache();
@@ -13970,7 +14085,7 @@ function gitAuthEnv(serverUrl, token, base) {
 }
 function git2(cwd, args, env) {
   return new Promise((done, fail) => {
-    const child = (0, import_node_child_process4.spawn)("git", [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = nodeChildProcess().spawn("git", [...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     const out = [];
     let err = "";
     child.stdout.on("data", (d) => out.push(d));
@@ -14021,11 +14136,11 @@ async function presentCommits(dir, ids, env) {
   }
   return present;
 }
-var import_node_child_process4, RemoteGitError;
+var RemoteGitError;
 var init_git_remote = __esm({
   "cli/dist/org/git-remote.js"() {
     "use strict";
-    import_node_child_process4 = require("node:child_process");
+    init_builtins();
     RemoteGitError = class extends Error {
       constructor(message) {
         super(message);
@@ -14109,7 +14224,7 @@ function emptyReport(name, uri, problem) {
 function readPrevious(file, cwd) {
   let text2;
   try {
-    text2 = (0, import_node_fs21.readFileSync)((0, import_node_path31.resolve)(cwd, file), "utf8");
+    text2 = (0, import_node_fs21.readFileSync)((0, import_node_path32.resolve)(cwd, file), "utf8");
   } catch (error) {
     throw new CliError(`--previous: cannot read ${file}: ${describeError(error)}`);
   }
@@ -14138,7 +14253,7 @@ async function handler12(args, io, steps) {
     if (!NAME.test(name) || name.includes(".."))
       throw new CliError(`--repos: "${name}" is not owner/name`);
   const server = githubServerUrl(args.serverUrl, io.env);
-  const config = args.config !== void 0 ? (0, import_node_path31.resolve)(io.cwd, args.config) : void 0;
+  const config = args.config !== void 0 ? (0, import_node_path32.resolve)(io.cwd, args.config) : void 0;
   if (config !== void 0 && !(0, import_node_fs21.existsSync)(config))
     throw new CliError(`--config: ${args.config} does not exist`);
   const org = config !== void 0 ? { file: config, config: readOrgConfig(config, args.config) } : void 0;
@@ -14153,15 +14268,15 @@ async function handler12(args, io, steps) {
     throw error;
   }
   const previous = args.previous ? readPrevious(args.previous, io.cwd) : /* @__PURE__ */ new Map();
-  const outDir = (0, import_node_path31.resolve)(io.cwd, args.outDir);
+  const outDir = (0, import_node_path32.resolve)(io.cwd, args.outDir);
   try {
     (0, import_node_fs21.mkdirSync)(outDir, { recursive: true });
   } catch (error) {
     throw new CliError(`--out-dir: cannot create ${args.outDir}: ${describeError(error)}`);
   }
-  const workRoot = args.workDir ? (0, import_node_path31.resolve)(io.cwd, args.workDir) : (0, import_node_os5.tmpdir)();
+  const workRoot = args.workDir ? (0, import_node_path32.resolve)(io.cwd, args.workDir) : (0, import_node_os5.tmpdir)();
   (0, import_node_fs21.mkdirSync)(workRoot, { recursive: true });
-  const work = (0, import_node_fs21.mkdtempSync)((0, import_node_path31.join)(workRoot, "shippo-keyguard-shard-"));
+  const work = (0, import_node_fs21.mkdtempSync)((0, import_node_path32.join)(workRoot, "shippo-keyguard-shard-"));
   const env = gitAuthEnv(server, githubToken(io.env), io.env);
   const historyEnv = { ...io.env };
   delete historyEnv["GITHUB_TOKEN"];
@@ -14188,7 +14303,7 @@ async function handler12(args, io, steps) {
   try {
     for (const [i, name] of names.entries()) {
       const url = `${server}/${name}.git`;
-      const file = (0, import_node_path31.join)(outDir, reportFileName(name));
+      const file = (0, import_node_path32.join)(outDir, reportFileName(name));
       const prev = args.full ? void 0 : previous.get(name);
       let remote;
       try {
@@ -14211,7 +14326,7 @@ async function handler12(args, io, steps) {
         writeShardReport(file, emptyReport(name, url), "full", remote.refs, name);
         continue;
       }
-      const dir = (0, import_node_path31.join)(work, String(i));
+      const dir = (0, import_node_path32.join)(work, String(i));
       try {
         await cloneBare(url, dir, remote.head, env, work);
         const since = prev?.repository.refs ? await presentCommits(dir, Object.values(prev.repository.refs), env) : [];
@@ -14226,7 +14341,7 @@ async function handler12(args, io, steps) {
           failed++;
         writeShardReport(file, formatJson(report), incremental ? "incremental" : "full", remote.refs, name);
         if (incremental && prev) {
-          writeShardReport((0, import_node_path31.join)(outDir, reportFileName(name).replace(/\.json$/, ".carried.json")), carriedReport(prev, io.env, apiBase2, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), "unchanged", void 0, name);
+          writeShardReport((0, import_node_path32.join)(outDir, reportFileName(name).replace(/\.json$/, ".carried.json")), carriedReport(prev, io.env, apiBase2, prev.exitCode === EXIT.ERROR ? EXIT.OK : prev.exitCode), "unchanged", void 0, name);
         }
         log.push(`${name}: scanned ${incremental ? `what moved since ${since.length} earlier tip${since.length === 1 ? "" : "s"}` : "the whole history"}`);
       } catch (error) {
@@ -14245,13 +14360,13 @@ async function handler12(args, io, steps) {
   return { exitCode: failed > 0 ? EXIT.ERROR : EXIT.OK, stdout: "", stderr: `${log.join("\n")}
 ` };
 }
-var import_node_fs21, import_node_os5, import_node_path31, command12, describe12, NAME;
+var import_node_fs21, import_node_os5, import_node_path32, command12, describe12, NAME;
 var init_shard = __esm({
   "cli/dist/commands/shard.js"() {
     "use strict";
     import_node_fs21 = require("node:fs");
     import_node_os5 = require("node:os");
-    import_node_path31 = require("node:path");
+    import_node_path32 = require("node:path");
     init_cache();
     init_config();
     init_verify();

@@ -31,7 +31,7 @@ function decodeBatch(batch) {
 
 // packages/core/dist/files/read-scan.js
 import { isUtf8 } from "node:buffer";
-import { closeSync, constants as constants2, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from "node:fs";
 
 // rules/dist/key-shape.js
 var KEY_NEEDLE = "shippo_";
@@ -489,10 +489,12 @@ function computeLineStarts(content) {
   return starts;
 }
 
+// packages/core/dist/builtins/crypto.js
+var nodeCrypto = () => process.getBuiltinModule("node:crypto");
+
 // packages/core/dist/secret.js
-import { createHash } from "node:crypto";
 function fingerprintOf(key) {
-  return createHash("sha256").update(key, "utf8").digest("hex");
+  return nodeCrypto().createHash("sha256").update(key, "utf8").digest("hex");
 }
 function redact(key) {
   const prefixEnd = key.indexOf("_", key.indexOf("_") + 1) + 1;
@@ -584,9 +586,6 @@ function scanContent(content, options) {
     };
   });
 }
-
-// packages/core/dist/archive/expand.js
-import { createHash as createHash2 } from "node:crypto";
 
 // packages/core/dist/warnings.js
 var WARNINGS = [
@@ -969,8 +968,10 @@ var Windows = class {
   }
 };
 
+// packages/core/dist/builtins/zlib.js
+var nodeZlib = () => process.getBuiltinModule("node:zlib");
+
 // packages/core/dist/archive/zip.js
-import { constants, inflateRawSync } from "node:zlib";
 var STORED = 0;
 var DEFLATED = 8;
 var FLAG_ENCRYPTED = 1;
@@ -1024,14 +1025,14 @@ function* zipEntries(bytes, maxEntries = Number.POSITIVE_INFINITY) {
         if (header.method !== DEFLATED)
           throw new ArchiveError("archive-unsupported", `compression method ${header.method} is not supported; not scanned`);
         try {
-          return inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), chunkSize: 64 * 1024 });
+          return nodeZlib().inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), chunkSize: 64 * 1024 });
         } catch (error) {
           if (error.code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError) {
             throw new ArchiveError("archive-too-large", `inflates to more than ${max} bytes; not scanned`);
           }
           let partial;
           try {
-            partial = inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), finishFlush: constants.Z_SYNC_FLUSH });
+            partial = nodeZlib().inflateRawSync(compressed, { maxOutputLength: Math.max(1, max), finishFlush: nodeZlib().constants.Z_SYNC_FLUSH });
           } catch {
             partial = void 0;
           }
@@ -1286,7 +1287,7 @@ function* tarItems(entries, chain, depth, budget, image) {
     }
     const layer = image ? LAYER.exec(e.name) : null;
     if (layer && (image === true ? sniff(e.data) !== void 0 : sniff(e.data) === "tar" || sniff(e.data) === "gzip" && gzipHoldsTar(e.data))) {
-      yield* imageLayer(e.data, `sha256:${layer[1] ?? createHash2("sha256").update(e.data).digest("hex")}`, chain, depth, budget);
+      yield* imageLayer(e.data, `sha256:${layer[1] ?? nodeCrypto().createHash("sha256").update(e.data).digest("hex")}`, chain, depth, budget);
       continue;
     }
     yield* entry(e.data, step, depth - 1, budget);
@@ -1406,7 +1407,7 @@ function isWithin(parent, child) {
 function emptyResult() {
   return { findings: [], keys: [], warnings: [], scanned: 0, bytes: 0, skipped: 0, missingFromGit: [] };
 }
-var OPEN_FLAGS = constants2.O_RDONLY | constants2.O_NONBLOCK | constants2.O_NOFOLLOW;
+var OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
 var CHUNK = 1 << 20;
 function special(mode) {
   if (mode.isFIFO())

@@ -2,6 +2,241 @@
 import { createRequire as __skgCreateRequire } from 'node:module';
 const require = __skgCreateRequire(import.meta.url);
 
+// packages/core/dist/git/exec.js
+import { AsyncLocalStorage } from "node:async_hooks";
+
+// packages/core/dist/builtins/child-process.js
+var nodeChildProcess = () => process.getBuiltinModule("node:child_process");
+
+// packages/core/dist/git/exec.js
+var GitError = class extends Error {
+  args;
+  exitCode;
+  constructor(message, args, exitCode) {
+    super(message);
+    this.name = "GitError";
+    this.args = args;
+    this.exitCode = exitCode;
+  }
+};
+var NotAGitRepositoryError = class extends GitError {
+  constructor(dir) {
+    super(`not a git repository: ${dir}`, [], 128);
+    this.name = "NotAGitRepositoryError";
+  }
+};
+function gitEnv() {
+  return {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_NO_LAZY_FETCH: "1",
+    GIT_OPTIONAL_LOCKS: "0",
+    GIT_NO_REPLACE_OBJECTS: "1",
+    LC_ALL: "C",
+    ...extraEnv.getStore()
+  };
+}
+var extraEnv = new AsyncLocalStorage();
+var BASE_ARGS = ["-c", "core.quotePath=false", "-c", "log.showSignature=false", "-c", "i18n.logOutputEncoding=UTF-8", "--no-pager"];
+function spawnGit(cwd, args) {
+  return nodeChildProcess().spawn("git", [...BASE_ARGS, ...args], { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
+}
+function gitErrorLine(stderr, fallback) {
+  const line = stderr.split("\n").map((l) => l.trim()).find((l) => /^(fatal|error):/.test(l)) ?? stderr.split("\n").find((l) => l.trim() !== "");
+  return (line ?? fallback).replace(/^(fatal|error):\s*/, "").trim() || fallback;
+}
+function runGit(cwd, args, options = {}) {
+  return new Promise((resolve3, reject) => {
+    const child = spawnGit(cwd, args);
+    if (options.background && child.pid !== void 0)
+      lowerPriority(child.pid);
+    const out = [];
+    let err = "";
+    let failed;
+    child.stdout.on("data", (chunk) => {
+      if (failed)
+        return;
+      if (options.onData) {
+        try {
+          options.onData(chunk);
+        } catch (error) {
+          failed = error;
+          child.kill();
+        }
+      } else
+        out.push(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      if (err.length < 64 * 1024)
+        err += chunk.toString("utf8");
+    });
+    child.on("error", (error) => reject(new GitError(`cannot run git: ${error.message}`, args, null)));
+    child.stdin.on("error", () => {
+    });
+    child.on("close", (code) => {
+      if (failed)
+        return reject(failed);
+      const exit = code ?? -1;
+      if (exit === 0 || options.okCodes?.includes(exit))
+        return resolve3({ stdout: Buffer.concat(out), code: exit, stderr: err });
+      reject(new GitError(gitErrorLine(err, `git ${args[0] ?? ""} failed with exit code ${exit}`), args, code));
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+function lowerPriority(pid) {
+  const os = process.getBuiltinModule("node:os");
+  try {
+    os.setPriority(pid, os.constants.priority.PRIORITY_LOW);
+  } catch {
+  }
+}
+async function gitText(cwd, args, options = {}) {
+  return (await runGit(cwd, args, options)).stdout.toString("utf8");
+}
+function nulSplitter(onToken, limit) {
+  let max = limit?.maxToken() ?? Number.POSITIVE_INFINITY;
+  let pieces = [];
+  let size = 0;
+  const take = (part) => {
+    size += part.length;
+    if (size > max)
+      pieces = [];
+    else if (part.length > 0)
+      pieces.push(part);
+  };
+  const emit = () => {
+    if (size > max)
+      limit?.onOversized({ size });
+    else
+      onToken(pieces.length === 1 ? pieces[0].toString("utf8") : Buffer.concat(pieces, size).toString("utf8"));
+    pieces = [];
+    size = 0;
+    max = limit?.maxToken() ?? Number.POSITIVE_INFINITY;
+  };
+  return {
+    push(chunk) {
+      let start = 0;
+      for (let nul = chunk.indexOf(0); nul !== -1; nul = chunk.indexOf(0, start)) {
+        take(chunk.subarray(start, nul));
+        emit();
+        start = nul + 1;
+      }
+      if (start < chunk.length)
+        take(Buffer.from(chunk.subarray(start)));
+    },
+    end() {
+      if (size > 0)
+        emit();
+    }
+  };
+}
+
+// packages/core/dist/git/repo.js
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+function stripCredentials(url) {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
+}
+async function openRepo(dir, options = {}) {
+  const abs = resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory())
+    throw new NotAGitRepositoryError(abs);
+  const remote = options.remote ?? true;
+  return await openWorkTree(abs, remote) ?? await openAnyRepo(abs, remote);
+}
+var NO_REMOTE = Promise.resolve({ stdout: Buffer.alloc(0), code: 1, stderr: "" });
+async function openWorkTree(abs, remote) {
+  const [out, originOut] = await Promise.all([
+    runGit(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository", "--git-path", "objects", "HEAD^{commit}", "--symbolic-full-name", "HEAD", "--show-toplevel"], {
+      okCodes: [128]
+    }).catch(() => void 0),
+    remote ? runGit(abs, ["config", "--get", "remote.origin.url"], { okCodes: [1] }).catch(() => void 0) : NO_REMOTE
+  ]);
+  if (out === void 0 || originOut === void 0)
+    return void 0;
+  const [bare, gitDir, shallow, objects, head, symbolic, top] = out.stdout.toString("utf8").split("\n");
+  if (!gitDir || !objects || !head || !/^[0-9a-f]{40,64}$/.test(head) || !symbolic)
+    return void 0;
+  let root;
+  if (out.code === 0 && bare === "false" && top)
+    root = top;
+  else if (out.code === 128 && bare === "true" && /must be run in a work tree/.test(out.stderr))
+    root = gitDir;
+  else
+    return void 0;
+  const origin = originOut.stdout.toString("utf8").trim();
+  const uri = origin ? stripCredentials(origin) : pathToFileURL(root).href;
+  const branch = symbolic === "HEAD" ? void 0 : symbolic.replace(/^refs\/heads\//, "");
+  return { root, gitDir, objects: resolve(abs, objects), bare: bare === "true", shallow: shallow === "true", uri, head, ...branch ? { branch } : {} };
+}
+async function openAnyRepo(abs, remote) {
+  let lines;
+  try {
+    lines = (await gitText(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository", "--show-toplevel"])).split("\n");
+  } catch (error) {
+    if (!(error instanceof GitError))
+      throw error;
+    try {
+      lines = (await gitText(abs, ["rev-parse", "--is-bare-repository", "--absolute-git-dir", "--is-shallow-repository"])).split("\n");
+    } catch (refused) {
+      if (refused instanceof GitError && refused.exitCode === null)
+        throw refused;
+      if (refused instanceof GitError && !/not a git repository/i.test(refused.message)) {
+        throw new GitError(`git refused the repository at ${abs}: ${refused.message}`, refused.args, refused.exitCode);
+      }
+      throw new NotAGitRepositoryError(abs);
+    }
+  }
+  const bare = lines[0] === "true";
+  const gitDir = lines[1] ?? abs;
+  const shallow = lines[2] === "true";
+  const root = !bare && lines[3] ? lines[3] : gitDir;
+  const [headOut, branchOut, originOut] = await Promise.all([
+    runGit(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { okCodes: [1] }),
+    runGit(root, ["symbolic-ref", "--short", "-q", "HEAD"], { okCodes: [1] }),
+    remote ? runGit(root, ["config", "--get", "remote.origin.url"], { okCodes: [1] }) : NO_REMOTE
+  ]);
+  const head = headOut.stdout.toString("utf8").trim() || void 0;
+  const branch = branchOut.stdout.toString("utf8").trim() || void 0;
+  const origin = originOut.stdout.toString("utf8").trim();
+  const uri = origin ? stripCredentials(origin) : pathToFileURL(root).href;
+  return { root, gitDir, bare, shallow, uri, ...head ? { head } : {}, ...branch ? { branch } : {} };
+}
+
+// packages/core/dist/git/staged-start.js
+import { resolve as resolve2 } from "node:path";
+function startStaged(dir, options) {
+  const abs = resolve2(dir);
+  const againstHead = stagedChanges(abs, "HEAD").catch(() => void 0);
+  const info = openRepo(abs, { remote: options.remote });
+  info.catch(() => void 0);
+  return { dir: abs, remote: options.remote, info, againstHead };
+}
+async function stagedChanges(cwd, against) {
+  const entries = [];
+  let header;
+  const split = nulSplitter((token) => {
+    if (header === void 0) {
+      header = token;
+      return;
+    }
+    const fields = header.replace(/^:/, "").split(" ");
+    header = void 0;
+    const mode = fields[1] ?? "";
+    const id = fields[3] ?? "";
+    if (mode === "160000" || /^0+$/.test(id))
+      return;
+    entries.push({ id, path: token, mode });
+  });
+  await runGit(cwd, ["diff-index", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMRT", against, "--"], {
+    onData: (c) => split.push(c)
+  });
+  split.end();
+  return entries;
+}
+
 // cli/dist/errors.js
 var EXIT = {
   /** Nothing fails the policy. */
@@ -18,6 +253,33 @@ function describeError(error) {
     return code && !firstLine.includes(code) ? `${firstLine} (${code})` : firstLine;
   }
   return String(error);
+}
+
+// cli/dist/hook-args.js
+var HOOK_DEFAULTS = {
+  format: "text",
+  f: "text",
+  redact: true,
+  "show-suppressed": false,
+  showSuppressed: false,
+  verify: false,
+  "verify-cache": true,
+  verifyCache: true,
+  "inline-allow": true,
+  inlineAllow: true,
+  "foreign-allow": true,
+  foreignAllow: true,
+  repo: "."
+};
+var SCRIPT_NAME = "shippo-keyguard";
+var plain = (arg) => arg !== "" && !arg.startsWith("-") && !arg.includes("\0");
+function hookArgs(argv) {
+  const [name, ...rest] = argv;
+  if (name === "staged" && rest.length === 0)
+    return { _: ["staged"], ...HOOK_DEFAULTS, $0: SCRIPT_NAME };
+  if (name === "pre-commit" && rest.every(plain))
+    return { _: ["pre-commit"], ...HOOK_DEFAULTS, files: [...rest], $0: SCRIPT_NAME };
+  return void 0;
 }
 
 // cli/dist/io.js
@@ -69,6 +331,15 @@ function writeStdout(text) {
     process.stdout.write(text, () => done());
   });
 }
+function startStagedEarly(argv, cwd) {
+  const args = hookArgs(argv);
+  if (args === void 0)
+    return void 0;
+  const files = args["files"];
+  if (args._[0] !== "staged" && !(Array.isArray(files) && files.length === 0))
+    return void 0;
+  return startStaged(cwd, { remote: false });
+}
 async function main(argv) {
   if (argv.length === 1 && argv[0] === "--version") {
     await writeStdout(`${TOOL.version}
@@ -79,6 +350,9 @@ async function main(argv) {
   const progress = progressLine(process.stderr);
   try {
     io = processIO(progress);
+    const staged = startStagedEarly(argv, io.cwd);
+    if (staged !== void 0)
+      io = { ...io, staged };
   } catch (error) {
     process.stderr.write(`shippo-keyguard: cannot use the current directory: ${describeError(error)}
 `);
