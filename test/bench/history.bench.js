@@ -144,7 +144,6 @@ export async function run({ repo = resolve(here, '../..'), args = [] } = {}) {
 
   const report = JSON.parse(readFileSync(out, 'utf8'));
   const beforeReport = against ? JSON.parse(readFileSync(`${out}.before`, 'utf8')) : undefined;
-  rmSync(work, { recursive: true, force: true });
   console.log('');
   const row = (label, r, extra) => console.log(`${label.padEnd(54)}${fmt(r.seconds).padStart(9)} wall ${fmt(r.cpu).padStart(9)} CPU  ${extra}`);
   console.log(`${runs} runs each, alternating; medians (runs: floor ${floors.map((r) => r.seconds.toFixed(2)).join(', ')}; history ${oursRuns.map((r) => r.seconds.toFixed(2)).join(', ')})`);
@@ -177,6 +176,32 @@ export async function run({ repo = resolve(here, '../..'), args = [] } = {}) {
       `${(bound / floor.seconds).toFixed(2)}x the floor (goal <= 1.3x)`,
   );
 
+  // Where the time of the git process the scan waits on goes, from one more run (Linux: /proc).
+  if (process.platform === 'linux') {
+    const schedFile = join(tmpdir(), `skg-sched-${process.pid}.json`);
+    const outFile = join(tmpdir(), `skg-sched-${process.pid}.out`);
+    process.env.SKG_SCHED_FILE = schedFile;
+    process.env.SKG_CLI_ENTRY = entry;
+    const traced = timed(process.execPath, ['-r', join(here, 'child-sched.cjs'), join(here, 'measure-cli.js'), 'history', '--repo', target, '--format', 'json', '-o', outFile], { cwd: target });
+    delete process.env.SKG_SCHED_FILE;
+    delete process.env.SKG_CLI_ENTRY;
+    const rows = JSON.parse(readFileSync(schedFile, 'utf8'));
+    rmSync(schedFile, { force: true });
+    rmSync(outFile, { force: true });
+    const reader = rows.find((r) => r.command === 'cat-file --batch');
+    const low = rows.filter((r) => r.command.startsWith('rev-list') || r.command.startsWith('log -z'));
+    if (reader) {
+      const blocked = Math.max(0, reader.lifetime - reader.onCpu - reader.waiting);
+      console.log('');
+      console.log(`where the time of the store reader (cat-file --batch, what the scan waits on) goes, one more run (${fmt(traced.seconds)}):`);
+      console.log(
+        `  on a core ${fmt(reader.onCpu)}, waiting for a core ${fmt(reader.waiting)}, blocked ${fmt(blocked)} ` +
+          `(its output queue full, or waiting for ids), of ${fmt(reader.lifetime)}`,
+      );
+      console.log(`  at the lowest priority beside it (rev-list, log): ${fmt(low.reduce((t, r) => t + r.onCpu, 0))} on a core, in what the reader and the scanner left`);
+    }
+  }
+
   let ok = true;
   if (planted.length > 0) {
     let hit = 0;
@@ -207,6 +232,7 @@ export async function run({ repo = resolve(here, '../..'), args = [] } = {}) {
   execFileSync('git', ['reset', '-q', '--hard'], { cwd: wide });
   execFileSync('git', ['clean', '-qfd'], { cwd: wide });
   console.log(`staged (3 files, 50,000 tracked): ${fmt(Math.min(...stagedCore))} in process, ${fmt(stagedCli.seconds)} for the whole CLI process`);
+  rmSync(work, { recursive: true, force: true });
   return { ok };
 }
 
