@@ -9,7 +9,7 @@
 // Rounds: BENCH_HOOK_RUNS (default 11). BENCH_HOOK_AGAINST=<another checkout, built> adds that
 // checkout's bin and bundle to every round, for a before/after from one run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -48,7 +48,10 @@ function writeAll(dir, files) {
 async function freshBundle(root, dir) {
   const { bundleFiles } = await import(pathToFileURL(join(root, 'scripts/bundle.mjs')).href);
   const files = { ...(await bundleFiles()) };
-  for (const path of ['cli/bin/shippo-keyguard.js', 'cli/package.json', 'package.json']) files[path] = readFileSync(join(root, path));
+  for (const path of ['cli/bin/shippo-keyguard.js', 'cli/bin/package.json', 'cli/package.json', 'package.json']) {
+    // (A checkout from before the bin was CommonJS has no cli/bin/package.json.)
+    if (existsSync(join(root, path))) files[path] = readFileSync(join(root, path));
+  }
   writeAll(dir, files);
   return join(dir, 'cli/bin/shippo-keyguard.js');
 }
@@ -59,6 +62,7 @@ async function packagedBundle(root, dir) {
   const files = {};
   for (const [path, bytes] of Object.entries(await bundleFiles())) files[`bundle/${basename(path)}`] = bytes;
   files['bin/shippo-keyguard.js'] = readFileSync(join(root, 'cli/bin/shippo-keyguard.js'));
+  if (existsSync(join(root, 'cli/bin/package.json'))) files['bin/package.json'] = readFileSync(join(root, 'cli/bin/package.json'));
   files['package.json'] = readFileSync(join(root, 'cli/package.json'));
   writeAll(dir, files);
   return join(dir, 'bin/shippo-keyguard.js');

@@ -79,7 +79,7 @@ describe('the packed tarballs', () => {
 
   it('the root package (for pre-commit\'s node hooks) holds the bin and the bundle only, and is private', () => {
     expect(rootFiles).toEqual(
-      ['LICENSE', 'README.md', 'cli/bin/shippo-keyguard.js', ...(BUNDLE_FILES as string[]), 'package.json'].map((f) => `package/${f}`).sort(),
+      ['LICENSE', 'README.md', 'cli/bin/package.json', 'cli/bin/shippo-keyguard.js', ...(BUNDLE_FILES as string[]), 'package.json'].map((f) => `package/${f}`).sort(),
     );
     expect(rootManifest.private).toBe(true);
     expect(rootManifest.dependencies).toBeUndefined();

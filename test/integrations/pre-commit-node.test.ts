@@ -108,7 +108,7 @@ describe('.pre-commit-hooks.yaml: the language: node hooks', () => {
     const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, any>;
     expect(root.bin).toEqual({ 'shippo-keyguard': 'cli/bin/shippo-keyguard.js' });
     expect(root.dependencies).toBeUndefined();
-    expect(root.files).toEqual(['cli/bin/shippo-keyguard.js', ...(BUNDLE_FILES as string[])]);
+    expect(root.files).toEqual(['cli/bin/shippo-keyguard.js', 'cli/bin/package.json', ...(BUNDLE_FILES as string[])]);
     expect(root.files).toEqual(expect.arrayContaining(['dist/shippo-keyguard.mjs', 'dist/shippo-keyguard-worker.mjs']));
     // pre-commit reads `npm pack`'s stdout as the tarball's name, so no script may run on pack
     // (npm prints each one's banner there); the build after `pnpm install` is a postinstall that
