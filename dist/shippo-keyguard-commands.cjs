@@ -3154,6 +3154,15 @@ var init_source_stdin = __esm({
   }
 });
 
+// packages/core/dist/builtins/os.js
+var nodeOs;
+var init_os = __esm({
+  "packages/core/dist/builtins/os.js"() {
+    "use strict";
+    nodeOs = () => process.getBuiltinModule("node:os");
+  }
+});
+
 // packages/core/dist/builtins/fs-promises.js
 var nodeFsPromises;
 var init_fs_promises = __esm({
@@ -3324,7 +3333,7 @@ function runGit(cwd, args, options = {}) {
   });
 }
 function lowerPriority(pid) {
-  const os = process.getBuiltinModule("node:os");
+  const os = nodeOs();
   try {
     os.setPriority(pid, os.constants.priority.PRIORITY_LOW);
   } catch {
@@ -3429,6 +3438,7 @@ var init_exec = __esm({
     import_node_async_hooks = require("node:async_hooks");
     import_node_string_decoder = require("node:string_decoder");
     init_child_process();
+    init_os();
     init_socket_stdout();
     GitError = class extends Error {
       args;

@@ -8,6 +8,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 // packages/core/dist/builtins/child-process.js
 var nodeChildProcess = () => process.getBuiltinModule("node:child_process");
 
+// packages/core/dist/builtins/os.js
+var nodeOs = () => process.getBuiltinModule("node:os");
+
 // packages/core/dist/git/exec.js
 var GitError = class extends Error {
   args;
@@ -85,7 +88,7 @@ function runGit(cwd, args, options = {}) {
   });
 }
 function lowerPriority(pid) {
-  const os = process.getBuiltinModule("node:os");
+  const os = nodeOs();
   try {
     os.setPriority(pid, os.constants.priority.PRIORITY_LOW);
   } catch {

@@ -229,6 +229,20 @@ export async function readObjects(
   }
 }
 
+/** How `readAllBlobs` is stopped, and what it tells besides the blobs. */
+export interface WholeStoreOptions {
+  /** Stops git early. */
+  readonly signal?: AbortSignal;
+  /**
+   * Called once both git processes (the lister and the reader) are running: a caller that has
+   * other git calls to make waits for this first, since every process start holds up the next
+   * one and the stream is what the scan waits on.
+   */
+  readonly onStarted?: () => void;
+  /** Each annotated tag object the store lists (rev-list names them among reachable objects). */
+  readonly onTag?: (id: string) => void;
+}
+
 /**
  * Stream every blob of the store in pack order (the order git inflates fastest), handing over
  * those `wants` accepts. One `git cat-file --batch-check` lists the store without inflating
@@ -241,19 +255,6 @@ export async function readObjects(
  * Returns false when git stopped early (a corrupt object, a pack it refuses, or `signal`
  * stopped it): the caller reads what is left by id.
  */
-export interface WholeStoreOptions {
-  /** Stops git early. */
-  readonly signal?: AbortSignal;
-  /**
-   * Called once both git processes are running: a caller that has other git calls to make waits
-   * for this first, since every process start holds up the next one and the stream is what the
-   * scan waits on.
-   */
-  readonly onStarted?: () => void;
-  /** Each annotated tag object the store lists (rev-list names them among reachable objects). */
-  readonly onTag?: (id: string) => void;
-}
-
 export async function readAllBlobs(
   cwd: string,
   wants: (id: string, size: number) => boolean,

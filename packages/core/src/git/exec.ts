@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { nodeChildProcess } from '../builtins/child-process.js';
+import { nodeOs } from '../builtins/os.js';
 import { spawnWithSocketStdout, type SocketStdoutChild } from './socket-stdout.js';
 
 /** A git command failed: `message` is git's first error line, never a stack or the full stderr. */
@@ -144,7 +145,7 @@ export function runGit(cwd: string, args: readonly string[], options: GitRunOpti
 }
 
 function lowerPriority(pid: number): void {
-  const os = process.getBuiltinModule('node:os');
+  const os = nodeOs();
   try {
     os.setPriority(pid, os.constants.priority.PRIORITY_LOW); // the lowest there is
   } catch {
