@@ -3154,15 +3154,6 @@ var init_source_stdin = __esm({
   }
 });
 
-// packages/core/dist/builtins/os.js
-var nodeOs;
-var init_os = __esm({
-  "packages/core/dist/builtins/os.js"() {
-    "use strict";
-    nodeOs = () => process.getBuiltinModule("node:os");
-  }
-});
-
 // packages/core/dist/builtins/fs-promises.js
 var nodeFsPromises;
 var init_fs_promises = __esm({
@@ -3296,8 +3287,6 @@ function gitErrorLine(stderr, fallback) {
 function runGit(cwd, args, options = {}) {
   return new Promise((resolve28, reject) => {
     const child = spawnGit(cwd, args);
-    if (options.background && child.pid !== void 0)
-      lowerPriority(child.pid);
     const out = [];
     let err = "";
     let failed;
@@ -3331,13 +3320,6 @@ function runGit(cwd, args, options = {}) {
     });
     child.stdin.end(options.input ?? "");
   });
-}
-function lowerPriority(pid) {
-  const os = nodeOs();
-  try {
-    os.setPriority(pid, os.constants.priority.PRIORITY_LOW);
-  } catch {
-  }
 }
 async function gitText(cwd, args, options = {}) {
   return (await runGit(cwd, args, options)).stdout.toString("utf8");
@@ -3438,7 +3420,6 @@ var init_exec = __esm({
     import_node_async_hooks = require("node:async_hooks");
     import_node_string_decoder = require("node:string_decoder");
     init_child_process();
-    init_os();
     init_socket_stdout();
     GitError = class extends Error {
       args;
@@ -3742,8 +3723,7 @@ async function listReachable(root, revs, options = {}) {
   try {
     await runGit(root, ["rev-list", "--objects", "--missing=print", "--filter=object:type=blob", ...args, "--"], {
       onData: (c) => split.push(c),
-      ...input !== void 0 ? { input } : {},
-      ...options.background ? { background: true } : {}
+      ...input !== void 0 ? { input } : {}
     });
   } catch (error) {
     if (error instanceof GitError && /^usage:/.test(error.message)) {
@@ -4085,7 +4065,7 @@ var init_cat_file = __esm({
 });
 
 // packages/core/dist/git/messages.js
-async function forEachCommitMessage(root, revs, onMessage, maxSize = Number.POSITIVE_INFINITY, { background = false } = {}) {
+async function forEachCommitMessage(root, revs, onMessage, maxSize = Number.POSITIVE_INFINITY) {
   let fields = [];
   let oversized;
   const field = (token) => {
@@ -4111,8 +4091,7 @@ async function forEachCommitMessage(root, revs, onMessage, maxSize = Number.POSI
   const { args, input } = revisionInput(revs);
   await runGit(root, ["log", "-z", "--format=%H%x00%an%x00%ae%x00%aI%x00%B", ...args, "--"], {
     onData: (c) => split.push(c),
-    ...input !== void 0 ? { input } : {},
-    background
+    ...input !== void 0 ? { input } : {}
   });
   split.end();
 }
@@ -4390,7 +4369,7 @@ async function scanOnce(options, maySalvage, salvaged = []) {
       messageHits.push({ message, findings: found, order: messageOrder });
   };
   const messagesDone = (async () => {
-    await forEachCommitMessage(root, revs, onMessage, maxBlobSize, { background: full });
+    await forEachCommitMessage(root, revs, onMessage, maxBlobSize);
     if (tagsRead)
       for (const m of await tagsRead)
         onMessage(m);
@@ -4401,7 +4380,7 @@ async function scanOnce(options, maySalvage, salvaged = []) {
   let toRead;
   if (full) {
     let streamedWhole;
-    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true, background: true }), streamed]);
+    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed]);
     if (maySalvage && (!streamedWhole || reachable.broken !== void 0 || reachable.missing.length > 0)) {
       const salvage = await salvageRefusedPacks(root);
       if (salvage) {

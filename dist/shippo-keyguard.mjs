@@ -8,9 +8,6 @@ import { AsyncLocalStorage } from "node:async_hooks";
 // packages/core/dist/builtins/child-process.js
 var nodeChildProcess = () => process.getBuiltinModule("node:child_process");
 
-// packages/core/dist/builtins/os.js
-var nodeOs = () => process.getBuiltinModule("node:os");
-
 // packages/core/dist/git/exec.js
 var GitError = class extends Error {
   args;
@@ -51,8 +48,6 @@ function gitErrorLine(stderr, fallback) {
 function runGit(cwd, args, options = {}) {
   return new Promise((resolve3, reject) => {
     const child = spawnGit(cwd, args);
-    if (options.background && child.pid !== void 0)
-      lowerPriority(child.pid);
     const out = [];
     let err = "";
     let failed;
@@ -86,13 +81,6 @@ function runGit(cwd, args, options = {}) {
     });
     child.stdin.end(options.input ?? "");
   });
-}
-function lowerPriority(pid) {
-  const os = nodeOs();
-  try {
-    os.setPriority(pid, os.constants.priority.PRIORITY_LOW);
-  } catch {
-  }
 }
 async function gitText(cwd, args, options = {}) {
   return (await runGit(cwd, args, options)).stdout.toString("utf8");

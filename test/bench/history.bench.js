@@ -198,7 +198,7 @@ export async function run({ repo = resolve(here, '../..'), args = [] } = {}) {
         `  on a core ${fmt(reader.onCpu)}, waiting for a core ${fmt(reader.waiting)}, blocked ${fmt(blocked)} ` +
           `(its output queue full, or waiting for ids), of ${fmt(reader.lifetime)}`,
       );
-      console.log(`  at the lowest priority beside it (rev-list, log): ${fmt(low.reduce((t, r) => t + r.onCpu, 0))} on a core, in what the reader and the scanner left`);
+      console.log(`  beside it, the walk and the message log (rev-list, log): ${fmt(low.reduce((t, r) => t + r.onCpu, 0))} on a core`);
     }
   }
 

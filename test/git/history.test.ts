@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintOf, type Finding } from '@shippo-keyguard/core';
@@ -461,25 +460,21 @@ describe('history: non-ASCII names in a large commit', () => {
   });
 });
 
-/**
- * Every git command line the scan starts (the subcommand and what follows), and the CPU priority
- * (niceness) each ran at, through a logging stand-in for git on PATH. The stand-in reads its
- * niceness once git is done, so a priority the scan set right after starting it is seen.
- */
-async function gitCallsOf<T>(run: () => Promise<T>): Promise<{ result: T; calls: string[]; niceness: Map<string, number> }> {
+/** Every git command line the scan starts (the subcommand and what follows), through a logging stand-in for git on PATH. */
+async function gitCallsOf<T>(run: () => Promise<T>): Promise<{ result: T; calls: string[] }> {
   const dir = tempDir();
   const log = join(dir, 'calls.log');
   const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-  writeFileSync(join(dir, 'git'), `#!/bin/sh\n'${realGit}' "$@"\ncode=$?\nprintf '%s %s\\n' "$(nice)" "$*" >> '${log}'\nexit $code\n`, { mode: 0o755 });
+  writeFileSync(join(dir, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
   const before = process.env['PATH'];
   process.env['PATH'] = `${dir}:${before ?? ''}`;
   try {
     const result = await run();
-    const lines = readFileSync(log, 'utf8')
+    const calls = readFileSync(log, 'utf8')
       .split('\n')
       .filter((l) => l !== '')
-      .map((l) => ({ nice: Number(l.slice(0, l.indexOf(' '))), call: l.slice(l.indexOf('--no-pager ') + '--no-pager '.length) }));
-    return { result, calls: lines.map((l) => l.call), niceness: new Map(lines.map((l) => [l.call, l.nice])) };
+      .map((l) => l.slice(l.indexOf('--no-pager ') + '--no-pager '.length));
+    return { result, calls };
   } finally {
     process.env['PATH'] = before;
   }
@@ -496,7 +491,7 @@ describe('history: the git calls a full scan makes', () => {
     const bare = join(tempDir(), 'tagged.git');
     execFileSync('git', ['clone', '-q', '--bare', repo.dir, bare]);
 
-    const { result, calls, niceness } = await gitCallsOf(() => scanHistory({ repo: bare }));
+    const { result, calls } = await gitCallsOf(() => scanHistory({ repo: bare }));
     expect(byKey(result.findings, key).map((f) => f.path)).toEqual(['config.txt']);
     expect(result.root).toBe(bare);
     // Opening: one rev-parse (a bare repository answers all but --show-toplevel) beside the remote's config.
@@ -507,22 +502,6 @@ describe('history: the git calls a full scan makes', () => {
     expect(calls.filter((c) => c === 'cat-file --batch --buffer')).toHaveLength(1);
     // HEAD names a commit, so nothing asks whether any ref exists.
     expect(calls.filter((c) => c.startsWith('for-each-ref --count=1'))).toHaveLength(0);
-    // The walk and the message log run at the lowest priority beside the stream, which keeps the scan's own.
-    const niceOf = (prefix: string) => [...niceness].find(([call]) => call.startsWith(prefix))?.[1];
-    expect(niceOf('rev-list --objects')).toBe(19);
-    expect(niceOf('log -z')).toBe(19);
-    expect(niceOf('cat-file --batch --buffer')).toBe(getPriority());
-    expect(niceOf('cat-file --batch-all-objects')).toBe(getPriority());
-  });
-
-  it('a range runs its walk at the priority of the scan itself (nothing else runs that it should give way to)', async () => {
-    const repo = new Repo();
-    repo.write('a.txt', 'one\n').commit('one');
-    const first = repo.git('rev-parse', 'HEAD').trim();
-    repo.write('a.txt', 'two\n').commit('two');
-    const { niceness } = await gitCallsOf(() => scanHistory({ repo: repo.dir, revisions: [`${first}..HEAD`] }));
-    const walk = [...niceness].find(([call]) => call.startsWith('rev-list --objects'));
-    expect(walk?.[1]).toBe(getPriority());
   });
 });
 

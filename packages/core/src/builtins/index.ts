@@ -11,5 +11,4 @@ export { nodeChildProcess } from './child-process.js';
 export { nodeCrypto } from './crypto.js';
 export { nodeFsPromises } from './fs-promises.js';
 export { nodeNet } from './net.js';
-export { nodeOs } from './os.js';
 export { nodeZlib } from './zlib.js';

@@ -24,7 +24,7 @@ export interface Reachable {
  * Every distinct blob reachable from `revs`, once. `git rev-list --objects` walks only the commits
  * the arguments select, so a range costs what the range holds, not what the repository holds.
  */
-export async function listReachable(root: string, revs: readonly string[], options: { tolerant?: boolean; background?: boolean } = {}): Promise<Reachable> {
+export async function listReachable(root: string, revs: readonly string[], options: { tolerant?: boolean } = {}): Promise<Reachable> {
   const paths = new Map<string, string>();
   const missing: string[] = [];
   const split = lineSplitter((line) => {
@@ -41,7 +41,6 @@ export async function listReachable(root: string, revs: readonly string[], optio
     await runGit(root, ['rev-list', '--objects', '--missing=print', '--filter=object:type=blob', ...args, '--'], {
       onData: (c) => split.push(c),
       ...(input !== undefined ? { input } : {}),
-      ...(options.background ? { background: true } : {}),
     });
   } catch (error) {
     if (error instanceof GitError && /^usage:/.test(error.message)) {

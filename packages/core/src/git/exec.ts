@@ -2,7 +2,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { nodeChildProcess } from '../builtins/child-process.js';
-import { nodeOs } from '../builtins/os.js';
 import { spawnWithSocketStdout, type SocketStdoutChild } from './socket-stdout.js';
 
 /** A git command failed: `message` is git's first error line, never a stack or the full stderr. */
@@ -94,11 +93,6 @@ export interface GitRunOptions {
   readonly okCodes?: readonly number[];
   /** Called with each stdout chunk instead of collecting it. */
   readonly onData?: (chunk: Buffer) => void;
-  /**
-   * Run git at the lowest CPU priority: work that only has to be done by the time the scan's main
-   * stream is, so it takes what the stream leaves of the machine instead of competing with it.
-   */
-  readonly background?: boolean;
 }
 
 export interface GitOutput {
@@ -112,7 +106,6 @@ export interface GitOutput {
 export function runGit(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<GitOutput> {
   return new Promise((resolve, reject) => {
     const child = spawnGit(cwd, args);
-    if (options.background && child.pid !== undefined) lowerPriority(child.pid);
     const out: Buffer[] = [];
     let err = '';
     let failed: Error | undefined;
@@ -142,15 +135,6 @@ export function runGit(cwd: string, args: readonly string[], options: GitRunOpti
     });
     child.stdin.end(options.input ?? '');
   });
-}
-
-function lowerPriority(pid: number): void {
-  const os = nodeOs();
-  try {
-    os.setPriority(pid, os.constants.priority.PRIORITY_LOW); // the lowest there is
-  } catch {
-    // Not permitted here: git then runs at the scan's own priority, as it would anyway.
-  }
 }
 
 export async function gitText(cwd: string, args: readonly string[], options: GitRunOptions = {}): Promise<string> {

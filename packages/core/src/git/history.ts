@@ -198,9 +198,7 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
     if (found.length > 0) messageHits.push({ message, findings: found, order: messageOrder });
   };
   const messagesDone = (async () => {
-    // In a full scan the message log and the walk below run beside the stream, which is what the
-    // scan waits on: they take the CPU it leaves (at lowest priority) instead of slowing it down.
-    await forEachCommitMessage(root, revs, onMessage, maxBlobSize, { background: full });
+    await forEachCommitMessage(root, revs, onMessage, maxBlobSize);
     if (tagsRead) for (const m of await tagsRead) onMessage(m);
   })().catch((error: unknown) => {
     warnings.push({ code: 'unreadable', message: `commit messages could not be read completely: ${(error as Error).message}` });
@@ -210,7 +208,7 @@ async function scanOnce(options: HistoryScanOptions, maySalvage: boolean, salvag
   let toRead: BlobEntry[];
   if (full) {
     let streamedWhole: boolean;
-    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true, background: true }), streamed!]);
+    [reachable, streamedWhole] = await Promise.all([listReachable(root, revs, { tolerant: true }), streamed!]);
     if (maySalvage && (!streamedWhole || reachable.broken !== undefined || reachable.missing.length > 0)) {
       const salvage = await salvageRefusedPacks(root);
       if (salvage) {

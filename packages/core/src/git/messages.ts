@@ -25,7 +25,6 @@ export async function forEachCommitMessage(
   revs: readonly string[],
   onMessage: (m: Message) => void,
   maxSize = Number.POSITIVE_INFINITY,
-  { background = false }: { background?: boolean } = {},
 ): Promise<void> {
   let fields: string[] = [];
   let oversized: number | undefined;
@@ -51,7 +50,6 @@ export async function forEachCommitMessage(
   await runGit(root, ['log', '-z', '--format=%H%x00%an%x00%ae%x00%aI%x00%B', ...args, '--'], {
     onData: (c) => split.push(c),
     ...(input !== undefined ? { input } : {}),
-    background,
   });
   split.end();
 }
