@@ -121,10 +121,11 @@ export async function run({ repo = resolve(here, '../..'), args = [] } = {}) {
   const oursRuns = [];
   const beforeRuns = [];
   let scannerRssMb = 0;
-  const scan = (cliEntry, output) => {
+  /** One `history` run of a bundle, with the scanner process's own peak memory; `nodeArgs` go before the script. */
+  const scan = (cliEntry, output, nodeArgs = []) => {
     process.env.SKG_RSS_FILE = rssFile;
     process.env.SKG_CLI_ENTRY = cliEntry;
-    const o = timed(process.execPath, [join(here, 'measure-cli.js'), 'history', '--repo', target, '--format', 'json', '-o', output], { cwd: target });
+    const o = timed(process.execPath, [...nodeArgs, join(here, 'measure-cli.js'), 'history', '--repo', target, '--format', 'json', '-o', output], { cwd: target });
     delete process.env.SKG_RSS_FILE;
     delete process.env.SKG_CLI_ENTRY;
     return { ...o, rssOwnMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
@@ -178,18 +179,13 @@ export async function run({ repo = resolve(here, '../..'), args = [] } = {}) {
 
   // Where the time of the git process the scan waits on goes, from one more run (Linux: /proc).
   if (process.platform === 'linux') {
-    const schedFile = join(tmpdir(), `skg-sched-${process.pid}.json`);
-    const outFile = join(tmpdir(), `skg-sched-${process.pid}.out`);
+    const schedFile = join(work, 'sched.json');
     process.env.SKG_SCHED_FILE = schedFile;
-    process.env.SKG_CLI_ENTRY = entry;
-    const traced = timed(process.execPath, ['-r', join(here, 'child-sched.cjs'), join(here, 'measure-cli.js'), 'history', '--repo', target, '--format', 'json', '-o', outFile], { cwd: target });
+    const traced = scan(entry, `${out}.traced`, ['-r', join(here, 'child-sched.cjs')]);
     delete process.env.SKG_SCHED_FILE;
-    delete process.env.SKG_CLI_ENTRY;
     const rows = JSON.parse(readFileSync(schedFile, 'utf8'));
-    rmSync(schedFile, { force: true });
-    rmSync(outFile, { force: true });
     const reader = rows.find((r) => r.command === 'cat-file --batch');
-    const low = rows.filter((r) => r.command.startsWith('rev-list') || r.command.startsWith('log -z'));
+    const beside = rows.filter((r) => r.command.startsWith('rev-list') || r.command.startsWith('log -z'));
     if (reader) {
       const blocked = Math.max(0, reader.lifetime - reader.onCpu - reader.waiting);
       console.log('');
@@ -198,7 +194,7 @@ export async function run({ repo = resolve(here, '../..'), args = [] } = {}) {
         `  on a core ${fmt(reader.onCpu)}, waiting for a core ${fmt(reader.waiting)}, blocked ${fmt(blocked)} ` +
           `(its output queue full, or waiting for ids), of ${fmt(reader.lifetime)}`,
       );
-      console.log(`  beside it, the walk and the message log (rev-list, log): ${fmt(low.reduce((t, r) => t + r.onCpu, 0))} on a core`);
+      console.log(`  beside it, the walk and the message log (rev-list, log): ${fmt(beside.reduce((t, r) => t + r.onCpu, 0))} on a core`);
     }
   }
 
